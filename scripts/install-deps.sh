@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what builds and tests need on a fresh Debian 12 machine with the .NET 10 SDK.
+# Idempotent: skips what is already there. Used by .ci/run and by the README's commands.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v pg_ctl >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need_apt+=(postgresql-15)
+command -v pg_recvlogical >/dev/null 2>&1 || need_apt+=(postgresql-client-15)
+[ -e /usr/include/librdkafka/rdkafka_mock.h ] || need_apt+=(librdkafka-dev librdkafka1)
+command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
+command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# npm packages of the test servers (AWS emulators), each folder with a package.json.
+for dir in tests/Sequin.TestServers/node; do
+  if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
+    echo "install-deps: npm install in $dir"
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+done

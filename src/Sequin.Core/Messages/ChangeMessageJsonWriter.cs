@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Sequin.Messages;
+
+/// <summary>
+/// Writes the default message JSON every sink receives: <c>{record, changes, action, metadata}</c>, with the
+/// original's field names (reference §6).
+/// </summary>
+public static class ChangeMessageJsonWriter
+{
+    /// <summary>Serializes a message to UTF-8 JSON.</summary>
+    public static byte[] ToUtf8Bytes(ChangeMessage message, ConsumerInfo consumer, TimestampFormat format)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512 + message.EstimatedSize);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, message, consumer, format);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes the whole message object.</summary>
+    public static void Write(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer, TimestampFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(consumer);
+        writer.WriteStartObject();
+        writer.WritePropertyName("record");
+        WriteRecord(writer, message, format);
+        writer.WritePropertyName("changes");
+        WriteChanges(writer, message, format);
+        writer.WriteString("action", message.Action.ToWireName());
+        writer.WritePropertyName("metadata");
+        WriteMetadata(writer, message, consumer);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes <c>record</c>: the new row (insert, update, read) or the old row (delete); <c>{}</c> for truncate. An
+    /// unchanged TOAST column takes its value from the old row when PostgreSQL sent one (REPLICA IDENTITY FULL),
+    /// otherwise it is <c>"unchanged_toast"</c>.
+    /// </summary>
+    public static void WriteRecord(Utf8JsonWriter writer, ChangeMessage message, TimestampFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(message);
+        writer.WriteStartObject();
+        if (message.Action != ChangeAction.Truncate)
+        {
+            var record = message.Record;
+            var old = message.OldRecord;
+            var columns = record.Relation.Columns;
+            for (var i = 0; i < record.Count; i++)
+            {
+                var value = record[i];
+                if (value.Kind == ColumnValueKind.UnchangedToast && old is not null && old.Count == record.Count
+                    && old[i].Kind != ColumnValueKind.UnchangedToast)
+                {
+                    value = old[i];
+                }
+
+                writer.WritePropertyName(columns[i].Name);
+                PgValueJson.Write(writer, columns[i], value, format);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes <c>changes</c>: for an update, the old value of each column whose value changed (<c>{}</c> when
+    /// PostgreSQL sent no old row); <c>null</c> for every other action.
+    /// </summary>
+    public static void WriteChanges(Utf8JsonWriter writer, ChangeMessage message, TimestampFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Action != ChangeAction.Update)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        var old = message.OldRecord;
+        if (old is not null && old.Count == message.Record.Count)
+        {
+            var record = message.Record;
+            var columns = record.Relation.Columns;
+            for (var i = 0; i < record.Count; i++)
+            {
+                var before = old[i];
+                var after = record[i];
+                if (after.Kind == ColumnValueKind.UnchangedToast || before.Kind == ColumnValueKind.UnchangedToast || before == after)
+                {
+                    continue;
+                }
+
+                writer.WritePropertyName(columns[i].Name);
+                PgValueJson.Write(writer, columns[i], before, format);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>metadata</c>. Its timestamps are always ISO 8601.</summary>
+    public static void WriteMetadata(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(consumer);
+        var relation = message.Relation;
+        var source = message.Source;
+        writer.WriteStartObject();
+        writer.WriteString("table_schema", relation.Schema);
+        writer.WriteString("table_name", relation.Table);
+        writer.WriteString("commit_timestamp", PgValueJson.FormatUtc(message.CommitTimestamp));
+        writer.WriteNumber("commit_lsn", message.CommitLsn);
+        writer.WriteNumber("commit_idx", message.CommitIdx);
+        writer.WriteString("idempotency_key", message.IdempotencyKey);
+        writer.WriteStartArray("record_pks");
+        if (message.Action != ChangeAction.Truncate)
+        {
+            foreach (var i in relation.KeyColumnIndexes)
+            {
+                var v = message.Record[i];
+                if (v.Text is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteStringValue(v.Text);
+                }
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("database_name", source.Name);
+        writer.WritePropertyName("transaction_annotations");
+        if (message.TransactionAnnotationsJson is { } annotations)
+        {
+            writer.WriteRawValue(annotations);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        writer.WriteNull("enrichment");
+        writer.WriteStartObject("consumer");
+        writer.WriteString("id", consumer.Id);
+        writer.WriteString("name", consumer.Name);
+        writer.WritePropertyName("annotations");
+        writer.WriteRawValue(consumer.AnnotationsJson);
+        writer.WriteEndObject();
+        writer.WriteStartObject("database");
+        writer.WriteString("id", source.Id);
+        writer.WriteString("name", source.Name);
+        writer.WritePropertyName("annotations");
+        writer.WriteRawValue(source.AnnotationsJson);
+        writer.WriteString("database", source.Database);
+        writer.WriteString("hostname", source.Hostname);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The group id of a message by primary key: key values joined by <c>:</c>, or null when there are none.</summary>
+    public static string? PrimaryKeyGroupId(ChangeMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var keys = message.Relation.KeyColumnIndexes;
+        if (message.Action == ChangeAction.Truncate || keys.Count == 0)
+        {
+            return null;
+        }
+
+        if (keys.Count == 1)
+        {
+            return message.Record[keys[0]].Text;
+        }
+
+        return string.Join(':', keys.Select(k => message.Record[k].Text ?? string.Empty));
+    }
+}

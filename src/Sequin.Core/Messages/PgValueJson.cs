@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Sequin.Messages;
+
+/// <summary>
+/// Casts a column value from PostgreSQL's text output format to JSON by type: integers and numeric as exact JSON
+/// numbers, booleans, json/jsonb as nested JSON, bytea as base64, timestamps as ISO 8601 (or Unix microseconds),
+/// arrays as JSON arrays, everything else (text, uuid, enums, intervals, ...) as strings.
+/// </summary>
+public static class PgValueJson
+{
+    private const string TimestampOutFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff";
+
+    /// <summary>Writes one column value.</summary>
+    /// <param name="writer">The destination.</param>
+    /// <param name="column">The column, for its type.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="format">How timestamps are written.</param>
+    public static void Write(Utf8JsonWriter writer, RelationColumn column, ColumnValue value, TimestampFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(column);
+        switch (value.Kind)
+        {
+            case ColumnValueKind.Null:
+                writer.WriteNullValue();
+                return;
+            case ColumnValueKind.UnchangedToast:
+                writer.WriteStringValue(ColumnValue.UnchangedToastPlaceholder);
+                return;
+            default:
+                WriteText(writer, column.TypeOid, column.ElementTypeOid, value.Text!, format);
+                return;
+        }
+    }
+
+    /// <summary>Writes one non-null value given in PostgreSQL's text format.</summary>
+    /// <param name="writer">The destination.</param>
+    /// <param name="typeOid">The value's type OID.</param>
+    /// <param name="elementTypeOid">For arrays of non-built-in element types, the element type OID; otherwise 0.</param>
+    /// <param name="text">The text.</param>
+    /// <param name="format">How timestamps are written.</param>
+    public static void WriteText(Utf8JsonWriter writer, uint typeOid, uint elementTypeOid, string text, TimestampFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(text);
+        switch (typeOid)
+        {
+            case PgTypeOids.Bool:
+                writer.WriteBooleanValue(text is "t" or "true");
+                return;
+            case PgTypeOids.Int2:
+            case PgTypeOids.Int4:
+            case PgTypeOids.Int8:
+            case PgTypeOids.Oid:
+                writer.WriteRawValue(text, skipInputValidation: true);
+                return;
+            case PgTypeOids.Numeric:
+            case PgTypeOids.Float4:
+            case PgTypeOids.Float8:
+                WriteNumber(writer, text);
+                return;
+            case PgTypeOids.Json:
+            case PgTypeOids.Jsonb:
+                writer.WriteRawValue(text);
+                return;
+            case PgTypeOids.Bytea:
+                WriteBytea(writer, text);
+                return;
+            case PgTypeOids.Timestamptz:
+                WriteTimestamp(writer, text, withZone: true, format);
+                return;
+            case PgTypeOids.Timestamp:
+                WriteTimestamp(writer, text, withZone: false, format);
+                return;
+        }
+
+        var element = elementTypeOid != 0 ? elementTypeOid : PgTypeOids.ElementTypeOf(typeOid);
+        if (element != 0 && text.Length > 0 && text[0] is '{' or '[')
+        {
+            PgArrayText.Write(writer, text, element, format);
+            return;
+        }
+
+        writer.WriteStringValue(text);
+    }
+
+    /// <summary>Formats a timestamp as metadata does: ISO 8601, UTC, six fractional digits, <c>Z</c>.</summary>
+    public static string FormatUtc(DateTimeOffset value) =>
+        value.UtcDateTime.ToString(TimestampOutFormat, CultureInfo.InvariantCulture) + "Z";
+
+    private static void WriteNumber(Utf8JsonWriter writer, string text)
+    {
+        // NaN and ±Infinity are not JSON numbers: keep them as strings rather than lose them.
+        if (text.Length > 0 && (char.IsAsciiDigit(text[0]) || (text[0] == '-' && text.Length > 1 && char.IsAsciiDigit(text[1]))))
+        {
+            writer.WriteRawValue(text, skipInputValidation: false);
+        }
+        else
+        {
+            writer.WriteStringValue(text);
+        }
+    }
+
+    private static void WriteBytea(Utf8JsonWriter writer, string text)
+    {
+        if (!text.StartsWith("\\x", StringComparison.Ordinal))
+        {
+            writer.WriteStringValue(text); // escape format (bytea_output=escape): pass through as text
+            return;
+        }
+
+        var hex = text.AsSpan(2);
+        var rented = ArrayPool<byte>.Shared.Rent(hex.Length / 2);
+        try
+        {
+            var status = Convert.FromHexString(hex, rented, out _, out var written);
+            if (status != OperationStatus.Done)
+            {
+                writer.WriteStringValue(text);
+                return;
+            }
+
+            writer.WriteBase64StringValue(rented.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static void WriteTimestamp(Utf8JsonWriter writer, string text, bool withZone, TimestampFormat format)
+    {
+        if (!PgTimestampText.TryParse(text, withZone, out var value))
+        {
+            writer.WriteStringValue(text); // infinity, -infinity, BC dates: keep PostgreSQL's text
+            return;
+        }
+
+        if (format == TimestampFormat.UnixMicrosecond)
+        {
+            writer.WriteNumberValue((value.UtcTicks - DateTime.UnixEpoch.Ticks) / 10);
+            return;
+        }
+
+        Span<char> buffer = stackalloc char[32];
+        value.UtcDateTime.TryFormat(buffer, out var n, TimestampOutFormat, CultureInfo.InvariantCulture);
+        if (withZone)
+        {
+            buffer[n++] = 'Z';
+        }
+
+        writer.WriteStringValue(buffer[..n]);
+    }
+}

@@ -1,0 +1,23 @@
+using Sequin.Messages;
+
+namespace Sequin.Runtime;
+
+/// <summary>
+/// Receives what the replication source decodes, in WAL order. Implemented by the dispatcher that fans changes out to
+/// the sink consumers. Awaiting <see cref="HandleAsync"/> is how backpressure reaches the WAL reader: it does not
+/// return while the consumers' buffers are full.
+/// </summary>
+public interface IChangeHandler
+{
+    /// <summary>A transaction began. Called before its first change.</summary>
+    void BeginTransaction(TransactionInfo transaction);
+
+    /// <summary>
+    /// A change of the current transaction. The handler registers each delivery it owes with the transaction before
+    /// returning. May wait while buffers are full.
+    /// </summary>
+    ValueTask HandleAsync(ChangeMessage message, CancellationToken cancellationToken);
+
+    /// <summary>The current transaction committed; <paramref name="endLsn"/> is the LSN just past its commit record.</summary>
+    void CommitTransaction(TransactionInfo transaction, ulong endLsn);
+}

@@ -1,0 +1,32 @@
+using Sequin.Messages;
+
+namespace Sequin.Sinks;
+
+/// <summary>
+/// A sink's routing: its routable keys and their rules, the system default route of a message (the original's
+/// <c>route/4</c>) and the static overrides from its config (<c>route_consumer/1</c>). The shared router merges
+/// default ⊕ static (static mode) or default ⊕ function output (dynamic mode) and validates the result.
+/// Derive from <see cref="RoutedConsumer{TOptions}"/>.
+/// </summary>
+public interface IRoutedConsumer
+{
+    /// <summary>The keys a route of this sink has, with their rules.</summary>
+    IReadOnlyList<RoutableKey> Keys { get; }
+
+    /// <summary>
+    /// The default JavaScript routing function users start from (ES5, <c>function route(action, record, changes, metadata)</c>).
+    /// Printed by <c>sequin functions init --sink-type &lt;type&gt;</c>.
+    /// </summary>
+    string DefaultRoutingFunction { get; }
+
+    /// <summary>Sets the system default route of a message on an empty <paramref name="route"/>. Called per message: keep it cheap.</summary>
+    void ApplyDefaultRoute(ChangeMessage message, Route route);
+
+    /// <summary>Overrides <paramref name="route"/> with the static values of the sink's config (static mode only).</summary>
+    /// <param name="sinkOptions">The sink's parsed options.</param>
+    /// <param name="route">The route holding the defaults.</param>
+    void ApplyStaticRoute(object sinkOptions, Route route);
+
+    /// <summary>Rules that span keys or need more than <see cref="RoutableKey.Check"/>. Returns an error, or null.</summary>
+    string? Validate(Route route);
+}
