@@ -1,0 +1,67 @@
+using Sequin.Messages;
+
+namespace Sequin.Pipeline;
+
+/// <summary>
+/// The runtime settings of one sink consumer, as parsed from a <c>sinks:</c> entry of <c>sequin.yaml</c>: which changes
+/// it takes, how they are grouped, retried and buffered. The sink-specific <c>destination:</c> lives in the plugin's options.
+/// </summary>
+public sealed record SinkConsumerSettings
+{
+    /// <summary>The sink's name, id and annotations (<c>metadata.consumer</c>).</summary>
+    public required ConsumerInfo Consumer { get; init; }
+
+    /// <summary>The configured database this sink reads from (<c>database</c>).</summary>
+    public required string Database { get; init; }
+
+    /// <summary>Schemas to take (<c>source.include_schemas</c>); empty = all.</summary>
+    public IReadOnlyList<string> IncludeSchemas { get; init; } = [];
+
+    /// <summary>Schemas to skip (<c>source.exclude_schemas</c>).</summary>
+    public IReadOnlyList<string> ExcludeSchemas { get; init; } = [];
+
+    /// <summary>Tables to take, as <c>schema.table</c> (<c>source.include_tables</c>; a bare name means <c>public</c>); empty = all.</summary>
+    public IReadOnlyList<string> IncludeTables { get; init; } = [];
+
+    /// <summary>Tables to skip, as <c>schema.table</c> (<c>source.exclude_tables</c>).</summary>
+    public IReadOnlyList<string> ExcludeTables { get; init; } = [];
+
+    /// <summary>Actions to take (<c>actions</c>). Default: insert, update, delete (and read for backfills). Truncate only when listed.</summary>
+    public IReadOnlySet<ChangeAction> Actions { get; init; } = new HashSet<ChangeAction> { ChangeAction.Insert, ChangeAction.Update, ChangeAction.Delete, ChangeAction.Read };
+
+    /// <summary>Custom grouping columns per table (<c>tables[].group_column_names</c>), keyed by <c>schema.table</c>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> GroupColumns { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Whether messages are grouped for ordering (<c>message_grouping</c>). Default: true. False: no group, no per-row order.</summary>
+    public bool MessageGrouping { get; init; } = true;
+
+    /// <summary>After this many failed deliveries a message is discarded with a logged, counted reason (<c>max_retry_count</c>). Default: null = retry forever.</summary>
+    public int? MaxRetryCount { get; init; }
+
+    /// <summary>How timestamps in record and changes are written (<c>timestamp_format</c>). Default: ISO 8601.</summary>
+    public TimestampFormat TimestampFormat { get; init; } = TimestampFormat.Iso8601;
+
+    /// <summary>The consumer's <c>batch_size</c>, overriding the sink's default. Default: null.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>The consumer's <c>batch_timeout_ms</c>, overriding the sink's linger. Default: null.</summary>
+    public TimeSpan? BatchTimeout { get; init; }
+
+    /// <summary>The most payload bytes buffered for this sink before WAL reading pauses (<c>max_memory_mb</c>). Default: 128 MiB.</summary>
+    public long MaxBufferedBytes { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary>The most messages buffered for this sink before WAL reading pauses. Default: 100 000.</summary>
+    public int MaxBufferedMessages { get; init; } = 100_000;
+
+    /// <summary>Worker partitions (hash of group id); each has its own router and function engine. Default: processor count.</summary>
+    public int Partitions { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The first retry delay. Default: 1 s; it doubles per attempt.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest retry delay. Default: 10 minutes.</summary>
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Jitter applied to each retry delay, as a fraction. Default: 0.15 (±15 %).</summary>
+    public double RetryJitter { get; init; } = 0.15;
+}
