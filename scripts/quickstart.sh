@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The main job, end to end, on a fresh machine:
+#   a throwaway PostgreSQL (logical replication on) with a demo table,
+#   the Sequin host with the built-in stdout sink loaded from its plugins/ folder,
+#   inserts, updates and deletes, and the messages the sink received, printed.
+# Everything lives under .local/quickstart and is removed at the end (KEEP=1 keeps it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+work="$root/.local/quickstart"
+rm -rf "$work"; mkdir -p "$work"
+
+bash scripts/install-deps.sh
+
+echo "== building the host (Release)"
+dotnet build src/Sequin.Host -c Release -nologo -clp:ErrorsOnly -v:q
+host_dir="$root/src/Sequin.Host/bin/Release/net10.0"
+
+pgbin=/usr/lib/postgresql/15/bin
+run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+echo "== starting a throwaway PostgreSQL on 127.0.0.1:$port"
+mkdir -p "$work/pg"; [ "$(id -u)" -eq 0 ] && chown postgres "$work/pg" && chmod 755 "$root/.local" "$work"
+run_pg "$pgbin/initdb" -D "$work/pg/data" -U postgres -A trust >/dev/null
+cat >> "$work/pg/data/postgresql.conf" <<CONF
+wal_level = logical
+max_replication_slots = 10
+max_wal_senders = 10
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$work/pg'
+fsync = off
+CONF
+echo "host replication all 127.0.0.1/32 trust" >> "$work/pg/data/pg_hba.conf"
+run_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w start >/dev/null
+host_pid=""
+cleanup() {
+  [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null || true
+  run_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true
+  [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
+}
+trap cleanup EXIT
+psql() { command psql -h 127.0.0.1 -p "$port" -U postgres -d shop -v ON_ERROR_STOP=1 -q "$@"; }
+command psql -h 127.0.0.1 -p "$port" -U postgres -q -c "CREATE DATABASE shop"
+psql -c "CREATE TABLE products (id serial PRIMARY KEY, name text NOT NULL, price numeric(10,2), tags text[], updated_at timestamptz DEFAULT now())"
+
+cat > "$work/sequin.yaml" <<YAML
+databases:
+  - name: shop
+    hostname: 127.0.0.1
+    port: $port
+    database: shop
+    username: postgres
+    slot: { name: sequin_slot, create_if_not_exists: true }
+    publication: { name: sequin_pub, create_if_not_exists: true }
+
+sinks:
+  - name: products-to-stdout
+    database: shop
+    source: { include_tables: ["public.products"] }
+    actions: [insert, update, delete]
+    destination:
+      type: stdout
+      path: "$work/messages.jsonl"
+YAML
+echo "== sequin.yaml"; sed 's/^/   /' "$work/sequin.yaml"
+
+echo "== sequin validate"
+(cd "$host_dir" && ./sequin validate --config "$work/sequin.yaml")
+
+echo "== sequin run (log: $work/host.log)"
+(cd "$host_dir" && exec ./sequin run --config "$work/sequin.yaml") >"$work/host.log" 2>&1 &
+host_pid=$!
+
+# Wait until the slot exists (the host created it), without fixed sleeps.
+for _ in $(seq 1 300); do
+  n=$(command psql -h 127.0.0.1 -p "$port" -U postgres -d shop -tAc "select count(*) from pg_replication_slots where slot_name='sequin_slot' and active") || n=0
+  [ "$n" = 1 ] && break
+  kill -0 "$host_pid" 2>/dev/null || { echo "host exited:"; cat "$work/host.log"; exit 1; }
+  sleep 0.1
+done
+
+echo "== making changes"
+psql <<SQL
+INSERT INTO products (name, price, tags) VALUES ('Espresso', 2.50, '{coffee,hot}'), ('Latte', 3.80, '{coffee,milk}');
+UPDATE products SET price = 2.75 WHERE name = 'Espresso';
+BEGIN;
+SELECT pg_logical_emit_message(true, 'sequin:transaction_annotations.set', '{"actor":"quickstart"}');
+DELETE FROM products WHERE name = 'Latte';
+COMMIT;
+SQL
+
+expected=4
+for _ in $(seq 1 300); do
+  [ -f "$work/messages.jsonl" ] && [ "$(wc -l < "$work/messages.jsonl")" -ge $expected ] && break
+  kill -0 "$host_pid" 2>/dev/null || { echo "host exited:"; cat "$work/host.log"; exit 1; }
+  sleep 0.1
+done
+got=$(wc -l < "$work/messages.jsonl" 2>/dev/null || echo 0)
+echo "== $got messages received by the stdout sink"
+python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    m = json.loads(line)
+    md = m["metadata"]
+    print(f"--- {m[\"action\"]} {md[\"table_schema\"]}.{md[\"table_name\"]} commit_lsn={md[\"commit_lsn\"]} idx={md[\"commit_idx\"]}")
+    print(json.dumps({"record": m["record"], "changes": m["changes"], "transaction_annotations": md["transaction_annotations"]}, indent=2))
+' "$work/messages.jsonl"
+
+kill -TERM "$host_pid"; wait "$host_pid" || true; host_pid=""
+echo "== host stopped; slot position confirmed to Postgres:"
+command psql -h 127.0.0.1 -p "$port" -U postgres -d shop -tAc "select slot_name, confirmed_flush_lsn from pg_replication_slots"
+[ "$got" -ge $expected ] || { echo "expected $expected messages, got $got"; cat "$work/host.log"; exit 1; }
+echo "quickstart OK"
