@@ -50,9 +50,7 @@ public sealed class ReplicationSource
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _source = options.ResolveSource();
-        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-        builder.Remove("Replication");
-        _normalConnectionString = builder.ConnectionString;
+        _normalConnectionString = options.ConnectionString;
     }
 
     /// <summary>The source database reported in messages.</summary>
