@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+using NpgsqlTypes;
+
+namespace Sequin.Replication;
+
+/// <summary>Log messages of the replication source (event ids 1100-1199).</summary>
+internal static partial class ReplicationLog
+{
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Replication started on slot {Slot} (publication {Publication}), from confirmed position {Lsn}")]
+    public static partial void Started(ILogger logger, string slot, string publication, NpgsqlLogSequenceNumber lsn);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Replication connection for slot {Slot} lost; reconnecting in {DelayMs} ms (attempt {Attempt})")]
+    public static partial void ConnectionLost(ILogger logger, Exception exception, string slot, long delayMs, int attempt);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Created publication {Publication}: {Sql}")]
+    public static partial void PublicationCreated(ILogger logger, string publication, string sql);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Created logical replication slot {Slot} (pgoutput)")]
+    public static partial void SlotCreated(ILogger logger, string slot);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Transaction annotations in transaction {Xid} are not valid JSON; annotations set to null: {Error}")]
+    public static partial void InvalidAnnotations(ILogger logger, uint xid, string error);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Heartbeat on slot {Slot} failed")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception exception, string slot);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Debug, Message = "Confirmed position {Lsn} reported for slot {Slot}")]
+    public static partial void StatusSent(ILogger logger, NpgsqlLogSequenceNumber lsn, string slot);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Debug, Message = "Relation {Relation} ({Oid}) described with {Columns} columns")]
+    public static partial void RelationReceived(ILogger logger, string relation, uint oid, int columns);
+
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Warning, Message = "Replication stream for slot {Slot} ended by the server; reconnecting")]
+    public static partial void StreamEnded(ILogger logger, string slot);
+
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Debug, Message = "Heartbeat received on slot {Slot} at {Lsn}")]
+    public static partial void HeartbeatReceived(ILogger logger, string slot, NpgsqlLogSequenceNumber lsn);
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Status update for slot {Slot} failed")]
+    public static partial void StatusFailed(ILogger logger, Exception exception, string slot);
+
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Information, Message = "Replication on slot {Slot} stopped")]
+    public static partial void Stopped(ILogger logger, string slot);
+}

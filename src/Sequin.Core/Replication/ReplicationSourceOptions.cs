@@ -1,0 +1,151 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+using Sequin.Messages;
+
+namespace Sequin.Replication;
+
+/// <summary>How a <see cref="ReplicationSource"/> connects to PostgreSQL and reads its replication slot.</summary>
+public sealed partial class ReplicationSourceOptions
+{
+    /// <summary>The publication SQL used when no table list is given: every table of schema <c>public</c>, partitions reported under their root.</summary>
+    public const string DefaultPublicationScope = "FOR TABLES IN SCHEMA public WITH (publish_via_partition_root = true)";
+
+    /// <summary>The Npgsql connection string of the source database (a normal one; the replication connection is derived from it).</summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>The logical replication slot to read (pgoutput). Lower-case letters, digits and underscores, at most 63 characters.</summary>
+    public string SlotName { get; set; } = string.Empty;
+
+    /// <summary>The publication that selects the replicated tables.</summary>
+    public string PublicationName { get; set; } = string.Empty;
+
+    /// <summary>Create the slot when it does not exist (YAML <c>create_if_not_exists</c>). Default false: a missing slot is an error.</summary>
+    public bool CreateSlotIfNotExists { get; set; }
+
+    /// <summary>Create the publication when it does not exist. Default false: a missing publication is an error.</summary>
+    public bool CreatePublicationIfNotExists { get; set; }
+
+    /// <summary>
+    /// The tables (<c>table</c> or <c>schema.table</c>) of a publication created by <see cref="CreatePublicationIfNotExists"/>.
+    /// Empty (the default): <see cref="DefaultPublicationScope"/>.
+    /// </summary>
+    public IList<string> PublicationTables { get; } = new List<string>();
+
+    /// <summary>How often the confirmable WAL position is reported to PostgreSQL. Default 1 s.</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often a heartbeat logical message is emitted so that an idle slot advances. Default 15 s;
+    /// <see cref="TimeSpan.Zero"/> turns heartbeats off.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The first delay before reconnecting after the connection dropped. Default 1 s; doubles per failed attempt.</summary>
+    public TimeSpan ReconnectBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest delay between reconnection attempts. Default 1 min.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The source database as reported in message metadata. When null, it is derived from the connection string
+    /// (database name as id and name, host as hostname).
+    /// </summary>
+    public SourceDatabaseInfo? Source { get; set; }
+
+    /// <summary>Checks the options.</summary>
+    /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new ArgumentException($"{nameof(ConnectionString)} is required.", nameof(ConnectionString));
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(ConnectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{nameof(ConnectionString)} is not a valid Npgsql connection string: {e.Message}", nameof(ConnectionString), e);
+        }
+
+        if (string.IsNullOrWhiteSpace(SlotName) || !SlotNamePattern().IsMatch(SlotName))
+        {
+            throw new ArgumentException(
+                $"{nameof(SlotName)} '{SlotName}' is invalid: use 1-63 lower-case letters, digits and underscores.", nameof(SlotName));
+        }
+
+        if (string.IsNullOrWhiteSpace(PublicationName) || PublicationName.Length > 63)
+        {
+            throw new ArgumentException($"{nameof(PublicationName)} is required (at most 63 characters).", nameof(PublicationName));
+        }
+
+        foreach (var table in PublicationTables)
+        {
+            if (string.IsNullOrWhiteSpace(table) || !TableNamePattern().IsMatch(table))
+            {
+                throw new ArgumentException(
+                    $"{nameof(PublicationTables)} entry '{table}' is invalid: use 'table' or 'schema.table'.", nameof(PublicationTables));
+            }
+        }
+
+        RequirePositive(StatusInterval, nameof(StatusInterval));
+        if (HeartbeatInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(HeartbeatInterval)} must not be negative (zero turns heartbeats off).", nameof(HeartbeatInterval));
+        }
+
+        RequirePositive(ReconnectBaseDelay, nameof(ReconnectBaseDelay));
+        RequirePositive(ReconnectMaxDelay, nameof(ReconnectMaxDelay));
+        if (ReconnectMaxDelay < ReconnectBaseDelay)
+        {
+            throw new ArgumentException(
+                $"{nameof(ReconnectMaxDelay)} must not be shorter than {nameof(ReconnectBaseDelay)}.", nameof(ReconnectMaxDelay));
+        }
+    }
+
+    /// <summary>The source database info to put in messages: <see cref="Source"/> or one derived from the connection string.</summary>
+    public SourceDatabaseInfo ResolveSource()
+    {
+        if (Source is not null)
+        {
+            return Source;
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var database = string.IsNullOrEmpty(builder.Database) ? builder.Username ?? "postgres" : builder.Database;
+        return new SourceDatabaseInfo(database, database, database, builder.Host ?? "localhost");
+    }
+
+    /// <summary>The SQL that creates the publication.</summary>
+    internal string CreatePublicationSql()
+    {
+        var scope = PublicationTables.Count == 0
+            ? DefaultPublicationScope
+            : "FOR TABLE " + string.Join(", ", PublicationTables.Select(QuoteQualified)) + " WITH (publish_via_partition_root = true)";
+        return $"CREATE PUBLICATION {QuoteIdentifier(PublicationName)} {scope}";
+    }
+
+    internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string QuoteQualified(string table)
+    {
+        var dot = table.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? QuoteIdentifier(table) : QuoteIdentifier(table[..dot]) + "." + QuoteIdentifier(table[(dot + 1)..]);
+    }
+
+    private static void RequirePositive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{name} must be positive.", name);
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9_]{1,63}$")]
+    private static partial Regex SlotNamePattern();
+
+    [GeneratedRegex("^[^.\"]{1,63}(\\.[^.\"]{1,63})?$")]
+    private static partial Regex TableNamePattern();
+}
