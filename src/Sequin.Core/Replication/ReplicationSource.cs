@@ -152,7 +152,8 @@ public sealed class ReplicationSource
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(tracker);
-        using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var heartbeatStop = new CancellationTokenSource();
+        using var heartbeatLink = LinkSafely(heartbeatStop, cancellationToken);
         var heartbeat = _options.HeartbeatInterval > TimeSpan.Zero ? HeartbeatLoopAsync(heartbeatStop.Token) : Task.CompletedTask;
         var attempt = 0;
         try
@@ -185,7 +186,7 @@ public sealed class ReplicationSource
         }
         finally
         {
-            await heartbeatStop.CancelAsync().ConfigureAwait(false);
+            CancelSafely(heartbeatStop);
             try
             {
                 await heartbeat.ConfigureAwait(false);
@@ -224,6 +225,28 @@ public sealed class ReplicationSource
         var jitter = 1 + ((Random.Shared.NextDouble() * 0.3) - 0.15);
 #pragma warning restore CA5394
         return TimeSpan.FromMilliseconds(Math.Min(maxMs, ms * jitter));
+    }
+
+    /// <summary>
+    /// Cancels <paramref name="target"/> when <paramref name="cancellationToken"/> is cancelled, without letting an
+    /// exception thrown by a callback registered on the target (Npgsql's, mid-stream) reach whoever cancelled the caller's token.
+    /// </summary>
+    private static CancellationTokenRegistration LinkSafely(CancellationTokenSource target, CancellationToken cancellationToken) =>
+        cancellationToken.Register(static state => CancelSafely((CancellationTokenSource)state!), target);
+
+    private static void CancelSafely(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A callback failed while cancelling; the cancellation itself took place.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     private static bool IsTransient(Exception e) =>
@@ -300,7 +323,8 @@ public sealed class ReplicationSource
             connection.WalReceiverStatusInterval = options.StatusInterval;
             await connection.Open(cancellationToken).ConfigureAwait(false);
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var stop = new CancellationTokenSource();
+            using var link = LinkSafely(stop, cancellationToken);
             var status = StatusLoopAsync(connection, stop.Token);
             try
             {
@@ -325,7 +349,7 @@ public sealed class ReplicationSource
             }
             finally
             {
-                await stop.CancelAsync().ConfigureAwait(false);
+                CancelSafely(stop);
                 try
                 {
                     await status.ConfigureAwait(false);

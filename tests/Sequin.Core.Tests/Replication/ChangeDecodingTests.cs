@@ -169,6 +169,10 @@ public sealed class ChangeDecodingTests(PostgresFixture fixture)
         Assert.Equal("null", Annotations(m[3]));
         Assert.Equal("null", Annotations(m[4]));
 
+        var warning = Assert.Single(harness.Logger.Entries, e => e.EventId.Id == 1104);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("not valid JSON", warning.Message, StringComparison.Ordinal);
+
         // Logical messages take positions inside the transaction, like changes.
         Assert.Equal([0, 2, 4, 6, 0], m.Select(x => x.CommitIdx));
     }
