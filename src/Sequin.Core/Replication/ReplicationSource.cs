@@ -173,6 +173,11 @@ public sealed class ReplicationSource
                 {
                     failure = e;
                 }
+                catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+                {
+                    // Npgsql reports a cancelled stream as a broken connection: stopping is still a cancellation.
+                    throw new OperationCanceledException("Replication stopped.", e, cancellationToken);
+                }
                 finally
                 {
                     session.AbandonOpenTransaction();
@@ -262,8 +267,9 @@ public sealed class ReplicationSource
             {
                 await EmitHeartbeatAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or SocketException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // A failed heartbeat only delays the slot's advance; the next tick tries again.
                 ReplicationLog.HeartbeatFailed(_logger, e, _options.SlotName);
             }
         }

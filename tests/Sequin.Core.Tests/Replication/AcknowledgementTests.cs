@@ -165,7 +165,8 @@ public sealed class AcknowledgementTests(PostgresFixture fixture)
         var run = harness.Run!;
         await harness.DisposeAsync();
 
-        Assert.True(run.IsCanceled || run.IsFaulted && run.Exception!.InnerException is OperationCanceledException, $"run ended as {run.Status}");
+        Assert.True(run.IsCanceled, $"run ended as {run.Status}: {run.Exception}");
+        Assert.Contains(harness.Logger.Entries, e => e.EventId.Id == 1111);
         await ReplicationHarness.WaitUntilAsync(
             async () => !await harness.ScalarAsync<bool>($"SELECT active FROM pg_replication_slots WHERE slot_name = '{harness.SlotName}'"),
             what: "the slot to be released");
