@@ -70,7 +70,9 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         // /tmp is world-writable, so initdb (as postgres when root) creates the directory itself.
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "sequin-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        // As root, TMPDIR may point somewhere the postgres user cannot write: use /tmp then.
+        var tempRoot = asPostgresUser ? "/tmp" : Path.GetTempPath();
+        var dataDirectory = Path.Combine(tempRoot, "sequin-pg-" + Guid.NewGuid().ToString("N")[..12]);
         var server = new PostgresServer(bin, asPostgresUser, dataDirectory, FreePort());
         try
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Sequin.Messages;
@@ -9,11 +10,18 @@ namespace Sequin.Messages;
 /// </summary>
 public static class ChangeMessageJsonWriter
 {
+    /// <summary>
+    /// The writer options <see cref="ToUtf8Bytes"/> uses: minimal escaping (quotes as <c>\"</c>, non-ASCII text kept),
+    /// since the JSON goes to sinks, not into HTML.
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Serializes a message to UTF-8 JSON.</summary>
     public static byte[] ToUtf8Bytes(ChangeMessage message, ConsumerInfo consumer, TimestampFormat format)
     {
+        ArgumentNullException.ThrowIfNull(message);
         var buffer = new ArrayBufferWriter<byte>(512 + message.EstimatedSize);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             Write(writer, message, consumer, format);
         }

@@ -152,7 +152,8 @@ public sealed class ReplicationSource
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(tracker);
-        using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var heartbeatStop = new CancellationTokenSource();
+        using var heartbeatLink = LinkSafely(heartbeatStop, cancellationToken);
         var heartbeat = _options.HeartbeatInterval > TimeSpan.Zero ? HeartbeatLoopAsync(heartbeatStop.Token) : Task.CompletedTask;
         var attempt = 0;
         try
@@ -172,6 +173,11 @@ public sealed class ReplicationSource
                 {
                     failure = e;
                 }
+                catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+                {
+                    // Npgsql reports a cancelled stream as a broken connection: stopping is still a cancellation.
+                    throw new OperationCanceledException("Replication stopped.", e, cancellationToken);
+                }
                 finally
                 {
                     session.AbandonOpenTransaction();
@@ -185,7 +191,7 @@ public sealed class ReplicationSource
         }
         finally
         {
-            await heartbeatStop.CancelAsync().ConfigureAwait(false);
+            CancelSafely(heartbeatStop);
             try
             {
                 await heartbeat.ConfigureAwait(false);
@@ -226,6 +232,28 @@ public sealed class ReplicationSource
         return TimeSpan.FromMilliseconds(Math.Min(maxMs, ms * jitter));
     }
 
+    /// <summary>
+    /// Cancels <paramref name="target"/> when <paramref name="cancellationToken"/> is cancelled, without letting an
+    /// exception thrown by a callback registered on the target (Npgsql's, mid-stream) reach whoever cancelled the caller's token.
+    /// </summary>
+    private static CancellationTokenRegistration LinkSafely(CancellationTokenSource target, CancellationToken cancellationToken) =>
+        cancellationToken.Register(static state => CancelSafely((CancellationTokenSource)state!), target);
+
+    private static void CancelSafely(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A callback failed while cancelling; the cancellation itself took place.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
     private static bool IsTransient(Exception e) =>
         e is NpgsqlException or IOException or SocketException or TimeoutException or EndOfStreamException
         || (e is OperationCanceledException && e.InnerException is TimeoutException or NpgsqlException);
@@ -239,8 +267,9 @@ public sealed class ReplicationSource
             {
                 await EmitHeartbeatAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or SocketException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // A failed heartbeat only delays the slot's advance; the next tick tries again.
                 ReplicationLog.HeartbeatFailed(_logger, e, _options.SlotName);
             }
         }
@@ -300,7 +329,8 @@ public sealed class ReplicationSource
             connection.WalReceiverStatusInterval = options.StatusInterval;
             await connection.Open(cancellationToken).ConfigureAwait(false);
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var stop = new CancellationTokenSource();
+            using var link = LinkSafely(stop, cancellationToken);
             var status = StatusLoopAsync(connection, stop.Token);
             try
             {
@@ -325,7 +355,7 @@ public sealed class ReplicationSource
             }
             finally
             {
-                await stop.CancelAsync().ConfigureAwait(false);
+                CancelSafely(stop);
                 try
                 {
                     await status.ConfigureAwait(false);

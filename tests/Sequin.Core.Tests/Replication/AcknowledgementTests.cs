@@ -100,6 +100,8 @@ public sealed class AcknowledgementTests(PostgresFixture fixture)
         Assert.NotEqual(pid, newPid);
         Assert.False(harness.Run!.IsCompleted);
 
+        Assert.Contains(harness.Logger.Entries, e => e.EventId.Id == 1101 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+
         // The slot still advances on the new connection.
         var last = m.Last(c => c.Record[0].Text == "3");
         await ReplicationHarness.WaitUntilAsync(async () => await harness.ConfirmedFlushLsnAsync() >= last.Transaction.EndLsn, what: "the slot to advance after reconnecting");
@@ -152,5 +154,21 @@ public sealed class AcknowledgementTests(PostgresFixture fixture)
         await new ReplicationSource(options).PrepareAsync(CancellationToken.None);
         Assert.Equal("items", await fixture.Server.ScalarAsync<string>(
             "SELECT string_agg(tablename, ',') FROM pg_publication_tables WHERE pubname = 'only_items'", database));
+    }
+
+    [Fact]
+    public async Task CancellationStopsTheSourceAndReleasesTheSlot()
+    {
+        var harness = (await ReplicationHarness.CreateAsync(fixture, Table)).Start();
+        await harness.ExecuteAsync("INSERT INTO items VALUES (1, 'a')");
+        await harness.Handler.WaitForCountAsync(1);
+        var run = harness.Run!;
+        await harness.DisposeAsync();
+
+        Assert.True(run.IsCanceled, $"run ended as {run.Status}: {run.Exception}");
+        Assert.Contains(harness.Logger.Entries, e => e.EventId.Id == 1111);
+        await ReplicationHarness.WaitUntilAsync(
+            async () => !await harness.ScalarAsync<bool>($"SELECT active FROM pg_replication_slots WHERE slot_name = '{harness.SlotName}'"),
+            what: "the slot to be released");
     }
 }

@@ -169,6 +169,10 @@ public sealed class ChangeDecodingTests(PostgresFixture fixture)
         Assert.Equal("null", Annotations(m[3]));
         Assert.Equal("null", Annotations(m[4]));
 
+        var warning = Assert.Single(harness.Logger.Entries, e => e.EventId.Id == 1104);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("not valid JSON", warning.Message, StringComparison.Ordinal);
+
         // Logical messages take positions inside the transaction, like changes.
         Assert.Equal([0, 2, 4, 6, 0], m.Select(x => x.CommitIdx));
     }
@@ -214,5 +218,44 @@ public sealed class ChangeDecodingTests(PostgresFixture fixture)
 
         Assert.Equal("measurements", m[0].Relation.Table);
         Assert.Equal(["1", "eu"], m[0].GetRecordPks());
+    }
+
+    [Fact]
+    public async Task InterleavedTransactionsArriveInCommitOrder()
+    {
+        await using var harness = (await ReplicationHarness.CreateAsync(fixture, Tables)).Start();
+        await using var first = await harness.Server.DataSource(harness.Database).OpenConnectionAsync();
+        await using var second = await harness.Server.DataSource(harness.Database).OpenConnectionAsync();
+        await using var early = await first.BeginTransactionAsync();
+        await using (var insert = new Npgsql.NpgsqlCommand("INSERT INTO items VALUES (1, 'begun first, committed last', 1, NULL)", first, early))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using (var insert = new Npgsql.NpgsqlCommand("INSERT INTO items VALUES (2, 'autocommit', 1, NULL)", second))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await early.CommitAsync();
+        var m = await harness.Handler.WaitForCountAsync(2);
+
+        Assert.Equal(["2", "1"], m.Select(x => x.Record[0].Text));
+        Assert.True(m[1].CommitLsn > m[0].CommitLsn);
+    }
+
+    [Fact]
+    public async Task DomainsCastLikeTheirBaseTypeAndDomainArraysLikeArrays()
+    {
+        await using var harness = (await ReplicationHarness.CreateAsync(fixture, """
+            CREATE DOMAIN positive_int AS int CHECK (VALUE > 0);
+            CREATE DOMAIN price AS numeric(10, 2);
+            CREATE TABLE domains (id positive_int PRIMARY KEY, cost price, costs price[], flags jsonb);
+            """)).Start();
+        await harness.ExecuteAsync("""INSERT INTO domains VALUES (7, 12.5, '{1.25,NULL}', '{"a": true}')""");
+        var m = await harness.Handler.WaitForCountAsync(1);
+
+        Assert.Equal("""{"id":7,"cost":12.50,"costs":[1.25,null],"flags":{"a": true}}""", ReplicationHarness.Field(m[0], "record"));
+        Assert.Equal(["7"], m[0].GetRecordPks());
     }
 }

@@ -99,7 +99,7 @@ public sealed class RecordingChangeHandler : IChangeHandler
     /// <summary>Waits until <paramref name="condition"/> holds for the recorded changes.</summary>
     public async Task<IReadOnlyList<ChangeMessage>> WaitForAsync(Func<IReadOnlyList<ChangeMessage>, bool> condition, TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             Task changed;

@@ -18,10 +18,12 @@ public sealed class ReplicationHarness : IAsyncDisposable
         Server = server;
         Database = database;
         Options = options;
-        Source = new ReplicationSource(options);
+        Source = new ReplicationSource(options, Logger);
     }
 
     public PostgresServer Server { get; }
+
+    public ListLogger<ReplicationSource> Logger { get; } = new();
 
     public string Database { get; }
 
@@ -98,7 +100,7 @@ public sealed class ReplicationHarness : IAsyncDisposable
     /// <summary>Waits until <paramref name="condition"/> holds, polling.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, string? what = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
