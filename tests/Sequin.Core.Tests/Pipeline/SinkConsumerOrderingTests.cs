@@ -69,7 +69,7 @@ public sealed class SinkConsumerOrderingTests
             ]));
         }
 
-        await Wait.UntilAsync(() => h.Pipeline.Delivered.Count == 2000, "all 2000 changes are delivered");
+        await Wait.UntilAsync(() => h.Consumer.DeliveredMessages == 2000, "all 2000 changes are delivered");
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => "v" + i), h.Pipeline.Delivered.Where(m => Row(m) == "1").Select(m => m.Message.Record[1].Text));
         AssertCommitOrderPerGroup(h.Pipeline.Delivered);
         Assert.Empty(h.Pipeline.Violations);

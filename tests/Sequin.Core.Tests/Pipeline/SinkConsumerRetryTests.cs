@@ -47,6 +47,7 @@ public sealed class SinkConsumerRetryTests
         var lastTxn = await h.FeedAsync([Some.Change(3, Some.Transaction(), name: "another")]);
 
         await Wait.UntilAsync(() => h.Pipeline.Delivered.Count == 2, "the other rows are delivered");
+        await Wait.UntilAsync(() => h.Consumer.FailedAttempts == 1, "the first attempt failed");
         Assert.DoesNotContain(h.Pipeline.Delivered, m => Row(m) == "1");
         Assert.Single(attempts);
         Assert.Equal(0UL, h.Tracker.GetConfirmableLsn());
@@ -59,7 +60,7 @@ public sealed class SinkConsumerRetryTests
         Assert.DoesNotContain(h.Pipeline.Delivered, m => Row(m) == "1");
         await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(7), "third retry");
 
-        await Wait.UntilAsync(() => h.Pipeline.Delivered.Count == 4, "row 1 is delivered after its retries");
+        await Wait.UntilAsync(() => h.Consumer.DeliveredMessages == 4, "row 1 is delivered after its retries");
         Assert.Equal([t0, t0.AddSeconds(1), t0.AddSeconds(3), t0.AddSeconds(7)], attempts);
         Assert.Equal(["poison", "later"], h.Pipeline.Delivered.Where(m => Row(m) == "1").Select(Name));
         Assert.Equal(3, h.Consumer.FailedAttempts);
@@ -81,7 +82,7 @@ public sealed class SinkConsumerRetryTests
         await Wait.UntilAsync(() => attempts.Count == 1, "the first attempt");
         await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "the retry");
 
-        await Wait.UntilAsync(() => h.Pipeline.Delivered.Count == 1, "the later change is delivered after the discard");
+        await Wait.UntilAsync(() => h.Consumer.DeliveredMessages == 1, "the later change is delivered after the discard");
         Assert.Equal("later", Name(h.Pipeline.Delivered.Single()));
         Assert.Equal(2, attempts.Count);
         Assert.Equal(1, h.Consumer.DiscardedMessages);
@@ -172,8 +173,8 @@ public sealed class SinkConsumerRetryTests
         await h.FeedAsync([Some.Change(2, Some.Transaction(), name: "other")]);
 
         await Wait.UntilAsync(() => h.Pipeline.Delivered.Count == 1, "the other row is delivered");
+        await Wait.UntilAsync(() => h.Consumer.FailedAttempts == 1, "row 1's routing failed");
         Assert.Equal("other", Name(h.Pipeline.Delivered.Single()));
-        Assert.Equal(1, h.Consumer.FailedAttempts);
         await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "first retry");
         await Wait.UntilAsync(() => h.Consumer.FailedAttempts == 2, "the second failure");
         await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(3), "second retry");
@@ -198,5 +199,24 @@ public sealed class SinkConsumerRetryTests
         Assert.Equal(2, h.Consumer.DeliveredMessages);
         Assert.Equal(0, h.Consumer.BufferedMessages);
         Assert.Equal(txn.EndLsn, h.Tracker.GetConfirmableLsn());
+    }
+
+    [Fact]
+    public async Task AResultWithTheWrongNumberOfOutcomesIsRetriedAsAFailedBatch()
+    {
+        var calls = 0;
+        await using var h = new ConsumerHarness();
+        h.Pipeline.OnDeliver = (batch, _) => ValueTask.FromResult(Interlocked.Increment(ref calls) == 1
+            ? BatchResult.PerMessage([])
+            : BatchResult.AllDelivered);
+        var t0 = h.Time.GetUtcNow();
+
+        var txn = await h.FeedAsync([Some.Change(1, Some.Transaction())]);
+        await Wait.UntilAsync(() => h.Consumer.FailedAttempts == 1, "the batch failed");
+        Assert.False(txn.IsComplete);
+        await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "the retry");
+
+        await Wait.UntilAsync(() => txn.IsComplete, "the message is delivered on retry");
+        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1212);
     }
 }

@@ -30,7 +30,7 @@ public sealed class AckTrackerDeliveryTests
         var txn3 = Some.Transaction(0x3000);
         await h.FeedAsync([Some.Change(4, txn3, 0)], endLsn: 0x3008);
 
-        await Wait.UntilAsync(() => h.Pipeline.Delivered.Count == 3, "everything but the slow change is delivered");
+        await Wait.UntilAsync(() => h.Consumer.DeliveredMessages == 3, "everything but the slow change is delivered");
         Assert.True(txn2.IsComplete);
         Assert.True(txn3.IsComplete);
         Assert.False(txn1.IsComplete);

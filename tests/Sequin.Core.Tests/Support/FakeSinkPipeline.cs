@@ -80,7 +80,7 @@ public sealed class FakeSinkPipeline : ISinkPipeline
             }
         }
 
-        for (var i = 0; i < batch.Messages.Count; i++)
+        for (var i = 0; i < Math.Min(batch.Messages.Count, result.Count ?? int.MaxValue); i++)
         {
             if (result[i].IsDelivered)
             {
