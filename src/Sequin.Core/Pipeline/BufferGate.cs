@@ -3,7 +3,9 @@ namespace Sequin.Pipeline;
 /// <summary>
 /// Bounds what one consumer holds (messages and estimated bytes, from enqueue until delivered, filtered or
 /// discarded). <see cref="WaitAsync"/> waits, in arrival order, while the buffer is full: that is the backpressure
-/// that pauses WAL reading. A single message larger than the byte limit is admitted when the buffer is empty.
+/// that pauses WAL reading. Once full, waiters resume only after the buffer drained below 90 % of a limit, so that a
+/// full buffer does not cost a thread hop per message. A single message larger than the byte limit is admitted when
+/// the buffer is empty.
 /// </summary>
 internal sealed class BufferGate
 {
@@ -11,6 +13,8 @@ internal sealed class BufferGate
     private readonly LinkedList<Waiter> _waiters = new();
     private readonly long _maxBytes;
     private readonly int _maxMessages;
+    private readonly long _resumeBytes;
+    private readonly int _resumeMessages;
     private long _bytes;
     private int _messages;
     private long _peakBytes;
@@ -24,6 +28,8 @@ internal sealed class BufferGate
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         _maxBytes = maxBytes;
         _maxMessages = maxMessages;
+        _resumeBytes = maxBytes - (maxBytes / 10);
+        _resumeMessages = maxMessages - (maxMessages / 10);
     }
 
     /// <summary>Messages held now.</summary>
@@ -108,7 +114,7 @@ internal sealed class BufferGate
         {
             _bytes -= size;
             _messages--;
-            while (_waiters.First is { } first && Fits(first.Value.Size))
+            while (_waiters.First is { } first && CanResume(first.Value.Size))
             {
                 _waiters.RemoveFirst();
                 first.Value.Node = null;
@@ -174,6 +180,9 @@ internal sealed class BufferGate
 
     private bool Fits(int size) =>
         _messages == 0 || (_messages + 1 <= _maxMessages && _bytes + size <= _maxBytes);
+
+    private bool CanResume(int size) =>
+        _messages == 0 || (_messages < _resumeMessages && _bytes <= _resumeBytes && Fits(size));
 
     private void Reserve(int size)
     {

@@ -219,4 +219,28 @@ public sealed class SinkConsumerRetryTests
         await Wait.UntilAsync(() => txn.IsComplete, "the message is delivered on retry");
         Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1212);
     }
+
+    [Fact]
+    public async Task AThrowingProcessorOrBatchKeyFailsOnlyThatMessageAndIsRetried()
+    {
+        var throws = 0;
+        var processors = new FakeProcessorFactory
+        {
+            Decide = (m, _) => m.Record[1].Text == "bug" && Interlocked.Increment(ref throws) == 1 ? throw new FormatException("bad date") : null,
+        };
+        var keyThrows = 0;
+        await using var h = new ConsumerHarness(processors: processors, configurePipeline: p => p.BatchKey = m =>
+            m.Message.Record[1].Text == "bad-key" && Interlocked.Increment(ref keyThrows) == 1 ? throw new KeyNotFoundException("no topic") : "k");
+        var t0 = h.Time.GetUtcNow();
+
+        await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "bug")]);
+        await h.FeedAsync([Some.Change(2, Some.Transaction(), name: "bad-key")]);
+        await h.FeedAsync([Some.Change(3, Some.Transaction(), name: "fine")]);
+        await Wait.UntilAsync(() => h.Consumer.FailedAttempts == 2 && h.Consumer.DeliveredMessages == 1, "both bad messages failed once and the fine one is delivered");
+        await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "the retries");
+
+        await Wait.UntilAsync(() => h.Consumer.DeliveredMessages == 3, "all are delivered");
+        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1213 && e.Message.Contains("FormatException: bad date", StringComparison.Ordinal));
+        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1213 && e.Message.Contains("no topic", StringComparison.Ordinal));
+    }
 }
