@@ -36,6 +36,7 @@ public sealed class ThroughputTests(ITestOutputHelper output)
             changes.Add((txn, Enumerable.Range(0, 10).Select(i => Some.Change((t * 10) + i % 5000, txn, i)).ToArray()));
         }
 
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         foreach (var (txn, txnChanges) in changes)
         {
@@ -53,9 +54,10 @@ public sealed class ThroughputTests(ITestOutputHelper output)
         var last = changes[^1].Txn.EndLsn;
         await Wait.UntilAsync(() => tracker.GetConfirmableLsn() == last, "every transaction is confirmable", TimeSpan.FromSeconds(60));
         watch.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
         Assert.Equal(Count, consumer.DeliveredMessages);
         Assert.Empty(pipeline.Violations);
-        output.WriteLine($"{Count} changes in {watch.Elapsed.TotalMilliseconds:F0} ms = {Count / watch.Elapsed.TotalSeconds:F0} changes/s; {pipeline.Batches.Count} batches, peak buffer {consumer.PeakBufferedMessages} messages / {consumer.PeakBufferedBytes} bytes");
+        output.WriteLine($"{Count} changes in {watch.Elapsed.TotalMilliseconds:F0} ms = {Count / watch.Elapsed.TotalSeconds:F0} changes/s wall clock; {cpu.TotalMicroseconds / Count:F1} µs CPU per change (all threads); {pipeline.Batches.Count} batches, peak buffer {consumer.PeakBufferedMessages} messages / {consumer.PeakBufferedBytes} bytes");
     }
 }
