@@ -35,7 +35,11 @@ public sealed record SinkConsumerSettings
     /// <summary>Whether messages are grouped for ordering (<c>message_grouping</c>). Default: true. False: no group, no per-row order.</summary>
     public bool MessageGrouping { get; init; } = true;
 
-    /// <summary>After this many failed deliveries a message is discarded with a logged, counted reason (<c>max_retry_count</c>). Default: null = retry forever.</summary>
+    /// <summary>
+    /// After this many failed attempts (processing or delivery) a message is discarded with a logged, counted reason
+    /// (<c>max_retry_count</c>, as in the original: discarded once the failure count reaches it; 0 discards after the first
+    /// failure). Default: null = retry forever.
+    /// </summary>
     public int? MaxRetryCount { get; init; }
 
     /// <summary>How timestamps in record and changes are written (<c>timestamp_format</c>). Default: ISO 8601.</summary>
@@ -64,4 +68,43 @@ public sealed record SinkConsumerSettings
 
     /// <summary>Jitter applied to each retry delay, as a fraction. Default: 0.15 (±15 %).</summary>
     public double RetryJitter { get; init; } = 0.15;
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentException">A value is out of range or the settings contradict each other; the message names the setting.</exception>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Consumer, nameof(Consumer));
+        ArgumentException.ThrowIfNullOrWhiteSpace(Database, nameof(Database));
+        ArgumentNullException.ThrowIfNull(Actions, nameof(Actions));
+        ArgumentNullException.ThrowIfNull(GroupColumns, nameof(GroupColumns));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Partitions, 1, nameof(Partitions));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedBytes, 1, nameof(MaxBufferedBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedMessages, 1, nameof(MaxBufferedMessages));
+        if (MaxRetryCount is { } maxRetry)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(maxRetry, nameof(MaxRetryCount));
+        }
+
+        if (BatchSize is { } batchSize)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1, nameof(BatchSize));
+        }
+
+        if (BatchTimeout is { } batchTimeout)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(batchTimeout, TimeSpan.Zero, nameof(BatchTimeout));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryBaseDelay, TimeSpan.Zero, nameof(RetryBaseDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RetryMaxDelay, RetryBaseDelay, nameof(RetryMaxDelay));
+        if (RetryJitter is < 0 or >= 1 || double.IsNaN(RetryJitter))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetryJitter), RetryJitter, "RetryJitter must be in [0, 1).");
+        }
+
+        if (!MessageGrouping && GroupColumns.Count > 0)
+        {
+            throw new ArgumentException("message_grouping=false is incompatible with group columns.", nameof(MessageGrouping));
+        }
+    }
 }

@@ -1,0 +1,90 @@
+using System.Diagnostics.Metrics;
+using Sequin.Pipeline;
+
+namespace Sequin.Diagnostics;
+
+/// <summary>
+/// The <see cref="Meter"/> named <c>Sequin.Core</c> and its instruments. One instance serves every sink consumer of a
+/// host; each measurement carries the tag <c>sequin.sink.name</c>.
+/// </summary>
+/// <remarks>
+/// Instruments: counters <c>sequin.sink.messages.delivered</c>, <c>sequin.sink.messages.filtered</c>,
+/// <c>sequin.sink.messages.discarded</c>, <c>sequin.sink.delivery.failures</c> (tag <c>sequin.failure.kind</c>:
+/// <c>retryable</c> or <c>permanent</c>), <c>sequin.sink.batches</c>; histograms <c>sequin.sink.batch.size</c>
+/// (messages) and <c>sequin.sink.batch.duration</c> (seconds); gauges <c>sequin.sink.buffered.messages</c> and
+/// <c>sequin.sink.buffered.bytes</c>.
+/// </remarks>
+public sealed class SequinMetrics : IDisposable
+{
+    /// <summary>The meter name: <c>Sequin.Core</c>.</summary>
+    public const string MeterName = "Sequin.Core";
+
+    private readonly Meter _meter;
+    private readonly Lock _lock = new();
+    private readonly List<SinkConsumer> _consumers = [];
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _filtered;
+    private readonly Counter<long> _discarded;
+    private readonly Counter<long> _failures;
+    private readonly Counter<long> _batches;
+    private readonly Histogram<int> _batchSize;
+    private readonly Histogram<double> _batchDuration;
+
+    /// <summary>Creates the instruments, through <paramref name="meterFactory"/> when given (the host's DI does so).</summary>
+    public SequinMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(new MeterOptions(MeterName)) ?? new Meter(MeterName);
+        _delivered = _meter.CreateCounter<long>("sequin.sink.messages.delivered", "{message}", "Messages the sink accepted.");
+        _filtered = _meter.CreateCounter<long>("sequin.sink.messages.filtered", "{message}", "Messages the filter function dropped.");
+        _discarded = _meter.CreateCounter<long>("sequin.sink.messages.discarded", "{message}", "Messages discarded after max_retry_count failed attempts.");
+        _failures = _meter.CreateCounter<long>("sequin.sink.delivery.failures", "{attempt}", "Failed attempts (processing or delivery).");
+        _batches = _meter.CreateCounter<long>("sequin.sink.batches", "{batch}", "Batches handed to the sink.");
+        _batchSize = _meter.CreateHistogram<int>("sequin.sink.batch.size", "{message}", "Messages per batch.");
+        _batchDuration = _meter.CreateHistogram<double>("sequin.sink.batch.duration", "s", "Time the sink took to deliver a batch.");
+        _meter.CreateObservableGauge("sequin.sink.buffered.messages", () => Observe(c => c.BufferedMessages), "{message}", "Messages held by the sink consumer.");
+        _meter.CreateObservableGauge("sequin.sink.buffered.bytes", () => Observe(c => c.BufferedBytes), "By", "Estimated bytes held by the sink consumer.");
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+
+    internal void Register(SinkConsumer consumer)
+    {
+        lock (_lock)
+        {
+            _consumers.Add(consumer);
+        }
+    }
+
+    internal void Unregister(SinkConsumer consumer)
+    {
+        lock (_lock)
+        {
+            _consumers.Remove(consumer);
+        }
+    }
+
+    internal void Delivered(KeyValuePair<string, object?> sink, long count) => _delivered.Add(count, sink);
+
+    internal void Filtered(KeyValuePair<string, object?> sink) => _filtered.Add(1, sink);
+
+    internal void Discarded(KeyValuePair<string, object?> sink) => _discarded.Add(1, sink);
+
+    internal void FailedAttempt(KeyValuePair<string, object?> sink, bool permanent) =>
+        _failures.Add(1, sink, new KeyValuePair<string, object?>("sequin.failure.kind", permanent ? "permanent" : "retryable"));
+
+    internal void Batch(KeyValuePair<string, object?> sink, int size, TimeSpan duration)
+    {
+        _batches.Add(1, sink);
+        _batchSize.Record(size, sink);
+        _batchDuration.Record(duration.TotalSeconds, sink);
+    }
+
+    private List<Measurement<long>> Observe(Func<SinkConsumer, long> value)
+    {
+        lock (_lock)
+        {
+            return _consumers.Select(c => new Measurement<long>(value(c), c.MetricTag)).ToList();
+        }
+    }
+}

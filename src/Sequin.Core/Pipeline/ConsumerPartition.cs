@@ -1,0 +1,387 @@
+using System.Threading.Channels;
+using Sequin.Diagnostics;
+using Sequin.Routing;
+using Sequin.Sinks;
+
+namespace Sequin.Pipeline;
+
+/// <summary>
+/// One worker partition of a <see cref="SinkConsumer"/>. A single loop owns all of its state (groups, open batches,
+/// retry timers), so nothing here is locked: new messages, finished batches and timer ticks arrive as events.
+/// Per group, messages go out in commit order with at most one in a batch at a time; other groups flow past a
+/// group that waits for a retry.
+/// </summary>
+internal sealed class ConsumerPartition
+{
+    private readonly SinkConsumer _owner;
+    private readonly IMessageProcessor _processor;
+    private readonly Channel<PartitionEvent> _events = Channel.CreateUnbounded<PartitionEvent>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+
+    private readonly Dictionary<GroupKey, MessageGroup> _groups = [];
+    private readonly Queue<MessageGroup> _ready = new();
+    private readonly PriorityQueue<MessageGroup, DateTimeOffset> _waiting = new();
+    private readonly Dictionary<string, DeliveryBatch> _open = new(StringComparer.Ordinal);
+    private readonly ITimer _timer;
+    private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
+    private int _inFlight;
+    private bool _stopping;
+
+    public ConsumerPartition(SinkConsumer owner, int index, IMessageProcessor processor)
+    {
+        _owner = owner;
+        Index = index;
+        _processor = processor;
+        _timer = owner.Time.CreateTimer(
+            static state => ((ConsumerPartition)state!).Post(PartitionEvent.Tick),
+            this,
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    public int Index { get; }
+
+    /// <summary>Queues an event for the loop; ignored once the loop has ended.</summary>
+    public void Post(PartitionEvent e) => _events.Writer.TryWrite(e);
+
+    /// <summary>Runs the loop until a requested stop has drained the in-flight batches, or the token fires.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var reader = _events.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var e))
+                {
+                    Handle(e);
+                }
+
+                Pump();
+                if (_stopping && _inFlight == 0 && _open.Count == 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Forced stop: whatever is not delivered stays un-acked.
+        }
+        finally
+        {
+            _events.Writer.TryComplete();
+            _timer.Dispose();
+        }
+    }
+
+    private void Handle(PartitionEvent e)
+    {
+        if (e.Message is { } message)
+        {
+            Add(message);
+        }
+        else if (e.Completed is { } batch)
+        {
+            OnBatchCompleted(batch);
+        }
+        else if (e.Stop)
+        {
+            _stopping = true;
+        }
+        else
+        {
+            // The timer fired; it must be armed again for whatever is due next.
+            _timerDue = DateTimeOffset.MaxValue;
+        }
+    }
+
+    private void Add(PendingMessage entry)
+    {
+        MessageGroup group;
+        if (entry.Key is { } key)
+        {
+            if (!_groups.TryGetValue(key, out var existing))
+            {
+                existing = new MessageGroup(key);
+                _groups.Add(key, existing);
+            }
+
+            group = existing;
+        }
+        else
+        {
+            group = new MessageGroup(null);
+        }
+
+        entry.Group = group;
+        group.Messages.Enqueue(entry);
+        if (group.State == MessageGroupState.Idle)
+        {
+            group.State = MessageGroupState.Ready;
+            _ready.Enqueue(group);
+        }
+    }
+
+    private void Pump()
+    {
+        var now = _owner.Time.GetUtcNow();
+        while (_waiting.TryPeek(out var waiting, out var due) && due <= now)
+        {
+            _waiting.Dequeue();
+            waiting.State = MessageGroupState.Ready;
+            _ready.Enqueue(waiting);
+        }
+
+        if (!_stopping)
+        {
+            while (_ready.TryDequeue(out var group))
+            {
+                Dispatch(group, now);
+            }
+        }
+
+        if (_open.Count > 0)
+        {
+            List<DeliveryBatch>? due = null;
+            foreach (var batch in _open.Values)
+            {
+                if (_stopping || batch.Deadline <= now)
+                {
+                    (due ??= []).Add(batch);
+                }
+            }
+
+            if (due is not null)
+            {
+                foreach (var batch in due)
+                {
+                    Seal(batch);
+                }
+            }
+        }
+
+        ArmTimer(now);
+    }
+
+    private void Dispatch(MessageGroup group, DateTimeOffset now)
+    {
+        while (group.Messages.TryPeek(out var entry))
+        {
+            if (entry.Routed is null)
+            {
+                var result = Process(entry);
+                if (result.Kind == ProcessResultKind.Filtered)
+                {
+                    group.Messages.Dequeue();
+                    _owner.OnFiltered(entry);
+                    continue;
+                }
+
+                if (result.Kind == ProcessResultKind.Failed || result.Message is null)
+                {
+                    var error = result.Error ?? "The message processor returned no message.";
+                    var delay = Fail(entry, error, DeliveryStatus.Retryable, retryAfter: null, now);
+                    if (delay is { } d)
+                    {
+                        PipelineLog.ProcessingFailed(_owner.Logger, _owner.Name, entry.Message.Relation.QualifiedName, entry.GroupId, entry.FailedAttempts, error, d);
+                    }
+
+                    // Either the group waits for its retry, or the head was discarded and Advance queued the group again.
+                    return;
+                }
+
+                entry.Routed = result.Message;
+            }
+
+            AddToBatch(entry, now);
+            group.State = MessageGroupState.Busy;
+            return;
+        }
+
+        Retire(group);
+    }
+
+    private ProcessResult Process(PendingMessage entry)
+    {
+        try
+        {
+            var result = _processor.Process(entry.Message, entry.GroupId);
+            if (result.Kind == ProcessResultKind.Routed && result.Message is { } routed)
+            {
+                entry.BatchKey = _owner.Pipeline.GetBatchKey(routed);
+            }
+
+            return result;
+        }
+#pragma warning disable CA1031 // A processor or batch key bug fails the message (retried, logged), never the partition.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return ProcessResult.Failed($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private void AddToBatch(PendingMessage entry, DateTimeOffset now)
+    {
+        var batching = _owner.Batching;
+        var key = entry.BatchKey!;
+        var size = entry.Routed!.Payload.Length;
+        if (_open.TryGetValue(key, out var batch) && batch.PayloadBytes + size > batching.MaxBytes)
+        {
+            Seal(batch);
+            batch = null;
+        }
+
+        if (batch is null)
+        {
+            batch = new DeliveryBatch(key, now + batching.Linger);
+            _open.Add(key, batch);
+        }
+
+        batch.Add(entry);
+        if (batch.Entries.Count >= batching.MaxMessages || batch.PayloadBytes >= batching.MaxBytes)
+        {
+            Seal(batch);
+        }
+    }
+
+    private void Seal(DeliveryBatch batch)
+    {
+        _open.Remove(batch.Key);
+        _inFlight++;
+        _owner.Deliver(this, batch);
+    }
+
+    private void OnBatchCompleted(DeliveryBatch batch)
+    {
+        _inFlight--;
+        if (batch.Abandoned)
+        {
+            return;
+        }
+
+        var now = _owner.Time.GetUtcNow();
+        string? batchError = null;
+        if (batch.Exception is { } ex)
+        {
+            batchError = $"{ex.GetType().Name}: {ex.Message}";
+            PipelineLog.BatchThrew(_owner.Logger, ex, _owner.Name, batch.Key, batch.Entries.Count);
+        }
+        else if (batch.Result is null)
+        {
+            batchError = "The sink pipeline returned no result.";
+        }
+        else if (batch.Result.Count is { } count && count != batch.Entries.Count)
+        {
+            batchError = $"The sink pipeline returned {count} outcomes for a batch of {batch.Entries.Count} messages.";
+            PipelineLog.BadOutcomeCount(_owner.Logger, _owner.Name, batch.Key, count, batch.Entries.Count);
+        }
+
+        var failed = 0;
+        string? firstError = null;
+        TimeSpan? firstDelay = null;
+        for (var i = 0; i < batch.Entries.Count; i++)
+        {
+            var entry = batch.Entries[i];
+            var group = entry.Group!;
+            var outcome = batchError is null ? batch.Result![i] : DeliveryOutcome.Retry(batchError);
+            if (outcome.IsDelivered)
+            {
+                group.Messages.Dequeue();
+                _owner.OnDelivered(entry);
+                Advance(group);
+                continue;
+            }
+
+            failed++;
+            var error = outcome.Error ?? outcome.Status.ToString();
+            firstError ??= error;
+            var delay = Fail(entry, error, outcome.Status, outcome.RetryAfter, now);
+            firstDelay ??= delay;
+        }
+
+        _owner.OnBatchCompleted(batch.Entries.Count, failed);
+        if (failed > 0)
+        {
+            PipelineLog.BatchFailed(_owner.Logger, _owner.Name, batch.Key, failed, batch.Entries.Count, firstError!, firstDelay ?? TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>
+    /// Records a failed attempt of a group's head: discards it once <c>max_retry_count</c> is reached, otherwise parks
+    /// the group until its retry time. Returns the retry delay, or null when discarded.
+    /// </summary>
+    private TimeSpan? Fail(PendingMessage entry, string error, DeliveryStatus status, TimeSpan? retryAfter, DateTimeOffset now)
+    {
+        var group = entry.Group!;
+        entry.FailedAttempts++;
+        _owner.OnFailedAttempt(status == DeliveryStatus.Permanent);
+        if (_owner.Settings.MaxRetryCount is { } max && entry.FailedAttempts >= max)
+        {
+            group.Messages.Dequeue();
+            _owner.OnDiscarded(entry, error);
+            Advance(group);
+            return null;
+        }
+
+        var delay = retryAfter is { } after && after > TimeSpan.Zero ? after : _owner.Retry.GetDelay(entry.FailedAttempts);
+        group.State = MessageGroupState.Waiting;
+        _waiting.Enqueue(group, now + delay);
+        return delay;
+    }
+
+    private void Advance(MessageGroup group)
+    {
+        if (group.Messages.Count > 0)
+        {
+            group.State = MessageGroupState.Ready;
+            _ready.Enqueue(group);
+        }
+        else
+        {
+            Retire(group);
+        }
+    }
+
+    private void Retire(MessageGroup group)
+    {
+        group.State = MessageGroupState.Idle;
+        if (group.Key is { } key)
+        {
+            _groups.Remove(key);
+        }
+    }
+
+    private void ArmTimer(DateTimeOffset now)
+    {
+        var next = DateTimeOffset.MaxValue;
+        foreach (var batch in _open.Values)
+        {
+            if (batch.Deadline < next)
+            {
+                next = batch.Deadline;
+            }
+        }
+
+        if (_waiting.TryPeek(out _, out var due) && due < next)
+        {
+            next = due;
+        }
+
+        if (next == _timerDue)
+        {
+            return;
+        }
+
+        _timerDue = next;
+        if (next == DateTimeOffset.MaxValue)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var wait = next - now;
+        _timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+    }
+}

@@ -1,0 +1,32 @@
+using Sequin.Messages;
+using Sequin.Sinks;
+
+namespace Sequin.Pipeline;
+
+/// <summary>A message a consumer owes a delivery for, from enqueue until delivered, filtered or discarded.</summary>
+internal sealed class PendingMessage(ChangeMessage message, string? groupId, GroupKey? key)
+{
+    /// <summary>The change.</summary>
+    public ChangeMessage Message { get; } = message;
+
+    /// <summary>The group id given to the processor and the sink.</summary>
+    public string? GroupId { get; } = groupId;
+
+    /// <summary>The buffer bytes accounted for it.</summary>
+    public int Size { get; } = message.EstimatedSize;
+
+    /// <summary>The ordering key, or null for an ungrouped message.</summary>
+    public GroupKey? Key { get; } = key;
+
+    /// <summary>The group it belongs to, set by the partition.</summary>
+    public MessageGroup? Group { get; set; }
+
+    /// <summary>The routed message once processing succeeded; kept across delivery retries.</summary>
+    public RoutedMessage? Routed { get; set; }
+
+    /// <summary>The batch key of <see cref="Routed"/>.</summary>
+    public string? BatchKey { get; set; }
+
+    /// <summary>Failed attempts so far (processing and delivery).</summary>
+    public int FailedAttempts { get; set; }
+}

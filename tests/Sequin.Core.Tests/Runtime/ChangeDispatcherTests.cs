@@ -1,0 +1,66 @@
+using Sequin.Core.Tests.Support;
+using Sequin.Diagnostics;
+using Sequin.Messages;
+using Sequin.Pipeline;
+using Sequin.Runtime;
+using Sequin.Sinks;
+
+namespace Sequin.Core.Tests.Runtime;
+
+public sealed class ChangeDispatcherTests
+{
+    [Fact]
+    public async Task ASlowConsumerPausesTheSourceButNeitherConsumerLosesMessages()
+    {
+        var time = new FakeTimeProvider();
+        using var metrics = new SequinMetrics();
+        var logger = new CollectingLogger();
+        var gate = new SemaphoreSlim(0);
+        var slow = new FakeSinkPipeline(time) { OnDeliver = async (_, ct) => { await gate.WaitAsync(ct); return BatchResult.AllDelivered; } };
+        var fast = new FakeSinkPipeline(time);
+        SinkConsumerSettings Settings(string name) => ConsumerHarness.Settings_() with { Consumer = new ConsumerInfo(name, name), MaxBufferedMessages = 5 };
+        await using var slowConsumer = new SinkConsumer(Settings("slow"), slow, new FakeProcessorFactory(), logger, time, metrics);
+        await using var fastConsumer = new SinkConsumer(Settings("fast"), fast, new FakeProcessorFactory(), logger, time, metrics);
+        await slowConsumer.StartAsync(default);
+        await fastConsumer.StartAsync(default);
+        var dispatcher = new ChangeDispatcher([slowConsumer, fastConsumer]);
+        var tracker = new AckTracker();
+        var txns = new List<TransactionInfo>();
+
+        var producer = Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var txn = Some.Transaction();
+                txns.Add(txn);
+                tracker.Begin(txn);
+                dispatcher.BeginTransaction(txn);
+                await dispatcher.HandleAsync(Some.Change(i, txn), default);
+                dispatcher.CommitTransaction(txn, txn.CommitLsn + 8);
+                txn.Commit(txn.CommitLsn + 8);
+            }
+        });
+
+        await Wait.UntilAsync(() => slowConsumer.BufferedMessages == 5, "the slow consumer is full");
+        await Wait.UntilAsync(() => fast.Delivered.Count >= 5, "the fast consumer delivers what it got");
+        Assert.False(producer.IsCompleted);
+
+        gate.Release(1000);
+        await producer.WaitAsync(Wait.DefaultTimeout);
+        await Wait.UntilAsync(() => slow.Delivered.Count == 40 && fast.Delivered.Count == 40, "both consumers deliver everything");
+        await Wait.UntilAsync(() => tracker.GetConfirmableLsn() == txns[^1].EndLsn, "every transaction is confirmable");
+    }
+
+    [Fact]
+    public void ForDatabaseKeepsOnlyThatDatabasesConsumers()
+    {
+        var time = new FakeTimeProvider();
+        using var metrics = new SequinMetrics();
+        var a = new SinkConsumer(ConsumerHarness.Settings_() with { Database = "a" }, new FakeSinkPipeline(time), new FakeProcessorFactory(), new CollectingLogger(), time, metrics);
+        var b = new SinkConsumer(ConsumerHarness.Settings_() with { Database = "b" }, new FakeSinkPipeline(time), new FakeProcessorFactory(), new CollectingLogger(), time, metrics);
+
+        var dispatcher = ChangeDispatcher.ForDatabase("a", [a, b]);
+
+        Assert.Same(a, Assert.Single(dispatcher.Consumers));
+    }
+}
