@@ -18,15 +18,23 @@ internal static class SequinYamlParser
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var errors = new List<ConfigError>();
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             var message = ex.InnerException is { } inner && ex.Message.StartsWith("(Line", StringComparison.Ordinal) ? inner.Message : ex.Message;
             throw new SequinConfigurationException(
                 [new ConfigError(fileName, $"Invalid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {Strip(message)}")]);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this for some unterminated flow collections; the last parsed event locates it.
+            var mark = parser.Current?.End ?? Mark.Empty;
+            throw new SequinConfigurationException(
+                [new ConfigError(fileName, $"Invalid YAML after line {mark.Line}, column {mark.Column}: an unterminated flow list or map ('[' or '{{' without its closing bracket).")]);
         }
         catch (ArgumentException ex)
         {
