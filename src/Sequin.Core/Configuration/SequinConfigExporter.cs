@@ -19,8 +19,11 @@ public static class SequinConfigExporter
     /// <exception cref="ArgumentNullException"><paramref name="config"/> is null.</exception>
     public static string Export(SequinConfig config)
     {
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        Export(config, writer);
+        ArgumentNullException.ThrowIfNull(config);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        WriteDatabases(config, writer);
+        WriteFunctions(config, writer);
+        WriteSinks(config, writer);
         return writer.ToString();
     }
 
@@ -30,10 +33,7 @@ public static class SequinConfigExporter
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(writer);
-        writer.NewLine = "\n";
-        WriteDatabases(config, writer);
-        WriteFunctions(config, writer);
-        WriteSinks(config, writer);
+        writer.Write(Export(config));
     }
 
     private static void WriteDatabases(SequinConfig config, TextWriter w)
