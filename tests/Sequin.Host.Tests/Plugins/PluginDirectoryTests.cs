@@ -38,6 +38,23 @@ public sealed class PluginDirectoryTests
     }
 
     [Fact]
+    public void PluginsWithAThrowingConstructorOrAMissingDependencyAreReportedAndTheOthersStillLoad()
+    {
+        using var folder = new PluginFolder();
+        folder.AddThrowingConstructor("Throwing");
+        folder.AddMissingDependency("NeedsDep");
+
+        var result = PluginDirectory.Load(folder.Path);
+
+        Assert.Equal("stdout", Assert.Single(result.Plugins).Plugin.TypeName);
+        var throwing = Assert.Single(result.Failures, f => f.Source.EndsWith("Throwing.dll", StringComparison.Ordinal));
+        Assert.Equal("The constructor of Throwing.Plugin threw InvalidOperationException: no licence key", throwing.Reason);
+        var needsDep = Assert.Single(result.Failures, f => f.Source.EndsWith("NeedsDep.dll", StringComparison.Ordinal));
+        Assert.Contains("NeedsDep.Dep", needsDep.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, result.Failures.Count);
+    }
+
+    [Fact]
     public void MissingFolderGivesNoPluginsAndNoFailures()
     {
         var result = PluginDirectory.Load(Path.Combine(Path.GetTempPath(), "sequin-no-such-folder-" + Guid.NewGuid().ToString("N")));

@@ -33,6 +33,11 @@ public sealed class PluginFolder : IDisposable
         File.WriteAllBytes(System.IO.Path.Combine(folder, name + ".dll"), bytes);
     }
 
+    public void AddThrowingConstructor(string name) => EmittedPlugins.WriteThrowingConstructor(System.IO.Path.Combine(Path, name), name);
+
+    public void AddMissingDependency(string name) =>
+        EmittedPlugins.WriteMissingDependency(System.IO.Path.Combine(Path, name), name, System.IO.Path.Combine(_dir.Path, "scratch"));
+
     public void AddEmptyFolder(string name) => Directory.CreateDirectory(System.IO.Path.Combine(Path, name));
 
     public void Dispose() => _dir.Dispose();
