@@ -81,6 +81,20 @@ public sealed class SequinYamlConfigurationTests
     }
 
     [Fact]
+    public void DuplicateKeysAreReportedWithTheirLine()
+    {
+        var ex = Assert.Throws<SequinConfigurationException>(() => Yaml.ToConfiguration("""
+            sinks:
+              - name: a
+                batch_size: 1
+                batch_size: 2
+            """));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Contains("line 4", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FileSourceLoadsAndSequinEnvironmentVariablesOverrideKeys()
     {
         using var dir = new TempDirectory();
