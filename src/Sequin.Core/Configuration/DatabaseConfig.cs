@@ -32,4 +32,22 @@ public sealed class DatabaseConfig
 
     /// <summary>User annotations (<c>annotations</c>) as a JSON object text; <c>{}</c> when none. Scalar values are strings.</summary>
     public string AnnotationsJson { get; init; } = "{}";
+
+    /// <summary>An Npgsql connection string for this database (it holds the password: never log it).</summary>
+    public string BuildConnectionString()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = Hostname,
+            Port = Port,
+            Database = Database,
+            Username = Username,
+        };
+        if (Password is not null)
+        {
+            builder.Password = Password;
+        }
+
+        return builder.ConnectionString;
+    }
 }

@@ -223,6 +223,8 @@ public sealed class SequinConfigLoaderTests
         var db = Assert.Single(Yaml.Load(yaml).Config!.Databases);
 
         Assert.Equal(("db2", 6543, "orders", "app", "p@ss"), (db.Hostname, db.Port, db.Database, db.Username, db.Password));
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(db.BuildConnectionString());
+        Assert.Equal(("db2", 6543, "orders", "app", "p@ss"), (connection.Host, connection.Port, connection.Database, connection.Username, connection.Password));
     }
 
     [Fact]
