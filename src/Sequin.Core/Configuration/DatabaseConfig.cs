@@ -1,0 +1,53 @@
+namespace Sequin.Configuration;
+
+/// <summary>One source database (<c>databases[]</c>).</summary>
+public sealed class DatabaseConfig
+{
+    /// <summary>The name sinks refer to (<c>name</c>). Required.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The server host (<c>hostname</c>). Required unless <c>url</c> gives it.</summary>
+    public required string Hostname { get; init; }
+
+    /// <summary>The server port (<c>port</c>). Default: 5432.</summary>
+    public int Port { get; init; } = 5432;
+
+    /// <summary>The database name (<c>database</c>). Required unless <c>url</c> gives it.</summary>
+    public required string Database { get; init; }
+
+    /// <summary>The user (<c>username</c>). Default: <c>postgres</c>.</summary>
+    public string Username { get; init; } = "postgres";
+
+    /// <summary>The password (<c>password</c>), or null. A secret: never logged, masked on export.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>The <c>url</c> the connection fields came from, if one was given (it may hold the password: never log it).</summary>
+    public string? Url { get; init; }
+
+    /// <summary>The replication slot (<c>slot</c>).</summary>
+    public required ReplicationSlotConfig Slot { get; init; }
+
+    /// <summary>The publication (<c>publication</c>).</summary>
+    public required PublicationConfig Publication { get; init; }
+
+    /// <summary>User annotations (<c>annotations</c>) as a JSON object text; <c>{}</c> when none. Scalar values are strings.</summary>
+    public string AnnotationsJson { get; init; } = "{}";
+
+    /// <summary>An Npgsql connection string for this database (it holds the password: never log it).</summary>
+    public string BuildConnectionString()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = Hostname,
+            Port = Port,
+            Database = Database,
+            Username = Username,
+        };
+        if (Password is not null)
+        {
+            builder.Password = Password;
+        }
+
+        return builder.ConnectionString;
+    }
+}

@@ -1,0 +1,26 @@
+namespace Sequin.Configuration;
+
+/// <summary>One function (<c>functions[]</c>): JavaScript (ES5) with the signature <c>(action, record, changes, metadata)</c>.</summary>
+public sealed class FunctionConfig
+{
+    /// <summary>The most bytes (UTF-8) a function's code may have: 10 KB, as in the original.</summary>
+    public const int MaxCodeBytes = 10 * 1024;
+
+    /// <summary>The name sinks refer to (<c>name</c>). Required; not <c>none</c>, <c>null</c> or <c>nil</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>A description (<c>description</c>), or null.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>What it does (<c>type</c>).</summary>
+    public required FunctionType Type { get; init; }
+
+    /// <summary>For routing functions, the sink type it routes for (<c>sink_type</c>); null otherwise.</summary>
+    public string? SinkType { get; init; }
+
+    /// <summary>The code, inline (<c>code</c>) or read from <c>file</c>.</summary>
+    public required string Code { get; init; }
+
+    /// <summary>The full path of the file the code was read from (<c>file</c>), or null for inline code.</summary>
+    public string? FilePath { get; init; }
+}

@@ -1,0 +1,6 @@
+namespace Sequin.Configuration;
+
+/// <summary>The logical replication slot of a database (<c>databases[].slot</c>).</summary>
+/// <param name="Name">The slot name (<c>name</c>). Required.</param>
+/// <param name="CreateIfNotExists">Whether the host creates the slot (pgoutput) when missing (<c>create_if_not_exists</c>). Default: false.</param>
+public sealed record ReplicationSlotConfig(string Name, bool CreateIfNotExists = false);

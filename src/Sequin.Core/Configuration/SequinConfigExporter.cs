@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Sequin.Messages;
+using Sequin.Sinks;
+
+namespace Sequin.Configuration;
+
+/// <summary>
+/// Writes a <see cref="SequinConfig"/> back as <c>sequin.yaml</c> text, secrets masked with
+/// <see cref="SinkSchema{TOptions}.MaskedSecret"/>. Strings are written double-quoted (JSON escaping, valid YAML),
+/// code as literal blocks where it can be, annotations and lists in flow style.
+/// </summary>
+public static class SequinConfigExporter
+{
+    private const string Masked = SinkSchema<object>.MaskedSecret;
+
+    /// <summary>Exports <paramref name="config"/> as YAML.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="config"/> is null.</exception>
+    public static string Export(SequinConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        WriteDatabases(config, writer);
+        WriteFunctions(config, writer);
+        WriteSinks(config, writer);
+        return writer.ToString();
+    }
+
+    /// <summary>Writes <paramref name="config"/> as YAML to <paramref name="writer"/>.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static void Export(SequinConfig config, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Export(config));
+    }
+
+    private static void WriteDatabases(SequinConfig config, TextWriter w)
+    {
+        if (config.Databases.Count == 0)
+        {
+            w.WriteLine("databases: []");
+            return;
+        }
+
+        w.WriteLine("databases:");
+        foreach (var db in config.Databases)
+        {
+            w.WriteLine($"  - name: {Quote(db.Name)}");
+            w.WriteLine($"    hostname: {Quote(db.Hostname)}");
+            w.WriteLine($"    port: {db.Port.ToString(CultureInfo.InvariantCulture)}");
+            w.WriteLine($"    database: {Quote(db.Database)}");
+            w.WriteLine($"    username: {Quote(db.Username)}");
+            if (db.Password is not null)
+            {
+                w.WriteLine($"    password: {Quote(Masked)}");
+            }
+
+            w.WriteLine($"    slot: {{ name: {Quote(db.Slot.Name)}, create_if_not_exists: {Bool(db.Slot.CreateIfNotExists)} }}");
+            w.WriteLine($"    publication: {{ name: {Quote(db.Publication.Name)}, create_if_not_exists: {Bool(db.Publication.CreateIfNotExists)} }}");
+            if (db.AnnotationsJson != "{}")
+            {
+                w.WriteLine($"    annotations: {db.AnnotationsJson}");
+            }
+        }
+    }
+
+    private static void WriteFunctions(SequinConfig config, TextWriter w)
+    {
+        w.WriteLine();
+        if (config.Functions.Count == 0)
+        {
+            w.WriteLine("functions: []");
+            return;
+        }
+
+        w.WriteLine("functions:");
+        foreach (var fn in config.Functions)
+        {
+            w.WriteLine($"  - name: {Quote(fn.Name)}");
+            if (fn.Description is not null)
+            {
+                w.WriteLine($"    description: {Quote(fn.Description)}");
+            }
+
+            w.WriteLine($"    type: {TypeName(fn.Type)}");
+            if (fn.SinkType is not null)
+            {
+                w.WriteLine($"    sink_type: {Quote(fn.SinkType)}");
+            }
+
+            WriteCode(w, fn.Code, "    ");
+        }
+    }
+
+    private static void WriteSinks(SequinConfig config, TextWriter w)
+    {
+        w.WriteLine();
+        if (config.Sinks.Count == 0)
+        {
+            w.WriteLine("sinks: []");
+            return;
+        }
+
+        w.WriteLine("sinks:");
+        foreach (var sink in config.Sinks)
+        {
+            var s = sink.Settings;
+            w.WriteLine($"  - name: {Quote(sink.Name)}");
+            w.WriteLine($"    database: {Quote(s.Database)}");
+            w.WriteLine($"    status: {(sink.Status == SinkStatus.Active ? "active" : "disabled")}");
+            var source = new List<string>();
+            AddList(source, "include_schemas", s.IncludeSchemas);
+            AddList(source, "exclude_schemas", s.ExcludeSchemas);
+            AddList(source, "include_tables", s.IncludeTables);
+            AddList(source, "exclude_tables", s.ExcludeTables);
+            if (source.Count > 0)
+            {
+                w.WriteLine($"    source: {{ {string.Join(", ", source)} }}");
+            }
+
+            var actions = new List<string>();
+            foreach (var (action, name) in new[] { (ChangeAction.Insert, "insert"), (ChangeAction.Update, "update"), (ChangeAction.Delete, "delete"), (ChangeAction.Truncate, "truncate") })
+            {
+                if (s.Actions.Contains(action))
+                {
+                    actions.Add(name);
+                }
+            }
+
+            w.WriteLine($"    actions: [{string.Join(", ", actions)}]");
+            if (s.GroupColumns.Count > 0)
+            {
+                w.WriteLine("    tables:");
+                foreach (var (table, columns) in s.GroupColumns)
+                {
+                    w.WriteLine($"      - {{ name: {Quote(table)}, group_column_names: {List(columns)} }}");
+                }
+            }
+
+            w.WriteLine($"    message_grouping: {Bool(s.MessageGrouping)}");
+            if (s.BatchSize is { } batchSize)
+            {
+                w.WriteLine($"    batch_size: {batchSize.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            if (s.BatchTimeout is { } timeout)
+            {
+                w.WriteLine($"    batch_timeout_ms: {((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            w.WriteLine($"    max_retry_count: {(s.MaxRetryCount is { } retries ? retries.ToString(CultureInfo.InvariantCulture) : "null")}");
+            w.WriteLine($"    timestamp_format: {(s.TimestampFormat == TimestampFormat.UnixMicrosecond ? "unix_microsecond" : "iso8601")}");
+            w.WriteLine($"    max_memory_mb: {(s.MaxBufferedBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}");
+            w.WriteLine($"    partition_count: {s.Partitions.ToString(CultureInfo.InvariantCulture)}");
+            if (s.Consumer.AnnotationsJson != "{}")
+            {
+                w.WriteLine($"    annotations: {s.Consumer.AnnotationsJson}");
+            }
+
+            w.WriteLine($"    routing: {Quote(sink.RoutingFunction?.Name ?? "none")}");
+            w.WriteLine($"    filter: {Quote(sink.FilterFunction?.Name ?? "none")}");
+            w.WriteLine($"    transform: {Quote(sink.TransformFunction?.Name ?? "none")}");
+            w.WriteLine("    destination:");
+            w.WriteLine($"      type: {Quote(sink.Type)}");
+            var fields = sink.Plugin.Schema.Fields;
+            foreach (var (key, value) in sink.Plugin.Schema.Export(sink.Options))
+            {
+                var field = fields.FirstOrDefault(f => string.Equals(f.Name, key, StringComparison.OrdinalIgnoreCase));
+                var secret = field?.Secret == true;
+                var plain = !secret && field?.Type is SinkFieldType.WholeNumber or SinkFieldType.Boolean;
+                w.WriteLine($"      {key}: {(plain ? value : Quote(secret ? Masked : value))}");
+            }
+        }
+    }
+
+    private static void WriteCode(TextWriter w, string code, string indent)
+    {
+        var lines = code.Split('\n');
+        var blockSafe = code.Length > 0
+            && !char.IsWhiteSpace(code[0])
+            && !code.Contains('\r', StringComparison.Ordinal)
+            && !code.Contains('\t', StringComparison.Ordinal)
+            && !code.EndsWith("\n\n", StringComparison.Ordinal)
+            && lines.All(l => l.Length == 0 || !char.IsWhiteSpace(l[^1]));
+        if (!blockSafe)
+        {
+            w.WriteLine($"{indent}code: {Quote(code)}");
+            return;
+        }
+
+        var keep = code.EndsWith('\n');
+        w.WriteLine($"{indent}code: {(keep ? "|" : "|-")}");
+        var count = keep ? lines.Length - 1 : lines.Length;
+        for (var i = 0; i < count; i++)
+        {
+            w.WriteLine(lines[i].Length == 0 ? string.Empty : indent + "  " + lines[i]);
+        }
+    }
+
+    private static void AddList(List<string> parts, string key, IReadOnlyList<string> values)
+    {
+        if (values.Count > 0)
+        {
+            parts.Add($"{key}: {List(values)}");
+        }
+    }
+
+    private static string List(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(Quote)) + "]";
+
+    private static string Bool(bool value) => value ? "true" : "false";
+
+    private static string TypeName(FunctionType type) => type switch
+    {
+        FunctionType.Routing => "routing",
+        FunctionType.Filter => "filter",
+        _ => "transform",
+    };
+
+    /// <summary>A YAML double-quoted scalar; JSON string escaping is a subset of YAML's.</summary>
+    private static string Quote(string value)
+    {
+        var sb = new StringBuilder(value.Length + 2);
+        sb.Append(JsonSerializer.Serialize(value));
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,38 @@
+using Sequin.Pipeline;
+using Sequin.Sinks;
+
+namespace Sequin.Configuration;
+
+/// <summary>One sink consumer (<c>sinks[]</c>): its runtime settings, functions and parsed destination.</summary>
+public sealed class SinkConfig
+{
+    /// <summary>The sink's name (<c>name</c>).</summary>
+    public string Name => Settings.Consumer.Name;
+
+    /// <summary>The runtime settings: source filter, actions, grouping, batching, retries, buffers.</summary>
+    public required SinkConsumerSettings Settings { get; init; }
+
+    /// <summary>Whether it consumes (<c>status</c>). Default: active.</summary>
+    public SinkStatus Status { get; init; } = SinkStatus.Active;
+
+    /// <summary>The sink type (<c>destination.type</c>), lower case, e.g. <c>kafka</c>.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>The plugin that handles <see cref="Type"/>.</summary>
+    public required ISinkPlugin Plugin { get; init; }
+
+    /// <summary>The destination options, as the plugin's schema parsed them (of type <see cref="ISinkSchema.OptionsType"/>).</summary>
+    public required object Options { get; init; }
+
+    /// <summary>Static (no <c>routing</c>, or <c>routing: none</c>) or dynamic (<c>routing: &lt;function&gt;</c>).</summary>
+    public RoutingMode RoutingMode { get; init; }
+
+    /// <summary>The routing function (dynamic mode), or null.</summary>
+    public FunctionConfig? RoutingFunction { get; init; }
+
+    /// <summary>The filter function (<c>filter</c>), or null.</summary>
+    public FunctionConfig? FilterFunction { get; init; }
+
+    /// <summary>The transform function (<c>transform</c>), or null.</summary>
+    public FunctionConfig? TransformFunction { get; init; }
+}

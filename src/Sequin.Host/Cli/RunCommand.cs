@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sequin.Configuration;
+
+namespace Sequin.Host.Cli;
+
+/// <summary>
+/// <c>sequin run</c>: loads and validates the configuration and the plugins, then builds a generic host with
+/// <see cref="SequinConfig"/>, <see cref="ISinkPluginCatalog"/> and <see cref="TimeProvider"/> registered, lets
+/// <see cref="SequinCliOptions.ConfigureRunServices"/> add the runtime, and runs until stopped (Ctrl+C, SIGTERM).
+/// Logs go to standard error, so that the stdout sink's output stays clean.
+/// </summary>
+internal sealed class RunCommand
+{
+    private readonly SequinCliOptions _options;
+
+    public RunCommand(SequinCliOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+    }
+
+    public Command CreateCommand()
+    {
+        var config = CliOptions.Config();
+        var plugins = CliOptions.PluginsDirectory();
+        var command = new Command("run", "Streams changes from the configured databases to the sinks until stopped.") { config, plugins };
+        command.SetAction((parseResult, cancellationToken) => RunAsync(
+            parseResult.GetValue(config)!,
+            parseResult.GetValue(plugins),
+            parseResult.InvocationConfiguration.Error,
+            cancellationToken));
+        return command;
+    }
+
+    /// <summary>Runs the host; returns the exit code (0 after a clean stop, 1 for invalid configuration).</summary>
+    public async Task<int> RunAsync(string configPath, string? pluginsDirectory, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ApplicationName = "sequin",
+            ContentRootPath = Path.GetDirectoryName(Path.GetFullPath(configPath)),
+        });
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        // Plugins are loaded before the host is built: they decide which destinations parse. Their load messages go
+        // through a temporary logger factory with the host's logging configuration.
+        using var bootstrapLogging = LoggerFactory.Create(b =>
+        {
+            b.AddConfiguration(builder.Configuration.GetSection("Logging"));
+            b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
+        var logger = bootstrapLogging.CreateLogger("Sequin.Host");
+        var catalog = CliConfigLoader.LoadCatalog(_options, pluginsDirectory, logger);
+        var result = CliConfigLoader.Load(configPath, catalog, _options);
+        if (!result.IsValid)
+        {
+            CliConfigLoader.WriteErrors(error, configPath, result.Errors);
+            return 1;
+        }
+
+        var config = result.Config!;
+        HostLog.ConfigLoaded(logger, configPath, config.Databases.Count, config.Functions.Count, config.Sinks.Count);
+        if (_options.ConfigureRunServices is null)
+        {
+            error.WriteLine("sequin run: this build has no runtime wired (SequinCliOptions.ConfigureRunServices is not set).");
+            return 1;
+        }
+
+        builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton<ISinkPluginCatalog>(catalog);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient();
+        _options.ConfigureRunServices(builder.Services, config, catalog);
+        using var host = builder.Build();
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sequin.Sinks;
+
+namespace Sequin.Host.Cli;
+
+/// <summary>
+/// <c>sequin test-connection &lt;sink&gt;</c>: creates the sink's client through its plugin and checks the destination:
+/// <see cref="ISinkClient.TestConnectionAsync"/> in static mode, <see cref="ISinkClient.TestCredentialsAsync"/> in dynamic mode.
+/// </summary>
+internal static class TestConnectionCommand
+{
+    public static Command Create(SequinCliOptions options)
+    {
+        var sinkName = new Argument<string>("sink") { Description = "The sink's name in sequin.yaml." };
+        var config = CliOptions.Config();
+        var plugins = CliOptions.PluginsDirectory();
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the destination.", DefaultValueFactory = _ => 30 };
+        var command = new Command("test-connection", "Checks that a sink's destination is reachable with its configured credentials.") { sinkName, config, plugins, timeout };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var configPath = parseResult.GetValue(config)!;
+            var catalog = CliConfigLoader.LoadCatalog(options, parseResult.GetValue(plugins));
+            var result = CliConfigLoader.Load(configPath, catalog, options);
+            if (!result.IsValid)
+            {
+                CliConfigLoader.WriteErrors(error, configPath, result.Errors);
+                return 1;
+            }
+
+            var name = parseResult.GetValue(sinkName)!;
+            var sink = result.Config!.FindSink(name);
+            if (sink is null)
+            {
+                error.WriteLine($"No sink named '{name}' in {configPath}. Sinks: {string.Join(", ", result.Config.Sinks.Select(s => s.Name))}.");
+                return 1;
+            }
+
+            using var services = new ServiceCollection().AddHttpClient().AddLogging().BuildServiceProvider();
+            var context = new SinkContext(sink.Settings.Consumer, sink.RoutingMode, services, NullLoggerFactory.Instance, TimeProvider.System)
+            {
+                BatchSize = sink.Settings.BatchSize,
+                BatchTimeout = sink.Settings.BatchTimeout,
+            };
+            using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeoutSource.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, parseResult.GetValue(timeout))));
+            var what = sink.RoutingMode == RoutingMode.Static ? "connection (static routing)" : "credentials (dynamic routing)";
+            ConnectionTestResult test;
+            var client = sink.Plugin.CreateClient(sink.Options, context);
+            await using (client.ConfigureAwait(false))
+            {
+                try
+                {
+                    test = sink.RoutingMode == RoutingMode.Static
+                        ? await client.TestConnectionAsync(timeoutSource.Token).ConfigureAwait(false)
+                        : await client.TestCredentialsAsync(timeoutSource.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    test = ConnectionTestResult.Failed($"No answer within {parseResult.GetValue(timeout)} s.");
+                }
+            }
+
+            var writer = test.Success ? output : error;
+            writer.WriteLine($"{sink.Name} ({sink.Type}) {what}: {(test.Success ? "OK" : "FAILED")}: {test.Message}");
+            return test.Success ? 0 : 1;
+        });
+        return command;
+    }
+}

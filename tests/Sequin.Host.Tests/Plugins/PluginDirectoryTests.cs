@@ -1,0 +1,112 @@
+using System.Runtime.Loader;
+using Microsoft.Extensions.DependencyInjection;
+using Sequin.Configuration;
+using Sequin.Host.Plugins;
+using Sequin.Host.Tests.Support;
+using Sequin.Sinks;
+
+namespace Sequin.Host.Tests.Plugins;
+
+public sealed class PluginDirectoryTests
+{
+    [Fact]
+    public void StdoutPluginLoadsFromItsFolderAndABrokenOneIsReportedWithTheReason()
+    {
+        using var folder = new PluginFolder();
+        folder.AddBroken();
+        folder.AddEmptyFolder("NoDll");
+
+        var result = PluginDirectory.Load(folder.Path);
+
+        var loaded = Assert.Single(result.Plugins);
+        object plugin = loaded.Plugin;
+        Assert.True(plugin is ISinkPlugin);
+        Assert.Equal("stdout", loaded.Plugin.TypeName);
+        Assert.Equal(Path.Combine(folder.Path, "Sequin.Sinks.Stdout", "Sequin.Sinks.Stdout.dll"), loaded.AssemblyPath);
+
+        // Its own context, but the contract types are the host's (one Sequin.Core).
+        var context = AssemblyLoadContext.GetLoadContext(plugin.GetType().Assembly);
+        Assert.IsType<PluginLoadContext>(context);
+        Assert.Same(typeof(ISinkPlugin).Assembly, plugin.GetType().GetInterface(nameof(ISinkPlugin))!.Assembly);
+        Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(loaded.Plugin.Schema.GetType().BaseType!.Assembly));
+
+        Assert.Equal(2, result.Failures.Count);
+        var broken = Assert.Single(result.Failures, f => f.Source.EndsWith("Broken.dll", StringComparison.Ordinal));
+        Assert.Contains("bad image", broken.Reason, StringComparison.Ordinal);
+        var noDll = Assert.Single(result.Failures, f => f.Source.EndsWith("NoDll", StringComparison.Ordinal));
+        Assert.Contains("No NoDll.dll", noDll.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PluginsWithAThrowingConstructorOrAMissingDependencyAreReportedAndTheOthersStillLoad()
+    {
+        using var folder = new PluginFolder();
+        folder.AddThrowingConstructor("Throwing");
+        folder.AddMissingDependency("NeedsDep");
+
+        var result = PluginDirectory.Load(folder.Path);
+
+        Assert.Equal("stdout", Assert.Single(result.Plugins).Plugin.TypeName);
+        var throwing = Assert.Single(result.Failures, f => f.Source.EndsWith("Throwing.dll", StringComparison.Ordinal));
+        Assert.Equal("The constructor of Throwing.Plugin threw InvalidOperationException: no licence key", throwing.Reason);
+        var needsDep = Assert.Single(result.Failures, f => f.Source.EndsWith("NeedsDep.dll", StringComparison.Ordinal));
+        Assert.Contains("NeedsDep.Dep", needsDep.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, result.Failures.Count);
+    }
+
+    [Fact]
+    public void MissingFolderGivesNoPluginsAndNoFailures()
+    {
+        var result = PluginDirectory.Load(Path.Combine(Path.GetTempPath(), "sequin-no-such-folder-" + Guid.NewGuid().ToString("N")));
+
+        Assert.Empty(result.Plugins);
+        Assert.Empty(result.Failures);
+    }
+
+    [Fact]
+    public void CatalogPrefersPluginsRegisteredInCodeAndReportsDuplicateTypeNames()
+    {
+        using var folder = new PluginFolder();
+        var registered = new DuplicateStdoutPlugin();
+
+        var catalog = PluginDirectory.CreateCatalog(folder.Path, [registered, new FakeSinkPlugin()]);
+
+        Assert.True(catalog.TryGetPlugin("STDOUT", out var stdout));
+        Assert.Same(registered, stdout);
+        Assert.Equal(["stdout", "fake"], catalog.Plugins.Select(p => p.TypeName));
+        var duplicate = Assert.Single(catalog.Failures);
+        Assert.Contains("Duplicate sink type 'stdout'", duplicate.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddSinkPluginRegistersEachPluginOnceAndACatalog()
+    {
+        var services = new ServiceCollection();
+        var instance = new DuplicateStdoutPlugin();
+
+        services.AddSinkPlugin<FakeSinkPlugin>().AddSinkPlugin<FakeSinkPlugin>().AddSinkPlugin(instance).AddSinkPlugin(instance);
+        using var provider = services.BuildServiceProvider();
+
+        var catalog = provider.GetRequiredService<ISinkPluginCatalog>();
+        Assert.Equal(["fake", "stdout"], catalog.Plugins.Select(p => p.TypeName));
+        Assert.Empty(catalog.Failures);
+        Assert.Equal(2, provider.GetServices<ISinkPlugin>().Count());
+    }
+
+    private sealed class DuplicateStdoutPlugin : ISinkPlugin
+    {
+        private readonly FakeSinkPlugin _inner = new();
+
+        public string TypeName => "stdout";
+
+        public string Description => "Registered in code.";
+
+        public ISinkSchema Schema => _inner.Schema;
+
+        public IRoutedConsumer Routing => _inner.Routing;
+
+        public ISinkClient CreateClient(object options, SinkContext context) => _inner.CreateClient(options, context);
+
+        public ISinkPipeline CreatePipeline(object options, ISinkClient client, SinkContext context) => throw new NotSupportedException();
+    }
+}

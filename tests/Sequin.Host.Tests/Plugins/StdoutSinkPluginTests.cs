@@ -1,0 +1,116 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sequin.Host.Plugins;
+using Sequin.Host.Tests.Support;
+using Sequin.Messages;
+using Sequin.Sinks;
+
+namespace Sequin.Host.Tests.Plugins;
+
+/// <summary>The built-in stdout sink, driven through its plugin as loaded from the plugins folder.</summary>
+public sealed class StdoutSinkPluginTests : IDisposable
+{
+    private readonly PluginFolder _folder = new();
+    private readonly TempDirectory _out = new();
+    private readonly ServiceProvider _services = new ServiceCollection().BuildServiceProvider();
+
+    [Fact]
+    public async Task EachMessagePayloadIsAppendedAsOneLine()
+    {
+        var plugin = LoadStdout();
+        var path = Path.Combine(_out.Path, "messages.jsonl");
+        var options = Parse(plugin, new() { ["path"] = path });
+        var client = plugin.CreateClient(options, Context(batchSize: 2));
+        var pipeline = plugin.CreatePipeline(options, client, Context(batchSize: 2));
+
+        var first = await pipeline.DeliverAsync(Batch(plugin, """{"action":"insert","n":1}""", """{"action":"update","n":2}"""), CancellationToken.None);
+        var second = await pipeline.DeliverAsync(Batch(plugin, """{"action":"delete","n":3}"""), CancellationToken.None);
+        await pipeline.DisposeAsync();
+        await client.DisposeAsync();
+
+        Assert.Null(first.Count);
+        Assert.Null(second.Count);
+        Assert.Equal(2, pipeline.Batching.MaxMessages);
+        var lines = await File.ReadAllLinesAsync(path);
+        Assert.Equal(["""{"action":"insert","n":1}""", """{"action":"update","n":2}""", """{"action":"delete","n":3}"""], lines);
+    }
+
+    [Fact]
+    public async Task PrettyWritesIndentedJson()
+    {
+        var plugin = LoadStdout();
+        var path = Path.Combine(_out.Path, "pretty.json");
+        var options = Parse(plugin, new() { ["path"] = path, ["pretty"] = "true" });
+        var client = plugin.CreateClient(options, Context());
+        var pipeline = plugin.CreatePipeline(options, client, Context());
+
+        await pipeline.DeliverAsync(Batch(plugin, """{"a":{"b":1}}"""), CancellationToken.None);
+        await client.DisposeAsync();
+
+        var text = await File.ReadAllTextAsync(path);
+        Assert.Contains("\n  \"a\": {", text, StringComparison.Ordinal);
+        Assert.Equal(1, JsonDocument.Parse(text).RootElement.GetProperty("a").GetProperty("b").GetInt32());
+    }
+
+    [Fact]
+    public async Task ConnectionTestReportsAnUnwritablePath()
+    {
+        var plugin = LoadStdout();
+        var options = Parse(plugin, new() { ["path"] = Path.Combine(_out.Path, "no-such-dir", "x.jsonl") });
+        await using var client = plugin.CreateClient(options, Context());
+
+        var result = await client.TestConnectionAsync(CancellationToken.None);
+
+        Assert.False(result.Success);
+        Assert.Contains("no-such-dir", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SchemaDescribesPathAndPrettyWithDefaultsAndRejectsUnknownFields()
+    {
+        var plugin = LoadStdout();
+
+        Assert.Equal(["path", "pretty"], plugin.Schema.Fields.Select(f => f.Name));
+        Assert.Equal("-", plugin.Schema.Fields[0].DefaultValue);
+        Assert.Empty(plugin.Routing.Keys);
+        var bad = plugin.Schema.Parse(Section(new() { ["colour"] = "red" }), RoutingMode.Static, "sinks[0].destination");
+        Assert.Equal("sinks[0].destination.colour", Assert.Single(bad.Errors).Path);
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _folder.Dispose();
+        _out.Dispose();
+    }
+
+    private ISinkPlugin LoadStdout() => Assert.Single(PluginDirectory.Load(_folder.Path).Plugins).Plugin;
+
+    private static object Parse(ISinkPlugin plugin, Dictionary<string, string?> values)
+    {
+        var result = plugin.Schema.Parse(Section(values), RoutingMode.Static, "destination");
+        Assert.Empty(result.Errors);
+        return result.Options;
+    }
+
+    private static IConfiguration Section(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+    private SinkContext Context(int? batchSize = null) =>
+        new(new ConsumerInfo("s", "s"), RoutingMode.Static, _services, NullLoggerFactory.Instance, TimeProvider.System) { BatchSize = batchSize };
+
+    private static SinkBatch Batch(ISinkPlugin plugin, params string[] payloads)
+    {
+        var relation = new RelationInfo(1, "public", "t", [new RelationColumn("id", PgTypeOids.Int4, -1, true)]);
+        var messages = payloads.Select((p, i) => new RoutedMessage(
+            new ChangeMessage(ChangeAction.Insert, new RowImage(relation, [ColumnValue.FromText(i.ToString(System.Globalization.CultureInfo.InvariantCulture))]), null, new TransactionInfo(100, DateTimeOffset.UnixEpoch, 1), i, new SourceDatabaseInfo("db", "db", "db", "localhost")),
+            new Route(plugin.Routing.Keys),
+            null,
+            Encoding.UTF8.GetBytes(p),
+            false)).ToList();
+        return new SinkBatch("stdout", messages);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.Loader;
+using Sequin.Sinks;
+
+namespace Sequin.Host.Tests.Support;
+
+/// <summary>Writes small plugin assemblies that fail in specific ways, with System.Reflection.Emit's persisted assemblies.</summary>
+public static class EmittedPlugins
+{
+    /// <summary>A public ISinkPlugin class whose constructor throws InvalidOperationException("no licence key").</summary>
+    public static void WriteThrowingConstructor(string folder, string name)
+    {
+        var (assembly, type) = Define(name, typeof(object));
+        var ctor = type.DefineConstructor(MethodAttributes.Public, CallingConventions.Standard, Type.EmptyTypes);
+        var il = ctor.GetILGenerator();
+        il.Emit(OpCodes.Ldstr, "no licence key");
+        il.Emit(OpCodes.Newobj, typeof(InvalidOperationException).GetConstructor([typeof(string)])!);
+        il.Emit(OpCodes.Throw);
+        Finish(assembly, type, Path.Combine(folder, name + ".dll"));
+    }
+
+    /// <summary>A plugin class deriving from a base class in <c>&lt;name&gt;.Dep.dll</c>, which is not copied to the folder.</summary>
+    public static void WriteMissingDependency(string folder, string name, string scratch)
+    {
+        var depName = name + ".Dep";
+        var dep = new PersistedAssemblyBuilder(new AssemblyName(depName), typeof(object).Assembly);
+        var depType = dep.DefineDynamicModule(depName).DefineType(depName + ".Base", TypeAttributes.Public | TypeAttributes.Class);
+        depType.DefineDefaultConstructor(MethodAttributes.Public);
+        depType.CreateType();
+        Directory.CreateDirectory(scratch);
+        var depPath = Path.Combine(scratch, depName + ".dll");
+        dep.Save(depPath);
+        var baseType = new AssemblyLoadContext(depName, isCollectible: true).LoadFromAssemblyPath(depPath).GetType(depName + ".Base", throwOnError: true)!;
+
+        var (assembly, type) = Define(name, baseType);
+        var ctor = type.DefineConstructor(MethodAttributes.Public, CallingConventions.Standard, Type.EmptyTypes);
+        var il = ctor.GetILGenerator();
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Call, baseType.GetConstructor(Type.EmptyTypes)!);
+        il.Emit(OpCodes.Ret);
+        Finish(assembly, type, Path.Combine(folder, name + ".dll"));
+    }
+
+    private static (PersistedAssemblyBuilder Assembly, TypeBuilder Type) Define(string name, Type baseType)
+    {
+        var assembly = new PersistedAssemblyBuilder(new AssemblyName(name), typeof(object).Assembly);
+        var module = assembly.DefineDynamicModule(name);
+        var type = module.DefineType(name + ".Plugin", TypeAttributes.Public | TypeAttributes.Class | TypeAttributes.Sealed, baseType, [typeof(ISinkPlugin)]);
+        foreach (var method in typeof(ISinkPlugin).GetMethods())
+        {
+            var impl = type.DefineMethod(
+                method.Name,
+                MethodAttributes.Public | MethodAttributes.Virtual | MethodAttributes.Final | MethodAttributes.HideBySig | MethodAttributes.NewSlot,
+                method.ReturnType,
+                method.GetParameters().Select(p => p.ParameterType).ToArray());
+            var il = impl.GetILGenerator();
+            il.Emit(OpCodes.Newobj, typeof(NotSupportedException).GetConstructor(Type.EmptyTypes)!);
+            il.Emit(OpCodes.Throw);
+            type.DefineMethodOverride(impl, method);
+        }
+
+        return (assembly, type);
+    }
+
+    private static void Finish(PersistedAssemblyBuilder assembly, TypeBuilder type, string path)
+    {
+        type.CreateType();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        assembly.Save(path);
+    }
+}

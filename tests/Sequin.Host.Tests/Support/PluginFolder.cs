@@ -1,0 +1,44 @@
+namespace Sequin.Host.Tests.Support;
+
+/// <summary>A temporary plugins folder holding a copy of the built Stdout plugin, plus whatever a test adds.</summary>
+public sealed class PluginFolder : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public PluginFolder(bool withStdout = true)
+    {
+        Path = System.IO.Path.Combine(_dir.Path, "plugins");
+        Directory.CreateDirectory(Path);
+        if (withStdout)
+        {
+            var source = System.IO.Path.Combine(Yaml.PluginsDirectory, "Sequin.Sinks.Stdout");
+            Assert.True(File.Exists(System.IO.Path.Combine(source, "Sequin.Sinks.Stdout.dll")), $"The built Stdout plugin is missing from {source}.");
+            var target = System.IO.Path.Combine(Path, "Sequin.Sinks.Stdout");
+            Directory.CreateDirectory(target);
+            foreach (var file in Directory.GetFiles(source))
+            {
+                File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
+            }
+        }
+    }
+
+    public string Path { get; }
+
+    public void AddBroken(string name = "Broken")
+    {
+        var folder = System.IO.Path.Combine(Path, name);
+        Directory.CreateDirectory(folder);
+        var bytes = new byte[4096];
+        new Random(42).NextBytes(bytes);
+        File.WriteAllBytes(System.IO.Path.Combine(folder, name + ".dll"), bytes);
+    }
+
+    public void AddThrowingConstructor(string name) => EmittedPlugins.WriteThrowingConstructor(System.IO.Path.Combine(Path, name), name);
+
+    public void AddMissingDependency(string name) =>
+        EmittedPlugins.WriteMissingDependency(System.IO.Path.Combine(Path, name), name, System.IO.Path.Combine(_dir.Path, "scratch"));
+
+    public void AddEmptyFolder(string name) => Directory.CreateDirectory(System.IO.Path.Combine(Path, name));
+
+    public void Dispose() => _dir.Dispose();
+}
