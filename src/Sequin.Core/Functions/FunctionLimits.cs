@@ -26,14 +26,17 @@ public sealed record FunctionLimits
             : throw new ArgumentOutOfRangeException(nameof(Timeout), value, "The function time limit must be more than 0 and at most 1 s.");
     }
 
-    /// <summary>The most statements one call may execute. Default: 100 000.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
+    /// <summary>
+    /// The most statements one call may execute. Default: 100 000; at least 1000 (loading the prelude runs a few
+    /// hundred statements under the same limit).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1000.</exception>
     public int MaxStatements
     {
         get => _maxStatements;
-        init => _maxStatements = value > 0
+        init => _maxStatements = value >= 1000
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(MaxStatements), value, "The statement limit must be positive.");
+            : throw new ArgumentOutOfRangeException(nameof(MaxStatements), value, "The statement limit must be at least 1000.");
     }
 
     /// <summary>The deepest call nesting one call may reach. Default: 100; at most 1000 (deeper risks the host's stack).</summary>

@@ -65,6 +65,30 @@ public sealed class MessageProcessorFactory : IMessageProcessorFactory
     /// <inheritdoc />
     public IMessageProcessor Create() => new MessageProcessor(_options, _filter, _route, _transform);
 
+    private static void WarmUp(IFunctionInstance instance, FunctionKind kind)
+    {
+        var input = new FunctionInput(FunctionValidator.SyntheticMessageJson());
+        try
+        {
+            switch (kind)
+            {
+                case FunctionKind.Filter:
+                    instance.InvokeFilter(input);
+                    break;
+                case FunctionKind.Transform:
+                    instance.InvokeTransform(input);
+                    break;
+                default:
+                    instance.InvokeRoute(input, []);
+                    break;
+            }
+        }
+        catch (FunctionException)
+        {
+            // What the function does with synthetic data is FunctionValidator's business; real messages decide here.
+        }
+    }
+
     private static ICompiledFunction? Compile(IFunctionEngine engine, FunctionDefinition? definition, FunctionKind kind, MessageProcessorOptions options)
     {
         if (definition is null)
@@ -82,7 +106,10 @@ public sealed class MessageProcessorFactory : IMessageProcessorFactory
         try
         {
             var compiled = engine.Compile(definition, options.Limits);
-            _ = compiled.CreateInstance(); // loads it once so that top-level errors surface at start, not per message
+
+            // Load it once so that top-level errors surface at start, not per message, and run it once on the
+            // synthetic message so that the engine's code is compiled before the first real message meets the time limit.
+            WarmUp(compiled.CreateInstance(), kind);
             return compiled;
         }
         catch (FunctionException e)
