@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Sequin.Benchmarks.RoutingBenchmarks).Assembly).Run(args);
