@@ -212,6 +212,45 @@ public sealed class JintFunctionEngineTests
         Assert.Equal("false", Encoding.UTF8.GetString(instance.InvokeTransform(Input(Some.Message()))));
     }
 
+    [Fact]
+    public void ConsumerAndDatabaseMetadataAreFrozenSoACallCannotChangeTheNext()
+    {
+        var instance = Instance(Some.Transform("metadata.consumer.name = 'changed'; metadata.database.annotations.x = 1;\nreturn [metadata.consumer.name, metadata.database.annotations.x === undefined, metadata.commit_idx];"));
+
+        Assert.Equal("[\"characters-to-kafka\",true,3]", Encoding.UTF8.GetString(instance.InvokeTransform(Input(Some.Message()))));
+        Assert.Equal("[\"characters-to-kafka\",true,3]", Encoding.UTF8.GetString(instance.InvokeTransform(Input(Some.Message()))));
+    }
+
+    [Fact]
+    public void AFunctionDeclaringFewerParametersStillWorks()
+    {
+        var instance = Instance(new FunctionDefinition("f", FunctionKind.Filter, "function filter(action) { return action === 'insert'; }"));
+
+        Assert.True(instance.InvokeFilter(Input(Some.Message(ChangeAction.Insert))));
+        Assert.False(instance.InvokeFilter(Input(Some.Message(ChangeAction.Delete))));
+    }
+
+    [Fact]
+    public void ArgumentsReachedThroughTheArgumentsObjectAreBuilt()
+    {
+        var instance = Instance(new FunctionDefinition("f", FunctionKind.Filter, "function filter(a, r) { return arguments[3].table_name === 'characters' && arguments[1].house === 'Atreides'; }"));
+
+        Assert.True(instance.InvokeFilter(Input(Some.Message())));
+    }
+
+    [Theory]
+    [InlineData("function route(action, record, changes, metadata) { return { topic: metadata.table_name }; }", 0b1000)]
+    [InlineData("function route(action, record, changes, metadata) { return { topic: record.x + action }; }", 0b0011)]
+    [InlineData("function route(action, record, changes, metadata) { return arguments[2]; }", 0b1111)]
+    [InlineData("function route(action, record, changes, metadata) { return eval('record'); }", 0b1111)]
+    [InlineData("function route(a, record) { var records = 1; return {}; }", 0b0000)]
+    public void OnlyArgumentsTheCodeNamesAreBuilt(string code, int expected)
+    {
+        var parameters = code[(code.IndexOf('(', StringComparison.Ordinal) + 1)..code.IndexOf(')', StringComparison.Ordinal)].Split(',', StringSplitOptions.TrimEntries);
+
+        Assert.Equal(expected, JintCompiledFunction.UsedArguments(code, parameters));
+    }
+
     internal static FunctionInput Input(ChangeMessage message)
     {
         var buffer = new ArrayBufferWriter<byte>();

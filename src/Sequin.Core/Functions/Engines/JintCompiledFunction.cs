@@ -23,6 +23,29 @@ internal sealed class JintCompiledFunction : ICompiledFunction
     /// <inheritdoc />
     public FunctionDefinition Definition { get; }
 
+    /// <summary>
+    /// Which of the four arguments the code can reach (bit i = argument i). An argument whose name occurs only once in
+    /// the whole source (its declaration) cannot be read, unless the code uses <c>arguments</c> or <c>eval</c>.
+    /// </summary>
+    internal static int UsedArguments(string code, string[] parameters)
+    {
+        if (CountWord(code, "arguments") > 0 || CountWord(code, "eval") > 0)
+        {
+            return 0b1111;
+        }
+
+        var used = 0;
+        for (var i = 0; i < Math.Min(parameters.Length, 4); i++)
+        {
+            if (CountWord(code, parameters[i]) > 1)
+            {
+                used |= 1 << i;
+            }
+        }
+
+        return used;
+    }
+
     /// <inheritdoc />
     public IFunctionInstance CreateInstance()
     {
@@ -56,6 +79,25 @@ internal sealed class JintCompiledFunction : ICompiledFunction
                 $"must declare function {Definition.EntryPoint}(action, record, changes, metadata).");
         }
 
-        return new JintFunctionInstance(Definition, _limits, engine, function);
+        return new JintFunctionInstance(Definition, _limits, engine, function, UsedArguments(Definition.Code, function.FormalParameters));
     }
+
+    private static int CountWord(string code, string word)
+    {
+        var count = 0;
+        for (var at = code.IndexOf(word, StringComparison.Ordinal); at >= 0; at = code.IndexOf(word, at + word.Length, StringComparison.Ordinal))
+        {
+            var before = at == 0 ? ' ' : code[at - 1];
+            var end = at + word.Length;
+            var after = end >= code.Length ? ' ' : code[end];
+            if (!IsIdentifierPart(before) && !IsIdentifierPart(after))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c is '_' or '$' || c > 127;
 }

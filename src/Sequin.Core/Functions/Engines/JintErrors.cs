@@ -95,6 +95,12 @@ internal static class JintErrors
             var messageText = message.IsUndefined() ? string.Empty : TypeConverter.ToString(message);
             if (obj.Class == "Error")
             {
+                if (messageText.Length == 0 && nameText == "TypeError")
+                {
+                    // Jint 2 gives no text for these; say what usually causes them.
+                    return "TypeError (reading a property of undefined or null, or calling something that is not a function)";
+                }
+
                 return messageText.Length == 0 ? nameText : nameText + ": " + messageText;
             }
         }

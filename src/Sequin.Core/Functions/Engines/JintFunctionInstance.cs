@@ -16,9 +16,12 @@ internal sealed class JintFunctionInstance : IFunctionInstance
     private readonly FunctionInstance _function;
     private readonly JsValue[] _args = new JsValue[4];
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly int _usedArguments;
+    private readonly SharedMetadata _sharedMetadata = new();
 
-    public JintFunctionInstance(FunctionDefinition definition, FunctionLimits limits, Engine engine, FunctionInstance function)
+    public JintFunctionInstance(FunctionDefinition definition, FunctionLimits limits, Engine engine, FunctionInstance function, int usedArguments)
     {
+        _usedArguments = usedArguments;
         _definition = definition;
         _limits = limits;
         _engine = engine;
@@ -114,7 +117,7 @@ internal sealed class JintFunctionInstance : IFunctionInstance
         try
         {
             Guard();
-            JsonToJsValue.ReadArguments(_engine, input.MessageJson.Span, _args);
+            JsonToJsValue.ReadArguments(_engine, input.MessageJson.Span, _args, _usedArguments, _sharedMetadata);
             return _function.Call(JsValue.Undefined, _args);
         }
         catch (Exception e) when (e is not FunctionException and not OutOfMemoryException)

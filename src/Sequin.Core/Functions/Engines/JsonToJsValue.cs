@@ -12,8 +12,13 @@ namespace Sequin.Functions.Engines;
 /// </summary>
 internal static class JsonToJsValue
 {
-    /// <summary>Fills <paramref name="args"/> with <c>action, record, changes, metadata</c> read from the message JSON.</summary>
-    public static void ReadArguments(Engine engine, ReadOnlySpan<byte> messageJson, JsValue[] args)
+    /// <summary>
+    /// Fills <paramref name="args"/> with <c>action, record, changes, metadata</c> read from the message JSON. Only the
+    /// arguments flagged in <paramref name="used"/> are built (bit i = argument i); the others are left undefined,
+    /// because building JavaScript objects is most of a call's cost and a function that never names an argument
+    /// cannot see it.
+    /// </summary>
+    public static void ReadArguments(Engine engine, ReadOnlySpan<byte> messageJson, JsValue[] args, int used = 0b1111, SharedMetadata? shared = null)
     {
         args[0] = JsValue.Undefined;
         args[1] = JsValue.Undefined;
@@ -33,14 +38,54 @@ internal static class JsonToJsValue
                 : reader.ValueTextEquals("metadata"u8) ? 3
                 : -1;
             reader.Read();
-            if (index < 0)
+            if (index < 0 || (used & (1 << index)) == 0)
             {
                 reader.Skip();
                 continue;
             }
 
-            args[index] = ReadValue(engine, ref reader);
+            args[index] = index == 3 && shared is not null && reader.TokenType == JsonTokenType.StartObject
+                ? ReadMetadata(engine, messageJson, ref reader, shared)
+                : ReadValue(engine, ref reader);
         }
+    }
+
+    /// <summary>
+    /// Reads <c>metadata</c>, reusing the frozen <c>consumer</c> and <c>database</c> objects of the previous call when
+    /// their JSON is the same (it is, for every message of one sink): they are a third of a call's allocations.
+    /// </summary>
+    private static JsValue ReadMetadata(Engine engine, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, SharedMetadata shared)
+    {
+        var obj = engine.Object.Construct(Arguments.Empty);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var slot = reader.ValueTextEquals("consumer"u8) ? 0 : reader.ValueTextEquals("database"u8) ? 1 : -1;
+            var name = reader.GetString()!;
+            reader.Read();
+            JsValue value;
+            if (slot >= 0 && reader.TokenType == JsonTokenType.StartObject)
+            {
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                var raw = json[start..(int)reader.BytesConsumed];
+                value = shared.Get(engine, slot, raw);
+            }
+            else
+            {
+                value = ReadValue(engine, ref reader);
+            }
+
+            if (obj.HasOwnProperty(name))
+            {
+                obj.Put(name, value, false);
+            }
+            else
+            {
+                obj.FastAddProperty(name, value, true, true, true);
+            }
+        }
+
+        return obj;
     }
 
     /// <summary>Reads the value the reader is positioned on (its first token).</summary>
