@@ -39,13 +39,16 @@ public sealed record FunctionLimits
             : throw new ArgumentOutOfRangeException(nameof(MaxStatements), value, "The statement limit must be at least 1000.");
     }
 
-    /// <summary>The deepest call nesting one call may reach. Default: 100; at most 1000 (deeper risks the host's stack).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Not between 1 and 1000.</exception>
+    /// <summary>
+    /// The deepest call nesting one call may reach. Default: 100; at most 200 (Jint 2 uses about 3.5 KB of the host
+    /// thread's stack per JavaScript call level, and a stack overflow would end the process).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not between 1 and 200.</exception>
     public int MaxRecursionDepth
     {
         get => _maxRecursionDepth;
-        init => _maxRecursionDepth = value is > 0 and <= 1000
+        init => _maxRecursionDepth = value is > 0 and <= 200
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(MaxRecursionDepth), value, "The recursion limit must be between 1 and 1000.");
+            : throw new ArgumentOutOfRangeException(nameof(MaxRecursionDepth), value, "The recursion limit must be between 1 and 200.");
     }
 }

@@ -156,6 +156,32 @@ public sealed class JintFunctionEngineTests
     }
 
     [Fact]
+    public void DeeplyNestedSourceIsRejectedBeforeItCanOverflowTheStack()
+    {
+        var body = "return " + new string('(', 3000) + "1" + new string(')', 3000) + ";";
+
+        var e = Assert.Throws<FunctionException>(() => JintFunctionEngine.Shared.Compile(Some.Filter(body), Some.Limits));
+
+        Assert.Contains("nests brackets more than 100 levels deep", e.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("f({ a: [1, (2)] })", 4)]
+    [InlineData("var s = '((((('; // ((((((\n/* [[[[ */ x(1)", 1)]
+    [InlineData("var s = \"a\\\"(\"; g()", 1)]
+    public void NestingIgnoresStringsAndComments(string code, int expected)
+    {
+        Assert.Equal(expected, JintFunctionEngine.MaxNesting(code));
+    }
+
+    [Fact]
+    public void RecursionLimitAboveTheSafeMaximumIsRefused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FunctionLimits { MaxRecursionDepth = 201 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FunctionLimits { Timeout = TimeSpan.FromMilliseconds(1001) });
+    }
+
+    [Fact]
     public void CodeWithoutTheEntryPointIsRejected()
     {
         var e = Assert.Throws<FunctionException>(() => Instance(new FunctionDefinition("f", FunctionKind.Filter, "function keep() { return true; }")));
