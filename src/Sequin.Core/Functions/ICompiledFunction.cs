@@ -1,0 +1,12 @@
+namespace Sequin.Functions;
+
+/// <summary>A parsed user function, shareable between threads. Each worker creates its own <see cref="IFunctionInstance"/>.</summary>
+internal interface ICompiledFunction
+{
+    /// <summary>The function's definition.</summary>
+    FunctionDefinition Definition { get; }
+
+    /// <summary>Creates an engine with the prelude and the function loaded. Not thread-safe; one per worker.</summary>
+    /// <exception cref="FunctionException">The top-level code throws, or the entry point is not declared.</exception>
+    IFunctionInstance CreateInstance();
+}

@@ -1,0 +1,12 @@
+namespace Sequin.Functions;
+
+/// <summary>
+/// A JavaScript engine for user functions. The only implementation today is Jint 2.10 (ES5); a newer engine replaces
+/// it by implementing this interface and its two companions, without touching the router or the processor.
+/// </summary>
+internal interface IFunctionEngine
+{
+    /// <summary>Parses a function once; the result is shared by all processors (thread-safe).</summary>
+    /// <exception cref="FunctionException">The source is too large or does not parse.</exception>
+    ICompiledFunction Compile(FunctionDefinition definition, FunctionLimits limits);
+}

@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Text.Json;
+using Sequin.Functions;
+using Sequin.Messages;
+using Sequin.Sinks;
+
+namespace Sequin.Routing;
+
+/// <summary>
+/// One worker partition's processing step: filter ⇒ route ⇒ payload. Not thread-safe. The message JSON is written once
+/// per message into a reused buffer; the functions' arguments are built from it, and it is the payload when there is
+/// no transform.
+/// </summary>
+#pragma warning disable CA1001 // The Utf8JsonWriter only wraps a managed buffer: nothing to release, and IMessageProcessor is not disposable.
+internal sealed class MessageProcessor : IMessageProcessor
+#pragma warning restore CA1001
+{
+    private readonly MessageProcessorOptions _options;
+    private readonly ICompiledFunction? _filterFunction;
+    private readonly ICompiledFunction? _routeFunction;
+    private readonly ICompiledFunction? _transformFunction;
+    private readonly Router _router;
+    private readonly List<RouteEntry> _entries = [];
+    private readonly ArrayBufferWriter<byte> _buffer = new(2048);
+    private readonly Utf8JsonWriter _writer;
+    private IFunctionInstance? _filter;
+    private IFunctionInstance? _route;
+    private IFunctionInstance? _transform;
+
+    public MessageProcessor(MessageProcessorOptions options, ICompiledFunction? filter, ICompiledFunction? route, ICompiledFunction? transform)
+    {
+        _options = options;
+        _filterFunction = filter;
+        _routeFunction = route;
+        _transformFunction = transform;
+        _router = new Router(options.Routing, options.Mode == RoutingMode.Static ? options.SinkOptions : null, options.Consumer.Name);
+        _writer = new Utf8JsonWriter(_buffer);
+    }
+
+    /// <inheritdoc />
+    public ProcessResult Process(ChangeMessage message, string? groupId)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            var json = WriteMessageJson(message);
+            var input = new FunctionInput(json);
+            if (_filterFunction is not null && !(_filter ??= _filterFunction.CreateInstance()).InvokeFilter(input))
+            {
+                return ProcessResult.Filtered;
+            }
+
+            Route route;
+            string? error;
+            if (_routeFunction is null)
+            {
+                error = _router.RouteStatic(message, out route);
+            }
+            else
+            {
+                _entries.Clear();
+                (_route ??= _routeFunction.CreateInstance()).InvokeRoute(input, _entries);
+                error = _router.RouteDynamic(message, _entries, _routeFunction.Definition.Name, out route);
+            }
+
+            if (error is not null)
+            {
+                return ProcessResult.Failed(error);
+            }
+
+            // Routing saw the untransformed message; only now does the transform build the payload.
+            var payload = _transformFunction is null
+                ? json.ToArray()
+                : (_transform ??= _transformFunction.CreateInstance()).InvokeTransform(input);
+            return ProcessResult.Routed(new RoutedMessage(message, route, groupId, payload, _transformFunction is not null));
+        }
+        catch (FunctionException e)
+        {
+            return ProcessResult.Failed(e.Error.Message);
+        }
+#pragma warning disable CA1031 // A sink's routing code or a bad message must fail the message (and be retried), not the worker.
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return ProcessResult.Failed($"Processing the message for sink '{_options.Consumer.Name}' failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private ReadOnlyMemory<byte> WriteMessageJson(ChangeMessage message)
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        ChangeMessageJsonWriter.Write(_writer, message, _options.Consumer, _options.TimestampFormat);
+        _writer.Flush();
+        return _buffer.WrittenMemory;
+    }
+}
