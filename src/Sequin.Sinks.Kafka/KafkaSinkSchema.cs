@@ -50,7 +50,11 @@ public sealed class KafkaSinkSchema : SinkSchema<KafkaSinkOptions>
             o => o.Password,
             (o, v) => o.Password = v);
         AddEnum<KafkaCompression>(
-            new SinkField("compression", SinkFieldType.Enum, "Compression of produced batches.") { DefaultValue = "none" },
+            new SinkField("compression", SinkFieldType.Enum, "Compression of produced batches.")
+            {
+                DefaultValue = "none",
+                AllowedValues = ["none", "gzip", "snappy", "lz4", "zstd"],
+            },
             o => o.Compression,
             (o, v) => o.Compression = v);
         AddInteger(
