@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 using Sequin.Sinks;
 using Sequin.Sinks.Kafka.Tests.Support;
 
@@ -48,5 +49,15 @@ public sealed class KafkaSinkPluginTests
         ISinkPlugin plugin = new KafkaSinkPlugin();
 
         Assert.Throws<ArgumentException>(() => plugin.CreateClient(new object(), Some.Context()));
+    }
+
+    [Fact]
+    public void AddKafkaSinkRegistersThePluginOnce()
+    {
+        var services = new ServiceCollection().AddKafkaSink().AddKafkaSink();
+
+        using var provider = services.BuildServiceProvider();
+
+        Assert.IsType<KafkaSinkPlugin>(Assert.Single(provider.GetServices<ISinkPlugin>()));
     }
 }
