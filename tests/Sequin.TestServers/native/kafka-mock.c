@@ -15,10 +15,27 @@
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
 static int broker_count = 1;
+
+extern int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+
+/*
+ * Real brokers disable Nagle's algorithm on their connections; the mock does not, so a second small response waits
+ * for the client's delayed ACK (about 40 ms) and any batch spanning partitions looks 40 ms slow. The mock accepts
+ * connections with accept(), which this definition replaces for librdkafka, to set TCP_NODELAY as a broker does.
+ */
+int accept(int fd, struct sockaddr *addr, socklen_t *len) {
+    int one = 1;
+    int s = accept4(fd, addr, len, 0);
+    if (s >= 0) setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return s;
+}
 
 static void set_brokers(rd_kafka_mock_cluster_t *mcluster, int id, int up) {
     int i;
