@@ -17,7 +17,7 @@ public sealed class KafkaSinkClient : ISinkClient, IKafkaMessageProducer
     private readonly ILogger _logger;
     private readonly string _sinkName;
     private readonly Lock _gate = new();
-    private IProducer<byte[]?, byte[]?>? _producer;
+    private volatile IProducer<byte[]?, byte[]?>? _producer;
     private volatile bool _fatal;
     private bool _disposed;
 

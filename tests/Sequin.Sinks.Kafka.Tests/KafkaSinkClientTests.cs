@@ -159,6 +159,44 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
     }
 
     [Fact]
+    public async Task BrokerRejectionIsAPermanentOutcomeWithTheBrokersReason()
+    {
+        await using var broker = await KafkaMockBroker.StartAsync(brokers: 1);
+        var topic = Some.UniqueTopic("rejected");
+        await broker.CreateTopicAsync(topic, 1);
+        var options = new KafkaSinkOptions { Hosts = broker.BootstrapServers, Topic = topic };
+        await using var client = new KafkaSinkClient(options);
+        await using var pipeline = new KafkaSinkPipeline(options, client, Some.Context());
+        Assert.Null((await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(1), topic)]), CancellationToken.None)).Count);
+
+        await broker.PushRequestErrorsAsync(apiKey: 0, errorCode: 10, count: 1); // Produce ⇒ MESSAGE_TOO_LARGE
+        var result = await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(2), topic)]), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(DeliveryStatus.Permanent, result[0].Status);
+        Assert.Contains("MsgSizeTooLarge", result[0].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TransientBrokerErrorsAreRetriedByTheProducerAndDelivered()
+    {
+        await using var broker = await KafkaMockBroker.StartAsync(brokers: 1);
+        var topic = Some.UniqueTopic("transient");
+        await broker.CreateTopicAsync(topic, 1);
+        var options = new KafkaSinkOptions { Hosts = broker.BootstrapServers, Topic = topic };
+        await using var client = new KafkaSinkClient(options);
+        await using var pipeline = new KafkaSinkPipeline(options, client, Some.Context());
+        Assert.Null((await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(1), topic)]), CancellationToken.None)).Count);
+
+        await broker.PushRequestErrorsAsync(apiKey: 0, errorCode: 19, count: 3); // Produce ⇒ NOT_ENOUGH_REPLICAS, three times
+        var result = await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(2), topic), Some.Routed(Some.Change(3), topic)]), CancellationToken.None)
+            .AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Null(result.Count);
+        var records = await KcatReader.WaitForAsync(broker.BootstrapServers, topic, r => r.Count >= 3, ReadTimeout);
+        Assert.Equal(["1", "2", "3"], records.Select(r => r.Key));
+    }
+
+    [Fact]
     public async Task TestConnectionSucceedsForAReachableTopic()
     {
         var topic = Some.UniqueTopic("conn");
