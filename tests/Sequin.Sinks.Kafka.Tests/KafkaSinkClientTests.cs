@@ -277,6 +277,33 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         Assert.DoesNotContain("very-secret-password", result.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TlsAgainstAPlaintextBrokerFailsWithTheTlsReason()
+    {
+        var options = Options(topic: null);
+        options.Tls = true;
+        await using var client = new KafkaSinkClient(options) { TestTimeout = TimeSpan.FromSeconds(5) };
+
+        var result = await client.TestCredentialsAsync(CancellationToken.None);
+
+        Assert.False(result.Success);
+        Assert.Contains("SSL", result.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task MissingCaFileIsReportedAsInvalidConfiguration()
+    {
+        var options = Options(topic: null);
+        options.Tls = true;
+        options.TlsCaPath = "/nonexistent/ca.pem";
+        await using var client = new KafkaSinkClient(options) { TestTimeout = TimeSpan.FromSeconds(5) };
+
+        var result = await client.TestCredentialsAsync(CancellationToken.None);
+
+        Assert.False(result.Success);
+        Assert.StartsWith("Invalid Kafka client configuration: ssl.ca.location", result.Message, StringComparison.Ordinal);
+    }
+
     private static int UnusedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
