@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Sequin.Sinks.Kafka.Internal;
+
+/// <summary>The Kafka sink's log messages (event ids 2000-2999). Never pass a secret.</summary>
+internal static partial class KafkaSinkLog
+{
+    [LoggerMessage(2001, LogLevel.Warning, "Kafka sink {Sink}: client error {Code}: {Reason}")]
+    public static partial void ClientError(ILogger logger, string sink, string code, string reason);
+
+    [LoggerMessage(2002, LogLevel.Error, "Kafka sink {Sink}: fatal producer error {Code}: {Reason}. The producer is recreated for the next batch.")]
+    public static partial void FatalError(ILogger logger, string sink, string code, string reason);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Kafka sink {Sink}: message {IdempotencyKey} for topic {Topic} is {Size} bytes, over max_message_bytes ({Max}); not sent.")]
+    public static partial void MessageTooLarge(ILogger logger, string sink, string idempotencyKey, string topic, int size, int max);
+
+    [LoggerMessage(2004, LogLevel.Debug, "Kafka sink {Sink}: the producer's local queue is full; waiting to produce to {Topic}.")]
+    public static partial void LocalQueueFull(ILogger logger, string sink, string topic);
+
+    [LoggerMessage(EventId = 2005, Message = "librdkafka {Facility} ({Sink}): {Message}")]
+    public static partial void Librdkafka(ILogger logger, LogLevel level, string sink, string facility, string message);
+
+    [LoggerMessage(2006, LogLevel.Information, "Kafka sink {Sink}: producer created for {Hosts} (idempotent, acks=all, murmur2 partitioning).")]
+    public static partial void ProducerCreated(ILogger logger, string sink, string hosts);
+}

@@ -1,0 +1,72 @@
+namespace Sequin.Sinks.Kafka;
+
+/// <summary>
+/// The <c>destination:</c> section of a Kafka sink, parsed and validated by <see cref="KafkaSinkSchema"/>. Defaults are
+/// set in the initializers and stated on each property.
+/// </summary>
+public sealed class KafkaSinkOptions
+{
+    /// <summary><c>hosts</c>: the bootstrap brokers, a comma-separated list of <c>host:port</c>. Required.</summary>
+    public string Hosts { get; set; } = string.Empty;
+
+    /// <summary>
+    /// <c>topic</c>: the topic every message goes to in static routing mode (required there, at most 255 characters).
+    /// Cleared in dynamic mode, where the routing function decides. Default: null.
+    /// </summary>
+    public string? Topic { get; set; }
+
+    /// <summary><c>tls</c>: connect with TLS, verifying the server certificate. Default: false.</summary>
+    public bool Tls { get; set; }
+
+    /// <summary><c>tls_ca_path</c>: a PEM file of CA certificates to verify the brokers with, instead of the system store. Default: null.</summary>
+    public string? TlsCaPath { get; set; }
+
+    /// <summary>
+    /// <c>tls_skip_verify</c>: do not verify the brokers' certificate or host name. Only for self-signed test brokers;
+    /// requires <c>tls: true</c>. Default: false.
+    /// </summary>
+    public bool TlsSkipVerify { get; set; }
+
+    /// <summary><c>sasl_mechanism</c>: SASL authentication, with <see cref="Username"/> and <see cref="Password"/>. Default: null (none).</summary>
+    public KafkaSaslMechanism? SaslMechanism { get; set; }
+
+    /// <summary><c>username</c>: the SASL user name. Required with <see cref="SaslMechanism"/>. Default: null.</summary>
+    public string? Username { get; set; }
+
+    /// <summary><c>password</c>: the SASL password. Secret; required with <see cref="SaslMechanism"/>. Default: null.</summary>
+    public string? Password { get; set; }
+
+    /// <summary><c>compression</c>: the producer's batch compression. Default: <see cref="KafkaCompression.None"/>.</summary>
+    public KafkaCompression Compression { get; set; } = KafkaCompression.None;
+
+    /// <summary>
+    /// <c>batch_size</c>: the most messages Sequin hands the producer at once, unless the sink's own <c>batch_size</c>
+    /// overrides it. Default: 200 (1 to 10 000).
+    /// </summary>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// <c>batch_timeout_ms</c>: how long a partial batch waits for more messages, unless the sink's own
+    /// <c>batch_timeout_ms</c> overrides it. Default: 5 ms.
+    /// </summary>
+    public int BatchTimeoutMs { get; set; } = 5;
+
+    /// <summary>
+    /// <c>max_message_bytes</c>: the largest message (key + value + headers) the sink sends; a larger one fails
+    /// permanently with a clear error instead of being dropped. Keep it at or below the topic's
+    /// <c>max.message.bytes</c>. Default: 1 000 000.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// <c>delivery_timeout_ms</c>: how long the producer keeps retrying a message (broker down, no leader) before
+    /// reporting it failed, after which Sequin retries it with backoff. Default: 30 000 ms.
+    /// </summary>
+    public int DeliveryTimeoutMs { get; set; } = 30_000;
+
+    /// <summary>
+    /// <c>tombstones</c>: for a delete, also send a tombstone (the same key, a null value) after the delete message,
+    /// so that compacted topics drop the row. Only for messages with a key. Default: false.
+    /// </summary>
+    public bool Tombstones { get; set; }
+}

@@ -1,0 +1,206 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Sequin.Messages;
+using Sequin.Sinks.Kafka.Internal;
+
+namespace Sequin.Sinks.Kafka;
+
+/// <summary>
+/// Delivers batches to Kafka. The batch key is the topic; partitions come from librdkafka's murmur2 hash of the message
+/// key, so a key always lands on the same partition. A batch is produced without waiting per message, and completes
+/// when every delivery report is in, with one outcome per message.
+/// </summary>
+public sealed class KafkaSinkPipeline : ISinkPipeline
+{
+    /// <summary>The byte limit of one batch: 16 MiB. The producer splits batches into requests itself.</summary>
+    public const long MaxBatchBytes = 16L * 1024 * 1024;
+
+    /// <summary>Batches in flight at once, as in the original's Kafka batcher: 160.</summary>
+    public const int MaxConcurrentBatches = 160;
+
+    private static readonly TimeSpan QueueFullFirstWait = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan QueueFullMaxWait = TimeSpan.FromMilliseconds(200);
+
+    private readonly KafkaSinkOptions _options;
+    private readonly IKafkaMessageProducer _producer;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly string _sinkName;
+
+    /// <summary>Creates the pipeline of one sink over its client.</summary>
+    /// <param name="options">The sink's options.</param>
+    /// <param name="client">The sink's client; the pipeline produces through its producer.</param>
+    /// <param name="context">The sink's context: batch size and timeout overrides, logging, clock.</param>
+    public KafkaSinkPipeline(KafkaSinkOptions options, KafkaSinkClient client, SinkContext context)
+        : this(options, (IKafkaMessageProducer)client, context)
+    {
+    }
+
+    /// <summary>Creates the pipeline over any producer (tests).</summary>
+    internal KafkaSinkPipeline(KafkaSinkOptions options, IKafkaMessageProducer producer, SinkContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(producer);
+        ArgumentNullException.ThrowIfNull(context);
+        _options = options;
+        _producer = producer;
+        _logger = context.LoggerFactory.CreateLogger<KafkaSinkPipeline>();
+        _timeProvider = context.TimeProvider;
+        _sinkName = context.Consumer.Name;
+        Batching = new BatchingOptions
+        {
+            MaxMessages = context.BatchSize ?? options.BatchSize,
+            MaxBytes = MaxBatchBytes,
+            Linger = context.BatchTimeout ?? TimeSpan.FromMilliseconds(options.BatchTimeoutMs),
+            MaxConcurrentBatches = MaxConcurrentBatches,
+        };
+        Batching.Validate();
+    }
+
+    /// <summary>
+    /// Messages per batch: the sink's <c>batch_size</c>, else the destination's (default 200); linger: the sink's
+    /// <c>batch_timeout_ms</c>, else the destination's (default 5 ms); at most <see cref="MaxBatchBytes"/> and
+    /// <see cref="MaxConcurrentBatches"/>.
+    /// </summary>
+    public BatchingOptions Batching { get; }
+
+    /// <summary>The topic of the message's route.</summary>
+    public string GetBatchKey(RoutedMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.Route.GetRequired(KafkaRoutedConsumer.TopicKey);
+    }
+
+    /// <summary>
+    /// Produces every message of the batch (and a tombstone after each delete when <c>tombstones</c> is on) and waits
+    /// for all delivery reports. Oversized messages fail permanently without being sent; delivery errors become
+    /// retryable or permanent outcomes carrying librdkafka's reason. A full local queue is waited out, not failed.
+    /// </summary>
+    public async ValueTask<BatchResult> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var messages = batch.Messages;
+        var tracker = new BatchTracker(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var routed = messages[i];
+            var topic = routed.Route.GetRequired(KafkaRoutedConsumer.TopicKey);
+            var record = KafkaMessageBuilder.Build(routed);
+            var size = KafkaMessageBuilder.SizeOf(record);
+            if (size > _options.MaxMessageBytes)
+            {
+                KafkaSinkLog.MessageTooLarge(_logger, _sinkName, routed.Message.IdempotencyKey, topic, size, _options.MaxMessageBytes);
+                tracker.Fail(i, DeliveryOutcome.Permanent(
+                    $"Message of {size} bytes (key + value + headers) for topic '{topic}' exceeds max_message_bytes ({_options.MaxMessageBytes}); " +
+                    "it was not sent. Raise max_message_bytes together with the topic's max.message.bytes, or shrink the payload with a transform."));
+                continue;
+            }
+
+            var tombstone = _options.Tombstones && routed.Message.Action == ChangeAction.Delete && record.Key is not null;
+            tracker.Expect(tombstone ? 2 : 1);
+            await ProduceAsync(tracker, i, topic, record, cancellationToken).ConfigureAwait(false);
+            if (tombstone)
+            {
+                await ProduceAsync(tracker, i, topic, KafkaMessageBuilder.Tombstone(record), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await tracker.WhenAllReportedAsync(cancellationToken).ConfigureAwait(false);
+        return tracker.ToResult();
+    }
+
+    /// <summary>Nothing to release: the client owns the producer.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async ValueTask ProduceAsync(BatchTracker tracker, int index, string topic, Message<byte[]?, byte[]?> record, CancellationToken cancellationToken)
+    {
+        var wait = QueueFullFirstWait;
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(topic, record, report =>
+                    tracker.Report(index, report.Error.IsError ? KafkaErrorClassifier.Classify(report.Error, topic) : DeliveryOutcome.Delivered));
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // The producer's queue is full of this and other batches' messages: wait for it to drain, then retry.
+                KafkaSinkLog.LocalQueueFull(_logger, _sinkName, topic);
+                await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+                wait = wait * 2 > QueueFullMaxWait ? QueueFullMaxWait : wait * 2;
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex)
+            {
+                // Refused before it was queued (too large for librdkafka, unknown partition, ...): no report follows.
+                tracker.Report(index, KafkaErrorClassifier.Classify(ex.Error, topic));
+                return;
+            }
+        }
+    }
+
+    /// <summary>Collects the outcomes of one batch as delivery reports arrive on librdkafka's thread.</summary>
+    private sealed class BatchTracker
+    {
+        private readonly DeliveryOutcome[] _outcomes;
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Lock _gate = new();
+
+        // Starts at 1 for the producing loop itself, so the batch cannot complete before every message was handed over.
+        private int _pending = 1;
+        private bool _anyFailed;
+
+        public BatchTracker(int count) => _outcomes = new DeliveryOutcome[count];
+
+        public void Expect(int reports) => Interlocked.Add(ref _pending, reports);
+
+        public void Fail(int index, DeliveryOutcome outcome)
+        {
+            lock (_gate)
+            {
+                _outcomes[index] = outcome;
+                _anyFailed = true;
+            }
+        }
+
+        public void Report(int index, DeliveryOutcome outcome)
+        {
+            if (!outcome.IsDelivered)
+            {
+                lock (_gate)
+                {
+                    // A message and its tombstone share an outcome: the first failure wins.
+                    if (_outcomes[index].IsDelivered)
+                    {
+                        _outcomes[index] = outcome;
+                    }
+
+                    _anyFailed = true;
+                }
+            }
+
+            if (Interlocked.Decrement(ref _pending) == 0)
+            {
+                _done.TrySetResult();
+            }
+        }
+
+        public Task WhenAllReportedAsync(CancellationToken cancellationToken)
+        {
+            if (Interlocked.Decrement(ref _pending) == 0)
+            {
+                _done.TrySetResult();
+            }
+
+            return _done.Task.WaitAsync(cancellationToken);
+        }
+
+        public BatchResult ToResult()
+        {
+            lock (_gate)
+            {
+                return _anyFailed ? BatchResult.PerMessage(_outcomes) : BatchResult.AllDelivered;
+            }
+        }
+    }
+}

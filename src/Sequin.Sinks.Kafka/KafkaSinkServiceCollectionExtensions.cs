@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sequin.Sinks;
+using Sequin.Sinks.Kafka;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Kafka sink for hosts that reference the package instead of loading it from <c>plugins/</c>.</summary>
+public static class KafkaSinkServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="KafkaSinkPlugin"/> as an <see cref="ISinkPlugin"/>, so that <c>destination.type: kafka</c>
+    /// resolves to it. Calling it twice registers it once.
+    /// </summary>
+    /// <returns>The same collection.</returns>
+    public static IServiceCollection AddKafkaSink(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISinkPlugin, KafkaSinkPlugin>());
+        return services;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Sequin.Sinks;
+using Sequin.Sinks.Kafka.Tests.Support;
+
+namespace Sequin.Sinks.Kafka.Tests;
+
+public sealed class KafkaSinkPluginTests
+{
+    [Fact]
+    public void AssemblyNamesThePluginClass()
+    {
+        var attribute = typeof(KafkaSinkPlugin).Assembly.GetCustomAttribute<SequinSinkPluginAttribute>();
+
+        Assert.NotNull(attribute);
+        Assert.Equal(typeof(KafkaSinkPlugin), attribute.PluginType);
+        Assert.NotNull(typeof(KafkaSinkPlugin).GetConstructor(Type.EmptyTypes));
+    }
+
+    [Fact]
+    public void PluginExposesTheKafkaParts()
+    {
+        ISinkPlugin plugin = new KafkaSinkPlugin();
+
+        Assert.Equal("kafka", plugin.TypeName);
+        Assert.False(string.IsNullOrWhiteSpace(plugin.Description));
+        Assert.IsType<KafkaSinkSchema>(plugin.Schema);
+        Assert.Equal(typeof(KafkaSinkOptions), plugin.Schema.OptionsType);
+        Assert.IsType<KafkaRoutedConsumer>(plugin.Routing);
+    }
+
+    [Fact]
+    public async Task PluginCreatesClientAndPipelineFromParsedOptions()
+    {
+        ISinkPlugin plugin = new KafkaSinkPlugin();
+        var parsed = plugin.Schema.Parse(Some.Section(("type", "kafka"), ("hosts", "127.0.0.1:9092"), ("topic", "t"), ("batch_size", "42")), RoutingMode.Static, "destination");
+        Assert.True(parsed.IsValid);
+
+        await using var client = plugin.CreateClient(parsed.Options, Some.Context());
+        await using var pipeline = plugin.CreatePipeline(parsed.Options, client, Some.Context());
+
+        Assert.Equal("sequin-kafka-test", Assert.IsType<KafkaSinkClient>(client).ClientId);
+        Assert.Equal(42, pipeline.Batching.MaxMessages);
+    }
+
+    [Fact]
+    public void PluginRejectsAnotherSinksOptions()
+    {
+        ISinkPlugin plugin = new KafkaSinkPlugin();
+
+        Assert.Throws<ArgumentException>(() => plugin.CreateClient(new object(), Some.Context()));
+    }
+
+    [Fact]
+    public void AddKafkaSinkRegistersThePluginOnce()
+    {
+        var services = new ServiceCollection().AddKafkaSink().AddKafkaSink();
+
+        using var provider = services.BuildServiceProvider();
+
+        Assert.IsType<KafkaSinkPlugin>(Assert.Single(provider.GetServices<ISinkPlugin>()));
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sequin.Messages;
+using Sequin.Sinks;
+using Sequin.Sinks.Kafka;
+
+namespace Sequin.Sinks.Kafka.Tests.Support;
+
+/// <summary>Test data: relations, changes, routed messages, contexts and configuration sections.</summary>
+internal static class Some
+{
+    public static readonly ConsumerInfo Consumer = new("kafka-test", "kafka-test");
+
+    public static readonly SourceDatabaseInfo Database = new("db", "db", "app", "localhost");
+
+    public static RelationInfo Relation(string schema = "public", string table = "users") =>
+        new(16384, schema, table,
+        [
+            new RelationColumn("id", PgTypeOids.Int4, -1, IsKey: true),
+            new RelationColumn("name", PgTypeOids.Text, -1, IsKey: false),
+        ]);
+
+    public static ChangeMessage Change(int id, ChangeAction action = ChangeAction.Insert, RelationInfo? relation = null, string? name = null, ulong lsn = 0x1000)
+    {
+        relation ??= Relation();
+        var record = new RowImage(relation, [ColumnValue.FromText(id.ToString(System.Globalization.CultureInfo.InvariantCulture)), name is null ? ColumnValue.Null : ColumnValue.FromText(name)]);
+        return new ChangeMessage(action, record, null, new TransactionInfo(lsn, DateTimeOffset.UnixEpoch, 1), id, Database);
+    }
+
+    public static Route Route(string? topic, string? messageKey = null)
+    {
+        var route = new Route(new KafkaRoutedConsumer().Keys);
+        route[KafkaRoutedConsumer.TopicKey] = topic;
+        route[KafkaRoutedConsumer.MessageKeyKey] = messageKey;
+        return route;
+    }
+
+    public static RoutedMessage Routed(ChangeMessage change, string topic, string? messageKey = null, string? groupId = "", byte[]? payload = null)
+    {
+        payload ??= ChangeMessageJsonWriter.ToUtf8Bytes(change, Consumer, TimestampFormat.Iso8601);
+        var group = groupId == string.Empty ? string.Join(":", change.GetRecordPks()) : groupId;
+        return new RoutedMessage(change, Route(topic, messageKey), group, payload, isTransformed: false);
+    }
+
+    public static SinkContext Context(int? batchSize = null, TimeSpan? batchTimeout = null) =>
+        new(Consumer, RoutingMode.Static, new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System)
+        {
+            BatchSize = batchSize,
+            BatchTimeout = batchTimeout,
+        };
+
+    public static IConfiguration Section(params (string Key, string? Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+    public static string UniqueTopic(string prefix = "test") => $"{prefix}-{Guid.NewGuid():N}";
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => null;
+    }
+}
