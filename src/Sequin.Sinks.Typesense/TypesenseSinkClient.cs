@@ -170,13 +170,6 @@ public sealed class TypesenseSinkClient : ISinkClient
     /// <summary>Whether an id can go into a <c>filter_by=id:[`...`]</c> list (backticks cannot be escaped there).</summary>
     internal static bool CanFilterById(string id) => id.Length > 0 && !id.Contains('`', StringComparison.Ordinal);
 
-    /// <summary><c>GET /health</c>: whether the server is up (no key needed).</summary>
-    internal async Task<TypesenseResponse<bool>> HealthAsync(CancellationToken cancellationToken)
-    {
-        var result = await SendAsync(HttpMethod.Get, "/health", null, "health check", cancellationToken).ConfigureAwait(false);
-        return result.Error is { } error ? TypesenseResponse<bool>.Fail(error) : TypesenseResponse<bool>.Ok(true);
-    }
-
     /// <summary><c>GET /collections</c>.</summary>
     internal async Task<TypesenseResponse<TypesenseCollection[]>> ListCollectionsAsync(CancellationToken cancellationToken)
     {
