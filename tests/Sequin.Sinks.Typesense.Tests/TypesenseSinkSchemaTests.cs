@@ -161,6 +161,29 @@ public sealed class TypesenseSinkSchemaTests
     public void BatchSizeBoundsAreAccepted(string value) =>
         Assert.True(Parse(RoutingMode.Static, ("batch_size", value)).IsValid);
 
+    public static TheoryData<RoutingMode, string, string, string> BadValues()
+    {
+        var data = new TheoryData<RoutingMode, string, string, string>();
+        foreach (var mode in new[] { RoutingMode.Static, RoutingMode.Dynamic })
+        {
+            data.Add(mode, "endpoint_url", "https://h/?q", "query string");
+            data.Add(mode, "api_key", "", "Must not be empty");
+            data.Add(mode, "batch_size", "0", "at least 1");
+            data.Add(mode, "batch_size", "10001", "at most 10000");
+            data.Add(mode, "timeout_seconds", "0", "at least 1");
+            data.Add(mode, "timeout_seconds", "3601", "at most 3600");
+            data.Add(mode, "import_action", "replace", "emplace, upsert");
+            data.Add(mode, "create_collection_if_missing", "maybe", "true or false");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public void EachRuleAppliesInBothRoutingModes(RoutingMode mode, string key, string value, string reason) =>
+        AssertSingleError(Parse(mode, (key, value)), key, reason);
+
     [Fact]
     public void UnknownImportActionIsRejected() =>
         AssertSingleError(Parse(RoutingMode.Static, ("import_action", "create")), "import_action", "emplace, upsert");
