@@ -150,15 +150,29 @@ internal sealed class TypesenseSinkPipeline : ISinkPipeline
                 }
             }
 
-            if (attempt == 0 && IsMissingCollection(error) && _options.CreateCollectionIfMissing
-                && await TryCreateCollectionAsync(collection, cancellationToken).ConfigureAwait(false) is null)
+            DeliveryOutcome outcome;
+            if (IsMissingCollection(error) && _options.CreateCollectionIfMissing && attempt == 0)
             {
-                continue; // created (or created concurrently): write again.
+                var createError = await TryCreateCollectionAsync(collection, cancellationToken).ConfigureAwait(false);
+                if (createError is null)
+                {
+                    continue; // created (or created concurrently): write again.
+                }
+
+                var text = $"Collection '{collection}' does not exist and creating it failed: {createError.Message}";
+                outcome = createError.Retryable ? DeliveryOutcome.Retry(text, createError.RetryAfter) : DeliveryOutcome.Permanent(text);
+            }
+            else if (IsMissingCollection(error))
+            {
+                outcome = DeliveryOutcome.Permanent(_options.CreateCollectionIfMissing
+                    ? $"{error.Message} (collection '{collection}' is still missing after creating it)"
+                    : $"{error.Message} (collection '{collection}' does not exist; create it, or set create_collection_if_missing: true)");
+            }
+            else
+            {
+                outcome = error.ToOutcome();
             }
 
-            var outcome = IsMissingCollection(error)
-                ? DeliveryOutcome.Permanent($"{error.Message} (collection '{collection}' does not exist; create it, or set create_collection_if_missing: true)")
-                : error.ToOutcome();
             foreach (var (index, _) in documents)
             {
                 outcomes[index] = outcome;

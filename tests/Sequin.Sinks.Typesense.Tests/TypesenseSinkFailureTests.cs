@@ -152,6 +152,25 @@ public sealed class TypesenseSinkFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FailedCollectionCreationIsReportedWithTypesensesReason()
+    {
+        var options = Some.Options(_server.Url, _server.ApiKey, "missing");
+        options.CreateCollectionIfMissing = true;
+        var plugin = new TypesenseSinkPlugin();
+        await using var client = (TypesenseSinkClient)plugin.CreateClient(options, Some.Context());
+        var pipeline = plugin.CreatePipeline(options, client, Some.Context());
+        _server.FailNextRequests(2, 404, "Not Found"); // the import, then the create: as if the key may not create collections.
+
+        var result = await pipeline.DeliverAsync(Some.Batch(
+            Some.Routed(Some.Product(ChangeAction.Insert, 1), "missing"),
+            Some.Routed(Some.Product(ChangeAction.Insert, 2), "missing")), CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Permanent, result[0].Status);
+        Assert.Contains("creating it failed", result[0].Error, StringComparison.Ordinal);
+        Assert.Contains("creating collection 'missing'", result[0].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ImportSendsJsonlWithTheConfiguredActionAndStringIds()
     {
         var (client, pipeline) = Create();
