@@ -91,6 +91,23 @@ public sealed class TypesenseSinkPipelineTests : IClassFixture<TypesenseTarget>
     }
 
     [Fact]
+    public async Task UnchangedToastColumnsKeepTheirIndexedValue()
+    {
+        var collection = await _target.CreateCollectionAsync(Some.UniqueCollection());
+        var (client, pipeline) = Create(collection);
+        await using var _ = client;
+        await _target.IndexAsync(collection, "{\"id\":\"6\",\"name\":\"Long description kept\",\"price\":1.0}");
+        var record = new RowImage(Some.Products, [ColumnValue.FromText("6"), ColumnValue.UnchangedToast, ColumnValue.FromText("2.5"), ColumnValue.Null]);
+
+        var result = await pipeline.DeliverAsync(Some.Batch(Some.Routed(Some.Message(ChangeAction.Update, record), collection)), CancellationToken.None);
+
+        Assert.True(result[0].IsDelivered, result[0].Error);
+        var doc = await _target.GetDocumentAsync(collection, "6");
+        Assert.Equal("Long description kept", doc!["name"]!.GetValue<string>());
+        Assert.Equal(2.5, doc["price"]!.GetValue<double>());
+    }
+
+    [Fact]
     public async Task UpsertReplacesTheExistingDocument()
     {
         var collection = await _target.CreateCollectionAsync(Some.UniqueCollection());

@@ -56,6 +56,7 @@ internal static class TypesenseDocumentBuilder
                 return true;
             }
 
+            var unchangedToast = message.IsTransformed ? null : UnchangedToastColumns(message.Message);
             var buffer = new ArrayBufferWriter<byte>(source.Length + id!.Length + 16);
             using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             {
@@ -63,7 +64,7 @@ internal static class TypesenseDocumentBuilder
                 writer.WriteString("id", id);
                 foreach (var property in root.EnumerateObject())
                 {
-                    if (!property.NameEquals("id"))
+                    if (!property.NameEquals("id") && (unchangedToast is null || !unchangedToast.Contains(property.Name)))
                     {
                         property.WriteTo(writer);
                     }
@@ -98,6 +99,33 @@ internal static class TypesenseDocumentBuilder
         }
 
         return buffer.WrittenMemory;
+    }
+
+    /// <summary>
+    /// Columns whose value PostgreSQL did not send (unchanged TOAST, no old row to take it from). The record carries
+    /// the placeholder <c>"unchanged_toast"</c> for them; leaving them out of the document lets <c>emplace</c> keep
+    /// the indexed value instead of overwriting it with the placeholder. Null when there are none (the usual case).
+    /// </summary>
+    internal static HashSet<string>? UnchangedToastColumns(ChangeMessage message)
+    {
+        if (message.Action != ChangeAction.Update)
+        {
+            return null;
+        }
+
+        HashSet<string>? names = null;
+        var record = message.Record;
+        var old = message.OldRecord;
+        for (var i = 0; i < record.Count; i++)
+        {
+            if (record[i].Kind == ColumnValueKind.UnchangedToast
+                && !(old is not null && old.Count == record.Count && old[i].Kind != ColumnValueKind.UnchangedToast))
+            {
+                (names ??= new HashSet<string>(StringComparer.Ordinal)).Add(record.Relation.Columns[i].Name);
+            }
+        }
+
+        return names;
     }
 
     private static bool TryFindRecord(ReadOnlySpan<byte> payload, out int start, out int length)
