@@ -75,6 +75,7 @@ public sealed class AwsEmulators : IAsyncDisposable
         };
         psi.Environment["AWS_REGION"] = Region;
         psi.Environment["AWS_ACCOUNT_ID"] = AccountId;
+        psi.Environment["EXIT_ON_STDIN_END"] = "1";
         Process process;
         try
         {

@@ -1,7 +1,8 @@
 // Starts the SNS and SQS emulators in one node process on loopback, for Sequin's tests.
 // Usage: node start.mjs   (env: SNS_PORT, SQS_PORT, default 0 = any free port; AWS_REGION, default us-east-1)
 // Prints one line when both listen: {"sns":"http://127.0.0.1:<port>","sqs":"http://127.0.0.1:<port>"}
-// Exits when its standard input closes (the test fixture's process ends) or on SIGTERM.
+// Exits on SIGTERM/SIGINT, and with EXIT_ON_STDIN_END=1 (the test fixture sets it) when its standard input closes,
+// so the emulators never outlive a test process that died.
 import express from "express";
 import bodyParser from "body-parser";
 import { createSqsServer } from "local-aws-sqs";
@@ -78,5 +79,7 @@ const snsServer = app.listen(Number(process.env.SNS_PORT || 0), host, () => {
 const stop = () => { snsServer.close(); sqs.close(); process.exit(0); };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-process.stdin.on("end", stop);
-process.stdin.resume();
+if (process.env.EXIT_ON_STDIN_END === "1") {
+  process.stdin.on("end", stop);
+  process.stdin.resume();
+}
