@@ -1,0 +1,45 @@
+namespace Sequin.Sinks.Sns;
+
+/// <summary>The <c>destination:</c> section of an SNS sink (<c>type: sns</c>).</summary>
+public sealed class SnsSinkOptions
+{
+    /// <summary>
+    /// The topic to publish to, <c>arn:aws:sns:&lt;region&gt;:&lt;12-digit account&gt;:&lt;name&gt;</c> (at most 2000
+    /// characters). Required with static routing; cleared with a routing function, which returns it per message.
+    /// A name ending in <c>.fifo</c> makes the topic FIFO. Default: null.
+    /// </summary>
+    public string? TopicArn { get; set; }
+
+    /// <summary>The AWS region. Default: inferred from <see cref="TopicArn"/>; required when there is none (dynamic routing).</summary>
+    public string? Region { get; set; }
+
+    /// <summary>The access key id, with <see cref="SecretAccessKey"/>. Default: null (required unless <see cref="UseTaskRole"/>).</summary>
+    public string? AccessKeyId { get; set; }
+
+    /// <summary>The secret access key (a secret: masked on export, never logged). Default: null.</summary>
+    public string? SecretAccessKey { get; set; }
+
+    /// <summary>
+    /// Use the standard AWS credential chain (environment variables, profiles, web identity, ECS task role, EC2
+    /// instance role) instead of explicit keys. Default: false.
+    /// </summary>
+    public bool UseTaskRole { get; set; }
+
+    /// <summary>
+    /// The SNS endpoint to call instead of <c>https://sns.&lt;region&gt;.amazonaws.com/</c>, e.g. an emulator or
+    /// LocalStack (<c>http://127.0.0.1:4566</c>). Default: null (AWS).
+    /// </summary>
+    public Uri? EndpointUrl { get; set; }
+
+    /// <summary>For FIFO topics, where <c>MessageGroupId</c> comes from. Default: <see cref="SnsMessageGroup.GroupId"/>.</summary>
+    public SnsMessageGroup MessageGroup { get; set; } = SnsMessageGroup.GroupId;
+
+    /// <summary>The region requests are signed for: <see cref="Region"/>, else the one in <see cref="TopicArn"/>, else null.</summary>
+    public string? EffectiveRegion => Region ?? (TopicArn is not null && SnsTopicArn.TryGetRegion(TopicArn, out var region) ? region : null);
+
+    /// <summary>Whether the configured topic is a FIFO topic (its name ends in <c>.fifo</c>). With routing, each routed ARN decides.</summary>
+    public bool IsFifo => TopicArn is not null && SnsTopicArn.IsFifo(TopicArn);
+
+    /// <summary>The endpoint requests go to: <see cref="EndpointUrl"/>, else AWS's regional SNS endpoint, else null without a region.</summary>
+    public Uri? EffectiveEndpoint => EndpointUrl ?? (EffectiveRegion is { } r ? SnsTopicArn.DefaultEndpoint(r) : null);
+}

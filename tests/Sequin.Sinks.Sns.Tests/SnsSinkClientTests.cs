@@ -1,0 +1,144 @@
+using Sequin.Sinks;
+using Sequin.Sinks.Sns.Tests.Support;
+
+namespace Sequin.Sinks.Sns.Tests;
+
+/// <summary>Connection checks and publishing against <see cref="SnsTarget"/>: the fake by default, real SNS given env vars.</summary>
+public sealed class SnsSinkClientTests : IClassFixture<SnsTarget>
+{
+    private readonly SnsTarget _target;
+
+    public SnsSinkClientTests(SnsTarget target) => _target = target;
+
+    private static async Task<T> WithClientAsync<T>(SnsSinkOptions options, Func<SnsSinkClient, Task<T>> use)
+    {
+        var client = (SnsSinkClient)new SnsSinkPlugin().CreateClient(options, Some.Context());
+        await using (client)
+        {
+            return await use(client);
+        }
+    }
+
+    [Fact]
+    public async Task TestConnectionSucceedsForAnExistingTopic()
+    {
+        var result = await WithClientAsync(_target.Options(_target.TopicArn), c => c.TestConnectionAsync(CancellationToken.None));
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains(_target.TopicArn, result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestConnectionReportsNotFoundForAMissingTopic()
+    {
+        var missing = _target.MissingTopicArn;
+
+        var result = await WithClientAsync(_target.Options(missing), c => c.TestConnectionAsync(CancellationToken.None));
+
+        Assert.False(result.Success);
+        Assert.Contains("NotFound", result.Message, StringComparison.Ordinal);
+        Assert.Contains("Error from AWS", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestConnectionWithoutATopicPointsToTheCredentialsTest()
+    {
+        var result = await WithClientAsync(_target.Options(null), c => c.TestConnectionAsync(CancellationToken.None));
+
+        Assert.False(result.Success);
+        Assert.Contains("dynamic", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestCredentialsSucceedsWithGoodCredentialsAndNoTopic()
+    {
+        var result = await WithClientAsync(_target.Options(null), c => c.TestCredentialsAsync(CancellationToken.None));
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains("ListTopics", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestCredentialsFailsWithAWrongSecret()
+    {
+        var result = await WithClientAsync(_target.WrongSecretOptions(null), c => c.TestCredentialsAsync(CancellationToken.None));
+
+        Assert.False(result.Success);
+        Assert.Contains("SignatureDoesNotMatch", result.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-secret", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestConnectionFailsWithAWrongSecret()
+    {
+        var result = await WithClientAsync(_target.WrongSecretOptions(_target.TopicArn), c => c.TestConnectionAsync(CancellationToken.None));
+
+        Assert.False(result.Success);
+        Assert.Contains("SignatureDoesNotMatch", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestCredentialsFailsWithAnUnknownAccessKey()
+    {
+        var options = _target.WrongSecretOptions(null);
+        options.AccessKeyId = "AKIAIOSFODNN7EXAMPLE";
+
+        var result = await WithClientAsync(options, c => c.TestCredentialsAsync(CancellationToken.None));
+
+        Assert.False(result.Success);
+        Assert.Contains("InvalidClientTokenId", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PublishingTwentyFiveMessagesDeliversAll()
+    {
+        var entries = Enumerable.Range(0, 25).Select(i => new SnsPublishEntry($"{{\"n\":{i}}}") { Attributes = new Dictionary<string, string> { ["action"] = "insert" } }).ToList();
+
+        var outcomes = await WithClientAsync(_target.Options(_target.TopicArn), c => c.PublishAsync(_target.TopicArn, entries, CancellationToken.None));
+
+        Assert.Equal(25, outcomes.Length);
+        Assert.All(outcomes, o => Assert.True(o.IsDelivered, o.Error));
+    }
+
+    [Fact]
+    public async Task PublishingToAMissingTopicIsPermanentForEveryMessage()
+    {
+        var missing = _target.MissingTopicArn;
+        var entries = new[] { new SnsPublishEntry("a"), new SnsPublishEntry("b") };
+
+        var outcomes = await WithClientAsync(_target.Options(_target.TopicArn), c => c.PublishAsync(missing, entries, CancellationToken.None));
+
+        Assert.All(outcomes, o =>
+        {
+            Assert.Equal(DeliveryStatus.Permanent, o.Status);
+            Assert.Contains("NotFound", o.Error, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task OversizedMessageIsPermanentAndTheOthersAreDelivered()
+    {
+        var entries = new[] { new SnsPublishEntry("small"), new SnsPublishEntry(new string('x', SnsSinkClient.MaxMessageBytes + 1)), new SnsPublishEntry("small too") };
+
+        var outcomes = await WithClientAsync(_target.Options(_target.TopicArn), c => c.PublishAsync(_target.TopicArn, entries, CancellationToken.None));
+
+        Assert.True(outcomes[0].IsDelivered, outcomes[0].Error);
+        Assert.Equal(DeliveryStatus.Permanent, outcomes[1].Status);
+        Assert.Contains("262144", outcomes[1].Error, StringComparison.Ordinal);
+        Assert.True(outcomes[2].IsDelivered, outcomes[2].Error);
+    }
+
+    [Fact]
+    public async Task UnreachableEndpointIsARetryableTransportError()
+    {
+        var options = _target.Options(_target.TopicArn);
+        options.EndpointUrl = new Uri("http://127.0.0.1:1/");
+
+        var (test, outcomes) = await WithClientAsync(options, async c =>
+            (await c.TestCredentialsAsync(CancellationToken.None), await c.PublishAsync(_target.TopicArn, [new SnsPublishEntry("x")], CancellationToken.None)));
+
+        Assert.False(test.Success);
+        Assert.Contains("TransportError", test.Message, StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatus.Retryable, Assert.Single(outcomes).Status);
+    }
+}

@@ -1,0 +1,251 @@
+using System.Security.Cryptography;
+using System.Text;
+using Sequin.Sinks;
+using Sequin.Sinks.Sns.Tests.Support;
+using Sequin.TestServers.Aws;
+
+namespace Sequin.Sinks.Sns.Tests;
+
+/// <summary>The pipeline against the project's SNS fake (PublishBatch, partial failures, throttling, FIFO rules).</summary>
+public sealed class SnsSinkPipelineTests
+{
+    private static SinkBatch Batch(string arn, params RoutedMessage[] messages) => new(arn, messages);
+
+    private static string Md5Hex(string s) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(s)));
+
+    [Fact]
+    public async Task BatchKeyIsTheRoutedTopicArn()
+    {
+        await using var sns = FakeSns.Start();
+
+        Assert.Equal(Some.FifoTopicArn, sns.Pipeline.GetBatchKey(Some.Routed(Some.FifoTopicArn, 1)));
+        Assert.Equal(Some.TopicArn, sns.Pipeline.GetBatchKey(Some.Routed(Some.TopicArn, 1)));
+    }
+
+    [Theory]
+    [InlineData(null, 10)]
+    [InlineData(5, 5)]
+    [InlineData(1000, 10)]
+    public async Task BatchesHoldAtMostTenMessagesAnd256KiB(int? batchSize, int expected)
+    {
+        await using var sns = FakeSns.Start(batchSize: batchSize);
+
+        Assert.Equal(expected, sns.Pipeline.Batching.MaxMessages);
+        Assert.Equal(256 * 1024, sns.Pipeline.Batching.MaxBytes);
+    }
+
+    [Fact]
+    public async Task DeliveryPublishesThePayloadWithActionAndTableAttributes()
+    {
+        await using var sns = FakeSns.Start();
+        var messages = Enumerable.Range(1, 3).Select(i => Some.Routed(Some.TopicArn, i, commitIdx: i)).ToArray();
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, messages), CancellationToken.None);
+
+        Assert.Null(result.Count);
+        var published = sns.Server.Published;
+        Assert.Equal(3, published.Count);
+        Assert.Equal(Encoding.UTF8.GetString(messages[0].Payload.Span), published[0].Message);
+        Assert.Equal("insert", published[0].Attributes["action"]);
+        Assert.Equal("public.orders", published[0].Attributes["table"]);
+        Assert.Null(published[0].MessageGroupId);
+        Assert.Null(published[0].MessageDeduplicationId);
+        var request = Assert.Single(sns.Server.Requests, r => r.Action == "PublishBatch");
+        Assert.Equal(3, request.EntryCount);
+    }
+
+    [Fact]
+    public async Task MoreThanTenMessagesAreSentInCallsOfAtMostTen()
+    {
+        await using var sns = FakeSns.Start();
+        var messages = Enumerable.Range(1, 23).Select(i => Some.Routed(Some.TopicArn, i, commitIdx: i)).ToArray();
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, messages), CancellationToken.None);
+
+        Assert.Null(result.Count);
+        Assert.Equal([10, 10, 3], sns.Server.Requests.Where(r => r.Action == "PublishBatch").Select(r => r.EntryCount));
+        Assert.Equal(23, sns.Server.Published.Count);
+    }
+
+    [Fact]
+    public async Task CallsAreSplitToStayUnder256KiB()
+    {
+        await using var sns = FakeSns.Start();
+        var messages = Enumerable.Range(1, 3).Select(i => Some.Routed(Some.TopicArn, i, payloadPadding: 100_000)).ToArray();
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, messages), CancellationToken.None);
+
+        Assert.Null(result.Count);
+        Assert.Equal([2, 1], sns.Server.Requests.Where(r => r.Action == "PublishBatch").Select(r => r.EntryCount));
+    }
+
+    [Fact]
+    public async Task OversizedMessageFailsAloneAsPermanent()
+    {
+        await using var sns = FakeSns.Start();
+        var messages = new[] { Some.Routed(Some.TopicArn, 1), Some.Routed(Some.TopicArn, 2, payloadPadding: 300_000), Some.Routed(Some.TopicArn, 3) };
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, messages), CancellationToken.None);
+
+        Assert.Equal(3, result.Count);
+        Assert.True(result[0].IsDelivered);
+        Assert.Equal(DeliveryStatus.Permanent, result[1].Status);
+        Assert.Contains("at most 262144 bytes", result[1].Error, StringComparison.Ordinal);
+        Assert.True(result[2].IsDelivered);
+        Assert.Equal(2, sns.Server.Published.Count);
+    }
+
+    [Fact]
+    public async Task PartialFailureRetriesOnlyTheFailedMessages()
+    {
+        await using var sns = FakeSns.Start();
+        var failOnce = new HashSet<string>(StringComparer.Ordinal);
+        sns.Server.FailEntry = m => m.Message.Contains("\"id\":2,", StringComparison.Ordinal) || m.Message.Contains("\"id\":4,", StringComparison.Ordinal)
+            ? failOnce.Add(m.Message) ? new SnsFakeEntryError("InternalError", "Internal service error", SenderFault: false) : null
+            : null;
+        var messages = Enumerable.Range(1, 5).Select(i => Some.Routed(Some.TopicArn, i, commitIdx: i)).ToArray();
+
+        var first = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, messages), CancellationToken.None);
+        var failed = Enumerable.Range(0, 5).Where(i => !first[i].IsDelivered).ToArray();
+        var retry = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, failed.Select(i => messages[i]).ToArray()), CancellationToken.None);
+
+        Assert.Equal([1, 3], failed);
+        Assert.All(failed, i =>
+        {
+            Assert.Equal(DeliveryStatus.Retryable, first[i].Status);
+            Assert.Contains("InternalError", first[i].Error, StringComparison.Ordinal);
+        });
+        Assert.Null(retry.Count);
+        var ids = sns.Server.Published.Select(p => p.Message).ToList();
+        Assert.Equal(5, ids.Count);
+        Assert.Equal(5, ids.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public async Task EntryRejectedForTheSendersFaultIsPermanent()
+    {
+        await using var sns = FakeSns.Start();
+        sns.Server.FailEntry = m => m.Message.Contains("\"id\":2,", StringComparison.Ordinal) ? new SnsFakeEntryError("InvalidParameter", "Invalid parameter: Message", SenderFault: true) : null;
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, Some.Routed(Some.TopicArn, 1), Some.Routed(Some.TopicArn, 2)), CancellationToken.None);
+
+        Assert.True(result[0].IsDelivered);
+        Assert.Equal(DeliveryStatus.Permanent, result[1].Status);
+        Assert.Contains("Invalid parameter: Message", result[1].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThrottlingFailsTheWholeCallAsRetryableWithADelay()
+    {
+        await using var sns = FakeSns.Start();
+        sns.Server.FailNextRequests(1, 400, "Throttling", "Rate exceeded");
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, Some.Routed(Some.TopicArn, 1), Some.Routed(Some.TopicArn, 2)), CancellationToken.None);
+
+        Assert.All(new[] { result[0], result[1] }, o =>
+        {
+            Assert.Equal(DeliveryStatus.Retryable, o.Status);
+            Assert.Contains("Rate exceeded", o.Error, StringComparison.Ordinal);
+            Assert.Equal(TimeSpan.FromSeconds(1), o.RetryAfter);
+        });
+        Assert.Empty(sns.Server.Published);
+    }
+
+    [Fact]
+    public async Task ServiceUnavailableHonoursRetryAfter()
+    {
+        await using var sns = FakeSns.Start();
+        sns.Server.FailNextRequests(1, 503, "ServiceUnavailable", "Service is unavailable", TimeSpan.FromSeconds(7));
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, Some.Routed(Some.TopicArn, 1)), CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Retryable, result[0].Status);
+        Assert.Equal(TimeSpan.FromSeconds(7), result[0].RetryAfter);
+    }
+
+    [Fact]
+    public async Task AuthorizationErrorIsPermanent()
+    {
+        await using var sns = FakeSns.Start();
+        sns.Server.Deny(SnsFakeServer.AccessKeyId, "PublishBatch");
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, Some.Routed(Some.TopicArn, 1)), CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Permanent, result[0].Status);
+        Assert.Contains("AuthorizationError", result[0].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FifoTopicGetsGroupAndDeduplicationIds()
+    {
+        await using var sns = FakeSns.Start();
+        var message = Some.Routed(Some.FifoTopicArn, 7, groupId: "7", commitLsn: 0xABCDEF, commitIdx: 3);
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.FifoTopicArn, message), CancellationToken.None);
+
+        Assert.Null(result.Count);
+        var published = Assert.Single(sns.Server.Published);
+        Assert.Equal(Md5Hex("7"), published.MessageGroupId);
+        Assert.Equal(message.Message.IdempotencyKey, published.MessageDeduplicationId);
+    }
+
+    [Fact]
+    public async Task FifoIsDecidedFromTheRoutedArnInDynamicMode()
+    {
+        await using var sns = FakeSns.Start(RoutingMode.Dynamic);
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.FifoTopicArn, Some.Routed(Some.FifoTopicArn, 1), Some.Routed(Some.FifoTopicArn, 2)), CancellationToken.None);
+
+        Assert.Null(sns.Options.TopicArn);
+        Assert.Null(result.Count);
+        Assert.All(sns.Server.Published, p => Assert.NotNull(p.MessageGroupId));
+    }
+
+    [Fact]
+    public async Task FifoRedeliveryIsDeduplicatedByTheIdempotencyKey()
+    {
+        await using var sns = FakeSns.Start();
+        var message = Some.Routed(Some.FifoTopicArn, 1, groupId: "1");
+
+        await sns.Pipeline.DeliverAsync(Batch(Some.FifoTopicArn, message), CancellationToken.None);
+        var again = await sns.Pipeline.DeliverAsync(Batch(Some.FifoTopicArn, message), CancellationToken.None);
+
+        Assert.Null(again.Count);
+        Assert.Single(sns.Server.Published);
+    }
+
+    [Fact]
+    public async Task FifoMessageWithoutAGroupIdFailsWithAClearError()
+    {
+        await using var sns = FakeSns.Start();
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.FifoTopicArn, Some.Routed(Some.FifoTopicArn, 1, groupId: null), Some.Routed(Some.FifoTopicArn, 2)), CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Permanent, result[0].Status);
+        Assert.Contains("MessageGroupId", result[0].Error, StringComparison.Ordinal);
+        Assert.Contains("message_group: table", result[0].Error, StringComparison.Ordinal);
+        Assert.True(result[1].IsDelivered);
+        Assert.Single(sns.Server.Published);
+    }
+
+    [Fact]
+    public async Task MessageGroupTableGroupsByTable()
+    {
+        await using var sns = FakeSns.Start(group: SnsMessageGroup.Table);
+
+        await sns.Pipeline.DeliverAsync(Batch(Some.FifoTopicArn, Some.Routed(Some.FifoTopicArn, 1, groupId: null, commitIdx: 1), Some.Routed(Some.FifoTopicArn, 2, commitIdx: 2)), CancellationToken.None);
+
+        Assert.Equal(2, sns.Server.Published.Count);
+        Assert.All(sns.Server.Published, p => Assert.Equal(Md5Hex("public.orders"), p.MessageGroupId));
+    }
+
+    [Fact]
+    public void DeduplicationIdsThatDoNotFitAreHashed()
+    {
+        Assert.Equal("MTIzOjQ=", Sequin.Sinks.Sns.Internal.SnsFifoIds.MessageDeduplicationId("MTIzOjQ="));
+        var hashed = Sequin.Sinks.Sns.Internal.SnsFifoIds.MessageDeduplicationId(new string('k', 129));
+        Assert.Equal(64, hashed.Length);
+        Assert.True(Sequin.Sinks.Sns.Internal.SnsFifoIds.IsValidId(hashed));
+        Assert.False(Sequin.Sinks.Sns.Internal.SnsFifoIds.IsValidId("has space"));
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sequin.Messages;
+using Sequin.Sinks;
+using Sequin.Sinks.Sns;
+
+namespace Sequin.Sinks.Sns.Tests.Support;
+
+/// <summary>Test data.</summary>
+internal static class Some
+{
+    public const string Region = "us-east-1";
+    public const string Account = "123456789012";
+    public const string TopicArn = "arn:aws:sns:us-east-1:123456789012:orders";
+    public const string FifoTopicArn = "arn:aws:sns:us-east-1:123456789012:orders.fifo";
+
+    private static readonly RelationInfo Orders = new(
+        16384,
+        "public",
+        "orders",
+        [new RelationColumn("id", PgTypeOids.Int4, -1, true), new RelationColumn("name", PgTypeOids.Text, -1, false)]);
+
+    private static readonly SourceDatabaseInfo Source = new("shop", "shop", "shop", "localhost");
+    private static readonly ConsumerInfo Consumer = new("orders-to-sns", "orders-to-sns");
+
+    public static IConfiguration Config(params (string Key, string? Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+    public static ChangeMessage Change(int id, ChangeAction action = ChangeAction.Insert, ulong commitLsn = 0x1000, int commitIdx = 0, string name = "widget")
+    {
+        var record = new RowImage(Orders, [ColumnValue.FromText(id.ToString(System.Globalization.CultureInfo.InvariantCulture)), ColumnValue.FromText(name)]);
+        return new ChangeMessage(action, record, null, new TransactionInfo(commitLsn, DateTimeOffset.UnixEpoch.AddDays(20000), 42), commitIdx, Source);
+    }
+
+    public static RoutedMessage Routed(string topicArn, int id, string? groupId = "", int payloadPadding = 0, ulong commitLsn = 0x1000, int commitIdx = 0)
+    {
+        var change = Change(id, commitLsn: commitLsn, commitIdx: commitIdx);
+        var route = new Route(new SnsRoutedConsumer().Keys) { [SnsRoutedConsumer.TopicArnKey] = topicArn };
+        var payload = ChangeMessageJsonWriter.ToUtf8Bytes(change, Consumer, TimestampFormat.Iso8601);
+        if (payloadPadding > 0)
+        {
+            payload = System.Text.Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', payloadPadding) + "\"}");
+        }
+
+        return new RoutedMessage(change, route, groupId == "" ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : groupId, payload, payloadPadding > 0);
+    }
+
+    public static SinkContext Context(RoutingMode mode = RoutingMode.Static, int? batchSize = null) =>
+        new(Consumer, mode, new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System) { BatchSize = batchSize };
+
+    public static SnsSinkOptions Options(Uri endpoint, string? topicArn = TopicArn, string accessKey = Sequin.TestServers.Aws.SnsFakeServer.AccessKeyId, string secret = Sequin.TestServers.Aws.SnsFakeServer.SecretAccessKey) => new()
+    {
+        TopicArn = topicArn,
+        Region = topicArn is null ? Region : null,
+        AccessKeyId = accessKey,
+        SecretAccessKey = secret,
+        EndpointUrl = endpoint,
+    };
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => null;
+    }
+}
