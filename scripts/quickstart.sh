@@ -85,7 +85,7 @@ psql <<SQL
 INSERT INTO products (name, price, tags) VALUES ('Espresso', 2.50, '{coffee,hot}'), ('Latte', 3.80, '{coffee,milk}');
 UPDATE products SET price = 2.75 WHERE name = 'Espresso';
 BEGIN;
-SELECT pg_logical_emit_message(true, 'sequin:transaction_annotations.set', '{"actor":"quickstart"}');
+SELECT pg_logical_emit_message(true, 'sequin:transaction_annotations.set', '{"actor":"quickstart"}') \\g /dev/null
 DELETE FROM products WHERE name = 'Latte';
 COMMIT;
 SQL
@@ -100,10 +100,11 @@ got=$(wc -l < "$work/messages.jsonl" 2>/dev/null || echo 0)
 echo "== $got messages received by the stdout sink"
 python3 -c '
 import json, sys
-for line in open(sys.argv[1]):
-    m = json.loads(line)
+# Sequin keeps commit order per row (primary key) and delivers different rows in parallel: show them in commit order.
+messages = sorted((json.loads(line) for line in open(sys.argv[1])), key=lambda m: (m["metadata"]["commit_lsn"], m["metadata"]["commit_idx"]))
+for m in messages:
     md = m["metadata"]
-    print(f"--- {m[\"action\"]} {md[\"table_schema\"]}.{md[\"table_name\"]} commit_lsn={md[\"commit_lsn\"]} idx={md[\"commit_idx\"]}")
+    print("--- %s %s.%s commit_lsn=%s idx=%s" % (m["action"], md["table_schema"], md["table_name"], md["commit_lsn"], md["commit_idx"]))
     print(json.dumps({"record": m["record"], "changes": m["changes"], "transaction_annotations": md["transaction_annotations"]}, indent=2))
 ' "$work/messages.jsonl"
 

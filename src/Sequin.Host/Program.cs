@@ -1,11 +1,11 @@
-using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Sequin.Host.Cli;
 
-// The one place `sequin run` gets its runtime: set ConfigureRunServices to a method that registers the replication
-// source, consumers and hosted services, e.g. `ConfigureRunServices = (services, config, catalog) => services.AddSequinRuntime(config, catalog)`.
+// `sequin run` gets its runtime here: the host registers the validated configuration and the plugin catalog, and the
+// Sequin runtime (replication sources, sink consumers) runs as a hosted service.
 var options = new SequinCliOptions
 {
-    ConfigureRunServices = null,
+    ConfigureRunServices = (services, config, catalog) => services.AddSequin(config),
 };
 
 return await SequinCli.Create(options).Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -23,4 +23,15 @@ public sealed class FunctionConfig
 
     /// <summary>The full path of the file the code was read from (<c>file</c>), or null for inline code.</summary>
     public string? FilePath { get; init; }
+
+    /// <summary>The function as the function engine takes it.</summary>
+    public Functions.FunctionDefinition ToDefinition() => new(Name, Type switch
+    {
+        FunctionType.Routing => Functions.FunctionKind.Routing,
+        FunctionType.Filter => Functions.FunctionKind.Filter,
+        _ => Functions.FunctionKind.Transform,
+    }, Code)
+    {
+        SinkType = SinkType,
+    };
 }

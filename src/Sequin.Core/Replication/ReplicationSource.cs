@@ -204,6 +204,73 @@ public sealed class ReplicationSource
         }
     }
 
+    /// <summary>
+    /// Moves the slot's confirmed position forward to <paramref name="lsn"/> through <c>pg_replication_slot_advance</c>,
+    /// for the final acknowledgement after <see cref="RunAsync"/> has stopped and the sinks have drained. Waits up to
+    /// <paramref name="timeout"/> for the stopped replication connection to release the slot. A position at or
+    /// below the slot's current one is left alone.
+    /// </summary>
+    /// <returns>True when the slot was advanced; false when it already was at or past <paramref name="lsn"/>.</returns>
+    /// <exception cref="TimeoutException">The slot stayed in use by another connection for longer than <paramref name="timeout"/>.</exception>
+    public async Task<bool> AdvanceSlotAsync(ulong lsn, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(_normalConnectionString);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var deadline = _timeProvider.GetUtcNow() + timeout;
+        var wait = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            var command = new NpgsqlCommand(
+                "SELECT active, confirmed_flush_lsn FROM pg_catalog.pg_replication_slots WHERE slot_name = @p", connection);
+            await using var commandScope = command.ConfigureAwait(false);
+            command.Parameters.AddWithValue("p", _options.SlotName);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            bool active;
+            ulong confirmed;
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException($"Replication slot '{_options.SlotName}' does not exist.");
+                }
+
+                active = reader.GetBoolean(0);
+                confirmed = reader.IsDBNull(1) ? 0UL : (ulong)reader.GetFieldValue<NpgsqlLogSequenceNumber>(1);
+            }
+
+            if (confirmed >= lsn)
+            {
+                return false;
+            }
+
+            if (!active)
+            {
+                var advance = new NpgsqlCommand("SELECT pg_catalog.pg_replication_slot_advance(@p, CAST(@lsn AS pg_lsn))", connection);
+                await using var advanceScope = advance.ConfigureAwait(false);
+                advance.Parameters.AddWithValue("p", _options.SlotName);
+                advance.Parameters.AddWithValue("lsn", new NpgsqlLogSequenceNumber(lsn).ToString());
+                try
+                {
+                    await advance.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
+                {
+                    // The slot was taken between the check and the call; wait as if it were active.
+                }
+            }
+
+            if (_timeProvider.GetUtcNow() >= deadline)
+            {
+                throw new TimeoutException($"Replication slot '{_options.SlotName}' stayed in use for {timeout.TotalSeconds:0.#} s; it was not advanced.");
+            }
+
+            await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+            wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 250));
+        }
+    }
+
     /// <summary>Emits one heartbeat logical message now (also done every <see cref="ReplicationSourceOptions.HeartbeatInterval"/>).</summary>
     public async Task EmitHeartbeatAsync(CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sequin.Configuration;
+using Sequin.Hosting;
 
 namespace Sequin.Host.Cli;
 
@@ -35,7 +36,7 @@ internal sealed class RunCommand
         return command;
     }
 
-    /// <summary>Runs the host; returns the exit code (0 after a clean stop, 1 for invalid configuration).</summary>
+    /// <summary>Runs the host; returns the exit code (0 after a clean stop, 1 for invalid configuration or a runtime failure).</summary>
     public async Task<int> RunAsync(string configPath, string? pluginsDirectory, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(error);
@@ -77,7 +78,14 @@ internal sealed class RunCommand
         builder.Services.AddHttpClient();
         _options.ConfigureRunServices(builder.Services, config, catalog);
         using var host = builder.Build();
+        var runtime = host.Services.GetService<SequinHostedService>();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        if (runtime?.Failure is { } failure)
+        {
+            error.WriteLine($"sequin run: {failure.Message}");
+            return 1;
+        }
+
         return 0;
     }
 }

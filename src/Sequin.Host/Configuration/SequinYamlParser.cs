@@ -1,3 +1,4 @@
+using Sequin.Configuration;
 using System.Globalization;
 using System.Text;
 using Sequin.Sinks;

@@ -1,3 +1,4 @@
+using Sequin.Configuration;
 using System.Collections;
 using Microsoft.Extensions.Configuration;
 using Sequin.Host.Configuration;

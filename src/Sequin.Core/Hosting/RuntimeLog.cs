@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Sequin.Hosting;
+
+/// <summary>The runtime's log messages (event ids 1300-1399).</summary>
+internal static partial class RuntimeLog
+{
+    [LoggerMessage(1300, LogLevel.Information, "Sequin runtime starting: {Databases} database(s), {Sinks} active sink(s).")]
+    public static partial void Starting(ILogger logger, int databases, int sinks);
+
+    [LoggerMessage(1301, LogLevel.Information, "Database {Database}: reading slot {Slot} from {Lsn} for sink(s) {Sinks}.")]
+    public static partial void DatabaseStarting(ILogger logger, string database, string slot, string lsn, string sinks);
+
+    [LoggerMessage(1302, LogLevel.Information, "Sink {Sink} is {Status}; it is not started.")]
+    public static partial void SinkSkipped(ILogger logger, string sink, string status);
+
+    [LoggerMessage(1303, LogLevel.Information, "Database {Database} has no active sinks; its slot is not read.")]
+    public static partial void DatabaseIdle(ILogger logger, string database);
+
+    [LoggerMessage(1304, LogLevel.Information, "Stopping: reading stopped, delivering in-flight batches (up to {DrainTimeout}).")]
+    public static partial void Draining(ILogger logger, TimeSpan drainTimeout);
+
+    [LoggerMessage(1305, LogLevel.Information, "Database {Database}: acknowledged {Lsn} to slot {Slot} on shutdown.")]
+    public static partial void FinalAck(ILogger logger, string database, string lsn, string slot);
+
+    [LoggerMessage(1306, LogLevel.Warning, "Database {Database}: could not acknowledge {Lsn} to slot {Slot} on shutdown; the changes after the last acknowledged position are read again on restart.")]
+    public static partial void FinalAckFailed(ILogger logger, Exception exception, string database, string lsn, string slot);
+
+    [LoggerMessage(1307, LogLevel.Error, "Database {Database}: replication failed and stopped.")]
+    public static partial void DatabaseFailed(ILogger logger, Exception exception, string database);
+
+    [LoggerMessage(1308, LogLevel.Information, "Sequin runtime stopped.")]
+    public static partial void Stopped(ILogger logger);
+}

@@ -1,0 +1,258 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
+using Sequin.Configuration;
+using Sequin.Diagnostics;
+using Sequin.Messages;
+using Sequin.Pipeline;
+using Sequin.Replication;
+using Sequin.Routing;
+using Sequin.Runtime;
+using Sequin.Sinks;
+
+namespace Sequin.Hosting;
+
+/// <summary>
+/// Runs a <see cref="SequinConfig"/>: per database a <see cref="ReplicationSource"/> feeding the
+/// <see cref="SinkConsumer"/>s of its active sinks through a <see cref="ChangeDispatcher"/>, acknowledging to
+/// PostgreSQL only what every sink has delivered. <see cref="RunAsync"/> runs until cancelled, then stops reading,
+/// gives in-flight batches <see cref="SequinRuntimeOptions.DrainTimeout"/>, acknowledges what was delivered, and
+/// releases the sinks. Hosted by <see cref="SequinHostedService"/>; usable on its own.
+/// </summary>
+public sealed class SequinRuntime
+{
+    private readonly SequinConfig _config;
+    private readonly IServiceProvider _services;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly SequinMetrics _metrics;
+    private readonly SequinRuntimeOptions _options;
+    private readonly ILogger _logger;
+    private readonly List<SinkConsumer> _consumers = [];
+
+    /// <summary>Creates a runtime for <paramref name="config"/>.</summary>
+    /// <param name="config">The validated configuration.</param>
+    /// <param name="services">Services sinks may use (<c>IHttpClientFactory</c>, ...); passed on in <see cref="SinkContext.Services"/>.</param>
+    /// <param name="loggerFactory">Creates the runtime's and the sinks' loggers; null logs nothing.</param>
+    /// <param name="timeProvider">The clock; null for the system clock.</param>
+    /// <param name="metrics">The <c>Sequin.Core</c> meter; null creates a private one.</param>
+    /// <param name="options">Shutdown and replication overrides; null for the defaults.</param>
+    public SequinRuntime(
+        SequinConfig config,
+        IServiceProvider services,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null,
+        SequinMetrics? metrics = null,
+        SequinRuntimeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(services);
+        _config = config;
+        _services = services;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _metrics = metrics ?? new SequinMetrics();
+        _options = options ?? new SequinRuntimeOptions();
+        _logger = _loggerFactory.CreateLogger("Sequin.Runtime");
+    }
+
+    /// <summary>The running sink consumers (empty before <see cref="RunAsync"/> starts them); for diagnostics and tests.</summary>
+    public IReadOnlyList<SinkConsumer> Consumers
+    {
+        get
+        {
+            lock (_consumers)
+            {
+                return [.. _consumers];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Creates every active sink, prepares every database (publication, slot), then streams until
+    /// <paramref name="cancellationToken"/> is cancelled, and stops gracefully. Returns normally after a requested
+    /// stop.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A database cannot replicate (wal_level, missing slot or publication), or a sink cannot be created.</exception>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var active = _config.Sinks.Where(s => s.Status == SinkStatus.Active).ToList();
+        foreach (var skipped in _config.Sinks.Where(s => s.Status != SinkStatus.Active))
+        {
+            RuntimeLog.SinkSkipped(_logger, skipped.Name, skipped.Status.ToString().ToLowerInvariant());
+        }
+
+        RuntimeLog.Starting(_logger, _config.Databases.Count, active.Count);
+        var sinks = new List<RunningSink>();
+        var databases = new List<RunningDatabase>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            foreach (var sink in active)
+            {
+                sinks.Add(CreateSink(sink));
+            }
+
+            foreach (var database in _config.Databases)
+            {
+                var consumers = sinks.Where(s => s.Consumer.Settings.Database == database.Name).Select(s => s.Consumer).ToList();
+                if (consumers.Count == 0)
+                {
+                    RuntimeLog.DatabaseIdle(_logger, database.Name);
+                    continue;
+                }
+
+                var source = new ReplicationSource(BuildSourceOptions(database), _loggerFactory.CreateLogger<ReplicationSource>(), _time);
+                var start = await source.PrepareAsync(stop.Token).ConfigureAwait(false);
+                RuntimeLog.DatabaseStarting(_logger, database.Name, database.Slot.Name, new NpgsqlLogSequenceNumber(start).ToString(), string.Join(", ", consumers.Select(c => c.Name)));
+                databases.Add(new RunningDatabase(database, source, new AckTracker(start), new ChangeDispatcher(consumers)));
+            }
+
+            foreach (var sink in sinks)
+            {
+                await sink.Consumer.StartAsync(stop.Token).ConfigureAwait(false);
+            }
+
+            var reading = databases.Select(d => ReadAsync(d, stop)).ToList();
+            await Task.WhenAll(reading).ConfigureAwait(false);
+            var failure = reading.Select(r => r.Result).FirstOrDefault(e => e is not null);
+            if (failure is not null)
+            {
+                throw new InvalidOperationException($"Replication stopped: {failure.Message}", failure);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A requested stop while preparing.
+        }
+        finally
+        {
+            await StopAsync(sinks, databases).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Exception?> ReadAsync(RunningDatabase database, CancellationTokenSource stop)
+    {
+        try
+        {
+            await database.Source.RunAsync(database.Dispatcher, database.Tracker, stop.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return null;
+        }
+#pragma warning disable CA1031 // One database failing stops them all; the failure is reported by RunAsync.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            RuntimeLog.DatabaseFailed(_logger, e, database.Config.Name);
+            await stop.CancelAsync().ConfigureAwait(false);
+            return e;
+        }
+    }
+
+    private async Task StopAsync(List<RunningSink> sinks, List<RunningDatabase> databases)
+    {
+        RuntimeLog.Draining(_logger, _options.DrainTimeout);
+        using (var drain = new CancellationTokenSource(_options.DrainTimeout, _time))
+        {
+            await Task.WhenAll(sinks.Select(s => s.Consumer.StopAsync(drain.Token))).ConfigureAwait(false);
+        }
+
+        foreach (var database in databases)
+        {
+            var lsn = database.Tracker.GetConfirmableLsn();
+            var text = new NpgsqlLogSequenceNumber(lsn).ToString();
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), _time);
+                if (await database.Source.AdvanceSlotAsync(lsn, TimeSpan.FromSeconds(5), timeout.Token).ConfigureAwait(false))
+                {
+                    RuntimeLog.FinalAck(_logger, database.Config.Name, text, database.Config.Slot.Name);
+                }
+            }
+#pragma warning disable CA1031 // The final acknowledgement is an optimisation: without it, delivered changes are read again.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                RuntimeLog.FinalAckFailed(_logger, e, database.Config.Name, text, database.Config.Slot.Name);
+            }
+        }
+
+        foreach (var sink in sinks)
+        {
+            await sink.Consumer.DisposeAsync().ConfigureAwait(false);
+            await sink.Pipeline.DisposeAsync().ConfigureAwait(false);
+            await sink.Client.DisposeAsync().ConfigureAwait(false);
+        }
+
+        lock (_consumers)
+        {
+            _consumers.Clear();
+        }
+
+        RuntimeLog.Stopped(_logger);
+    }
+
+    private RunningSink CreateSink(SinkConfig sink)
+    {
+        var settings = sink.Settings;
+        var context = new SinkContext(settings.Consumer, sink.RoutingMode, _services, _loggerFactory, _time)
+        {
+            BatchSize = settings.BatchSize,
+            BatchTimeout = settings.BatchTimeout,
+        };
+        ISinkClient client;
+        ISinkPipeline pipeline;
+        try
+        {
+            client = sink.Plugin.CreateClient(sink.Options, context);
+            pipeline = sink.Plugin.CreatePipeline(sink.Options, client, context);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NotSupportedException)
+        {
+            throw new InvalidOperationException($"Sink '{sink.Name}' ({sink.Type}) could not be created: {e.Message}", e);
+        }
+
+        var processors = new MessageProcessorFactory(new MessageProcessorOptions
+        {
+            Routing = sink.Plugin.Routing,
+            Consumer = settings.Consumer,
+            SinkOptions = sink.Options,
+            Mode = sink.RoutingMode,
+            RoutingFunction = sink.RoutingFunction?.ToDefinition(),
+            FilterFunction = sink.FilterFunction?.ToDefinition(),
+            TransformFunction = sink.TransformFunction?.ToDefinition(),
+            TimestampFormat = settings.TimestampFormat,
+        });
+        var consumer = new SinkConsumer(settings, pipeline, processors, _loggerFactory.CreateLogger("Sequin.Sinks." + sink.Name), _time, _metrics);
+        lock (_consumers)
+        {
+            _consumers.Add(consumer);
+        }
+
+        return new RunningSink(client, pipeline, consumer);
+    }
+
+    private ReplicationSourceOptions BuildSourceOptions(DatabaseConfig database)
+    {
+        var options = new ReplicationSourceOptions
+        {
+            ConnectionString = database.BuildConnectionString(),
+            SlotName = database.Slot.Name,
+            PublicationName = database.Publication.Name,
+            CreateSlotIfNotExists = database.Slot.CreateIfNotExists,
+            CreatePublicationIfNotExists = database.Publication.CreateIfNotExists,
+            Source = new SourceDatabaseInfo(database.Name, database.Name, database.Database, database.Hostname, database.AnnotationsJson),
+        };
+        _options.ConfigureReplication?.Invoke(options);
+        options.Validate();
+        return options;
+    }
+
+    private sealed record RunningSink(ISinkClient Client, ISinkPipeline Pipeline, SinkConsumer Consumer);
+
+    private sealed record RunningDatabase(DatabaseConfig Config, ReplicationSource Source, AckTracker Tracker, ChangeDispatcher Dispatcher);
+}
