@@ -1,0 +1,106 @@
+using Sequin.TestServers;
+
+namespace Sequin.EndToEnd.Tests.Support;
+
+/// <summary>
+/// A database of its own on the shared server, a working folder, and a <c>sequin.yaml</c> streaming it to the stdout
+/// sink's file. Tests add tables, start the host, make changes and read <see cref="OutputPath"/>.
+/// </summary>
+public sealed class StdoutScenario : IDisposable
+{
+    private StdoutScenario(PostgresServer server, string database, string directory)
+    {
+        Server = server;
+        Database = database;
+        Directory = directory;
+    }
+
+    public PostgresServer Server { get; }
+
+    public string Database { get; }
+
+    public string Directory { get; }
+
+    public string ConfigPath => Path.Combine(Directory, "sequin.yaml");
+
+    public string OutputPath => Path.Combine(Directory, "messages.jsonl");
+
+    public string SlotName => "sequin_slot";
+
+    public static async Task<StdoutScenario> CreateAsync(PostgresFixture postgres, string prefix)
+    {
+        var database = await postgres.CreateDatabaseAsync(prefix);
+        var directory = Path.Combine(Path.GetTempPath(), "sequin-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        return new StdoutScenario(postgres.Server, database, directory);
+    }
+
+    public Task ExecuteAsync(string sql) => Server.ExecuteAsync(sql, Database);
+
+    public async Task<T> ScalarAsync<T>(string sql) => (await Server.ScalarAsync<T>(sql, Database))!;
+
+    /// <summary>Writes sequin.yaml: one database, one stdout sink writing to <see cref="OutputPath"/>; <paramref name="sinkExtra"/> adds sink keys (indented by 4).</summary>
+    public string WriteConfig(string sinkExtra = "")
+    {
+        var yaml = $$"""
+            databases:
+              - name: db
+                hostname: {{PostgresServer.Host}}
+                port: {{Server.Port}}
+                database: {{Database}}
+                username: postgres
+                slot: { name: {{SlotName}}, create_if_not_exists: true }
+                publication: { name: sequin_pub, create_if_not_exists: true }
+
+            sinks:
+              - name: to-file
+                database: db
+            {{Indent(sinkExtra)}}    destination:
+                  type: stdout
+                  path: "{{OutputPath}}"
+
+            """;
+        File.WriteAllText(ConfigPath, yaml);
+        return ConfigPath;
+    }
+
+    /// <summary>The slot's confirmed flush position, as a number.</summary>
+    public async Task<ulong> ConfirmedFlushAsync() =>
+        (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>($"SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '{SlotName}'");
+
+    /// <summary>Waits until the host holds the slot (it created it and is streaming).</summary>
+    public Task WaitForSlotActiveAsync(SequinHostProcess host) =>
+        Eventually.UntilAsync(
+            async () =>
+            {
+                if (host.HasExited)
+                {
+                    throw new InvalidOperationException($"The host exited ({host.ExitCode}):\n{host.Output}");
+                }
+
+                return await ScalarAsync<long>($"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{SlotName}' AND active") == 1;
+            },
+            () => "the host holds the replication slot; output:\n" + host.Output);
+
+    public Task WaitForMessagesAsync(int count, SequinHostProcess? host = null, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(
+            () => StdoutSinkOutput.Count(OutputPath) >= count,
+            () => $"{count} messages in {OutputPath} (have {StdoutSinkOutput.Count(OutputPath)}); host output:\n{host?.Output}",
+            timeout);
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string Indent(string extra) =>
+        string.IsNullOrWhiteSpace(extra)
+            ? string.Empty
+            : string.Concat(extra.Trim('\n').Split('\n').Select(l => "    " + l + "\n"));
+}
