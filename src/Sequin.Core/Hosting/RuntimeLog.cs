@@ -29,6 +29,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(1307, LogLevel.Error, "Database {Database}: replication failed and stopped.")]
     public static partial void DatabaseFailed(ILogger logger, Exception exception, string database);
 
+    [LoggerMessage(1309, LogLevel.Critical, "Sequin runtime failed: {Reason}")]
+    public static partial void Failed(ILogger logger, Exception exception, string reason);
+
     [LoggerMessage(1308, LogLevel.Information, "Sequin runtime stopped.")]
     public static partial void Stopped(ILogger logger);
 }

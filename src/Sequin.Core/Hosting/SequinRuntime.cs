@@ -126,6 +126,11 @@ public sealed class SequinRuntime
         {
             // A requested stop while preparing.
         }
+        catch (Exception e)
+        {
+            RuntimeLog.Failed(_logger, e, e.Message);
+            throw;
+        }
         finally
         {
             await StopAsync(sinks, databases).ConfigureAwait(false);

@@ -25,7 +25,8 @@ public sealed class StdoutScenario : IDisposable
 
     public string OutputPath => Path.Combine(Directory, "messages.jsonl");
 
-    public string SlotName => "sequin_slot";
+    /// <summary>Slots are cluster-wide: each scenario gets its own.</summary>
+    public string SlotName => "sequin_" + Database.Replace('-', '_');
 
     public static async Task<StdoutScenario> CreateAsync(PostgresFixture postgres, string prefix)
     {
