@@ -40,9 +40,13 @@ public sealed class StdoutScenario : IDisposable
 
     public async Task<T> ScalarAsync<T>(string sql) => (await Server.ScalarAsync<T>(sql, Database))!;
 
-    /// <summary>Writes sequin.yaml: one database, one stdout sink writing to <see cref="OutputPath"/>; <paramref name="sinkExtra"/> adds sink keys (indented by 4).</summary>
-    public string WriteConfig(string sinkExtra = "")
+    /// <summary>
+    /// Writes sequin.yaml: one database, one sink (by default the stdout sink writing to <see cref="OutputPath"/>);
+    /// <paramref name="sinkExtra"/> adds sink keys, <paramref name="destinationType"/> names another sink type.
+    /// </summary>
+    public string WriteConfig(string sinkExtra = "", string? destinationType = null)
     {
+        var destination = destinationType is null ? $"type: stdout\n      path: \"{OutputPath}\"" : "type: " + destinationType;
         var yaml = $$"""
             databases:
               - name: db
@@ -57,8 +61,7 @@ public sealed class StdoutScenario : IDisposable
               - name: to-file
                 database: db
             {{Indent(sinkExtra)}}    destination:
-                  type: stdout
-                  path: "{{OutputPath}}"
+                  {{destination}}
 
             """;
         File.WriteAllText(ConfigPath, yaml);
@@ -70,18 +73,18 @@ public sealed class StdoutScenario : IDisposable
         (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>($"SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '{SlotName}'");
 
     /// <summary>Waits until the host holds the slot (it created it and is streaming).</summary>
-    public Task WaitForSlotActiveAsync(SequinHostProcess host) =>
+    public Task WaitForSlotActiveAsync(SequinHostProcess? host = null) =>
         Eventually.UntilAsync(
             async () =>
             {
-                if (host.HasExited)
+                if (host is { HasExited: true })
                 {
                     throw new InvalidOperationException($"The host exited ({host.ExitCode}):\n{host.Output}");
                 }
 
                 return await ScalarAsync<long>($"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{SlotName}' AND active") == 1;
             },
-            () => "the host holds the replication slot; output:\n" + host.Output);
+            () => "the host holds the replication slot; output:\n" + host?.Output);
 
     public Task WaitForMessagesAsync(int count, SequinHostProcess? host = null, TimeSpan? timeout = null) =>
         Eventually.UntilAsync(

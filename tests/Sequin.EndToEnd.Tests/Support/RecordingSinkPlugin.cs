@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Sequin.Messages;
+using Sequin.Sinks;
+
+namespace Sequin.EndToEnd.Tests.Support;
+
+/// <summary>One delivery attempt of one message, as the recording sink saw it.</summary>
+public sealed record RecordedAttempt(string Table, int Id, string Action, string IdempotencyKey, int Attempt, DateTimeOffset At, bool Delivered);
+
+/// <summary>
+/// A sink for in-process runtime tests (<c>type: recording</c>): asks <see cref="Behaviour"/> for the outcome of each
+/// message (default: delivered) and records every attempt. <see cref="DeliveryDelay"/> makes it slower than the WAL.
+/// </summary>
+public sealed class RecordingSinkPlugin : SinkPlugin<RecordingSinkOptions, RecordingSinkClient>
+{
+    private readonly ConcurrentDictionary<string, int> _attempts = new();
+
+    public ConcurrentQueue<RecordedAttempt> Attempts { get; } = new();
+
+    /// <summary>Decides an attempt's outcome from (table, id, action, attempt number starting at 1).</summary>
+    public Func<string, int, string, int, DeliveryOutcome> Behaviour { get; set; } = (_, _, _, _) => DeliveryOutcome.Delivered;
+
+    /// <summary>Awaited once per batch before answering.</summary>
+    public TimeSpan DeliveryDelay { get; set; }
+
+    public int BatchSize { get; set; } = 50;
+
+    public override string TypeName => "recording";
+
+    public override string Description => "Records deliveries, for tests.";
+
+    public override ISinkSchema Schema { get; } = new RecordingSinkSchema();
+
+    public override IRoutedConsumer Routing { get; } = new RecordingRoutedConsumer();
+
+    public IEnumerable<RecordedAttempt> Delivered => Attempts.Where(a => a.Delivered);
+
+    protected override RecordingSinkClient CreateClient(RecordingSinkOptions options, SinkContext context) => new();
+
+    protected override ISinkPipeline CreatePipeline(RecordingSinkOptions options, RecordingSinkClient client, SinkContext context) =>
+        new RecordingSinkPipeline(this, context.TimeProvider);
+
+    private DeliveryOutcome Attempt(RoutedMessage message, DateTimeOffset at)
+    {
+        using var json = JsonDocument.Parse(message.Payload);
+        var record = json.RootElement.GetProperty("record");
+        var id = record.TryGetProperty("id", out var idValue) ? idValue.GetInt32() : 0;
+        var action = message.Message.Action.ToWireName();
+        var key = message.Message.IdempotencyKey;
+        var attempt = _attempts.AddOrUpdate(key, 1, (_, n) => n + 1);
+        var outcome = Behaviour(message.Message.Relation.Table, id, action, attempt);
+        Attempts.Enqueue(new RecordedAttempt(message.Message.Relation.Table, id, action, key, attempt, at, outcome.Status == DeliveryStatus.Delivered));
+        return outcome;
+    }
+
+    private sealed class RecordingSinkPipeline(RecordingSinkPlugin plugin, TimeProvider time) : ISinkPipeline
+    {
+        public BatchingOptions Batching { get; } = new() { MaxMessages = plugin.BatchSize, Linger = TimeSpan.FromMilliseconds(2), MaxConcurrentBatches = 4 };
+
+        public string GetBatchKey(RoutedMessage message) => "all";
+
+        public async ValueTask<BatchResult> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
+        {
+            if (plugin.DeliveryDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(plugin.DeliveryDelay, time, cancellationToken);
+            }
+
+            var now = time.GetUtcNow();
+            return BatchResult.PerMessage([.. batch.Messages.Select(m => plugin.Attempt(m, now))]);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class RecordingSinkSchema : SinkSchema<RecordingSinkOptions>
+    {
+        public RecordingSinkSchema()
+        {
+            AddString(new SinkField("label", SinkFieldType.Text, "A label."), o => o.Label, (o, v) => o.Label = v);
+        }
+    }
+
+    private sealed class RecordingRoutedConsumer : RoutedConsumer<RecordingSinkOptions>
+    {
+        public override IReadOnlyList<RoutableKey> Keys { get; } = [];
+
+        public override string DefaultRoutingFunction => "function route(action, record, changes, metadata) {\n  return {};\n}\n";
+
+        public override void ApplyDefaultRoute(ChangeMessage message, Route route)
+        {
+        }
+    }
+}
+
+public sealed class RecordingSinkOptions
+{
+    public string? Label { get; set; }
+}
+
+public sealed class RecordingSinkClient : ISinkClient
+{
+    public Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken) => Task.FromResult(ConnectionTestResult.Ok("recording"));
+
+    public Task<ConnectionTestResult> TestCredentialsAsync(CancellationToken cancellationToken) => Task.FromResult(ConnectionTestResult.Ok("recording"));
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
