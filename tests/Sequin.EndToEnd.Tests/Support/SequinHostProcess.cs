@@ -31,6 +31,8 @@ public sealed class SequinHostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static SequinHostProcess Start(string configPath, string? pluginsDirectory = null, params string[] extraArgs) =>
