@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using Sequin.Functions;
 using Sequin.Messages;
 using Sequin.Pipeline;
 using Sequin.Sinks;
@@ -274,7 +275,7 @@ public static partial class SequinConfigLoader
             return null;
         }
 
-        return new FunctionConfig
+        var function = new FunctionConfig
         {
             Name = name,
             Description = description,
@@ -283,6 +284,22 @@ public static partial class SequinConfigLoader
             Code = code,
             FilePath = filePath,
         };
+
+        // Parse it and run it once on a synthetic message, as the original's editor does: syntax and runtime errors
+        // are reported now, with the function's name, line and column, instead of failing every message later.
+        ISinkPlugin? plugin = null;
+        if (function.SinkType is not null)
+        {
+            catalog.TryGetPlugin(function.SinkType, out plugin);
+        }
+
+        var errors = FunctionValidator.Validate(function.ToDefinition(), plugin?.Routing);
+        foreach (var error in errors)
+        {
+            reader.Error(ConfigReader.Child(path, file is null ? "code" : "file"), error.Message);
+        }
+
+        return errors.Count == 0 ? function : null;
     }
 
     private static string? ReadCodeFile(ConfigReader reader, string filePath, string path)

@@ -186,6 +186,30 @@ public sealed class SequinConfigLoaderTests
     }
 
     [Fact]
+    public void FunctionsAreParsedAndRunOnceAtLoadAndTheirErrorsNameTheFunctionLineAndColumn()
+    {
+        var yaml = Yaml.ValidConfig.Replace(
+            "code: \"function filter(action, record, changes, metadata) { return true; }\"",
+            "code: \"function filter(action, record, changes, metadata) {\\n  return record.name.nope.deeper;\\n}\"",
+            StringComparison.Ordinal);
+        yaml = yaml.Replace(
+            "return { topic: metadata.table_name };",
+            "return { topic: metadata.table_name ;",
+            StringComparison.Ordinal);
+
+        var result = Yaml.Load(yaml);
+
+        Assert.Equal(2, result.Errors.Count);
+        var syntax = Assert.Single(result.Errors, e => e.Path == "functions[0].code");
+        Assert.Contains("by-table", syntax.Message, StringComparison.Ordinal);
+        Assert.Contains("line 2", syntax.Message, StringComparison.Ordinal);
+        var runtime = Assert.Single(result.Errors, e => e.Path == "functions[1].code");
+        Assert.Contains("only-big", runtime.Message, StringComparison.Ordinal);
+        Assert.Contains("line 2", runtime.Message, StringComparison.Ordinal);
+        Assert.Contains("column", runtime.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FunctionCodeIsReadFromAFileRelativeToTheConfigFolderAndLimitedTo10KB()
     {
         using var dir = new TempDirectory();
@@ -206,7 +230,7 @@ public sealed class SequinConfigLoaderTests
         Assert.Equal("functions[1].file", error.Path);
         Assert.Contains("at most 10240 bytes", error.Message, StringComparison.Ordinal);
 
-        var ok = Yaml.Load(yaml.Replace("file: big.js", "code: x", StringComparison.Ordinal), baseDirectory: dir.Path);
+        var ok = Yaml.Load(yaml.Replace("file: big.js", "code: \"function filter(action, record, changes, metadata) { return false; }\"", StringComparison.Ordinal), baseDirectory: dir.Path);
         Assert.Empty(ok.Errors);
         Assert.Contains("topic: \"t\"", ok.Config!.FindFunction("by-table")!.Code, StringComparison.Ordinal);
         Assert.Equal(Path.Combine(dir.Path, "functions", "route.js"), ok.Config.FindFunction("by-table")!.FilePath);
