@@ -35,4 +35,20 @@ public sealed class SinkConfig
 
     /// <summary>The transform function (<c>transform</c>), or null.</summary>
     public FunctionConfig? TransformFunction { get; init; }
+
+    /// <summary>
+    /// Creates the filter → route → transform processors of this sink (its functions compiled once), as the runtime
+    /// uses them; also what <c>sequin functions test</c> runs a sample message through.
+    /// </summary>
+    public Routing.MessageProcessorFactory CreateProcessorFactory() => new(new Routing.MessageProcessorOptions
+    {
+        Routing = Plugin.Routing,
+        Consumer = Settings.Consumer,
+        SinkOptions = Options,
+        Mode = RoutingMode,
+        RoutingFunction = RoutingFunction?.ToDefinition(),
+        FilterFunction = FilterFunction?.ToDefinition(),
+        TransformFunction = TransformFunction?.ToDefinition(),
+        TimestampFormat = Settings.TimestampFormat,
+    });
 }

@@ -7,7 +7,6 @@ using Sequin.Diagnostics;
 using Sequin.Messages;
 using Sequin.Pipeline;
 using Sequin.Replication;
-using Sequin.Routing;
 using Sequin.Runtime;
 using Sequin.Sinks;
 
@@ -221,17 +220,7 @@ public sealed class SequinRuntime
             throw new InvalidOperationException($"Sink '{sink.Name}' ({sink.Type}) could not be created: {e.Message}", e);
         }
 
-        var processors = new MessageProcessorFactory(new MessageProcessorOptions
-        {
-            Routing = sink.Plugin.Routing,
-            Consumer = settings.Consumer,
-            SinkOptions = sink.Options,
-            Mode = sink.RoutingMode,
-            RoutingFunction = sink.RoutingFunction?.ToDefinition(),
-            FilterFunction = sink.FilterFunction?.ToDefinition(),
-            TransformFunction = sink.TransformFunction?.ToDefinition(),
-            TimestampFormat = settings.TimestampFormat,
-        });
+        var processors = sink.CreateProcessorFactory();
         var consumer = new SinkConsumer(settings, pipeline, processors, _loggerFactory.CreateLogger("Sequin.Sinks." + sink.Name), _time, _metrics);
         lock (_consumers)
         {

@@ -2,7 +2,10 @@ using System.CommandLine;
 
 namespace Sequin.Host.Cli;
 
-/// <summary><c>sequin functions init --sink-type &lt;type&gt;</c>: prints the sink's default routing function to start from.</summary>
+/// <summary>
+/// <c>sequin functions init --sink-type &lt;type&gt;</c>: prints the sink's default routing function to start from;
+/// <c>sequin functions test</c>: see <see cref="FunctionsTestCommand"/>.
+/// </summary>
 internal static class FunctionsCommand
 {
     public static Command Create(SequinCliOptions options)
@@ -24,6 +27,6 @@ internal static class FunctionsCommand
             parseResult.InvocationConfiguration.Output.Write(plugin.Routing.DefaultRoutingFunction);
             return 0;
         });
-        return new Command("functions", "Routing, filter and transform functions.") { init };
+        return new Command("functions", "Routing, filter and transform functions.") { init, FunctionsTestCommand.Create(options) };
     }
 }

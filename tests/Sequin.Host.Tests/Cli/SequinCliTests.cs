@@ -128,6 +128,42 @@ public sealed class SequinCliTests : IDisposable
     }
 
     [Fact]
+    public async Task FunctionsTestPrintsTheResolvedRouteAndPayloadOrTheFunctionsError()
+    {
+        var config = _dir.Write("sequin.yaml", Yaml.ValidConfig);
+        var message = _dir.Write("message.json", """
+            {"record": {"id": 7, "customer_id": 3, "total": 12.50}, "changes": null, "action": "insert",
+             "metadata": {"table_schema": "public", "table_name": "orders", "commit_lsn": 100, "commit_idx": 2, "record_pks": ["7"]}}
+            """);
+
+        var dynamic = await CliRunner.RunAsync(Options(), "functions", "test", "--config", config, "--sink", "orders-dynamic", "--message", message);
+        var @static = await CliRunner.RunAsync(Options(), "functions", "test", "--config", config, "--sink", "orders-static", "--message", message);
+
+        Assert.Equal(0, dynamic.Exit);
+        Assert.Contains("dynamic routing by 'by-table'", dynamic.Out, StringComparison.Ordinal);
+        Assert.Contains("topic: orders", dynamic.Out, StringComparison.Ordinal);
+        Assert.Contains("group id: 7", dynamic.Out, StringComparison.Ordinal);
+        Assert.Contains("\"total\":12.50", dynamic.Out, StringComparison.Ordinal);
+        Assert.Equal(0, @static.Exit);
+        Assert.Contains("static routing", @static.Out, StringComparison.Ordinal);
+        Assert.Contains("topic: sequin.public.orders", @static.Out, StringComparison.Ordinal); // the fake sink has no static override
+
+        // A routing function that fails on this message: the error names the function; exit code 1.
+        var failing = _dir.Write("failing.yaml", Yaml.ValidConfig.Replace(
+            "return { topic: metadata.table_name };",
+            "return { topic: record.total > 10 ? record.missing.key : 'small' };",
+            StringComparison.Ordinal));
+        var failed = await CliRunner.RunAsync(Options(), "functions", "test", "--config", failing, "--sink", "orders-dynamic", "--message", message);
+        Assert.Equal(1, failed.Exit);
+        Assert.Contains("by-table", failed.Err, StringComparison.Ordinal);
+        Assert.Contains("line 2", failed.Err, StringComparison.Ordinal);
+
+        var missing = await CliRunner.RunAsync(Options(), "functions", "test", "--config", config, "--sink", "nope", "--message", message);
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains("No sink named 'nope'", missing.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TestConnectionChecksTheConnectionInStaticModeAndCredentialsInDynamicMode()
     {
         var path = _dir.Write("sequin.yaml", Yaml.ValidConfig);
