@@ -49,6 +49,10 @@ public sealed class TypesenseSinkThroughHostTests(PostgresFixture postgres)
 
         Assert.Equal(0, await host.StopAsync());
         Assert.Contains("Loaded sink plugin typesense", host.Output, StringComparison.Ordinal);
+
+        // The plugin, in its own load context, got the host's IHttpClientFactory (its named client logs under this category);
+        // without type unification it would fall back to a private HttpClient and nothing would be logged here.
+        Assert.Contains("System.Net.Http.HttpClient.Sequin.Sinks.Typesense.", host.Output, StringComparison.Ordinal);
     }
 
     [Fact]
