@@ -144,6 +144,29 @@ public sealed class TypesenseSinkThroughHostTests(PostgresFixture postgres)
         Assert.Equal(0, await host.StopAsync());
     }
 
+    [Fact]
+    public async Task HostLoadsTheTypesensePluginFromARelativePluginsFolder()
+    {
+        // As in the quickstart: `dotnet publish src/Sequin.Sinks.Typesense -o plugins/Sequin.Sinks.Typesense`, then
+        // `sequin validate --config sequin.yaml --plugins-dir plugins` (a path relative to the working directory).
+        await using var scenario = await TypesenseScenario.CreateAsync(postgres, "ts_relative");
+        var config = scenario.WriteConfig($"""
+              - name: products-to-typesense
+                database: db
+                destination:
+                  {"{DESTINATION}"}
+                  collection_name: {scenario.Collection("products")}
+            """);
+        var hostFolder = Path.GetDirectoryName(BuildPaths.HostDll)!; // the host's working directory
+        var relative = Path.GetRelativePath(hostFolder, BuildPaths.Plugins);
+        Assert.False(Path.IsPathRooted(relative));
+
+        var (exit, output) = await SequinHostProcess.RunToEndAsync("validate", "--config", config, "--plugins-dir", relative);
+
+        Assert.True(exit == 0, $"validate exited {exit}:\n{output}");
+        Assert.DoesNotContain("Unknown sink type", output, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Inserts, updates and deletes rows of both tables, and checks each collection through the API after each step:
     /// products only in <paramref name="products"/>, orders only in <paramref name="orders"/>, ids as strings.
