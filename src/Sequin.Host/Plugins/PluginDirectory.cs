@@ -21,6 +21,7 @@ internal static class PluginDirectory
     public static PluginDirectoryResult Load(string directory, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        directory = Path.GetFullPath(directory); // --plugins-dir may be relative; AssemblyLoadContext needs absolute paths.
         logger ??= NullLogger.Instance;
         var plugins = new List<LoadedSinkPlugin>();
         var failures = new List<SinkPluginLoadFailure>();

@@ -1,0 +1,254 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Sequin.TestServers;
+
+namespace Sequin.EndToEnd.Tests.Support;
+
+/// <summary>
+/// A database of its own on the shared PostgreSQL, a working folder for <c>sequin.yaml</c>, and a Typesense server:
+/// a real one when <c>TYPESENSE_URL</c> and <c>TYPESENSE_API_KEY</c> are set, otherwise a <see cref="TypesenseFakeServer"/>
+/// (no Typesense installs here). Documents are checked only through Typesense's HTTP API, so the same tests run against
+/// both. Collection names are unique per scenario; the collections are deleted on dispose.
+/// </summary>
+public sealed class TypesenseScenario : IAsyncDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly List<string> _collections = [];
+    private readonly TypesenseFakeServer? _fake;
+
+    private TypesenseScenario(PostgresServer server, string database, string directory, TypesenseFakeServer? fake, string url, string apiKey)
+    {
+        Server = server;
+        Database = database;
+        Directory = directory;
+        _fake = fake;
+        Url = url;
+        ApiKey = apiKey;
+        Prefix = "e2e_" + Guid.NewGuid().ToString("N")[..10];
+    }
+
+    public PostgresServer Server { get; }
+
+    public string Database { get; }
+
+    public string Directory { get; }
+
+    /// <summary>Typesense's base URL (no trailing slash).</summary>
+    public string Url { get; }
+
+    public string ApiKey { get; }
+
+    /// <summary>Whether a real Typesense server is used (rather than the fake).</summary>
+    public bool IsReal => _fake is null;
+
+    /// <summary>A prefix unique to this scenario, for collection names.</summary>
+    public string Prefix { get; }
+
+    public string ConfigPath => Path.Combine(Directory, "sequin.yaml");
+
+    /// <summary>The replication slot, unique to this scenario: slots are per server, not per database.</summary>
+    public string SlotName => Prefix + "_slot";
+
+    public static async Task<TypesenseScenario> CreateAsync(PostgresFixture postgres, string prefix)
+    {
+        var database = await postgres.CreateDatabaseAsync(prefix);
+        var directory = Path.Combine(Path.GetTempPath(), "sequin-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        var url = Environment.GetEnvironmentVariable("TYPESENSE_URL");
+        var key = Environment.GetEnvironmentVariable("TYPESENSE_API_KEY");
+        if (!string.IsNullOrEmpty(url) && !string.IsNullOrEmpty(key))
+        {
+            return new TypesenseScenario(postgres.Server, database, directory, null, url.TrimEnd('/'), key);
+        }
+
+        var fake = TypesenseFakeServer.Start();
+        return new TypesenseScenario(postgres.Server, database, directory, fake, fake.Url, fake.ApiKey);
+    }
+
+    /// <summary>A collection name unique to this scenario (<c>&lt;prefix&gt;_&lt;name&gt;</c>), deleted on dispose.</summary>
+    public string Collection(string name)
+    {
+        var full = Prefix + "_" + name;
+        if (!_collections.Contains(full))
+        {
+            _collections.Add(full);
+        }
+
+        return full;
+    }
+
+    public Task ExecuteAsync(string sql) => Server.ExecuteAsync(sql, Database);
+
+    public async Task<T> ScalarAsync<T>(string sql) => (await Server.ScalarAsync<T>(sql, Database))!;
+
+    /// <summary>Creates a collection with an auto schema through the API.</summary>
+    public async Task CreateCollectionAsync(string collection)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/collections", $$"""{"name":"{{collection}}","fields":[{"name":".*","type":"auto"}]}""");
+        Assert.True(response.IsSuccessStatusCode, $"Creating collection {collection} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary><c>GET /collections/{c}/documents/{id}</c>: the document, or null when the collection or the document is not there.</summary>
+    public async Task<JsonObject?> GetDocumentAsync(string collection, string id)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/collections/{Uri.EscapeDataString(collection)}/documents/{Uri.EscapeDataString(id)}", null);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        Assert.True(response.IsSuccessStatusCode, $"Reading document {collection}/{id} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonObject>();
+    }
+
+    /// <summary>Waits until the document exists and satisfies <paramref name="condition"/> (default: exists); returns it.</summary>
+    public async Task<JsonObject> WaitForDocumentAsync(SequinHostProcess host, string collection, string id, Func<JsonObject, bool>? condition = null)
+    {
+        JsonObject? last = null;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                ThrowIfExited(host);
+                last = await GetDocumentAsync(collection, id);
+                return last is not null && (condition?.Invoke(last) ?? true);
+            },
+            () => $"document {collection}/{id} is there as expected (last seen: {last?.ToJsonString() ?? "none"}); host output:\n{host.Output}");
+        return last!;
+    }
+
+    /// <summary>Waits until the document is gone.</summary>
+    public Task WaitForNoDocumentAsync(SequinHostProcess host, string collection, string id) =>
+        Eventually.UntilAsync(
+            async () =>
+            {
+                ThrowIfExited(host);
+                return await GetDocumentAsync(collection, id) is null;
+            },
+            () => $"document {collection}/{id} is deleted; host output:\n{host.Output}");
+
+    /// <summary>
+    /// Writes sequin.yaml: one database, the given <c>functions:</c> entries (YAML list items, may be empty) and
+    /// <c>sinks:</c> entries. In sink text, <c>{DESTINATION}</c> is replaced by the Typesense destination's common keys
+    /// (type, endpoint_url, api_key), indented to match.
+    /// </summary>
+    public string WriteConfig(string sinks, string functions = "")
+    {
+        var destination = $"""
+            type: typesense
+            endpoint_url: "{Url}"
+            api_key: "{ApiKey}"
+            """;
+        var builder = new StringBuilder();
+        builder.Append($$"""
+            databases:
+              - name: db
+                hostname: {{PostgresServer.Host}}
+                port: {{Server.Port}}
+                database: {{Database}}
+                username: postgres
+                slot: { name: {{SlotName}}, create_if_not_exists: true }
+                publication: { name: sequin_pub, create_if_not_exists: true }
+
+            """);
+        if (!string.IsNullOrWhiteSpace(functions))
+        {
+            builder.Append("functions:\n").Append(functions.TrimEnd('\n')).Append("\n\n");
+        }
+
+        var sinkLines = new StringBuilder();
+        foreach (var line in sinks.TrimEnd('\n').Split('\n'))
+        {
+            var at = line.IndexOf("{DESTINATION}", StringComparison.Ordinal);
+            if (at < 0)
+            {
+                sinkLines.Append(line).Append('\n');
+                continue;
+            }
+
+            var indent = new string(' ', at);
+            foreach (var destinationLine in destination.Split('\n'))
+            {
+                sinkLines.Append(indent).Append(destinationLine).Append('\n');
+            }
+        }
+
+        builder.Append("sinks:\n").Append(sinkLines);
+        File.WriteAllText(ConfigPath, builder.ToString());
+        return ConfigPath;
+    }
+
+    /// <summary>The slot's confirmed flush position, as a number.</summary>
+    public async Task<ulong> ConfirmedFlushAsync() =>
+        (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>($"SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '{SlotName}'");
+
+    /// <summary>Waits until the host holds the slot (it created it and is streaming).</summary>
+    public Task WaitForSlotActiveAsync(SequinHostProcess host) =>
+        Eventually.UntilAsync(
+            async () =>
+            {
+                ThrowIfExited(host);
+                return await ScalarAsync<long>($"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{SlotName}' AND active") == 1;
+            },
+            () => "the host holds the replication slot; output:\n" + host.Output);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            // The host is gone by now (disposed first); an abandoned slot would hold WAL for the rest of the run.
+            await ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{SlotName}' AND NOT active");
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            // Best effort.
+        }
+
+        foreach (var collection in _collections)
+        {
+            try
+            {
+                using var response = await SendAsync(HttpMethod.Delete, "/collections/" + Uri.EscapeDataString(collection), null);
+            }
+            catch (HttpRequestException)
+            {
+                // Best effort.
+            }
+        }
+
+        _http.Dispose();
+        if (_fake is not null)
+        {
+            await _fake.DisposeAsync();
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static void ThrowIfExited(SequinHostProcess host)
+    {
+        if (host.HasExited)
+        {
+            throw new InvalidOperationException($"The host exited ({host.ExitCode}):\n{host.Output}");
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json)
+    {
+        using var request = new HttpRequestMessage(method, Url + path);
+        request.Headers.Add("X-TYPESENSE-API-KEY", ApiKey);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        return await _http.SendAsync(request);
+    }
+}
