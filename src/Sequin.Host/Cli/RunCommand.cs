@@ -48,6 +48,13 @@ internal sealed class RunCommand
         });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
+        // HttpClient logs four lines per request at Information (the Typesense and SNS sinks make many): warnings only by
+        // default; Logging__LogLevel__System.Net.Http.HttpClient=Information (or appsettings.json) brings them back.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = [new("Logging:LogLevel:System.Net.Http.HttpClient", "Warning")],
+        });
+
         // Plugins are loaded before the host is built: they decide which destinations parse. Their load messages go
         // through a temporary logger factory with the host's logging configuration.
         using var bootstrapLogging = LoggerFactory.Create(b =>

@@ -64,6 +64,9 @@ public sealed class SequinHostProcess : IAsyncDisposable
 
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Console__FormatterName"] = "simple";
+
+        // The host keeps HttpClient's per-request logs at Warning by default; tests look for them (IHttpClientFactory use).
+        info.Environment["Logging__LogLevel__System.Net.Http.HttpClient"] = "Information";
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var host = new SequinHostProcess(process);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
