@@ -56,6 +56,29 @@ internal static class CliConfigLoader
         return SequinConfigLoader.Load(configuration, catalog, Path.GetDirectoryName(Path.GetFullPath(configPath)));
     }
 
+    /// <summary>
+    /// Loads the plugins and the configuration and finds one sink in it; on failure writes every error (or the known
+    /// sink names) to <paramref name="error"/> and returns null.
+    /// </summary>
+    public static SinkConfig? LoadSink(SequinCliOptions options, string configPath, string? pluginsDirectory, string sinkName, TextWriter error)
+    {
+        var catalog = LoadCatalog(options, pluginsDirectory);
+        var result = Load(configPath, catalog, options);
+        if (!result.IsValid)
+        {
+            WriteErrors(error, configPath, result.Errors);
+            return null;
+        }
+
+        var sink = result.Config!.FindSink(sinkName);
+        if (sink is null)
+        {
+            error.WriteLine($"No sink named '{sinkName}' in {configPath}. Sinks: {string.Join(", ", result.Config.Sinks.Select(s => s.Name))}.");
+        }
+
+        return sink;
+    }
+
     public static void WriteErrors(TextWriter error, string configPath, IReadOnlyList<ConfigError> errors)
     {
         error.WriteLine($"{configPath}: {errors.Count} error(s):");

@@ -30,20 +30,9 @@ internal static class FunctionsTestCommand
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            var configPath = parseResult.GetValue(config)!;
-            var catalog = CliConfigLoader.LoadCatalog(options, parseResult.GetValue(plugins));
-            var result = CliConfigLoader.Load(configPath, catalog, options);
-            if (!result.IsValid)
-            {
-                CliConfigLoader.WriteErrors(error, configPath, result.Errors);
-                return 1;
-            }
-
-            var name = parseResult.GetValue(sinkName)!;
-            var sink = result.Config!.FindSink(name);
+            var sink = CliConfigLoader.LoadSink(options, parseResult.GetValue(config)!, parseResult.GetValue(plugins), parseResult.GetValue(sinkName)!, error);
             if (sink is null)
             {
-                error.WriteLine($"No sink named '{name}' in {configPath}. Sinks: {string.Join(", ", result.Config.Sinks.Select(s => s.Name))}.");
                 return 1;
             }
 
