@@ -7,7 +7,7 @@ using Sequin.Hosting;
 
 namespace Sequin.Benchmarks.EndToEnd;
 
-internal sealed record BurstResult(TimeSpan Elapsed, TimeSpan FirstDelivery, double PeakRssMb, double CpuSeconds);
+internal sealed record BurstResult(TimeSpan Elapsed, TimeSpan FirstDelivery, double PeakRssMb, double CpuSeconds, double AverageBatch);
 
 internal sealed record LatencyResult(int Seconds, long Sent, int Samples, double P50Ms, double P90Ms, double P99Ms, double MaxMs, double AchievedRate);
 
@@ -61,7 +61,7 @@ internal static class Burst
         using var sampler = new RssSampler();
         var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
 
-        var runtime = new SequinRuntime(config, EmptyServices.Instance);
+        var runtime = new SequinRuntime(config, EmptyServices.Instance, StderrLoggerFactory.Instance);
         using var stop = new CancellationTokenSource();
         var watch = Stopwatch.StartNew();
         var run = Task.Run(() => runtime.RunAsync(stop.Token), ct);
@@ -98,6 +98,8 @@ internal static class Burst
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
         var peak = rssReset ? Memory.PeakRssMb() : sampler.PeakMb;
         var failed = runtime.Consumers.Sum(c => c.FailedAttempts);
+        var batches = runtime.Consumers.Sum(c => c.DeliveredBatches);
+        var averageBatch = batches == 0 ? 0 : (double)runtime.Consumers.Sum(c => c.DeliveredMessages) / batches;
         await stop.CancelAsync();
         await run;
         if (failed > 0)
@@ -106,7 +108,7 @@ internal static class Burst
         }
 
         File.Delete(stdoutPath);
-        return new BurstResult(elapsed, first ?? elapsed, peak, cpu);
+        return new BurstResult(elapsed, first ?? elapsed, peak, cpu, averageBatch);
     }
 }
 
@@ -119,7 +121,7 @@ internal static class Latency
         await Workload.ExecAsync(db, $"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{slot}'", ct);
         await Workload.ExecAsync(db, $"SELECT pg_create_logical_replication_slot('{slot}', 'pgoutput')", ct);
         var config = BenchConfig.Build(options, plugins, new Scenario("latency", "null", Dynamic: false), slot, null);
-        var runtime = new SequinRuntime(config, EmptyServices.Instance);
+        var runtime = new SequinRuntime(config, EmptyServices.Instance, StderrLoggerFactory.Instance);
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => runtime.RunAsync(stop.Token), ct);
         while (runtime.Consumers.Count == 0)

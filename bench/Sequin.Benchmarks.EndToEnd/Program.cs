@@ -73,9 +73,36 @@ foreach (var (label, changes, pad) in phases)
     var rowBytes = await Workload.ScalarAsync<decimal>(db, "SELECT round(avg(pg_column_size(t.*))) FROM benchmark_records t", ct);
     Log($"average row size {rowBytes} bytes");
 
-    // One slot per reader, all created before the WAL is written so that each reads the same burst.
-    var slots = new List<string> { "s_ceiling" };
-    slots.AddRange(scenarios.Select((_, i) => $"s_bench_{i}"));
+    // Warm-up (first phase only): every scenario once over a small burst, unmeasured, so that the measured bursts run
+    // JIT-compiled (tier-1) code as a long-running service does, not the first seconds of a fresh process.
+    if (options.WarmupChanges > 0 && pad == 2)
+    {
+        var warmSlots = scenarios.Select((_, i) => $"s_warm_{i}").ToList();
+        foreach (var slot in warmSlots)
+        {
+            await DropSlotAsync(db, slot, ct);
+            await Workload.ExecAsync(db, $"SELECT pg_create_logical_replication_slot('{slot}', 'pgoutput')", ct);
+        }
+
+        await Workload.RunAsync(db, options.WarmupChanges, options.TxnSize, pad, ct);
+        for (var i = 0; i < scenarios.Count; i++)
+        {
+            var warm = await Burst.RunAsync(options, plugins, scenarios[i], warmSlots[i], options.WarmupChanges, ct);
+            Log($"warm-up {scenarios[i].Label}: {options.WarmupChanges / warm.Elapsed.TotalSeconds:N0} changes/s (not reported)");
+            await DropSlotAsync(db, warmSlots[i], ct);
+        }
+    }
+
+    // One slot per reader, all created before the WAL is written so that each reads the same burst. Each scenario is
+    // preceded by its own ceiling read (pg_recvlogical on its own slot), so that a ratio compares two reads made
+    // seconds apart: on a shared machine the load drifts over a run.
+    var slots = new List<string>();
+    for (var i = 0; i < scenarios.Count; i++)
+    {
+        slots.Add($"s_ceiling_{i}");
+        slots.Add($"s_bench_{i}");
+    }
+
     foreach (var slot in slots)
     {
         await DropSlotAsync(db, slot, ct);
@@ -86,26 +113,26 @@ foreach (var (label, changes, pad) in phases)
     await Workload.RunAsync(db, changes, options.TxnSize, pad, ct);
     var endLsn = await Workload.ScalarAsync<string>(db, "SELECT pg_current_wal_lsn()::text", ct);
     await Workload.ExecAsync(db, "INSERT INTO bench_marker VALUES (1)", ct); // WAL past endLsn, so pg_recvlogical stops.
-    var walBytes = await Workload.ScalarAsync<decimal>(db, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) FROM pg_replication_slots WHERE slot_name = 's_ceiling'", ct);
+    var walBytes = await Workload.ScalarAsync<decimal>(db, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) FROM pg_replication_slots WHERE slot_name = 's_ceiling_0'", ct);
     Log($"wrote {changes:N0} changes in {write.Elapsed.TotalSeconds:F1} s ({changes / write.Elapsed.TotalSeconds:N0}/s), WAL {walBytes / 1048576m:N0} MiB");
-
-    var ceiling = await Ceiling.RunAsync(options, endLsn, "s_ceiling", ct);
-    var ceilingRate = changes / ceiling.TotalSeconds;
-    Log($"ceiling (pg_recvlogical, pgoutput): {ceiling.TotalSeconds:F2} s = {ceilingRate:N0} changes/s");
-    report.AddCeiling(label, rowBytes, changes, ceiling, ceilingRate);
-    await DropSlotAsync(db, "s_ceiling", ct);
-    if (pad == 2)
-    {
-        ceilingSmall = ceilingRate;
-    }
 
     for (var i = 0; i < scenarios.Count; i++)
     {
         var scenario = scenarios[i];
+        var ceiling = await Ceiling.RunAsync(options, endLsn, $"s_ceiling_{i}", ct);
+        var ceilingRate = changes / ceiling.TotalSeconds;
+        Log($"ceiling (pg_recvlogical, pgoutput): {ceiling.TotalSeconds:F2} s = {ceilingRate:N0} changes/s");
+        report.AddCeiling($"{label}, before {scenario.Label}", rowBytes, changes, ceiling, ceilingRate);
+        await DropSlotAsync(db, $"s_ceiling_{i}", ct);
+        if (pad == 2)
+        {
+            ceilingSmall = Math.Max(ceilingSmall, ceilingRate);
+        }
+
         var slot = $"s_bench_{i}";
         var result = await Burst.RunAsync(options, plugins, scenario, slot, changes, ct);
         var rate = changes / result.Elapsed.TotalSeconds;
-        Log($"{scenario.Label}: {result.Elapsed.TotalSeconds:F2} s = {rate:N0} changes/s, {rate / ceilingRate:P0} of ceiling, peak RSS {result.PeakRssMb:N0} MB, CPU {result.CpuSeconds:F1} s");
+        Log($"{scenario.Label}: {result.Elapsed.TotalSeconds:F2} s = {rate:N0} changes/s, {rate / ceilingRate:P0} of ceiling, peak RSS {result.PeakRssMb:N0} MB, CPU {result.CpuSeconds:F1} s, {result.AverageBatch:F1} messages per batch");
         report.AddBurst(label, scenario, changes, result, rate, ceilingRate);
         if (pad == 2 && scenario.Sink == "null" && !scenario.Dynamic)
         {
@@ -165,6 +192,7 @@ internal sealed record BenchOptions
     public long Changes { get; init; } = 1_000_000;
     public long LargeChanges { get; init; } = -1;
     public int TxnSize { get; init; } = 100;
+    public long WarmupChanges { get; init; } = 50_000;
     public int LatencySeconds { get; init; } = 30;
     public double? LatencyRate { get; init; }
     public string WorkDir { get; init; } = Path.Combine(Path.GetTempPath(), "sequin-bench");
@@ -186,6 +214,7 @@ internal sealed record BenchOptions
                 "--kafka" => o with { Kafka = Next() },
                 "--changes" => o with { Changes = long.Parse(Next(), inv) },
                 "--large-changes" => o with { LargeChanges = long.Parse(Next(), inv) },
+                "--warmup-changes" => o with { WarmupChanges = long.Parse(Next(), inv) },
                 "--txn-size" => o with { TxnSize = int.Parse(Next(), inv) },
                 "--latency-seconds" => o with { LatencySeconds = int.Parse(Next(), inv) },
                 "--latency-rate" => o with { LatencyRate = double.Parse(Next(), inv) },
@@ -240,6 +269,11 @@ internal static class BenchConfig
         {
             case "null":
                 values["sinks:0:destination:destination"] = "bench";
+                if (Environment.GetEnvironmentVariable("BENCH_NULL_CONCURRENCY") is { Length: > 0 } concurrency)
+                {
+                    values["sinks:0:destination:max_concurrent_batches"] = concurrency;
+                }
+
                 break;
             case "stdout":
                 values["sinks:0:destination:path"] = stdoutPath;
@@ -290,7 +324,7 @@ internal sealed class Report(BenchOptions options)
         _ceilings.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {rowBytes} B | {changes:N0} | {elapsed.TotalSeconds:F2} s | {rate:N0} |"));
 
     public void AddBurst(string label, Scenario scenario, long changes, BurstResult r, double rate, double ceiling) =>
-        _bursts.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {scenario.Label} | {changes:N0} | {r.Elapsed.TotalSeconds:F2} s | {rate:N0} | **{rate / ceiling:F2}** | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s | {r.FirstDelivery.TotalSeconds:F2} s |"));
+        _bursts.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {scenario.Label} | {changes:N0} | {r.Elapsed.TotalSeconds:F2} s | {rate:N0} | {ceiling:N0} | **{rate / ceiling:F2}** | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s | {r.FirstDelivery.TotalSeconds:F2} s | {r.AverageBatch:F1} |"));
 
     public void AddLatency(double rate, double saturated, LatencyResult r) =>
         _latency.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {rate:N0}/s ({rate / saturated:P0} of {saturated:N0}/s) | {r.Seconds} s | {r.Sent:N0} | {r.Samples:N0} | {r.P50Ms:F1} ms | {r.P90Ms:F1} ms | {r.P99Ms:F1} ms | {r.MaxMs:F1} ms | {r.AchievedRate:N0}/s |"));
@@ -303,9 +337,9 @@ internal sealed class Report(BenchOptions options)
         sb.AppendLine();
         sb.AppendLine(inv, $"- Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemTotal()} memory (`/proc/meminfo`), {Environment.OSVersion}, .NET {Environment.Version}.");
         sb.AppendLine(inv, $"- Load average (`/proc/loadavg`) at start: {_loadStart}; at end: {ReadLoad()}.");
-        sb.AppendLine(inv, $"- Workload: mixed 60 % insert / 30 % update / 10 % delete in transactions of {options.TxnSize} changes, WAL written first, then each reader started on its own slot. Sequin runs in-process (the benchmark process); peak RSS is that process's `VmHWM`, reset before each burst.");
+        sb.AppendLine(inv, $"- Workload: mixed 60 % insert / 30 % update / 10 % delete in transactions of {options.TxnSize} changes, WAL written first, then each reader started on its own slot; every scenario ran once over a {options.WarmupChanges:N0}-change burst first (warm-up, not reported). Sequin runs in-process (the benchmark process); peak RSS is that process's `VmHWM`, reset before each burst.");
         sb.AppendLine();
-        sb.AppendLine("Ceiling: `pg_recvlogical` with pgoutput (`proto_version=1`, the same publication) to /dev/null on its own slot.");
+        sb.AppendLine("Ceiling: `pg_recvlogical` with pgoutput (`proto_version=1`, the same publication) to /dev/null on its own slot, read once right before each scenario (one row per scenario, in order).");
         sb.AppendLine();
         sb.AppendLine("| rows | avg row | changes | time | changes/s |");
         sb.AppendLine("| --- | ---: | ---: | ---: | ---: |");
@@ -313,8 +347,8 @@ internal sealed class Report(BenchOptions options)
         sb.AppendLine();
         sb.AppendLine("Burst throughput: from starting `SequinRuntime` to the sink's acknowledgement of the last change (consumer's delivered counter).");
         sb.AppendLine();
-        sb.AppendLine("| rows | sink | changes | time | changes/s | ratio to ceiling | peak RSS | CPU time | first delivery after |");
-        sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        sb.AppendLine("| rows | sink | changes | time | changes/s | ceiling just before | ratio to ceiling | peak RSS | CPU time | first delivery after | avg batch |");
+        sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         sb.Append(_bursts);
         if (_latency.Length > 0)
         {

@@ -30,7 +30,7 @@ public sealed class NullSinkPlugin : SinkPlugin<NullSinkOptions, NullSinkClient>
 
     /// <inheritdoc />
     protected override ISinkPipeline CreatePipeline(NullSinkOptions options, NullSinkClient client, SinkContext context) =>
-        new NullSinkPipeline(context);
+        new NullSinkPipeline(options, context);
 }
 
 /// <summary>The <c>destination:</c> section of a <c>null</c> sink.</summary>
@@ -38,6 +38,9 @@ public sealed class NullSinkOptions
 {
     /// <summary>The static destination name (static routing).</summary>
     public string? Destination { get; set; }
+
+    /// <summary>The most batches in flight at once (the Core default, 16, unless set).</summary>
+    public int MaxConcurrentBatches { get; set; } = 16;
 }
 
 /// <summary>The null sink's client: nothing to connect to.</summary>
@@ -98,11 +101,17 @@ public static class LatencyRecorder
 
 internal sealed class NullSinkSchema : SinkSchema<NullSinkOptions>
 {
-    public NullSinkSchema() =>
+    public NullSinkSchema()
+    {
         AddString(
             new SinkField("destination", SinkFieldType.Text, "The destination name every message is routed to (static routing).") { Routable = true, MaxLength = 255 },
             o => o.Destination,
             (o, v) => o.Destination = v);
+        AddInteger(
+            new SinkField("max_concurrent_batches", SinkFieldType.WholeNumber, "The most batches in flight at once.") { DefaultValue = "16", Minimum = 1, Maximum = 1000 },
+            o => o.MaxConcurrentBatches,
+            (o, v) => o.MaxConcurrentBatches = (int)v);
+    }
 
     protected override void Validate(NullSinkOptions options, RoutingMode mode, Action<string, string> report)
     {
@@ -138,9 +147,10 @@ internal sealed class NullRoutedConsumer : RoutedConsumer<NullSinkOptions>
 
 internal sealed class NullSinkPipeline : ISinkPipeline
 {
-    public NullSinkPipeline(SinkContext context) =>
+    public NullSinkPipeline(NullSinkOptions options, SinkContext context) =>
         Batching = new BatchingOptions
         {
+            MaxConcurrentBatches = options.MaxConcurrentBatches,
             MaxMessages = context.BatchSize ?? 100,
             Linger = context.BatchTimeout ?? TimeSpan.FromMilliseconds(5),
         };
