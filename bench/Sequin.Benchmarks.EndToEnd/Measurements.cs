@@ -7,7 +7,7 @@ using Sequin.Hosting;
 
 namespace Sequin.Benchmarks.EndToEnd;
 
-internal sealed record BurstResult(TimeSpan Elapsed, TimeSpan FirstDelivery, double PeakRssMb, double CpuSeconds, double AverageBatch);
+internal sealed record BurstResult(TimeSpan Elapsed, TimeSpan FirstDelivery, double PeakRssMb, double CpuSeconds, double AverageBatch, double AllocatedPerChange, int Gen0, int Gen1, int Gen2);
 
 internal sealed record LatencyResult(int Seconds, long Sent, int Samples, double P50Ms, double P90Ms, double P99Ms, double MaxMs, double AchievedRate);
 
@@ -60,6 +60,8 @@ internal static class Burst
         var rssReset = Memory.ResetPeak();
         using var sampler = new RssSampler();
         var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedStart = GC.GetTotalAllocatedBytes(precise: false);
+        int[] gcStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
         var runtime = new SequinRuntime(config, EmptyServices.Instance, StderrLoggerFactory.Instance);
         using var stop = new CancellationTokenSource();
@@ -96,6 +98,8 @@ internal static class Burst
 
         var elapsed = watch.Elapsed;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
+        var allocated = (GC.GetTotalAllocatedBytes(precise: false) - allocatedStart) / (double)changes;
+        int[] gcs = [GC.CollectionCount(0) - gcStart[0], GC.CollectionCount(1) - gcStart[1], GC.CollectionCount(2) - gcStart[2]];
         var peak = rssReset ? Memory.PeakRssMb() : sampler.PeakMb;
         var failed = runtime.Consumers.Sum(c => c.FailedAttempts);
         var batches = runtime.Consumers.Sum(c => c.DeliveredBatches);
@@ -108,7 +112,7 @@ internal static class Burst
         }
 
         File.Delete(stdoutPath);
-        return new BurstResult(elapsed, first ?? elapsed, peak, cpu, averageBatch);
+        return new BurstResult(elapsed, first ?? elapsed, peak, cpu, averageBatch, allocated, gcs[0], gcs[1], gcs[2]);
     }
 }
 

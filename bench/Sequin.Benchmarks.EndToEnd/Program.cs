@@ -132,7 +132,7 @@ foreach (var (label, changes, pad) in phases)
         var slot = $"s_bench_{i}";
         var result = await Burst.RunAsync(options, plugins, scenario, slot, changes, ct);
         var rate = changes / result.Elapsed.TotalSeconds;
-        Log($"{scenario.Label}: {result.Elapsed.TotalSeconds:F2} s = {rate:N0} changes/s, {rate / ceilingRate:P0} of ceiling, peak RSS {result.PeakRssMb:N0} MB, CPU {result.CpuSeconds:F1} s, {result.AverageBatch:F1} messages per batch");
+        Log($"{scenario.Label}: {result.Elapsed.TotalSeconds:F2} s = {rate:N0} changes/s, {rate / ceilingRate:P0} of ceiling, peak RSS {result.PeakRssMb:N0} MB, CPU {result.CpuSeconds:F1} s, {result.AverageBatch:F1} messages per batch, {result.AllocatedPerChange / 1024:F1} KB allocated per change, GCs {result.Gen0}/{result.Gen1}/{result.Gen2}");
         report.AddBurst(label, scenario, changes, result, rate, ceilingRate);
         if (pad == 2 && scenario.Sink == "null" && !scenario.Dynamic)
         {
@@ -324,7 +324,7 @@ internal sealed class Report(BenchOptions options)
         _ceilings.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {rowBytes} B | {changes:N0} | {elapsed.TotalSeconds:F2} s | {rate:N0} |"));
 
     public void AddBurst(string label, Scenario scenario, long changes, BurstResult r, double rate, double ceiling) =>
-        _bursts.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {scenario.Label} | {changes:N0} | {r.Elapsed.TotalSeconds:F2} s | {rate:N0} | {ceiling:N0} | **{rate / ceiling:F2}** | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s | {r.FirstDelivery.TotalSeconds:F2} s | {r.AverageBatch:F1} |"));
+        _bursts.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {scenario.Label} | {changes:N0} | {r.Elapsed.TotalSeconds:F2} s | {rate:N0} | {ceiling:N0} | **{rate / ceiling:F2}** | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s | {r.FirstDelivery.TotalSeconds:F2} s | {r.AverageBatch:F1} | {r.AllocatedPerChange / 1024:F1} KB | {r.Gen0}/{r.Gen1}/{r.Gen2} |"));
 
     public void AddLatency(double rate, double saturated, LatencyResult r) =>
         _latency.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {rate:N0}/s ({rate / saturated:P0} of {saturated:N0}/s) | {r.Seconds} s | {r.Sent:N0} | {r.Samples:N0} | {r.P50Ms:F1} ms | {r.P90Ms:F1} ms | {r.P99Ms:F1} ms | {r.MaxMs:F1} ms | {r.AchievedRate:N0}/s |"));
@@ -347,8 +347,8 @@ internal sealed class Report(BenchOptions options)
         sb.AppendLine();
         sb.AppendLine("Burst throughput: from starting `SequinRuntime` to the sink's acknowledgement of the last change (consumer's delivered counter).");
         sb.AppendLine();
-        sb.AppendLine("| rows | sink | changes | time | changes/s | ceiling just before | ratio to ceiling | peak RSS | CPU time | first delivery after | avg batch |");
-        sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        sb.AppendLine("| rows | sink | changes | time | changes/s | ceiling just before | ratio to ceiling | peak RSS | CPU time | first delivery after | avg batch | allocated per change | GCs gen0/1/2 |");
+        sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         sb.Append(_bursts);
         if (_latency.Length > 0)
         {
