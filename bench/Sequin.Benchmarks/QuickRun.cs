@@ -22,6 +22,18 @@ internal static class QuickRun
             ("ProcessDynamic", () => bench.ProcessDynamic()),
             ("ProcessDynamicWithTransform", () => bench.ProcessDynamicWithTransform()),
         ];
+        var decodeSmall = new DecodeAndJsonBenchmarks { Blocks = 2 };
+        decodeSmall.Setup();
+        var decodeLarge = new DecodeAndJsonBenchmarks { Blocks = 32 };
+        decodeLarge.Setup();
+        cases =
+        [
+            .. cases,
+            ("DecodeTuple (200 B row)", () => decodeSmall.DecodeTuple()),
+            ("WriteJson (200 B row)", () => decodeSmall.WriteJson()),
+            ("DecodeTuple (1.6 KB row)", () => decodeLarge.DecodeTuple()),
+            ("WriteJson (1.6 KB row)", () => decodeLarge.WriteJson()),
+        ];
         foreach (var (name, call) in cases)
         {
             const int perBatch = 100;
@@ -43,6 +55,26 @@ internal static class QuickRun
             }
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-30} {best,10:F0} ns/call (fastest of 600 batches of {perBatch})"));
+        }
+
+        // The consumer stage: each round pushes 10,000 changes through to acknowledgement; fastest of 20 rounds.
+        foreach (var batchSize in new[] { 100, 1000 })
+        {
+            var batching = new BatchingBenchmarks { BatchSize = batchSize };
+            batching.Setup();
+            var best = double.MaxValue;
+            for (var round = 0; round < 22; round++)
+            {
+                var watch = Stopwatch.StartNew();
+                batching.EnqueueToAck().GetAwaiter().GetResult();
+                if (round >= 2)
+                {
+                    best = Math.Min(best, watch.Elapsed.TotalNanoseconds / 10_000);
+                }
+            }
+
+            batching.Cleanup();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"EnqueueToAck (batch " + batchSize + ")",-30} {best,10:F0} ns/change (fastest of 20 rounds of 10,000)"));
         }
     }
 }

@@ -1,0 +1,395 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Sequin.Benchmarks.EndToEnd;
+using Sequin.Benchmarks.NullSink;
+using Sequin.Configuration;
+using Sequin.Hosting;
+using Sequin.Sinks;
+using Sequin.Sinks.Kafka;
+using Sequin.Sinks.Stdout;
+
+// End-to-end benchmark. Expects a running PostgreSQL (wal_level=logical) and optionally a Kafka (mock) broker;
+// bench/run.sh starts both and calls this. Prints a markdown report and writes it to --report.
+var options = BenchOptions.Parse(args);
+var inv = CultureInfo.InvariantCulture;
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cts.Cancel();
+};
+var ct = cts.Token;
+
+var adminCs = $"Host=127.0.0.1;Port={options.PgPort};Username=postgres;Database=postgres;Pooling=false";
+await using (var admin = NpgsqlDataSource.Create(adminCs))
+{
+    var exists = await Workload.ScalarAsync<long>(admin, "SELECT count(*) FROM pg_database WHERE datname = 'bench'", ct);
+    if (exists == 0)
+    {
+        await Workload.ExecAsync(admin, "CREATE DATABASE bench", ct);
+    }
+}
+
+var cs = $"Host=127.0.0.1;Port={options.PgPort};Username=postgres;Database=bench;Timeout=30;Command Timeout=0";
+await using var db = NpgsqlDataSource.Create(cs);
+await Workload.SetupAsync(db, ct);
+
+var report = new Report(options);
+var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSinkPlugin(), new KafkaSinkPlugin()]);
+Log($"PostgreSQL {await Workload.ScalarAsync<string>(db, "SHOW server_version", ct)} on port {options.PgPort}; Kafka: {options.Kafka ?? "(none)"}");
+
+var phases = new List<(string Label, long Changes, int Pad)> { ("~200 B rows", options.Changes, 2) };
+if (options.LargeChanges > 0)
+{
+    phases.Add(("~1.6 KB rows", options.LargeChanges, 32));
+}
+
+double nullStaticRate = 0;
+double ceilingSmall = 0;
+foreach (var (label, changes, pad) in phases)
+{
+    var scenarios = new List<Scenario>
+    {
+        new("null, static routing", "null", Dynamic: false),
+        new("null, dynamic routing (JS)", "null", Dynamic: true),
+        new("stdout to a file", "stdout", Dynamic: false),
+    };
+    if (options.Kafka is not null)
+    {
+        scenarios.Add(new Scenario("kafka (mock broker)", "kafka", Dynamic: false));
+        if (pad == 2)
+        {
+            scenarios.Add(new Scenario("kafka, dynamic routing (JS)", "kafka", Dynamic: true));
+        }
+    }
+
+    scenarios = [.. scenarios.Where(s => options.Only is null || s.Label.Contains(options.Only, StringComparison.OrdinalIgnoreCase))];
+
+    Log($"== {label}: {changes:N0} changes in transactions of {options.TxnSize}");
+    await Workload.ResetAsync(db, 10_000, pad, ct);
+    var rowBytes = await Workload.ScalarAsync<decimal>(db, "SELECT round(avg(pg_column_size(t.*))) FROM benchmark_records t", ct);
+    Log($"average row size {rowBytes} bytes");
+
+    // Warm-up (first phase only): every scenario once over a small burst, unmeasured, so that the measured bursts run
+    // JIT-compiled (tier-1) code as a long-running service does, not the first seconds of a fresh process.
+    if (options.WarmupChanges > 0 && pad == 2)
+    {
+        var warmSlots = scenarios.Select((_, i) => $"s_warm_{i}").ToList();
+        foreach (var slot in warmSlots)
+        {
+            await DropSlotAsync(db, slot, ct);
+            await Workload.ExecAsync(db, $"SELECT pg_create_logical_replication_slot('{slot}', 'pgoutput')", ct);
+        }
+
+        await Workload.RunAsync(db, options.WarmupChanges, options.TxnSize, pad, ct);
+        for (var i = 0; i < scenarios.Count; i++)
+        {
+            var warm = await Burst.RunAsync(options, plugins, scenarios[i], warmSlots[i], options.WarmupChanges, ct);
+            Log($"warm-up {scenarios[i].Label}: {options.WarmupChanges / warm.Elapsed.TotalSeconds:N0} changes/s (not reported)");
+            await DropSlotAsync(db, warmSlots[i], ct);
+        }
+    }
+
+    // One slot per reader, all created before the WAL is written so that each reads the same burst. Each scenario is
+    // preceded by its own ceiling read (pg_recvlogical on its own slot), so that a ratio compares two reads made
+    // seconds apart: on a shared machine the load drifts over a run.
+    var slots = new List<string>();
+    for (var i = 0; i < scenarios.Count; i++)
+    {
+        slots.Add($"s_ceiling_{i}");
+        slots.Add($"s_bench_{i}");
+    }
+
+    foreach (var slot in slots)
+    {
+        await DropSlotAsync(db, slot, ct);
+        await Workload.ExecAsync(db, $"SELECT pg_create_logical_replication_slot('{slot}', 'pgoutput')", ct);
+    }
+
+    var write = Stopwatch.StartNew();
+    await Workload.RunAsync(db, changes, options.TxnSize, pad, ct);
+    var endLsn = await Workload.ScalarAsync<string>(db, "SELECT pg_current_wal_lsn()::text", ct);
+    await Workload.ExecAsync(db, "INSERT INTO bench_marker VALUES (1)", ct); // WAL past endLsn, so pg_recvlogical stops.
+    var walBytes = await Workload.ScalarAsync<decimal>(db, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) FROM pg_replication_slots WHERE slot_name = 's_ceiling_0'", ct);
+    Log($"wrote {changes:N0} changes in {write.Elapsed.TotalSeconds:F1} s ({changes / write.Elapsed.TotalSeconds:N0}/s), WAL {walBytes / 1048576m:N0} MiB");
+
+    for (var i = 0; i < scenarios.Count; i++)
+    {
+        var scenario = scenarios[i];
+        var ceiling = await Ceiling.RunAsync(options, endLsn, $"s_ceiling_{i}", ct);
+        var ceilingRate = changes / ceiling.TotalSeconds;
+        Log($"ceiling (pg_recvlogical, pgoutput): {ceiling.TotalSeconds:F2} s = {ceilingRate:N0} changes/s");
+        report.AddCeiling($"{label}, before {scenario.Label}", rowBytes, changes, ceiling, ceilingRate);
+        await DropSlotAsync(db, $"s_ceiling_{i}", ct);
+        if (pad == 2)
+        {
+            ceilingSmall = Math.Max(ceilingSmall, ceilingRate);
+        }
+
+        var slot = $"s_bench_{i}";
+        var result = await Burst.RunAsync(options, plugins, scenario, slot, changes, ct);
+        var rate = changes / result.Elapsed.TotalSeconds;
+        Log($"{scenario.Label}: {result.Elapsed.TotalSeconds:F2} s = {rate:N0} changes/s, {rate / ceilingRate:P0} of ceiling, peak RSS {result.PeakRssMb:N0} MB, CPU {result.CpuSeconds:F1} s, {result.AverageBatch:F1} messages per batch, {result.AllocatedPerChange / 1024:F1} KB allocated per change, GCs {result.Gen0}/{result.Gen1}/{result.Gen2}");
+        report.AddBurst(label, scenario, changes, result, rate, ceilingRate);
+        if (pad == 2 && scenario.Sink == "null" && !scenario.Dynamic)
+        {
+            nullStaticRate = rate;
+        }
+
+        await DropSlotAsync(db, slot, ct);
+    }
+}
+
+// Steady load at about half the saturated rate, null sink: commit timestamp -> sink acknowledgement.
+if (options.LatencySeconds > 0 && (options.Only is null || "latency".Contains(options.Only, StringComparison.OrdinalIgnoreCase)))
+{
+    var saturated = nullStaticRate > 0 ? Math.Min(nullStaticRate, ceilingSmall > 0 ? ceilingSmall : nullStaticRate) : 20_000;
+    var rate = options.LatencyRate ?? Math.Round(saturated / 2 / 100) * 100;
+    Log($"== latency: {rate:N0} changes/s for {options.LatencySeconds} s, null sink, ~200 B rows");
+    await Workload.ResetAsync(db, 10_000, 2, ct);
+    var latency = await Latency.RunAsync(options, plugins, db, rate, ct);
+    report.AddLatency(rate, saturated, latency);
+    Log($"latency: sent {latency.Sent:N0}, p50 {latency.P50Ms:F1} ms, p99 {latency.P99Ms:F1} ms, max {latency.MaxMs:F1} ms");
+}
+
+var text = report.ToMarkdown();
+Console.WriteLine();
+Console.WriteLine(text);
+if (options.ReportPath is not null)
+{
+    await File.WriteAllTextAsync(options.ReportPath, text, ct);
+    Log($"report written to {options.ReportPath}");
+}
+
+static async Task DropSlotAsync(NpgsqlDataSource db, string slot, CancellationToken ct)
+{
+    for (var attempt = 0; ; attempt++)
+    {
+        try
+        {
+            await Workload.ExecAsync(db, $"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{slot}'", ct);
+            return;
+        }
+        catch (PostgresException e) when (e.SqlState == "55006" && attempt < 50)
+        {
+            await Task.Delay(200, ct); // still active: the walsender is going away
+        }
+    }
+}
+
+static void Log(string message) =>
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}] {message}"));
+
+internal sealed record Scenario(string Label, string Sink, bool Dynamic);
+
+internal sealed record BenchOptions
+{
+    public int PgPort { get; init; } = 5432;
+    public string? Kafka { get; init; }
+    public long Changes { get; init; } = 1_000_000;
+    public long LargeChanges { get; init; } = -1;
+    public int TxnSize { get; init; } = 100;
+    public long WarmupChanges { get; init; } = 50_000;
+    public int LatencySeconds { get; init; } = 30;
+    public double? LatencyRate { get; init; }
+    public string WorkDir { get; init; } = Path.Combine(Path.GetTempPath(), "sequin-bench");
+    public string? ReportPath { get; init; }
+    public string Commit { get; init; } = "unknown";
+    public string? Only { get; init; }
+    public string PgBin { get; init; } = "/usr/lib/postgresql/15/bin";
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            var inv = CultureInfo.InvariantCulture;
+            o = args[i] switch
+            {
+                "--pg-port" => o with { PgPort = int.Parse(Next(), inv) },
+                "--kafka" => o with { Kafka = Next() },
+                "--changes" => o with { Changes = long.Parse(Next(), inv) },
+                "--large-changes" => o with { LargeChanges = long.Parse(Next(), inv) },
+                "--warmup-changes" => o with { WarmupChanges = long.Parse(Next(), inv) },
+                "--txn-size" => o with { TxnSize = int.Parse(Next(), inv) },
+                "--latency-seconds" => o with { LatencySeconds = int.Parse(Next(), inv) },
+                "--latency-rate" => o with { LatencyRate = double.Parse(Next(), inv) },
+                "--work" => o with { WorkDir = Next() },
+                "--report" => o with { ReportPath = Next() },
+                "--commit" => o with { Commit = Next() },
+                "--only" => o with { Only = Next() },
+                "--pg-bin" => o with { PgBin = Next() },
+                _ => throw new ArgumentException($"Unknown argument {args[i]}"),
+            };
+        }
+
+        if (o.LargeChanges < 0)
+        {
+            o = o with { LargeChanges = Math.Min(o.Changes, 200_000) };
+        }
+
+        Directory.CreateDirectory(o.WorkDir);
+        return o;
+    }
+}
+
+/// <summary>Builds the in-memory configuration of one sink reading one slot.</summary>
+internal static class BenchConfig
+{
+    public const string RoutingFunction = """
+        function route(action, record, changes, metadata) {
+          var name = 'sequin.' + metadata.table_schema + '.' + metadata.table_name;
+          if (action === 'delete') { name = name + '.deleted'; }
+          return { KEYNAME: name, message_key: String(record.id) };
+        }
+        """;
+
+    public static SequinConfig Build(BenchOptions options, ISinkPluginCatalog plugins, Scenario scenario, string slot, string? stdoutPath)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["databases:0:name"] = "bench",
+            ["databases:0:hostname"] = "127.0.0.1",
+            ["databases:0:port"] = options.PgPort.ToString(CultureInfo.InvariantCulture),
+            ["databases:0:database"] = "bench",
+            ["databases:0:username"] = "postgres",
+            ["databases:0:slot:name"] = slot,
+            ["databases:0:publication:name"] = Workload.Publication,
+            ["sinks:0:name"] = "bench-" + scenario.Sink,
+            ["sinks:0:database"] = "bench",
+            ["sinks:0:source:include_tables:0"] = "public." + Workload.Table,
+            ["sinks:0:destination:type"] = scenario.Sink,
+        };
+        var key = scenario.Sink == "kafka" ? "topic" : "destination";
+        switch (scenario.Sink)
+        {
+            case "null":
+                values["sinks:0:destination:destination"] = "bench";
+                if (Environment.GetEnvironmentVariable("BENCH_NULL_CONCURRENCY") is { Length: > 0 } concurrency)
+                {
+                    values["sinks:0:destination:max_concurrent_batches"] = concurrency;
+                }
+
+                break;
+            case "stdout":
+                values["sinks:0:destination:path"] = stdoutPath;
+                break;
+            case "kafka":
+                values["sinks:0:destination:hosts"] = options.Kafka;
+                values["sinks:0:destination:topic"] = "bench";
+                break;
+        }
+
+        if (scenario.Dynamic)
+        {
+            values.Remove(scenario.Sink == "kafka" ? "sinks:0:destination:topic" : "sinks:0:destination:destination");
+            values["functions:0:name"] = "bench-route";
+            values["functions:0:type"] = "routing";
+            values["functions:0:sink_type"] = scenario.Sink;
+            values["functions:0:code"] = RoutingFunction.Replace("KEYNAME", key, StringComparison.Ordinal);
+            values["sinks:0:routing"] = "bench-route";
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var result = SequinConfigLoader.Load(configuration, plugins, options.WorkDir);
+        if (!result.IsValid)
+        {
+            throw new InvalidOperationException("Invalid benchmark config: " + string.Join("; ", result.Errors.Select(e => e.ToString())));
+        }
+
+        return result.Config!;
+    }
+}
+
+internal sealed class EmptyServices : IServiceProvider
+{
+    public static readonly EmptyServices Instance = new();
+
+    public object? GetService(Type serviceType) => null;
+}
+
+/// <summary>The report: one markdown section per run.</summary>
+internal sealed class Report(BenchOptions options)
+{
+    private readonly StringBuilder _ceilings = new();
+    private readonly StringBuilder _bursts = new();
+    private readonly StringBuilder _latency = new();
+    private readonly string _loadStart = ReadLoad();
+
+    public void AddCeiling(string label, decimal rowBytes, long changes, TimeSpan elapsed, double rate) =>
+        _ceilings.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {rowBytes} B | {changes:N0} | {elapsed.TotalSeconds:F2} s | {rate:N0} |"));
+
+    public void AddBurst(string label, Scenario scenario, long changes, BurstResult r, double rate, double ceiling) =>
+        _bursts.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {scenario.Label} | {changes:N0} | {r.Elapsed.TotalSeconds:F2} s | {rate:N0} | {ceiling:N0} | **{rate / ceiling:F2}** | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s | {r.FirstDelivery.TotalSeconds:F2} s | {r.AverageBatch:F1} | {r.AllocatedPerChange / 1024:F1} KB | {r.Gen0}/{r.Gen1}/{r.Gen2} |"));
+
+    public void AddLatency(double rate, double saturated, LatencyResult r) =>
+        _latency.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {rate:N0}/s ({rate / saturated:P0} of {saturated:N0}/s) | {r.Seconds} s | {r.Sent:N0} | {r.Samples:N0} | {r.P50Ms:F1} ms | {r.P90Ms:F1} ms | {r.P99Ms:F1} ms | {r.MaxMs:F1} ms | {r.AchievedRate:N0}/s |"));
+
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine(inv, $"### Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit `{options.Commit}`");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"- Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemTotal()} memory (`/proc/meminfo`), {Environment.OSVersion}, .NET {Environment.Version}.");
+        sb.AppendLine(inv, $"- Load average (`/proc/loadavg`) at start: {_loadStart}; at end: {ReadLoad()}.");
+        sb.AppendLine(inv, $"- Workload: mixed 60 % insert / 30 % update / 10 % delete in transactions of {options.TxnSize} changes, WAL written first, then each reader started on its own slot; every scenario ran once over a {options.WarmupChanges:N0}-change burst first (warm-up, not reported). Sequin runs in-process (the benchmark process); peak RSS is that process's `VmHWM`, reset before each burst.");
+        sb.AppendLine();
+        sb.AppendLine("Ceiling: `pg_recvlogical` with pgoutput (`proto_version=1`, the same publication) to /dev/null on its own slot, read once right before each scenario (one row per scenario, in order).");
+        sb.AppendLine();
+        sb.AppendLine("| rows | avg row | changes | time | changes/s |");
+        sb.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        sb.Append(_ceilings);
+        sb.AppendLine();
+        sb.AppendLine("Burst throughput: from starting `SequinRuntime` to the sink's acknowledgement of the last change (consumer's delivered counter).");
+        sb.AppendLine();
+        sb.AppendLine("| rows | sink | changes | time | changes/s | ceiling just before | ratio to ceiling | peak RSS | CPU time | first delivery after | avg batch | allocated per change | GCs gen0/1/2 |");
+        sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        sb.Append(_bursts);
+        if (_latency.Length > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Latency under steady load (null sink, ~200 B rows, one transaction every 10 ms): `metadata.commit_timestamp` to the sink's acknowledgement of the batch.");
+            sb.AppendLine();
+            sb.AppendLine("| load | duration | changes | samples | p50 | p90 | p99 | max | achieved load |");
+            sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            sb.Append(_latency);
+        }
+
+        return sb.ToString();
+    }
+
+    private static string ReadLoad()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    private static string MemTotal()
+    {
+        var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return "?";
+        }
+
+        var kb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture, $"{kb / 1048576.0:F1} GiB");
+    }
+
+    private static string CpuModel()
+    {
+        var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+        return line is null ? "?" : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+    }
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# End-to-end benchmark, one command from a fresh clone (after `bash scripts/install-deps.sh`):
+#   bash bench/run.sh                 # 1,000,000 changes (~200 B rows) + 200,000 (~1.6 KB rows) + 30 s latency run
+#   bash bench/run.sh --changes 100000 --latency-seconds 10    # a quick run
+# Builds Release, starts a throwaway PostgreSQL 15 (wal_level=logical, fsync off) and the librdkafka mock broker,
+# then runs bench/Sequin.Benchmarks.EndToEnd, which writes the workload, measures the pg_recvlogical ceiling and each
+# sink, and writes a markdown report to bench/results/<UTC time>.md (also printed). Any other argument is passed on
+# (see bench/README.md). Everything else lives under .local/bench and is removed at the end (KEEP=1 keeps it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+work="$root/.local/bench"
+rm -rf "$work"; mkdir -p "$work" "$root/bench/results"
+
+echo "== building (Release)"
+dotnet build bench/Sequin.Benchmarks.EndToEnd -c Release -nologo -clp:ErrorsOnly -v:q
+bench_dll="$root/bench/Sequin.Benchmarks.EndToEnd/bin/Release/net10.0/Sequin.Benchmarks.EndToEnd.dll"
+
+pgbin=/usr/lib/postgresql/15/bin
+run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+echo "== starting a throwaway PostgreSQL on 127.0.0.1:$port"
+mkdir -p "$work/pg"; [ "$(id -u)" -eq 0 ] && chown postgres "$work/pg" && chmod 755 "$root/.local" "$work"
+run_pg "$pgbin/initdb" -D "$work/pg/data" -U postgres -A trust >/dev/null
+cat >> "$work/pg/data/postgresql.conf" <<CONF
+wal_level = logical
+max_replication_slots = 20
+max_wal_senders = 20
+max_wal_size = 8GB
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$work/pg'
+fsync = off
+shared_buffers = 512MB
+CONF
+echo "host replication all 127.0.0.1/32 trust" >> "$work/pg/data/pg_hba.conf"
+run_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w start >/dev/null
+
+mock_pid=""
+cleanup() {
+  [ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null || true
+  run_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true
+  [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+kafka_args=()
+if [ -e /usr/include/librdkafka/rdkafka_mock.h ]; then
+  echo "== starting the librdkafka mock Kafka broker"
+  gcc -O2 -o "$work/kafka-mock" tests/Sequin.TestServers/native/kafka-mock.c -lrdkafka -include stdlib.h
+  mkfifo "$work/mock.in"
+  "$work/kafka-mock" 1 <"$work/mock.in" >"$work/mock.out" 2>"$work/mock.err" &
+  mock_pid=$!
+  exec 3>"$work/mock.in"   # keep its stdin open; it stops at end of input
+  for _ in $(seq 1 100); do grep -q '^BOOTSTRAP ' "$work/mock.out" 2>/dev/null && break; sleep 0.1; done
+  bootstrap=$(sed -n 's/^BOOTSTRAP //p' "$work/mock.out" | head -1)
+  [ -n "$bootstrap" ] || { echo "the Kafka mock did not start:"; cat "$work/mock.err"; exit 1; }
+  kafka_args=(--kafka "$bootstrap")
+else
+  echo "== librdkafka-dev missing: Kafka is skipped (run scripts/install-deps.sh)"
+fi
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+report="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ).md"
+echo "== running the benchmark (report: $report)"
+dotnet "$bench_dll" --pg-port "$port" "${kafka_args[@]}" --work "$work/run" --commit "$commit" --report "$report" "$@"
