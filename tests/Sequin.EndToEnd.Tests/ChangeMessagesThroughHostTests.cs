@@ -17,7 +17,7 @@ public sealed class ChangeMessagesThroughHostTests(PostgresFixture postgres)
     [Fact]
     public async Task InsertsUpdatesDeletesAndTruncateOnTwoTablesArriveAsExactJson()
     {
-        using var scenario = await StdoutScenario.CreateAsync(postgres, "exact");
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "exact");
         await scenario.ExecuteAsync("""
             CREATE TABLE products (id int PRIMARY KEY, name text, price numeric(10,2), tags text[], attrs jsonb, updated_at timestamptz);
             ALTER TABLE products REPLICA IDENTITY FULL;
@@ -86,7 +86,7 @@ public sealed class ChangeMessagesThroughHostTests(PostgresFixture postgres)
     [Fact]
     public async Task ARowUpdatedAThousandTimesArrivesInOrderWhileAnotherTableInterleaves()
     {
-        using var scenario = await StdoutScenario.CreateAsync(postgres, "order");
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "order");
         await scenario.ExecuteAsync("""
             CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL);
             CREATE TABLE events (id serial PRIMARY KEY, counter_n int NOT NULL);

@@ -18,7 +18,7 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres)
     [Fact]
     public async Task KilledMidStreamAndRestartedLosesNothingAndNeverAcknowledgesAnUndeliveredChange()
     {
-        using var scenario = await StdoutScenario.CreateAsync(postgres, "crash");
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "crash");
         await scenario.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, batch int NOT NULL, payload text)");
         var config = scenario.WriteConfig();
 

@@ -16,7 +16,7 @@ public sealed class EmbeddingTests(PostgresFixture postgres)
     [Fact]
     public async Task AddSequinRunsTheConfigurationInTheApplicationsHostWithASinkRegisteredInCode()
     {
-        using var scenario = await StdoutScenario.CreateAsync(postgres, "embed");
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "embed");
         await scenario.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY)");
         var sink = new RecordingSinkPlugin();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

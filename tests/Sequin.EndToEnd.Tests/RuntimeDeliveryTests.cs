@@ -16,7 +16,7 @@ public sealed class RuntimeDeliveryTests(PostgresFixture postgres)
     [Fact]
     public async Task AFailingMessageIsRetriedWithGrowingDelayWhileLaterChangesOfItsRowWaitAndOtherRowsFlow()
     {
-        using var scenario = await StdoutScenario.CreateAsync(postgres, "retry");
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "retry");
         await scenario.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v int)");
         var sink = new RecordingSinkPlugin
         {
@@ -58,7 +58,7 @@ public sealed class RuntimeDeliveryTests(PostgresFixture postgres)
     [Fact]
     public async Task WithMaxRetryCountAMessageThatKeepsFailingIsDiscardedWithALoggedReasonAndTheRestIsAcknowledged()
     {
-        using var scenario = await StdoutScenario.CreateAsync(postgres, "discard");
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "discard");
         await scenario.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v int)");
         var sink = new RecordingSinkPlugin
         {
@@ -94,7 +94,7 @@ public sealed class RuntimeDeliveryTests(PostgresFixture postgres)
     {
         const int Rows = 20_000;
         const int MaxBuffered = 500;
-        using var scenario = await StdoutScenario.CreateAsync(postgres, "slow");
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "slow");
         await scenario.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, payload text)");
         var sink = new RecordingSinkPlugin { DeliveryDelay = TimeSpan.FromMilliseconds(5), BatchSize = 20 };
         await using var runtime = InProcessRuntime.Start(

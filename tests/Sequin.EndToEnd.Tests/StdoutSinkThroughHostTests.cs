@@ -11,7 +11,7 @@ public sealed class StdoutSinkThroughHostTests(PostgresFixture postgres)
     [Fact]
     public async Task HostStreamsInsertsToThePluginAndAcknowledgesThemOnStop()
     {
-        using var scenario = await StdoutScenario.CreateAsync(postgres, "smoke");
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "smoke");
         await scenario.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, name text)");
         await using var host = SequinHostProcess.Start(scenario.WriteConfig());
         await scenario.WaitForSlotActiveAsync(host);

@@ -6,7 +6,7 @@ namespace Sequin.EndToEnd.Tests.Support;
 /// A database of its own on the shared server, a working folder, and a <c>sequin.yaml</c> streaming it to the stdout
 /// sink's file. Tests add tables, start the host, make changes and read <see cref="OutputPath"/>.
 /// </summary>
-public sealed class StdoutScenario : IDisposable
+public sealed class StdoutScenario : IAsyncDisposable
 {
     private StdoutScenario(PostgresServer server, string database, string directory)
     {
@@ -92,8 +92,10 @@ public sealed class StdoutScenario : IDisposable
             () => $"{count} messages in {OutputPath} (have {StdoutSinkOutput.Count(OutputPath)}); host output:\n{host?.Output}",
             timeout);
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
+        // Slots belong to the whole server and hold its WAL: drop this scenario's once no host uses it.
+        await ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{SlotName}' AND NOT active");
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
