@@ -42,11 +42,17 @@ public sealed class StdoutScenario : IAsyncDisposable
 
     /// <summary>
     /// Writes sequin.yaml: one database, one sink (by default the stdout sink writing to <see cref="OutputPath"/>);
-    /// <paramref name="sinkExtra"/> adds sink keys, <paramref name="destinationType"/> names another sink type.
+    /// <paramref name="sinkExtra"/> adds sink keys, <paramref name="destinationType"/> names another sink type with
+    /// <paramref name="destinationFields"/>, <paramref name="functions"/> is the YAML of the <c>functions:</c> list items.
     /// </summary>
-    public string WriteConfig(string sinkExtra = "", string? destinationType = null)
+    public string WriteConfig(string sinkExtra = "", string? destinationType = null, IReadOnlyDictionary<string, string>? destinationFields = null, string functions = "")
     {
         var destination = destinationType is null ? $"type: stdout\n      path: \"{OutputPath}\"" : "type: " + destinationType;
+        foreach (var (key, value) in destinationFields ?? new Dictionary<string, string>())
+        {
+            destination += $"\n      {key}: \"{value}\"";
+        }
+
         var yaml = $$"""
             databases:
               - name: db
@@ -56,7 +62,7 @@ public sealed class StdoutScenario : IAsyncDisposable
                 username: postgres
                 slot: { name: {{SlotName}}, create_if_not_exists: true }
                 publication: { name: sequin_pub, create_if_not_exists: true }
-
+            {{(functions.Length == 0 ? string.Empty : "functions:\n" + functions.TrimEnd() + "\n")}}
             sinks:
               - name: to-file
                 database: db
