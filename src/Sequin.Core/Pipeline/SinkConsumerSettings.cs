@@ -54,8 +54,14 @@ public sealed record SinkConsumerSettings
     /// <summary>The most payload bytes buffered for this sink before WAL reading pauses (<c>max_memory_mb</c>). Default: 128 MiB.</summary>
     public long MaxBufferedBytes { get; init; } = 128L * 1024 * 1024;
 
-    /// <summary>The most messages buffered for this sink before WAL reading pauses. Default: 100 000.</summary>
-    public int MaxBufferedMessages { get; init; } = 100_000;
+    /// <summary>
+    /// The most messages buffered for this sink before WAL reading pauses. Default: 20 000. Each buffered message
+    /// costs several times its <see cref="ChangeMessage.EstimatedSize"/> on the heap and survives garbage collections
+    /// until delivered, so with small rows this cap, not <see cref="MaxBufferedBytes"/>, is what bounds memory: at
+    /// 100 000 a 1M-change burst peaked at 400–640 MB RSS, at 20 000 at 150–240 MB with the same throughput
+    /// (bench/RESULTS.md).
+    /// </summary>
+    public int MaxBufferedMessages { get; init; } = 20_000;
 
     /// <summary>Worker partitions (hash of group id); each has its own router and function engine. Default: processor count.</summary>
     public int Partitions { get; init; } = Environment.ProcessorCount;

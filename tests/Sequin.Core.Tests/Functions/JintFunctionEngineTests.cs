@@ -239,6 +239,66 @@ public sealed class JintFunctionEngineTests
     }
 
     [Fact]
+    public void AnArgumentKeptInAGlobalKeepsItsOwnMessagesValuesWhenTheCallersBufferIsReused()
+    {
+        // record is built lazily over the message JSON, and the processor reuses one buffer for every message: a
+        // record kept from call 1 and first read in call 2 must still show message 1, and call 2 must see message 2.
+        var instance = Instance(new FunctionDefinition("keeper", FunctionKind.Transform,
+            "var kept;\nfunction transform(action, record, changes, metadata) {\n"
+            + "var out = kept === undefined ? null : [kept.id, kept.house, kept.metadata.eyes, Object.keys(kept).length, metadata.commit_idx];\n"
+            + "kept = record; return out === null ? null : [out, record.id, record.house];\n}"));
+        var buffer = new ArrayBufferWriter<byte>(4096);
+
+        var first = Encoding.UTF8.GetString(instance.InvokeTransform(Write(buffer, Some.Message(id: "1", house: "Atreides"))));
+        var second = Encoding.UTF8.GetString(instance.InvokeTransform(Write(buffer, Some.Message(id: "2", house: "Harkonnen"))));
+
+        Assert.Equal("null", first); // nothing of record read in call 1
+        Assert.Equal("[[1,\"Atreides\",\"blue\",7,3],2,\"Harkonnen\"]", second);
+    }
+
+    [Fact]
+    public void LazilyBuiltArgumentsEnumerateAndSerializeLikeTheMessageJson()
+    {
+        var message = Some.Message(ChangeAction.Update, house: "Atreides", oldHouse: "Corrino");
+        using var expected = JsonDocument.Parse(Input(message).MessageJson);
+
+        // Read a late column first, then enumerate: the JSON's order, not the order of access.
+        var result = Transform("var h = record.metadata.age; var t = metadata.table_name; return [record, changes, metadata, Object.keys(record), h, t];", message);
+
+        using var actual = JsonDocument.Parse(result);
+        Assert.Equal(JsonSerializer.Serialize(expected.RootElement.GetProperty("record")), JsonSerializer.Serialize(actual.RootElement[0]));
+        Assert.Equal(JsonSerializer.Serialize(expected.RootElement.GetProperty("changes")), JsonSerializer.Serialize(actual.RootElement[1]));
+        Assert.Equal(JsonSerializer.Serialize(expected.RootElement.GetProperty("metadata")), JsonSerializer.Serialize(actual.RootElement[2]));
+        Assert.Equal("[\"id\",\"name\",\"house\",\"rank\",\"is_active\",\"tags\",\"metadata\"]", actual.RootElement[3].GetRawText());
+        Assert.Equal("15", actual.RootElement[4].GetRawText());
+        Assert.Equal("\"characters\"", actual.RootElement[5].GetRawText());
+    }
+
+    [Fact]
+    public void LazilyBuiltArgumentsBehaveAsPlainObjects()
+    {
+        var result = Transform(
+            "var a = record.name; record.house = 'Fremen'; delete record.rank; record.extra = 1; record.id = record.id + 1;\n"
+            + "var keys = []; for (var k in record) { keys.push(k); }\n"
+            + "return [keys, record.house, 'rank' in record, 'tags' in record, record.hasOwnProperty('is_active'), record.nope === undefined,\n"
+            + " Object.getPrototypeOf(record) === Object.prototype, Object.isExtensible(record), typeof record.toString, String(record),\n"
+            + " record.id, a, Object.getOwnPropertyDescriptor(record, 'tags').writable, delete record.tags, record.tags === undefined];");
+
+        Assert.Equal(
+            "[[\"id\",\"name\",\"house\",\"is_active\",\"tags\",\"metadata\",\"extra\"],\"Fremen\",false,true,true,true,"
+            + "true,true,\"function\",\"[object Object]\",43,\"Paul\",true,true,true]",
+            result);
+    }
+
+    [Fact]
+    public void AFrozenArgumentStaysFrozen()
+    {
+        var result = Transform("Object.freeze(record); record.house = 'x'; record.added = 1; return [record.house, record.added === undefined, Object.isFrozen(record), Object.keys(record).length];");
+
+        Assert.Equal("[\"Atreides\",true,true,7]", result);
+    }
+
+    [Fact]
     public void ConsumerAndDatabaseMetadataAreFrozenSoACallCannotChangeTheNext()
     {
         var instance = Instance(Some.Transform("metadata.consumer.name = 'changed'; metadata.database.annotations.x = 1;\nreturn [metadata.consumer.name, metadata.database.annotations.x === undefined, metadata.commit_idx];"));
@@ -280,6 +340,17 @@ public sealed class JintFunctionEngineTests
     internal static FunctionInput Input(ChangeMessage message)
     {
         var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            ChangeMessageJsonWriter.Write(writer, message, Some.Consumer, TimestampFormat.Iso8601);
+        }
+
+        return new FunctionInput(buffer.WrittenMemory);
+    }
+
+    private static FunctionInput Write(ArrayBufferWriter<byte> buffer, ChangeMessage message)
+    {
+        buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             ChangeMessageJsonWriter.Write(writer, message, Some.Consumer, TimestampFormat.Iso8601);

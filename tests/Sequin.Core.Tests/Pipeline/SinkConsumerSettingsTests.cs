@@ -11,6 +11,14 @@ public sealed class SinkConsumerSettingsTests
     public void DefaultsAreValid() => Valid().Validate();
 
     [Fact]
+    public void TheBufferIsBoundedBy20000MessagesAnd128MiB()
+    {
+        // 20 000, not 100 000: with small rows the message cap is what bounds the heap (bench/RESULTS.md, peak RSS).
+        Assert.Equal(20_000, Valid().MaxBufferedMessages);
+        Assert.Equal(128L * 1024 * 1024, Valid().MaxBufferedBytes);
+    }
+
+    [Fact]
     public void OutOfRangeValuesNameTheSetting()
     {
         Assert.Equal("Partitions", Assert.Throws<ArgumentOutOfRangeException>(() => (Valid() with { Partitions = 0 }).Validate()).ParamName);

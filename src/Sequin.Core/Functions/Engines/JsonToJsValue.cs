@@ -16,7 +16,9 @@ internal static class JsonToJsValue
     /// Fills <paramref name="args"/> with <c>action, record, changes, metadata</c> read from the message JSON. Only the
     /// arguments flagged in <paramref name="used"/> are built (bit i = argument i); the others are left undefined,
     /// because building JavaScript objects is most of a call's cost and a function that never names an argument
-    /// cannot see it.
+    /// cannot see it. <c>record</c>, <c>changes</c> and <c>metadata</c> are <see cref="LazyJsonObject"/>s over a copy of
+    /// the message JSON (the caller reuses its buffer; a script may keep an argument for a later call): each property
+    /// is built when the script first reads it.
     /// </summary>
     public static void ReadArguments(Engine engine, ReadOnlySpan<byte> messageJson, JsValue[] args, int used = 0b1111, SharedMetadata? shared = null)
     {
@@ -24,6 +26,7 @@ internal static class JsonToJsValue
         args[1] = JsValue.Undefined;
         args[2] = JsValue.Null;
         args[3] = JsValue.Undefined;
+        byte[]? owned = null;
         var reader = new Utf8JsonReader(messageJson, new JsonReaderOptions { MaxDepth = 256 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -44,48 +47,17 @@ internal static class JsonToJsValue
                 continue;
             }
 
-            args[index] = index == 3 && shared is not null && reader.TokenType == JsonTokenType.StartObject
-                ? ReadMetadata(engine, messageJson, ref reader, shared)
-                : ReadValue(engine, ref reader);
-        }
-    }
-
-    /// <summary>
-    /// Reads <c>metadata</c>, reusing the frozen <c>consumer</c> and <c>database</c> objects of the previous call when
-    /// their JSON is the same (it is, for every message of one sink): they are a third of a call's allocations.
-    /// </summary>
-    private static JsValue ReadMetadata(Engine engine, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, SharedMetadata shared)
-    {
-        var obj = engine.Object.Construct(Arguments.Empty);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var slot = reader.ValueTextEquals("consumer"u8) ? 0 : reader.ValueTextEquals("database"u8) ? 1 : -1;
-            var name = reader.GetString()!;
-            reader.Read();
-            JsValue value;
-            if (slot >= 0 && reader.TokenType == JsonTokenType.StartObject)
+            if (index > 0 && reader.TokenType == JsonTokenType.StartObject)
             {
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
-                var raw = json[start..(int)reader.BytesConsumed];
-                value = shared.Get(engine, slot, raw);
-            }
-            else
-            {
-                value = ReadValue(engine, ref reader);
+                owned ??= messageJson.ToArray();
+                args[index] = new JsValue(new LazyJsonObject(engine, owned, start, (int)reader.BytesConsumed, index == 3 ? shared : null));
+                continue;
             }
 
-            if (obj.HasOwnProperty(name))
-            {
-                obj.Put(name, value, false);
-            }
-            else
-            {
-                obj.FastAddProperty(name, value, true, true, true);
-            }
+            args[index] = ReadValue(engine, ref reader);
         }
-
-        return obj;
     }
 
     /// <summary>Reads the value the reader is positioned on (its first token).</summary>
