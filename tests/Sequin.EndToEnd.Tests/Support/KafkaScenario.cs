@@ -52,16 +52,7 @@ public sealed class KafkaScenario : IAsyncDisposable
     /// </summary>
     public string WriteConfig(string destinationExtra = "", string sinkExtra = "", string topLevelExtra = "")
     {
-        var yaml = $"""
-            databases:
-              - name: db
-                hostname: {PostgresServer.Host}
-                port: {Server.Port}
-                database: {Database}
-                username: postgres
-                slot: {"{"} name: {SlotName}, create_if_not_exists: true {"}"}
-                publication: {"{"} name: sequin_pub, create_if_not_exists: true {"}"}
-
+        var yaml = ScenarioYaml.Databases(Server, Database, SlotName) + $"""
             {topLevelExtra.Trim('\n')}
 
             sinks:

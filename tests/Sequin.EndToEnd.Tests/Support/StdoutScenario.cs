@@ -53,15 +53,7 @@ public sealed class StdoutScenario : IAsyncDisposable
             destination += $"\n      {key}: \"{value}\"";
         }
 
-        var yaml = $$"""
-            databases:
-              - name: db
-                hostname: {{PostgresServer.Host}}
-                port: {{Server.Port}}
-                database: {{Database}}
-                username: postgres
-                slot: { name: {{SlotName}}, create_if_not_exists: true }
-                publication: { name: sequin_pub, create_if_not_exists: true }
+        var yaml = ScenarioYaml.Databases(Server, Database, SlotName) + $$"""
             {{(functions.Length == 0 ? string.Empty : "functions:\n" + functions.TrimEnd() + "\n")}}
             sinks:
               - name: to-file

@@ -141,17 +141,7 @@ public sealed class TypesenseScenario : IAsyncDisposable
             api_key: "{ApiKey}"
             """;
         var builder = new StringBuilder();
-        builder.Append($$"""
-            databases:
-              - name: db
-                hostname: {{PostgresServer.Host}}
-                port: {{Server.Port}}
-                database: {{Database}}
-                username: postgres
-                slot: { name: {{SlotName}}, create_if_not_exists: true }
-                publication: { name: sequin_pub, create_if_not_exists: true }
-
-            """);
+        builder.Append(ScenarioYaml.Databases(Server, Database, SlotName));
         if (!string.IsNullOrWhiteSpace(functions))
         {
             builder.Append("functions:\n").Append(functions.TrimEnd('\n')).Append("\n\n");
