@@ -1,6 +1,6 @@
 namespace Sequin.Sinks.Stdout;
 
-/// <summary>Writes each batch's payloads through the client; an I/O error fails the batch as retryable.</summary>
+/// <summary>Writes each batch's payloads through the client; an I/O or permission error fails the batch as retryable.</summary>
 internal sealed class StdoutSinkPipeline : ISinkPipeline
 {
     private const string BatchKey = "stdout";
@@ -35,7 +35,7 @@ internal sealed class StdoutSinkPipeline : ISinkPipeline
             await _client.WriteAsync(payloads, cancellationToken).ConfigureAwait(false);
             return BatchResult.AllDelivered;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return BatchResult.AllFailed(payloads.Length, DeliveryOutcome.Retry($"Write failed: {ex.Message}"));
         }

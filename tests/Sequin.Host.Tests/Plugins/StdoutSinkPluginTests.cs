@@ -56,6 +56,23 @@ public sealed class StdoutSinkPluginTests : IDisposable
     }
 
     [Fact]
+    public async Task AnUnwritablePathFailsTheBatchAsRetryableWithTheReason()
+    {
+        var plugin = LoadStdout();
+        var options = Parse(plugin, new() { ["path"] = Path.Combine(_out.Path, "no-such-dir", "x.jsonl") });
+        await using var client = plugin.CreateClient(options, Context());
+        await using var pipeline = plugin.CreatePipeline(options, client, Context());
+
+        var result = await pipeline.DeliverAsync(Batch(plugin, """{"n":1}""", """{"n":2}"""), CancellationToken.None);
+
+        Assert.Equal(2, result.Count);
+        var outcome = result[0];
+        Assert.Equal(DeliveryStatus.Retryable, outcome.Status);
+        Assert.Contains("Write failed", outcome.Error, StringComparison.Ordinal);
+        Assert.Equal(outcome, result[1]);
+    }
+
+    [Fact]
     public async Task ConnectionTestReportsAnUnwritablePath()
     {
         var plugin = LoadStdout();
