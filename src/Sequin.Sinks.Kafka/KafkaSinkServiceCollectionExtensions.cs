@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sequin.Sinks;
 using Sequin.Sinks.Kafka;
 
@@ -15,7 +14,6 @@ public static class KafkaSinkServiceCollectionExtensions
     public static IServiceCollection AddKafkaSink(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISinkPlugin, KafkaSinkPlugin>());
-        return services;
+        return services.AddSinkPlugin<KafkaSinkPlugin>(); // the plugin and the catalog AddSequin reads
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sequin.Sinks;
 using Sequin.Sinks.Sns;
 
@@ -12,7 +11,6 @@ public static class SnsSinkServiceCollectionExtensions
     public static IServiceCollection AddSnsSink(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISinkPlugin, SnsSinkPlugin>());
-        return services;
+        return services.AddSinkPlugin<SnsSinkPlugin>(); // the plugin and the catalog AddSequin reads
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sequin.Messages;
 
 namespace Sequin.Sinks.Stdout;
 
@@ -110,7 +111,7 @@ public sealed class StdoutSinkClient : ISinkClient
     private static async Task WriteIndentedAsync(Stream stream, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         using var document = JsonDocument.Parse(payload);
-        var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        var writer = new Utf8JsonWriter(stream, ChangeMessageJsonWriter.WriterOptions with { Indented = true });
         await using (writer.ConfigureAwait(false))
         {
             document.WriteTo(writer);

@@ -59,5 +59,6 @@ public sealed class KafkaSinkPluginTests
         using var provider = services.BuildServiceProvider();
 
         Assert.IsType<KafkaSinkPlugin>(Assert.Single(provider.GetServices<ISinkPlugin>()));
+        Assert.True(provider.GetRequiredService<Sequin.Configuration.ISinkPluginCatalog>().TryGetPlugin("kafka", out _), "AddSequin finds the sink through the catalog");
     }
 }

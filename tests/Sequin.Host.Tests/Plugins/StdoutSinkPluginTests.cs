@@ -47,11 +47,12 @@ public sealed class StdoutSinkPluginTests : IDisposable
         var client = plugin.CreateClient(options, Context());
         var pipeline = plugin.CreatePipeline(options, client, Context());
 
-        await pipeline.DeliverAsync(Batch(plugin, """{"a":{"b":1}}"""), CancellationToken.None);
+        await pipeline.DeliverAsync(Batch(plugin, """{"a":{"b":1},"name":"Café <b>"}"""), CancellationToken.None);
         await client.DisposeAsync();
 
         var text = await File.ReadAllTextAsync(path);
         Assert.Contains("\n  \"a\": {", text, StringComparison.Ordinal);
+        Assert.Contains("\"Café <b>\"", text, StringComparison.Ordinal); // same escaping as the one-line output
         Assert.Equal(1, JsonDocument.Parse(text).RootElement.GetProperty("a").GetProperty("b").GetInt32());
     }
 
