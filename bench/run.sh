@@ -16,31 +16,14 @@ echo "== building (Release)"
 dotnet build bench/Sequin.Benchmarks.EndToEnd -c Release -nologo -clp:ErrorsOnly -v:q
 bench_dll="$root/bench/Sequin.Benchmarks.EndToEnd/bin/Release/net10.0/Sequin.Benchmarks.EndToEnd.dll"
 
-pgbin=/usr/lib/postgresql/15/bin
-run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-echo "== starting a throwaway PostgreSQL on 127.0.0.1:$port"
-mkdir -p "$work/pg"; [ "$(id -u)" -eq 0 ] && chown postgres "$work/pg" && chmod 755 "$root/.local" "$work"
-run_pg "$pgbin/initdb" -D "$work/pg/data" -U postgres -A trust >/dev/null
-cat >> "$work/pg/data/postgresql.conf" <<CONF
-wal_level = logical
-max_replication_slots = 20
-max_wal_senders = 20
-max_wal_size = 8GB
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$work/pg'
-fsync = off
-shared_buffers = 512MB
-CONF
-echo "host replication all 127.0.0.1/32 trust" >> "$work/pg/data/pg_hba.conf"
-run_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w start >/dev/null
+source scripts/lib/throwaway-pg.sh
+pg_start "$work/pg" "max_wal_size = 8GB
+shared_buffers = 512MB"
 
 mock_pid=""
 cleanup() {
   [ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null || true
-  run_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true
+  pg_stop "$work/pg"
   [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
 }
 trap cleanup EXIT

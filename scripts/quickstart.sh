@@ -16,27 +16,12 @@ echo "== building the host (Release)"
 dotnet build src/Sequin.Host -c Release -nologo -clp:ErrorsOnly -v:q
 host_dir="$root/src/Sequin.Host/bin/Release/net10.0"
 
-pgbin=/usr/lib/postgresql/15/bin
-run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-echo "== starting a throwaway PostgreSQL on 127.0.0.1:$port"
-mkdir -p "$work/pg"; [ "$(id -u)" -eq 0 ] && chown postgres "$work/pg" && chmod 755 "$root/.local" "$work"
-run_pg "$pgbin/initdb" -D "$work/pg/data" -U postgres -A trust >/dev/null
-cat >> "$work/pg/data/postgresql.conf" <<CONF
-wal_level = logical
-max_replication_slots = 10
-max_wal_senders = 10
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$work/pg'
-fsync = off
-CONF
-echo "host replication all 127.0.0.1/32 trust" >> "$work/pg/data/pg_hba.conf"
-run_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w start >/dev/null
+source scripts/lib/throwaway-pg.sh
+pg_start "$work/pg"
 host_pid=""
 cleanup() {
   [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null || true
-  run_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true
+  pg_stop "$work/pg"
   [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
 }
 trap cleanup EXIT
