@@ -7,43 +7,24 @@ namespace Sequin.EndToEnd.Tests.Support;
 /// (the plugin from the plugins folder) on a librdkafka mock cluster. Tests add tables, start the host, make changes
 /// and read the topics back with kcat.
 /// </summary>
-public sealed class KafkaScenario : IAsyncDisposable
+public sealed class KafkaScenario : DatabaseScenario
 {
     private KafkaScenario(PostgresServer server, string database, string directory, KafkaMockBroker broker)
+        : base(server, database, directory, "sequin_" + database)
     {
-        Server = server;
-        Database = database;
-        Directory = directory;
         Broker = broker;
     }
 
-    public PostgresServer Server { get; }
-
-    public string Database { get; }
-
-    public string Directory { get; }
-
     public KafkaMockBroker Broker { get; }
-
-    public string ConfigPath => Path.Combine(Directory, "sequin.yaml");
-
-    /// <summary>Replication slots are cluster-wide: each scenario's is named after its database.</summary>
-    public string SlotName => "sequin_" + Database;
 
     public static async Task<KafkaScenario> CreateAsync(PostgresFixture postgres, KafkaMockBroker broker, string prefix)
     {
-        var database = await postgres.CreateDatabaseAsync(prefix);
-        var directory = Path.Combine(Path.GetTempPath(), "sequin-e2e-" + Guid.NewGuid().ToString("N")[..12]);
-        System.IO.Directory.CreateDirectory(directory);
+        var (database, directory) = await CreateDatabaseAndFolderAsync(postgres, prefix);
         return new KafkaScenario(postgres.Server, database, directory, broker);
     }
 
     /// <summary>A topic name no other test uses.</summary>
     public static string UniqueTopic(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
-
-    public Task ExecuteAsync(string sql) => Server.ExecuteAsync(sql, Database);
-
-    public async Task<T> ScalarAsync<T>(string sql) => (await Server.ScalarAsync<T>(sql, Database))!;
 
     /// <summary>
     /// Writes sequin.yaml: one database and one Kafka sink on <see cref="Broker"/>. <paramref name="destinationExtra"/>
@@ -52,7 +33,7 @@ public sealed class KafkaScenario : IAsyncDisposable
     /// </summary>
     public string WriteConfig(string destinationExtra = "", string sinkExtra = "", string topLevelExtra = "")
     {
-        var yaml = ScenarioYaml.Databases(Server, Database, SlotName) + $"""
+        var yaml = DatabasesYaml + $"""
             {topLevelExtra.Trim('\n')}
 
             sinks:
@@ -67,27 +48,9 @@ public sealed class KafkaScenario : IAsyncDisposable
         return ConfigPath;
     }
 
-    /// <summary>The slot's confirmed flush position, as a number.</summary>
-    public async Task<ulong> ConfirmedFlushAsync() =>
-        (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>($"SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '{SlotName}'");
-
     /// <summary>The server's current WAL position, as a number.</summary>
     public async Task<ulong> CurrentWalLsnAsync() =>
         (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
-
-    /// <summary>Waits until the host holds the slot (it created it and is streaming).</summary>
-    public Task WaitForSlotActiveAsync(SequinHostProcess host) =>
-        Eventually.UntilAsync(
-            async () =>
-            {
-                if (host.HasExited)
-                {
-                    throw new InvalidOperationException($"The host exited ({host.ExitCode}):\n{host.Output}");
-                }
-
-                return await ScalarAsync<long>($"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{SlotName}' AND active") == 1;
-            },
-            () => "the host holds the replication slot; output:\n" + host.Output);
 
     /// <summary>Reads <paramref name="topic"/> until it holds at least <paramref name="count"/> records; the host's output is in the failure.</summary>
     public async Task<IReadOnlyList<KafkaRecord>> WaitForRecordsAsync(string topic, int count, SequinHostProcess host, TimeSpan? timeout = null)
@@ -101,22 +64,4 @@ public sealed class KafkaScenario : IAsyncDisposable
             throw new TimeoutException($"{ex.Message}\nHost output:\n{host.Output}", ex);
         }
     }
-
-    /// <summary>Drops the scenario's slot (so it holds no WAL on the shared server) and deletes the working folder.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{SlotName}' AND NOT active");
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private static string Indent(string extra, int spaces) =>
-        string.IsNullOrWhiteSpace(extra)
-            ? string.Empty
-            : string.Concat(extra.Trim('\n').Split('\n').Select(l => new string(' ', spaces) + l + "\n"));
 }

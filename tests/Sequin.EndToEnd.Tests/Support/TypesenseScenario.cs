@@ -12,28 +12,20 @@ namespace Sequin.EndToEnd.Tests.Support;
 /// (no Typesense installs here). Documents are checked only through Typesense's HTTP API, so the same tests run against
 /// both. Collection names are unique per scenario; the collections are deleted on dispose.
 /// </summary>
-public sealed class TypesenseScenario : IAsyncDisposable
+public sealed class TypesenseScenario : DatabaseScenario
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly List<string> _collections = [];
     private readonly TypesenseFakeServer? _fake;
 
-    private TypesenseScenario(PostgresServer server, string database, string directory, TypesenseFakeServer? fake, string url, string apiKey)
+    private TypesenseScenario(PostgresServer server, string database, string directory, TypesenseFakeServer? fake, string url, string apiKey, string prefix)
+        : base(server, database, directory, prefix + "_slot")
     {
-        Server = server;
-        Database = database;
-        Directory = directory;
         _fake = fake;
         Url = url;
         ApiKey = apiKey;
-        Prefix = "e2e_" + Guid.NewGuid().ToString("N")[..10];
+        Prefix = prefix;
     }
-
-    public PostgresServer Server { get; }
-
-    public string Database { get; }
-
-    public string Directory { get; }
 
     /// <summary>Typesense's base URL (no trailing slash).</summary>
     public string Url { get; }
@@ -46,25 +38,19 @@ public sealed class TypesenseScenario : IAsyncDisposable
     /// <summary>A prefix unique to this scenario, for collection names.</summary>
     public string Prefix { get; }
 
-    public string ConfigPath => Path.Combine(Directory, "sequin.yaml");
-
-    /// <summary>The replication slot, unique to this scenario: slots are per server, not per database.</summary>
-    public string SlotName => Prefix + "_slot";
-
     public static async Task<TypesenseScenario> CreateAsync(PostgresFixture postgres, string prefix)
     {
-        var database = await postgres.CreateDatabaseAsync(prefix);
-        var directory = Path.Combine(Path.GetTempPath(), "sequin-e2e-" + Guid.NewGuid().ToString("N")[..12]);
-        System.IO.Directory.CreateDirectory(directory);
+        var (database, directory) = await CreateDatabaseAndFolderAsync(postgres, prefix);
+        var unique = "e2e_" + Guid.NewGuid().ToString("N")[..10];
         var url = Environment.GetEnvironmentVariable("TYPESENSE_URL");
         var key = Environment.GetEnvironmentVariable("TYPESENSE_API_KEY");
         if (!string.IsNullOrEmpty(url) && !string.IsNullOrEmpty(key))
         {
-            return new TypesenseScenario(postgres.Server, database, directory, null, url.TrimEnd('/'), key);
+            return new TypesenseScenario(postgres.Server, database, directory, null, url.TrimEnd('/'), key, unique);
         }
 
         var fake = TypesenseFakeServer.Start();
-        return new TypesenseScenario(postgres.Server, database, directory, fake, fake.Url, fake.ApiKey);
+        return new TypesenseScenario(postgres.Server, database, directory, fake, fake.Url, fake.ApiKey, unique);
     }
 
     /// <summary>A collection name unique to this scenario (<c>&lt;prefix&gt;_&lt;name&gt;</c>), deleted on dispose.</summary>
@@ -78,10 +64,6 @@ public sealed class TypesenseScenario : IAsyncDisposable
 
         return full;
     }
-
-    public Task ExecuteAsync(string sql) => Server.ExecuteAsync(sql, Database);
-
-    public async Task<T> ScalarAsync<T>(string sql) => (await Server.ScalarAsync<T>(sql, Database))!;
 
     /// <summary>Creates a collection with an auto schema through the API.</summary>
     public async Task CreateCollectionAsync(string collection)
@@ -141,7 +123,7 @@ public sealed class TypesenseScenario : IAsyncDisposable
             api_key: "{ApiKey}"
             """;
         var builder = new StringBuilder();
-        builder.Append(ScenarioYaml.Databases(Server, Database, SlotName));
+        builder.Append(DatabasesYaml);
         if (!string.IsNullOrWhiteSpace(functions))
         {
             builder.Append("functions:\n").Append(functions.TrimEnd('\n')).Append("\n\n");
@@ -169,32 +151,8 @@ public sealed class TypesenseScenario : IAsyncDisposable
         return ConfigPath;
     }
 
-    /// <summary>The slot's confirmed flush position, as a number.</summary>
-    public async Task<ulong> ConfirmedFlushAsync() =>
-        (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>($"SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '{SlotName}'");
-
-    /// <summary>Waits until the host holds the slot (it created it and is streaming).</summary>
-    public Task WaitForSlotActiveAsync(SequinHostProcess host) =>
-        Eventually.UntilAsync(
-            async () =>
-            {
-                ThrowIfExited(host);
-                return await ScalarAsync<long>($"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{SlotName}' AND active") == 1;
-            },
-            () => "the host holds the replication slot; output:\n" + host.Output);
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        try
-        {
-            // The host is gone by now (disposed first); an abandoned slot would hold WAL for the rest of the run.
-            await ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{SlotName}' AND NOT active");
-        }
-        catch (Npgsql.NpgsqlException)
-        {
-            // Best effort.
-        }
-
         foreach (var collection in _collections)
         {
             try
@@ -213,13 +171,7 @@ public sealed class TypesenseScenario : IAsyncDisposable
             await _fake.DisposeAsync();
         }
 
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await base.DisposeAsync();
     }
 
     private static void ThrowIfExited(SequinHostProcess host)
