@@ -219,12 +219,22 @@ internal sealed class ConfigReader
         return null;
     }
 
-    /// <summary>Turns a map section into a JSON object text (lists become arrays, scalars strings); <c>{}</c> when absent.</summary>
+    /// <summary>
+    /// Turns a map section into a JSON object text (lists become arrays, scalars strings); <c>{}</c> when absent.
+    /// A value nested deeper than <see cref="ConfigLimits.MaxNestingDepth"/> levels (counting from the top-level map,
+    /// as in <c>sequin.yaml</c>) is an error naming the key path.
+    /// </summary>
     public string GetAnnotationsJson(IConfiguration parent, string key, string path)
     {
         var map = GetMap(parent, key, path);
         if (map is null)
         {
+            return "{}";
+        }
+
+        if (FindTooDeep(map, Child(path, key)) is { } deep)
+        {
+            Error(deep, $"Nested more than {ConfigLimits.MaxNestingDepth} levels deep; flatten the value.");
             return "{}";
         }
 
@@ -235,6 +245,36 @@ internal sealed class ConfigReader
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>The key path of the first map or list nested too deep under <paramref name="section"/>, or null.</summary>
+    private static string? FindTooDeep(IConfigurationSection section, string path)
+    {
+        // A section's level is its key count plus one for the top-level map: sinks:0:annotations is a map at level 4.
+        var pending = new Stack<(IConfigurationSection Section, string Path)>();
+        pending.Push((section, path));
+        while (pending.Count > 0)
+        {
+            var (current, currentPath) = pending.Pop();
+            var children = current.GetChildren().ToList();
+            if (children.Count == 0)
+            {
+                continue;
+            }
+
+            if (current.Path.Split(ConfigurationPath.KeyDelimiter).Length + 1 > ConfigLimits.MaxNestingDepth)
+            {
+                return currentPath;
+            }
+
+            var list = IsList(current);
+            foreach (var child in children)
+            {
+                pending.Push((child, list ? currentPath + "[" + child.Key + "]" : Child(currentPath, child.Key)));
+            }
+        }
+
+        return null;
     }
 
     private static void WriteJson(Utf8JsonWriter writer, IConfigurationSection section)

@@ -54,18 +54,16 @@ public static partial class SequinConfigLoader
         var reader = new ConfigReader(errors);
         reader.RejectUnknown(configuration, string.Empty, TopLevelKeys);
 
+        // Duplicate names are checked on the names as written, so that they are reported even when an item has other errors.
         var databases = new List<DatabaseConfig>();
         var databaseItems = reader.GetList(configuration, "databases", string.Empty) ?? [];
+        var databaseNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < databaseItems.Count; i++)
         {
             var db = ReadDatabase(reader, databaseItems[i], ConfigReader.Item("databases", i));
+            CheckDuplicateName(reader, databaseItems[i], ConfigReader.Item("databases", i), databaseNames, "database");
             if (db is not null)
             {
-                if (databases.Exists(d => string.Equals(d.Name, db.Name, StringComparison.Ordinal)))
-                {
-                    reader.Error(ConfigReader.Item("databases", i) + ".name", $"Duplicate database name '{db.Name}'.");
-                }
-
                 databases.Add(db);
             }
         }
@@ -73,16 +71,13 @@ public static partial class SequinConfigLoader
         var functions = new List<FunctionConfig>();
         var functionItems = reader.GetList(configuration, "functions", string.Empty) ?? [];
         var root = baseDirectory ?? Directory.GetCurrentDirectory();
+        var functionNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < functionItems.Count; i++)
         {
             var fn = ReadFunction(reader, functionItems[i], ConfigReader.Item("functions", i), catalog, root);
+            CheckDuplicateName(reader, functionItems[i], ConfigReader.Item("functions", i), functionNames, "function");
             if (fn is not null)
             {
-                if (functions.Exists(f => string.Equals(f.Name, fn.Name, StringComparison.Ordinal)))
-                {
-                    reader.Error(ConfigReader.Item("functions", i) + ".name", $"Duplicate function name '{fn.Name}'.");
-                }
-
                 functions.Add(fn);
             }
         }
@@ -94,13 +89,9 @@ public static partial class SequinConfigLoader
         {
             var path = ConfigReader.Item("sinks", i);
             var sink = ReadSink(reader, sinkItems[i], path, catalog, databaseItems, databases, functionItems, functions);
+            CheckDuplicateName(reader, sinkItems[i], path, sinkNames, "sink");
             if (sink is not null)
             {
-                if (!sinkNames.Add(sink.Name))
-                {
-                    reader.Error(path + ".name", $"Duplicate sink name '{sink.Name}'.");
-                }
-
                 sinks.Add(sink);
             }
         }
@@ -261,8 +252,11 @@ public static partial class SequinConfigLoader
         }
         else if (file is not null)
         {
-            filePath = Path.GetFullPath(Path.Combine(baseDirectory, file));
-            code = ReadCodeFile(reader, filePath, ConfigReader.Child(path, "file"));
+            code = FunctionFileReader.Read(baseDirectory, file, out filePath, out var fileError);
+            if (fileError is not null)
+            {
+                reader.Error(ConfigReader.Child(path, "file"), fileError);
+            }
         }
 
         if (code is not null && Encoding.UTF8.GetByteCount(code) > FunctionConfig.MaxCodeBytes)
@@ -296,41 +290,10 @@ public static partial class SequinConfigLoader
         var errors = FunctionValidator.Validate(function.ToDefinition(), plugin?.Routing);
         foreach (var error in errors)
         {
-            reader.Error(ConfigReader.Child(path, file is null ? "code" : "file"), error.Message);
+            reader.Error(ConfigReader.Child(path, file is null ? "code" : "file"), file is null ? error.Message : FunctionFileReader.Describe(function, error));
         }
 
         return errors.Count == 0 ? function : null;
-    }
-
-    private static string? ReadCodeFile(ConfigReader reader, string filePath, string path)
-    {
-        try
-        {
-            var info = new FileInfo(filePath);
-            if (!info.Exists)
-            {
-                reader.Error(path, $"File not found: {filePath}.");
-                return null;
-            }
-
-            if (info.Length > FunctionConfig.MaxCodeBytes * 4)
-            {
-                reader.Error(path, $"Code must be at most {FunctionConfig.MaxCodeBytes} bytes (the file has {info.Length}).");
-                return null;
-            }
-
-            return File.ReadAllText(filePath);
-        }
-        catch (IOException ex)
-        {
-            reader.Error(path, $"Cannot read {filePath}: {ex.Message}");
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            reader.Error(path, $"Cannot read {filePath}: {ex.Message}");
-        }
-
-        return null;
     }
 
     private static SinkConfig? ReadSink(
@@ -574,6 +537,15 @@ public static partial class SequinConfigLoader
         }
 
         return function;
+    }
+
+    private static void CheckDuplicateName(ConfigReader reader, IConfigurationSection item, string path, HashSet<string> seen, string what)
+    {
+        var name = item.Value is null && !item.GetSection("name").GetChildren().Any() ? item["name"]?.Trim() : null;
+        if (!string.IsNullOrEmpty(name) && !seen.Add(name))
+        {
+            reader.Error(ConfigReader.Child(path, "name"), $"Duplicate {what} name '{name}'.");
+        }
     }
 
     private static bool IsMapItem(ConfigReader reader, IConfigurationSection section, string path)

@@ -13,7 +13,10 @@ internal static class CliConfigLoader
     public static SinkPluginCatalog LoadCatalog(SequinCliOptions options, string? pluginsDirectory, ILogger? logger = null) =>
         PluginDirectory.CreateCatalog(pluginsDirectory ?? options.DefaultPluginsDirectory, options.RegisteredPlugins, logger);
 
-    /// <summary>Reads the file into configuration; syntax errors and missing variables come back as errors.</summary>
+    /// <summary>
+    /// Reads the file into configuration. Errors that stop reading (syntax, size limits) come back without a
+    /// configuration; errors of single values (missing variables) come back with it, to be reported with the validation.
+    /// </summary>
     public static (IConfigurationRoot? Configuration, IReadOnlyList<ConfigError> Errors) ReadConfiguration(string configPath, SequinCliOptions options)
     {
         var full = Path.GetFullPath(configPath);
@@ -24,11 +27,12 @@ internal static class CliConfigLoader
 
         try
         {
+            var valueErrors = new List<ConfigError>();
             var configuration = new ConfigurationBuilder()
-                .AddSequinYaml(full, options.GetEnvironmentVariable)
+                .AddSequinYaml(full, options.GetEnvironmentVariable, errors: valueErrors)
                 .AddSequinEnvironmentVariables()
                 .Build();
-            return (configuration, []);
+            return (configuration, valueErrors);
         }
         catch (SequinConfigurationException ex)
         {
@@ -44,7 +48,10 @@ internal static class CliConfigLoader
         }
     }
 
-    /// <summary>Reads and validates the file against the catalog.</summary>
+    /// <summary>
+    /// Reads and validates the file against the catalog. Every error comes back at once: those of reading the file
+    /// (a missing variable) first, then the validation's, without a second error for a key the first already explains.
+    /// </summary>
     public static SequinConfigResult Load(string configPath, ISinkPluginCatalog catalog, SequinCliOptions options)
     {
         var (configuration, errors) = ReadConfiguration(configPath, options);
@@ -53,7 +60,14 @@ internal static class CliConfigLoader
             return new SequinConfigResult(null, errors);
         }
 
-        return SequinConfigLoader.Load(configuration, catalog, Path.GetDirectoryName(Path.GetFullPath(configPath)));
+        var result = SequinConfigLoader.Load(configuration, catalog, Path.GetDirectoryName(Path.GetFullPath(configPath)));
+        if (errors.Count == 0)
+        {
+            return result;
+        }
+
+        var explained = errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        return new SequinConfigResult(null, [.. errors, .. result.Errors.Where(e => !explained.Contains(e.Path))]);
     }
 
     /// <summary>

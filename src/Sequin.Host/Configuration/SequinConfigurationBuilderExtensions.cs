@@ -1,5 +1,6 @@
 using System.Collections;
 using Microsoft.Extensions.Configuration;
+using Sequin.Sinks;
 
 namespace Sequin.Host.Configuration;
 
@@ -16,7 +17,8 @@ internal static class SequinConfigurationBuilderExtensions
     /// <param name="path">The file; relative paths are resolved from the current directory.</param>
     /// <param name="getEnvironmentVariable">Looks up <c>${VAR}</c> references; null for the process environment.</param>
     /// <param name="optional">Whether a missing file is fine.</param>
-    public static IConfigurationBuilder AddSequinYaml(this IConfigurationBuilder builder, string path, Func<string, string?>? getEnvironmentVariable = null, bool optional = false)
+    /// <param name="errors">Collects errors of single values (a missing <c>${VAR}</c>) instead of throwing; null to throw.</param>
+    public static IConfigurationBuilder AddSequinYaml(this IConfigurationBuilder builder, string path, Func<string, string?>? getEnvironmentVariable = null, bool optional = false, ICollection<ConfigError>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -27,6 +29,7 @@ internal static class SequinConfigurationBuilderExtensions
             Optional = optional,
             ReloadOnChange = false,
             GetEnvironmentVariable = getEnvironmentVariable ?? Environment.GetEnvironmentVariable,
+            Errors = errors,
         };
         source.ResolveFileProvider();
         return builder.Add(source);

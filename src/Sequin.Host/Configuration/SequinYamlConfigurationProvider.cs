@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Sequin.Sinks;
 
 namespace Sequin.Host.Configuration;
 
@@ -17,6 +18,18 @@ internal sealed class SequinYamlConfigurationProvider : FileConfigurationProvide
     {
         using var reader = new StreamReader(stream);
         var text = reader.ReadToEnd();
-        Data = SequinYamlParser.Parse(text, Path.GetFileName(_source.Path ?? "sequin.yaml"), _source.GetEnvironmentVariable);
+        var fileName = Path.GetFileName(_source.Path ?? "sequin.yaml");
+        if (_source.Errors is null)
+        {
+            Data = SequinYamlParser.Parse(text, fileName, _source.GetEnvironmentVariable);
+            return;
+        }
+
+        var errors = new List<ConfigError>();
+        Data = SequinYamlParser.Parse(text, fileName, _source.GetEnvironmentVariable, errors);
+        foreach (var error in errors)
+        {
+            _source.Errors.Add(error);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Sequin.Sinks;
 
 namespace Sequin.Host.Configuration;
 
@@ -7,6 +8,12 @@ internal sealed class SequinYamlConfigurationSource : FileConfigurationSource
 {
     /// <summary>Looks up <c>${VAR}</c> references. Default: the process environment.</summary>
     public Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>
+    /// Where errors of single values (a missing <c>${VAR}</c>) go, so that they are reported with the validation errors;
+    /// null (the default): they throw when the file loads.
+    /// </summary>
+    public ICollection<ConfigError>? Errors { get; set; }
 
     public override IConfigurationProvider Build(IConfigurationBuilder builder)
     {

@@ -14,10 +14,34 @@ namespace Sequin.Host.Configuration;
 /// </summary>
 internal static class SequinYamlParser
 {
+    /// <summary>Parses the text; any error (syntax, limits, missing variables, odd keys) throws.</summary>
     public static Dictionary<string, string?> Parse(string text, string fileName, Func<string, string?> getEnvironmentVariable)
     {
-        var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var errors = new List<ConfigError>();
+        var data = Parse(text, fileName, getEnvironmentVariable, errors);
+        if (errors.Count > 0)
+        {
+            throw new SequinConfigurationException(errors);
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// Parses the text. Errors that stop reading (syntax, nesting deeper than <see cref="ConfigLimits.MaxNestingDepth"/>,
+    /// aliases expanding past <see cref="ConfigLimits.MaxYamlNodes"/> values or <see cref="ConfigLimits.MaxYamlTextLength"/>
+    /// characters) throw; per-value errors (a missing <c>${VAR}</c>, a key that is not text) are added to
+    /// <paramref name="errors"/> and reading goes on, so that validation can report them with every other mistake.
+    /// A value whose substitution failed keeps its text unsubstituted.
+    /// </summary>
+    public static Dictionary<string, string?> Parse(string text, string fileName, Func<string, string?> getEnvironmentVariable, List<ConfigError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(errors);
+        var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+
+        // The representation model is built recursively: refuse deep nesting before building it.
+        YamlDepthCheck.Run(text, fileName);
         var stream = new YamlStream();
         var parser = new Parser(new StringReader(text));
         try
@@ -59,57 +83,108 @@ internal static class SequinYamlParser
                 [new ConfigError(fileName, $"Expected a map with databases, functions and sinks at line {root.Start.Line}, column {root.Start.Column}.")]);
         }
 
-        Visit(root, string.Empty, string.Empty, data, errors, getEnvironmentVariable);
-        if (errors.Count > 0)
-        {
-            throw new SequinConfigurationException(errors);
-        }
-
+        var walk = new Walk(data, errors, getEnvironmentVariable);
+        Visit(root, string.Empty, string.Empty, 1, walk);
         return data;
     }
 
-    private static void Visit(YamlNode node, string key, string path, Dictionary<string, string?> data, List<ConfigError> errors, Func<string, string?> env)
+    private static void Visit(YamlNode node, string key, string path, int depth, Walk walk)
     {
+        // Aliases are shared nodes in the representation model; expanding them is where a small file can grow without
+        // bound, so every value written counts against the limits, and an anchored node met again is an alias use.
+        var alias = node.Anchor.IsEmpty || walk.Anchored.Add(node) ? null : node;
+        var outerAlias = walk.AliasPath;
+        if (alias is not null && outerAlias is null)
+        {
+            walk.AliasPath = path;
+        }
+
+        if (++walk.Nodes > ConfigLimits.MaxYamlNodes)
+        {
+            throw TooLarge(walk, path, node, $"more than {ConfigLimits.MaxYamlNodes.ToString("N0", CultureInfo.InvariantCulture)} values");
+        }
+
+        if (depth > ConfigLimits.MaxNestingDepth && node is YamlMappingNode or YamlSequenceNode)
+        {
+            throw new SequinConfigurationException(
+                [new ConfigError(path, $"Nested more than {ConfigLimits.MaxNestingDepth} levels deep (through an alias at line {node.Start.Line}, column {node.Start.Column}); flatten the value.")]);
+        }
+
         switch (node)
         {
             case YamlMappingNode map:
                 if (map.Children.Count == 0 && key.Length > 0)
                 {
-                    data[key] = string.Empty;
+                    walk.Data[key] = string.Empty;
                 }
 
                 foreach (var (k, v) in map.Children)
                 {
                     if (k is not YamlScalarNode { Value: { Length: > 0 } name })
                     {
-                        errors.Add(new ConfigError(path.Length == 0 ? "(root)" : path, $"Keys must be plain text (line {k.Start.Line}, column {k.Start.Column})."));
+                        walk.Errors.Add(new ConfigError(path.Length == 0 ? "(root)" : path, $"Keys must be plain text (line {k.Start.Line}, column {k.Start.Column})."));
                         continue;
                     }
 
-                    Visit(v, key.Length == 0 ? name : key + ":" + name, path.Length == 0 ? name : path + "." + name, data, errors, env);
+                    Visit(v, key.Length == 0 ? name : key + ":" + name, path.Length == 0 ? name : path + "." + name, depth + 1, walk);
                 }
 
                 break;
             case YamlSequenceNode list:
                 if (list.Children.Count == 0)
                 {
-                    data[key] = string.Empty;
+                    walk.Data[key] = string.Empty;
                 }
 
                 for (var i = 0; i < list.Children.Count; i++)
                 {
                     var index = i.ToString(CultureInfo.InvariantCulture);
-                    Visit(list.Children[i], key + ":" + index, path + "[" + index + "]", data, errors, env);
+                    Visit(list.Children[i], key + ":" + index, path + "[" + index + "]", depth + 1, walk);
                 }
 
                 break;
             case YamlScalarNode scalar:
-                data[key] = IsNull(scalar) ? null : Substitute(scalar.Value ?? string.Empty, path, scalar, errors, env);
+                walk.TextLength += scalar.Value?.Length ?? 0;
+                if (walk.TextLength > ConfigLimits.MaxYamlTextLength)
+                {
+                    throw TooLarge(walk, path, node, $"more than {ConfigLimits.MaxYamlTextLength.ToString("N0", CultureInfo.InvariantCulture)} characters of values");
+                }
+
+                walk.Data[key] = IsNull(scalar) ? null : Substitute(scalar.Value ?? string.Empty, path, scalar, walk.Errors, walk.Env);
                 break;
             default:
-                errors.Add(new ConfigError(path, $"Unsupported YAML node at line {node.Start.Line}, column {node.Start.Column}."));
+                walk.Errors.Add(new ConfigError(path, $"Unsupported YAML node at line {node.Start.Line}, column {node.Start.Column}."));
                 break;
         }
+
+        walk.AliasPath = outerAlias;
+    }
+
+    private static SequinConfigurationException TooLarge(Walk walk, string path, YamlNode node, string what)
+    {
+        var where = walk.AliasPath ?? path;
+        var message = walk.AliasPath is null
+            ? $"The file holds {what}; a configuration this large is refused."
+            : $"Its aliases expand the file to {what} (alias used here, expanded at line {node.Start.Line}, column {node.Start.Column}); a configuration this large is refused. Repeat fewer aliases, or aliases of smaller values.";
+        return new SequinConfigurationException([new ConfigError(where.Length == 0 ? "(root)" : where, message)]);
+    }
+
+    /// <summary>What one walk over the document has written and counted.</summary>
+    private sealed class Walk(Dictionary<string, string?> data, List<ConfigError> errors, Func<string, string?> env)
+    {
+        public Dictionary<string, string?> Data { get; } = data;
+
+        public List<ConfigError> Errors { get; } = errors;
+
+        public Func<string, string?> Env { get; } = env;
+
+        public HashSet<YamlNode> Anchored { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public string? AliasPath { get; set; }
+
+        public long Nodes { get; set; }
+
+        public long TextLength { get; set; }
     }
 
     private static bool IsNull(YamlScalarNode scalar) =>
