@@ -25,7 +25,9 @@ public sealed class KafkaSinkClient : ISinkClient, IKafkaMessageProducer
     /// <param name="options">The parsed, validated options.</param>
     /// <param name="loggerFactory">Creates the client's logger; null for none.</param>
     /// <param name="sinkName">The sink's name, used as the Kafka <c>client.id</c> suffix and in logs. Default: <c>kafka</c>.</param>
-    /// <exception cref="ArgumentException"><paramref name="options"/> has no hosts.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="options"/> has no hosts, or SASL without TLS and without <see cref="KafkaSinkOptions.AllowSaslPlaintext"/>.
+    /// </exception>
     public KafkaSinkClient(KafkaSinkOptions options, ILoggerFactory? loggerFactory = null, string sinkName = "kafka")
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -35,10 +37,20 @@ public sealed class KafkaSinkClient : ISinkClient, IKafkaMessageProducer
             throw new ArgumentException("Kafka hosts are required.", nameof(options));
         }
 
+        // The schema refuses this already; options built in code get the same rule.
+        if (options.SaslMechanism is { } mechanism && !options.Tls && !options.AllowSaslPlaintext)
+        {
+            throw new ArgumentException(KafkaSinkSchema.SaslPlaintextRefused(mechanism), nameof(options));
+        }
+
         _options = options;
         _sinkName = sinkName;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<KafkaSinkClient>();
         ClientId = "sequin-" + sinkName;
+        if (options.SaslMechanism is not null && !options.Tls)
+        {
+            KafkaSinkLog.SaslPlaintextAllowed(_logger, sinkName, options.Hosts);
+        }
     }
 
     /// <summary>The Kafka <c>client.id</c>: <c>sequin-&lt;sink name&gt;</c>.</summary>

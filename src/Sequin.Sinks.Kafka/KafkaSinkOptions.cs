@@ -36,6 +36,13 @@ public sealed class KafkaSinkOptions
     /// <summary><c>password</c>: the SASL password. Secret; required with <see cref="SaslMechanism"/>. Default: null.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// <c>allow_sasl_plaintext</c>: accept SASL with <c>tls: false</c>, where the credentials (the password itself with
+    /// <c>plain</c>) and every message cross the network unencrypted. Only for trusted networks; without it, SASL
+    /// without TLS is refused. Default: false.
+    /// </summary>
+    public bool AllowSaslPlaintext { get; set; }
+
     /// <summary><c>compression</c>: the producer's batch compression. Default: <see cref="KafkaCompression.None"/>.</summary>
     public KafkaCompression Compression { get; set; } = KafkaCompression.None;
 

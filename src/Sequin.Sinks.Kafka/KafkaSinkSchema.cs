@@ -5,7 +5,8 @@ namespace Sequin.Sinks.Kafka;
 /// <summary>
 /// The <c>destination:</c> fields of a Kafka sink (<c>type: kafka</c>): parsing, validation with the original's rules
 /// (hosts as <c>host:port</c> pairs, SASL credentials and mechanism together, <c>topic</c> required in static mode and
-/// cleared in dynamic mode) and export with the password masked.
+/// cleared in dynamic mode), SASL refused without TLS unless <c>allow_sasl_plaintext</c>, and export with the password
+/// masked.
 /// </summary>
 public sealed class KafkaSinkSchema : SinkSchema<KafkaSinkOptions>
 {
@@ -49,6 +50,10 @@ public sealed class KafkaSinkSchema : SinkSchema<KafkaSinkOptions>
             new SinkField("password", SinkFieldType.Text, "SASL password.") { Secret = true },
             o => o.Password,
             (o, v) => o.Password = v);
+        AddBoolean(
+            new SinkField("allow_sasl_plaintext", SinkFieldType.Boolean, "Accept SASL with tls: false, sending the credentials and messages unencrypted (trusted networks only).") { DefaultValue = "false" },
+            o => o.AllowSaslPlaintext,
+            (o, v) => o.AllowSaslPlaintext = v);
         AddEnum<KafkaCompression>(
             new SinkField("compression", SinkFieldType.Enum, "Compression of produced batches.")
             {
@@ -102,6 +107,16 @@ public sealed class KafkaSinkSchema : SinkSchema<KafkaSinkOptions>
             report("sasl_mechanism", "Must be set when SASL credentials are provided (plain, scram_sha_256 or scram_sha_512).");
         }
 
+        if (options.SaslMechanism is { } saslMechanism && !options.Tls && !options.AllowSaslPlaintext)
+        {
+            report("tls", SaslPlaintextRefused(saslMechanism));
+        }
+
+        if (options.AllowSaslPlaintext && (options.SaslMechanism is null || options.Tls))
+        {
+            report("allow_sasl_plaintext", "Only applies with sasl_mechanism and tls: false.");
+        }
+
         if (!options.Tls && options.TlsSkipVerify)
         {
             report("tls_skip_verify", "Only applies with tls: true.");
@@ -111,6 +126,14 @@ public sealed class KafkaSinkSchema : SinkSchema<KafkaSinkOptions>
         {
             report("tls_ca_path", "Only applies with tls: true.");
         }
+    }
+
+    /// <summary>Why SASL without TLS is refused: names the keys, never the credentials.</summary>
+    internal static string SaslPlaintextRefused(KafkaSaslMechanism mechanism)
+    {
+        var name = SinkNames.SnakeCase(mechanism.ToString());
+        var exposed = mechanism == KafkaSaslMechanism.Plain ? "the password itself" : "the SCRAM exchange";
+        return $"sasl_mechanism: {name} with tls: false would send {exposed} and every message unencrypted. Set tls: true, or allow_sasl_plaintext: true to accept that on a trusted network.";
     }
 
     /// <summary>Checks a <c>hosts</c> value: a comma-separated list of <c>host:port</c>, every port 1 to 65535.</summary>

@@ -267,6 +267,7 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         options.SaslMechanism = KafkaSaslMechanism.Plain;
         options.Username = "alice";
         options.Password = "very-secret-password";
+        options.AllowSaslPlaintext = true; // the mock cluster has no TLS
         await using var client = new KafkaSinkClient(options) { TestTimeout = TimeSpan.FromSeconds(5) };
 
         var result = await client.TestCredentialsAsync(CancellationToken.None);
@@ -275,6 +276,20 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         Assert.Contains("Local_Authentication", result.Message, StringComparison.Ordinal);
         Assert.Contains("SASL", result.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("very-secret-password", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SaslWithoutTlsIsRefusedForOptionsBuiltInCodeToo()
+    {
+        var options = Options(topic: null);
+        options.SaslMechanism = KafkaSaslMechanism.ScramSha512;
+        options.Username = "alice";
+        options.Password = "very-secret-password";
+
+        var ex = Assert.Throws<ArgumentException>(() => new KafkaSinkClient(options));
+
+        Assert.Contains("allow_sasl_plaintext: true", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("very-secret-password", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -148,7 +148,7 @@ public sealed class KafkaSinkSchemaTests
     [InlineData("scram_sha_512")]
     public void SaslMechanismRequiresUsernameAndPassword(string mechanism)
     {
-        var result = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("sasl_mechanism", mechanism));
+        var result = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", mechanism));
 
         Assert.Equal(2, result.Errors.Count);
         Assert.Contains(result.Errors, e => e.Path == $"{Path}.username" && e.Message == $"Is required when sasl_mechanism is {mechanism}.");
@@ -158,7 +158,7 @@ public sealed class KafkaSinkSchemaTests
     [Fact]
     public void SaslMechanismWithOnlyUsernameRequiresPassword()
     {
-        var result = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("sasl_mechanism", "plain"), ("username", "u"));
+        var result = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", "plain"), ("username", "u"));
 
         Assert.Equal($"{Path}.password", Assert.Single(result.Errors).Path);
     }
@@ -173,6 +173,48 @@ public sealed class KafkaSinkSchemaTests
         var error = Assert.Single(result.Errors);
         Assert.Equal($"{Path}.sasl_mechanism", error.Path);
         Assert.StartsWith("Must be set when SASL credentials are provided", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("plain", "the password itself")]
+    [InlineData("scram_sha_256", "the SCRAM exchange")]
+    [InlineData("scram_sha_512", "the SCRAM exchange")]
+    public void SaslWithoutTlsIsRefusedNamingTheKeysButNotTheCredentials(string mechanism, string exposed)
+    {
+        var result = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("sasl_mechanism", mechanism), ("username", "alice"), ("password", "pw-9f3a1c"));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal($"{Path}.tls", error.Path);
+        Assert.Equal(
+            $"sasl_mechanism: {mechanism} with tls: false would send {exposed} and every message unencrypted. Set tls: true, or allow_sasl_plaintext: true to accept that on a trusted network.",
+            error.Message);
+        Assert.DoesNotContain("pw-9f3a1c", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("alice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SaslWithoutTlsIsAcceptedWhenExplicitlyAllowed()
+    {
+        var result = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("sasl_mechanism", "plain"), ("username", "u"), ("password", "p"), ("allow_sasl_plaintext", "true"));
+
+        Assert.True(result.IsValid, ErrorsOf(result));
+        var options = (KafkaSinkOptions)result.Options;
+        Assert.True(options.AllowSaslPlaintext);
+        Assert.Contains(new KeyValuePair<string, string>("allow_sasl_plaintext", "true"), _schema.Export(options));
+    }
+
+    [Theory]
+    [InlineData("false")]
+    [InlineData("true")]
+    public void AllowSaslPlaintextOnlyAppliesToSaslWithoutTls(string tls)
+    {
+        var withoutSasl = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("tls", tls), ("allow_sasl_plaintext", "true"));
+        var withTls = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", "plain"), ("username", "u"), ("password", "p"), ("allow_sasl_plaintext", "true"));
+
+        var error = Assert.Single(withoutSasl.Errors);
+        Assert.Equal($"{Path}.allow_sasl_plaintext", error.Path);
+        Assert.Equal("Only applies with sasl_mechanism and tls: false.", error.Message);
+        Assert.Equal($"{Path}.allow_sasl_plaintext", Assert.Single(withTls.Errors).Path);
     }
 
     [Fact]
@@ -240,7 +282,7 @@ public sealed class KafkaSinkSchemaTests
     [Fact]
     public void ExportMasksThePassword()
     {
-        var result = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("sasl_mechanism", "plain"), ("username", "alice"), ("password", "s3cret"));
+        var result = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", "plain"), ("username", "alice"), ("password", "s3cret"));
 
         var exported = _schema.Export(result.Options);
 

@@ -22,4 +22,7 @@ internal static partial class KafkaSinkLog
 
     [LoggerMessage(2006, LogLevel.Information, "Kafka sink {Sink}: producer created for {Hosts} (idempotent, acks=all, murmur2 partitioning).")]
     public static partial void ProducerCreated(ILogger logger, string sink, string hosts);
+
+    [LoggerMessage(2007, LogLevel.Warning, "Kafka sink {Sink}: SASL without TLS to {Hosts} (allow_sasl_plaintext: true): the credentials and every message cross the network unencrypted.")]
+    public static partial void SaslPlaintextAllowed(ILogger logger, string sink, string hosts);
 }
