@@ -11,6 +11,9 @@ internal static partial class HostLog
     [LoggerMessage(5002, LogLevel.Warning, "Sink plugin {Source} was skipped: {Reason}")]
     public static partial void PluginLoadFailed(ILogger logger, string source, string reason);
 
+    [LoggerMessage(5004, LogLevel.Error, "Sink plugin {Source} claims the sink type {TypeName} of the shipped sink {ShippedAssemblyPath}; it is not loaded, the shipped sink is used.")]
+    public static partial void PluginClaimsShippedType(ILogger logger, string source, string typeName, string shippedAssemblyPath);
+
     [LoggerMessage(5003, LogLevel.Information, "Configuration {ConfigPath} loaded: {Databases} database(s), {Functions} function(s), {Sinks} sink(s).")]
     public static partial void ConfigLoaded(ILogger logger, string configPath, int databases, int functions, int sinks);
 }

@@ -32,7 +32,18 @@ public sealed class SinkPluginCatalog : ISinkPluginCatalog
         foreach (var plugin in plugins)
         {
             ArgumentNullException.ThrowIfNull(plugin, nameof(plugins));
-            var typeName = plugin.TypeName;
+            string typeName;
+            try
+            {
+                typeName = plugin.TypeName;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A plugin's own code: its failure skips that plugin instead of failing every command.
+                _failures.Add(new SinkPluginLoadFailure(Describe(plugin), $"Reading its TypeName threw {ex.GetType().Name}: {ex.Message}"));
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(typeName))
             {
                 _failures.Add(new SinkPluginLoadFailure(Describe(plugin), "The plugin's TypeName is empty."));

@@ -25,7 +25,15 @@ internal static class PluginsCommand
 
             foreach (var plugin in catalog.Plugins)
             {
-                WritePlugin(output, plugin);
+                try
+                {
+                    WritePlugin(output, plugin);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Its metadata was read once when it loaded; a getter that throws later still only affects this plugin.
+                    output.WriteLine($"  (its metadata threw {ex.GetType().Name}: {ex.Message})");
+                }
             }
 
             if (catalog.Failures.Count > 0)

@@ -11,12 +11,22 @@ namespace Sequin.Host.Plugins;
 /// output), loads each in its own <see cref="PluginLoadContext"/>, and creates the plugin classes named by
 /// <c>[assembly: SequinSinkPlugin(typeof(...))]</c> (or, without the attribute, every public non-abstract
 /// <see cref="ISinkPlugin"/> class with a parameterless constructor). A plugin that fails is reported with the reason
-/// and skipped; the others still load.
+/// and skipped; the others still load. Failing includes any exception from its metadata (type name, description,
+/// schema and its fields, routing and its keys), which is read once here. The folders the host ships
+/// (<see cref="ShippedFolders"/>) load first, and a plugin from any other folder claiming one of their type names is
+/// reported naming both and not loaded: the shipped sink wins.
 /// </summary>
 internal static class PluginDirectory
 {
     /// <summary>The plugins folder next to the host executable.</summary>
     public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "plugins");
+
+    /// <summary>The plugin folders that ship with the host (from its build: <c>Sequin.Sinks.Stdout</c>, ...).</summary>
+    public static IReadOnlyList<string> ShippedFolders { get; } =
+        typeof(PluginDirectory).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Where(a => a.Key == "SequinShippedPlugins")
+            .SelectMany(a => (a.Value ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToArray();
 
     public static PluginDirectoryResult Load(string directory, ILogger? logger = null)
     {
@@ -30,7 +40,12 @@ internal static class PluginDirectory
             return new PluginDirectoryResult(plugins, failures);
         }
 
-        foreach (var folder in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
+        // Shipped folders first, so that their type names are taken before any other folder is looked at.
+        var folders = Directory.GetDirectories(directory)
+            .OrderBy(f => IsShipped(f) ? 0 : 1)
+            .ThenBy(f => f, StringComparer.Ordinal);
+        var shipped = new Dictionary<string, LoadedSinkPlugin>(StringComparer.OrdinalIgnoreCase);
+        foreach (var folder in folders)
         {
             var name = Path.GetFileName(folder);
             var assemblyPath = Path.Combine(folder, name + ".dll");
@@ -40,11 +55,45 @@ internal static class PluginDirectory
                 continue;
             }
 
-            LoadAssembly(assemblyPath, plugins, failures, logger);
+            var created = new List<LoadedSinkPlugin>();
+            LoadAssembly(assemblyPath, created, failures, logger);
+            foreach (var loaded in created)
+            {
+                // The type name first: a plugin claiming a shipped sink's name is reported as that, whatever else it does.
+                if (ReadTypeName(loaded.Plugin, out var typeName) is { } unreadable)
+                {
+                    Fail(failures, logger, assemblyPath, unreadable);
+                    continue;
+                }
+
+                if (!IsShipped(folder) && shipped.TryGetValue(typeName, out var original))
+                {
+                    var reason = $"{loaded.Plugin.GetType().FullName} claims the sink type '{typeName}' of the shipped sink {Path.GetFileName(Path.GetDirectoryName(original.AssemblyPath))} ({original.AssemblyPath}); the shipped sink is used and this plugin is not loaded. Give the plugin a type name of its own.";
+                    failures.Add(new SinkPluginLoadFailure(assemblyPath, reason));
+                    HostLog.PluginClaimsShippedType(logger, assemblyPath, typeName, original.AssemblyPath);
+                    continue;
+                }
+
+                if (CheckMetadata(loaded.Plugin) is { } problem)
+                {
+                    Fail(failures, logger, assemblyPath, problem);
+                    continue;
+                }
+
+                if (IsShipped(folder))
+                {
+                    shipped.TryAdd(typeName, loaded);
+                }
+
+                plugins.Add(loaded);
+                HostLog.PluginLoaded(logger, typeName, assemblyPath);
+            }
         }
 
         return new PluginDirectoryResult(plugins, failures);
     }
+
+    private static bool IsShipped(string folder) => ShippedFolders.Contains(Path.GetFileName(folder), StringComparer.Ordinal);
 
     /// <summary>Builds the catalog: plugins registered in code first, then the folder's; duplicates are reported.</summary>
     public static SinkPluginCatalog CreateCatalog(string directory, IEnumerable<ISinkPlugin> registered, ILogger? logger = null)
@@ -54,6 +103,7 @@ internal static class PluginDirectory
         return new SinkPluginCatalog(registered.Concat(result.Plugins.Select(p => p.Plugin)), result.Failures);
     }
 
+    /// <summary>Creates the plugin classes of one assembly into <paramref name="plugins"/>; their metadata is not read yet.</summary>
     private static void LoadAssembly(string assemblyPath, List<LoadedSinkPlugin> plugins, List<SinkPluginLoadFailure> failures, ILogger logger)
     {
         Assembly assembly;
@@ -94,21 +144,78 @@ internal static class PluginDirectory
 
         foreach (var type in types)
         {
+            ISinkPlugin plugin;
             try
             {
-                var plugin = (ISinkPlugin)Activator.CreateInstance(type)!;
-                var typeName = plugin.TypeName;
-                plugins.Add(new LoadedSinkPlugin(plugin, assemblyPath));
-                HostLog.PluginLoaded(logger, typeName, assemblyPath);
+                plugin = (ISinkPlugin)Activator.CreateInstance(type)!;
             }
             catch (TargetInvocationException ex) when (ex.InnerException is not null)
             {
                 Fail(failures, logger, assemblyPath, $"The constructor of {type.FullName} threw {ex.InnerException.GetType().Name}: {ex.InnerException.Message}");
+                continue;
             }
             catch (Exception ex) when (ex is MissingMethodException or MemberAccessException or FileNotFoundException or FileLoadException or TypeLoadException or InvalidCastException or NotSupportedException or InvalidOperationException)
             {
                 Fail(failures, logger, assemblyPath, $"{type.FullName} could not be created: {ex.Message}");
+                continue;
             }
+
+            plugins.Add(new LoadedSinkPlugin(plugin, assemblyPath));
+        }
+    }
+
+    /// <summary>Reads the plugin's type name; returns what went wrong, or null.</summary>
+    private static string? ReadTypeName(ISinkPlugin plugin, out string typeName)
+    {
+        typeName = string.Empty;
+        try
+        {
+            typeName = plugin.TypeName;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return $"Reading {plugin.GetType().FullName}.TypeName threw {ex.GetType().Name}: {ex.Message}";
+        }
+
+        return string.IsNullOrWhiteSpace(typeName) ? $"{plugin.GetType().FullName}.TypeName is empty." : null;
+    }
+
+    /// <summary>
+    /// Reads everything the host reads of a plugin before using it (so that a throwing getter skips the plugin here
+    /// instead of failing every command later); returns what went wrong, or null.
+    /// </summary>
+    private static string? CheckMetadata(ISinkPlugin plugin)
+    {
+        var reading = nameof(ISinkPlugin.Description);
+        try
+        {
+            _ = plugin.Description;
+            reading = nameof(ISinkPlugin.Schema);
+            var schema = plugin.Schema ?? throw new InvalidOperationException("it is null");
+            reading = "Schema.OptionsType";
+            _ = schema.OptionsType ?? throw new InvalidOperationException("it is null");
+            reading = "Schema.Fields";
+            foreach (var field in schema.Fields ?? throw new InvalidOperationException("it is null"))
+            {
+                _ = field?.Name ?? throw new InvalidOperationException("a field is null");
+            }
+
+            reading = nameof(ISinkPlugin.Routing);
+            var routing = plugin.Routing ?? throw new InvalidOperationException("it is null");
+            reading = "Routing.Keys";
+            foreach (var key in routing.Keys ?? throw new InvalidOperationException("it is null"))
+            {
+                _ = key?.Name ?? throw new InvalidOperationException("a key is null");
+            }
+
+            reading = "Routing.DefaultRoutingFunction";
+            _ = routing.DefaultRoutingFunction;
+            return null;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var inner = ex is TargetInvocationException { InnerException: { } cause } ? cause : ex;
+            return $"Reading {plugin.GetType().FullName}.{reading} threw {inner.GetType().Name}: {inner.Message}";
         }
     }
 

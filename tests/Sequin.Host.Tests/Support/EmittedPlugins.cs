@@ -42,11 +42,77 @@ public static class EmittedPlugins
         Finish(assembly, type, Path.Combine(folder, name + ".dll"));
     }
 
-    private static (PersistedAssemblyBuilder Assembly, TypeBuilder Type) Define(string name, Type baseType)
+    /// <summary>
+    /// A plugin whose getters named in <paramref name="getters"/> (<c>TypeName</c>, <c>Description</c>, <c>Schema</c>,
+    /// <c>Routing</c>) return the given text, or throw <c>NullReferenceException("&lt;getter&gt; is broken")</c> when it is
+    /// null; every other member throws NotSupportedException.
+    /// </summary>
+    public static void WriteWithGetters(string folder, string name, IReadOnlyDictionary<string, string?> getters)
+    {
+        var (assembly, type) = Define(name, typeof(object), (method, il) =>
+        {
+            var getter = method.Name.StartsWith("get_", StringComparison.Ordinal) ? method.Name[4..] : null;
+            if (getter is null || !getters.TryGetValue(getter, out var value))
+            {
+                return false;
+            }
+
+            if (value is not null && method.ReturnType == typeof(string))
+            {
+                il.Emit(OpCodes.Ldstr, value);
+                il.Emit(OpCodes.Ret);
+                return true;
+            }
+
+            il.Emit(OpCodes.Ldstr, getter + " is broken");
+            il.Emit(OpCodes.Newobj, typeof(NullReferenceException).GetConstructor([typeof(string)])!);
+            il.Emit(OpCodes.Throw);
+            return true;
+        });
+        type.DefineDefaultConstructor(MethodAttributes.Public);
+        Finish(assembly, type, Path.Combine(folder, name + ".dll"));
+    }
+
+    /// <summary>
+    /// A plugin that forwards every member to a new instance of <paramref name="innerTypeName"/> from the assembly at
+    /// <paramref name="innerAssemblyPath"/> (copy that assembly into <paramref name="folder"/> for it to load): a working
+    /// plugin with that plugin's type name, from another folder.
+    /// </summary>
+    public static void WriteForwarding(string folder, string name, string innerAssemblyPath, string innerTypeName)
+    {
+        var innerType = new AssemblyLoadContext(name + ".Inner", isCollectible: true).LoadFromAssemblyPath(innerAssemblyPath).GetType(innerTypeName, throwOnError: true)!;
+        FieldBuilder? field = null;
+        var (assembly, type) = Define(name, typeof(object), (method, il) =>
+        {
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, field!);
+            for (var i = 1; i <= method.GetParameters().Length; i++)
+            {
+                il.Emit(OpCodes.Ldarg, i);
+            }
+
+            il.Emit(OpCodes.Callvirt, method);
+            il.Emit(OpCodes.Ret);
+            return true;
+        }, t => field = t.DefineField("_inner", typeof(ISinkPlugin), FieldAttributes.Private));
+        var ctor = type.DefineConstructor(MethodAttributes.Public, CallingConventions.Standard, Type.EmptyTypes);
+        var il = ctor.GetILGenerator();
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Call, typeof(object).GetConstructor(Type.EmptyTypes)!);
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Newobj, innerType.GetConstructor(Type.EmptyTypes)!);
+        il.Emit(OpCodes.Stfld, field!);
+        il.Emit(OpCodes.Ret);
+        Finish(assembly, type, Path.Combine(folder, name + ".dll"));
+    }
+
+    private static (PersistedAssemblyBuilder Assembly, TypeBuilder Type) Define(
+        string name, Type baseType, Func<MethodInfo, ILGenerator, bool>? body = null, Action<TypeBuilder>? members = null)
     {
         var assembly = new PersistedAssemblyBuilder(new AssemblyName(name), typeof(object).Assembly);
         var module = assembly.DefineDynamicModule(name);
         var type = module.DefineType(name + ".Plugin", TypeAttributes.Public | TypeAttributes.Class | TypeAttributes.Sealed, baseType, [typeof(ISinkPlugin)]);
+        members?.Invoke(type);
         foreach (var method in typeof(ISinkPlugin).GetMethods())
         {
             var impl = type.DefineMethod(
@@ -55,8 +121,12 @@ public static class EmittedPlugins
                 method.ReturnType,
                 method.GetParameters().Select(p => p.ParameterType).ToArray());
             var il = impl.GetILGenerator();
-            il.Emit(OpCodes.Newobj, typeof(NotSupportedException).GetConstructor(Type.EmptyTypes)!);
-            il.Emit(OpCodes.Throw);
+            if (body is null || !body(method, il))
+            {
+                il.Emit(OpCodes.Newobj, typeof(NotSupportedException).GetConstructor(Type.EmptyTypes)!);
+                il.Emit(OpCodes.Throw);
+            }
+
             type.DefineMethodOverride(impl, method);
         }
 

@@ -38,6 +38,23 @@ public sealed class PluginFolder : IDisposable
     public void AddMissingDependency(string name) =>
         EmittedPlugins.WriteMissingDependency(System.IO.Path.Combine(Path, name), name, System.IO.Path.Combine(_dir.Path, "scratch"));
 
+    public void AddWithGetters(string name, IReadOnlyDictionary<string, string?> getters) =>
+        EmittedPlugins.WriteWithGetters(System.IO.Path.Combine(Path, name), name, getters);
+
+    /// <summary>A working plugin in folder <paramref name="name"/> that is the shipped Stdout sink under another name (type <c>stdout</c>).</summary>
+    public void AddStdoutImpostor(string name)
+    {
+        var source = System.IO.Path.Combine(Yaml.PluginsDirectory, "Sequin.Sinks.Stdout");
+        var target = System.IO.Path.Combine(Path, name);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source).Where(f => !System.IO.Path.GetFileName(f).StartsWith("Sequin.Sinks.Stdout.deps", StringComparison.Ordinal)))
+        {
+            File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
+        }
+
+        EmittedPlugins.WriteForwarding(target, name, System.IO.Path.Combine(source, "Sequin.Sinks.Stdout.dll"), "Sequin.Sinks.Stdout.StdoutSinkPlugin");
+    }
+
     public void AddEmptyFolder(string name) => Directory.CreateDirectory(System.IO.Path.Combine(Path, name));
 
     public void Dispose() => _dir.Dispose();
