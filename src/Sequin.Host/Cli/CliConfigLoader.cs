@@ -17,7 +17,11 @@ internal static class CliConfigLoader
     /// Reads the file into configuration. Errors that stop reading (syntax, size limits) come back without a
     /// configuration; errors of single values (missing variables) come back with it, to be reported with the validation.
     /// </summary>
-    public static (IConfigurationRoot? Configuration, IReadOnlyList<ConfigError> Errors) ReadConfiguration(string configPath, SequinCliOptions options)
+    public static (IConfigurationRoot? Configuration, IReadOnlyList<ConfigError> Errors) ReadConfiguration(string configPath, SequinCliOptions options) =>
+        ReadConfiguration(configPath, options, null);
+
+    private static (IConfigurationRoot? Configuration, IReadOnlyList<ConfigError> Errors) ReadConfiguration(
+        string configPath, SequinCliOptions options, IDictionary<string, string>? variables)
     {
         var full = Path.GetFullPath(configPath);
         if (!File.Exists(full))
@@ -29,7 +33,7 @@ internal static class CliConfigLoader
         {
             var valueErrors = new List<ConfigError>();
             var configuration = new ConfigurationBuilder()
-                .AddSequinYaml(full, options.GetEnvironmentVariable, errors: valueErrors)
+                .AddSequinYaml(full, options.GetEnvironmentVariable, errors: valueErrors, variables: variables)
                 .AddSequinEnvironmentVariables()
                 .Build();
             return (configuration, valueErrors);
@@ -51,23 +55,38 @@ internal static class CliConfigLoader
     /// <summary>
     /// Reads and validates the file against the catalog. Every error comes back at once: those of reading the file
     /// (a missing variable) first, then the validation's, without a second error for a key the first already explains.
+    /// A value that came from a <c>${VAR}</c> is never quoted by an error: it shows as <c>${VAR}</c>.
     /// </summary>
     public static SequinConfigResult Load(string configPath, ISinkPluginCatalog catalog, SequinCliOptions options)
     {
-        var (configuration, errors) = ReadConfiguration(configPath, options);
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var (configuration, errors) = ReadConfiguration(configPath, options, variables);
         if (configuration is null)
         {
             return new SequinConfigResult(null, errors);
         }
 
         var result = SequinConfigLoader.Load(configuration, catalog, Path.GetDirectoryName(Path.GetFullPath(configPath)));
-        if (errors.Count == 0)
+        if (errors.Count == 0 && result.Errors.Count == 0)
         {
             return result;
         }
 
         var explained = errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
-        return new SequinConfigResult(null, [.. errors, .. result.Errors.Where(e => !explained.Contains(e.Path))]);
+        List<ConfigError> all = [.. errors, .. result.Errors.Where(e => !explained.Contains(e.Path))];
+        return new SequinConfigResult(null, all.Select(e => Redact(e, variables)).ToList());
+    }
+
+    /// <summary>Replaces each substituted variable's value (of 3 characters or more) in the message with its reference.</summary>
+    private static ConfigError Redact(ConfigError error, Dictionary<string, string> variables)
+    {
+        var message = error.Message;
+        foreach (var (name, value) in variables.Where(v => v.Value.Length >= 3).OrderByDescending(v => v.Value.Length))
+        {
+            message = message.Replace(value, "${" + name + "}", StringComparison.Ordinal);
+        }
+
+        return message == error.Message ? error : error with { Message = message };
     }
 
     /// <summary>

@@ -18,7 +18,14 @@ internal static class SequinConfigurationBuilderExtensions
     /// <param name="getEnvironmentVariable">Looks up <c>${VAR}</c> references; null for the process environment.</param>
     /// <param name="optional">Whether a missing file is fine.</param>
     /// <param name="errors">Collects errors of single values (a missing <c>${VAR}</c>) instead of throwing; null to throw.</param>
-    public static IConfigurationBuilder AddSequinYaml(this IConfigurationBuilder builder, string path, Func<string, string?>? getEnvironmentVariable = null, bool optional = false, ICollection<ConfigError>? errors = null)
+    /// <param name="variables">Receives each <c>${VAR}</c> substituted and its value (used with <paramref name="errors"/>); null for none.</param>
+    public static IConfigurationBuilder AddSequinYaml(
+        this IConfigurationBuilder builder,
+        string path,
+        Func<string, string?>? getEnvironmentVariable = null,
+        bool optional = false,
+        ICollection<ConfigError>? errors = null,
+        IDictionary<string, string>? variables = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -30,6 +37,7 @@ internal static class SequinConfigurationBuilderExtensions
             ReloadOnChange = false,
             GetEnvironmentVariable = getEnvironmentVariable ?? Environment.GetEnvironmentVariable,
             Errors = errors,
+            Variables = variables,
         };
         source.ResolveFileProvider();
         return builder.Add(source);

@@ -26,7 +26,7 @@ internal sealed class SequinYamlConfigurationProvider : FileConfigurationProvide
         }
 
         var errors = new List<ConfigError>();
-        Data = SequinYamlParser.Parse(text, fileName, _source.GetEnvironmentVariable, errors);
+        Data = SequinYamlParser.Parse(text, fileName, _source.GetEnvironmentVariable, errors, _source.Variables);
         foreach (var error in errors)
         {
             _source.Errors.Add(error);

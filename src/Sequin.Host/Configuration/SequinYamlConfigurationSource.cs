@@ -15,6 +15,9 @@ internal sealed class SequinYamlConfigurationSource : FileConfigurationSource
     /// </summary>
     public ICollection<ConfigError>? Errors { get; set; }
 
+    /// <summary>Receives each <c>${VAR}</c> substituted and its value, so that errors can avoid quoting them; null for none.</summary>
+    public IDictionary<string, string>? Variables { get; set; }
+
     public override IConfigurationProvider Build(IConfigurationBuilder builder)
     {
         EnsureDefaults(builder);

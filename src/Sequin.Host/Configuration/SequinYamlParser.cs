@@ -34,7 +34,13 @@ internal static class SequinYamlParser
     /// <paramref name="errors"/> and reading goes on, so that validation can report them with every other mistake.
     /// A value whose substitution failed keeps its text unsubstituted.
     /// </summary>
-    public static Dictionary<string, string?> Parse(string text, string fileName, Func<string, string?> getEnvironmentVariable, List<ConfigError> errors)
+    /// <param name="text">The YAML text.</param>
+    /// <param name="fileName">The file's name, for errors without a key path.</param>
+    /// <param name="getEnvironmentVariable">Looks up <c>${VAR}</c> references.</param>
+    /// <param name="errors">Receives the per-value errors.</param>
+    /// <param name="variables">Receives each variable substituted and its value (to keep them out of error messages); optional.</param>
+    public static Dictionary<string, string?> Parse(
+        string text, string fileName, Func<string, string?> getEnvironmentVariable, List<ConfigError> errors, IDictionary<string, string>? variables = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(errors);
@@ -83,7 +89,16 @@ internal static class SequinYamlParser
                 [new ConfigError(fileName, $"Expected a map with databases, functions and sinks at line {root.Start.Line}, column {root.Start.Column}.")]);
         }
 
-        var walk = new Walk(data, errors, getEnvironmentVariable);
+        var walk = new Walk(data, errors, name =>
+        {
+            var value = getEnvironmentVariable(name);
+            if (variables is not null && !string.IsNullOrEmpty(value))
+            {
+                variables[name] = value;
+            }
+
+            return value;
+        });
         Visit(root, string.Empty, string.Empty, 1, walk);
         return data;
     }

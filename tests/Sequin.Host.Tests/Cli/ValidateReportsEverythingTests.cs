@@ -102,6 +102,47 @@ public sealed class ValidateReportsEverythingTests : IDisposable
         Assert.Contains(errors, e => e.Path == "databases[1].name" && e.Message == "Duplicate database name 'shop'.");
     }
 
+    [Fact]
+    public async Task NoErrorQuotesASecretOrAFunctionFile()
+    {
+        const string password = "pw-SECRET-6d1e";
+        const string fileSecret = "FILE-SECRET-77aa";
+        _dir.Write("filter.js", $"function filter(action, record, changes, metadata) {{ throw \"{fileSecret}\"; }}\n");
+        _dir.Write("notes.js", $"token: {fileSecret}\n");
+        var path = _dir.Write("sequin.yaml", $$"""
+            databases:
+              - name: shop
+                url: postgres://app:${PG_PASSWORD}@db:5432/shop
+                password: ${PG_PASSWORD}
+                slot: { name: sequin_slot }
+                publication: { name: sequin_pub }
+            functions:
+              - { name: f1, type: filter, file: filter.js }
+              - { name: f2, type: filter, file: notes.js }
+              - { name: f3, type: filter, file: ../{{Path.GetFileName(_dir.Path)}}/notes.js }
+            sinks:
+              - name: s
+                database: shop
+                destination: { type: fake, hosts: "b1:9092", topic: t, password: "${PG_PASSWORD}", retries: "${PG_PASSWORD}" }
+              - name: s
+                database: shop
+                destination: { type: fake, hosts: "b1:9092", topic: "${MISSING}" }
+            """);
+
+        var (exit, output, error) = await CliRunner.RunAsync(Options(new Dictionary<string, string> { ["PG_PASSWORD"] = password }), "validate", "--config", path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("databases[0].url: Give either url or hostname", error, StringComparison.Ordinal);
+        Assert.Contains("functions[0].file: Function 'f1' (read from", error, StringComparison.Ordinal);
+        Assert.Contains("functions[1].file: Function 'f2' (read from", error, StringComparison.Ordinal);
+        Assert.Contains("functions[2].file: Must not contain '..'", error, StringComparison.Ordinal);
+        Assert.Contains("sinks[1].name: Duplicate sink name 's'.", error, StringComparison.Ordinal);
+        Assert.Contains("sinks[1].destination.topic: Environment variable MISSING is not set", error, StringComparison.Ordinal);
+        Assert.Contains("sinks[0].destination.retries: Must be a whole number (got '${PG_PASSWORD}').", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(fileSecret, output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", output + error, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _plugins.Dispose();
