@@ -109,14 +109,16 @@ internal static class SequinYamlParser
         // bound, so every value written counts against the limits, and an anchored node met again is an alias use.
         var alias = node.Anchor.IsEmpty || walk.Anchored.Add(node) ? null : node;
         var outerAlias = walk.AliasPath;
+        var outerAliasNode = walk.AliasNode;
         if (alias is not null && outerAlias is null)
         {
             walk.AliasPath = path;
+            walk.AliasNode = alias;
         }
 
         if (++walk.Nodes > ConfigLimits.MaxYamlNodes)
         {
-            throw TooLarge(walk, path, node, $"more than {ConfigLimits.MaxYamlNodes.ToString("N0", CultureInfo.InvariantCulture)} values");
+            throw TooLarge(walk, path, $"more than {ConfigLimits.MaxYamlNodes.ToString("N0", CultureInfo.InvariantCulture)} values");
         }
 
         if (depth > ConfigLimits.MaxNestingDepth && node is YamlMappingNode or YamlSequenceNode)
@@ -162,7 +164,7 @@ internal static class SequinYamlParser
                 walk.TextLength += scalar.Value?.Length ?? 0;
                 if (walk.TextLength > ConfigLimits.MaxYamlTextLength)
                 {
-                    throw TooLarge(walk, path, node, $"more than {ConfigLimits.MaxYamlTextLength.ToString("N0", CultureInfo.InvariantCulture)} characters of values");
+                    throw TooLarge(walk, path, $"more than {ConfigLimits.MaxYamlTextLength.ToString("N0", CultureInfo.InvariantCulture)} characters of values");
                 }
 
                 walk.Data[key] = IsNull(scalar) ? null : Substitute(scalar.Value ?? string.Empty, path, scalar, walk.Errors, walk.Env);
@@ -173,14 +175,15 @@ internal static class SequinYamlParser
         }
 
         walk.AliasPath = outerAlias;
+        walk.AliasNode = outerAliasNode;
     }
 
-    private static SequinConfigurationException TooLarge(Walk walk, string path, YamlNode node, string what)
+    private static SequinConfigurationException TooLarge(Walk walk, string path, string what)
     {
         var where = walk.AliasPath ?? path;
-        var message = walk.AliasPath is null
+        var message = walk.AliasNode is not { } alias
             ? $"The file holds {what}; a configuration this large is refused."
-            : $"Its aliases expand the file to {what} (alias used here, expanded at line {node.Start.Line}, column {node.Start.Column}); a configuration this large is refused. Repeat fewer aliases, or aliases of smaller values.";
+            : $"Its aliases expand the file to {what} (here, an alias of the value at line {alias.Start.Line}, column {alias.Start.Column}); a configuration this large is refused. Repeat fewer aliases, or aliases of smaller values.";
         return new SequinConfigurationException([new ConfigError(where.Length == 0 ? "(root)" : where, message)]);
     }
 
@@ -196,6 +199,8 @@ internal static class SequinYamlParser
         public HashSet<YamlNode> Anchored { get; } = new(ReferenceEqualityComparer.Instance);
 
         public string? AliasPath { get; set; }
+
+        public YamlNode? AliasNode { get; set; }
 
         public long Nodes { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Sequin.Configuration;
+using Sequin.Host.Cli;
 using Sequin.Host.Tests.Support;
 
 namespace Sequin.Host.Tests.Configuration;
@@ -34,8 +35,25 @@ public sealed class ConfigLimitsTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         var error = Assert.Single(ex.Errors);
         Assert.StartsWith("sinks[0].annotations.l", error.Path, StringComparison.Ordinal);
-        Assert.Contains("aliases expand the file to more than 100,000 values", error.Message, StringComparison.Ordinal);
+        Assert.Matches(@"^Its aliases expand the file to more than 100,000 values \(here, an alias of the value at line \d+, column \d+\)", error.Message);
         Assert.True(allocated < 200L * 1024 * 1024, $"allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public async Task SequinValidateRefusesTheAliasBombWithOneError()
+    {
+        using var dir = new TempDirectory();
+        using var plugins = new PluginFolder(withStdout: false);
+        var path = dir.Write("sequin.yaml", AliasBomb);
+        var options = new SequinCliOptions { DefaultPluginsDirectory = plugins.Path, GetEnvironmentVariable = _ => null };
+
+        var (exit, output, error) = await CliRunner.RunAsync(options, "validate", "--config", path);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("1 error(s)", error, StringComparison.Ordinal);
+        Assert.Contains("  sinks[0].annotations.l", error, StringComparison.Ordinal);
+        Assert.Contains("a configuration this large is refused", error, StringComparison.Ordinal);
     }
 
     [Fact]
