@@ -124,7 +124,7 @@ internal static class SequinYamlParser
         if (depth > ConfigLimits.MaxNestingDepth && node is YamlMappingNode or YamlSequenceNode)
         {
             throw new SequinConfigurationException(
-                [new ConfigError(path, $"Nested more than {ConfigLimits.MaxNestingDepth} levels deep (through an alias at line {node.Start.Line}, column {node.Start.Column}); flatten the value.")]);
+                [new ConfigError(path, $"Nested more than {ConfigLimits.MaxNestingDepth} levels deep once aliases are resolved (here, the value at line {node.Start.Line}, column {node.Start.Column}); flatten the value.")]);
         }
 
         switch (node)
