@@ -32,6 +32,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(1309, LogLevel.Critical, "Sequin runtime failed: {Reason}")]
     public static partial void Failed(ILogger logger, Exception exception, string reason);
 
+    [LoggerMessage(1310, LogLevel.Error, "Sink {Sink} crashed: {Reason}. Database {Database} cannot acknowledge past its undelivered changes; Sequin stops.")]
+    public static partial void SinkCrashed(ILogger logger, Exception exception, string sink, string database, string reason);
+
     [LoggerMessage(1308, LogLevel.Information, "Sequin runtime stopped.")]
     public static partial void Stopped(ILogger logger);
 }
