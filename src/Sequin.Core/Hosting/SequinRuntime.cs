@@ -135,7 +135,7 @@ public sealed class SequinRuntime
         }
         catch (Exception e)
         {
-            RuntimeLog.Failed(_logger, e, e.Message);
+            RuntimeLog.Failed(_logger, e is InvalidOperationException ? null : e, e.Message);
             throw;
         }
         finally
@@ -184,7 +184,8 @@ public sealed class SequinRuntime
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            RuntimeLog.DatabaseFailed(_logger, e, database.Config.Name);
+            // A failure that explains itself (a missing or recreated slot, wal_level) needs no stack trace.
+            RuntimeLog.DatabaseFailed(_logger, e is InvalidOperationException ? null : e, database.Config.Name, e.Message);
             await stop.CancelAsync().ConfigureAwait(false);
             return e;
         }
