@@ -35,6 +35,12 @@ internal static partial class RuntimeLog
     [LoggerMessage(1310, LogLevel.Error, "Sink {Sink} crashed: {Reason}. Database {Database} cannot acknowledge past its undelivered changes; Sequin stops.")]
     public static partial void SinkCrashed(ILogger logger, Exception exception, string sink, string database, string reason);
 
+    [LoggerMessage(1311, LogLevel.Warning, "Database {Database} is not reachable yet ({Reason}); attempt {Attempt}, retrying in {DelayMs} ms (waited {WaitedMs} of {TimeoutMs} ms, await_database).")]
+    public static partial void DatabaseUnreachable(ILogger logger, string database, string reason, int attempt, long delayMs, long waitedMs, long timeoutMs);
+
+    [LoggerMessage(1312, LogLevel.Information, "Database {Database} is reachable (attempt {Attempt}, after {WaitedMs} ms).")]
+    public static partial void DatabaseReachable(ILogger logger, string database, int attempt, long waitedMs);
+
     [LoggerMessage(1308, LogLevel.Information, "Sequin runtime stopped.")]
     public static partial void Stopped(ILogger logger);
 }

@@ -103,7 +103,7 @@ public sealed class SequinRuntime
                 }
 
                 var source = new ReplicationSource(BuildSourceOptions(database), _loggerFactory.CreateLogger<ReplicationSource>(), _time);
-                var start = await source.PrepareAsync(stop.Token).ConfigureAwait(false);
+                var start = await DatabaseAwaiter.PrepareAsync(database, source, _logger, _time, stop.Token).ConfigureAwait(false);
                 RuntimeLog.DatabaseStarting(_logger, database.Name, database.Slot.Name, new NpgsqlLogSequenceNumber(start).ToString(), string.Join(", ", consumers.Select(c => c.Name)));
                 databases.Add(new RunningDatabase(database, source, new AckTracker(start), new ChangeDispatcher(consumers)));
             }
