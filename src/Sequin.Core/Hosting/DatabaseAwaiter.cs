@@ -36,7 +36,7 @@ internal static class DatabaseAwaiter
             {
                 var waited = time.GetElapsedTime(started);
                 var reason = ReplicationSource.Describe(e);
-                if (waited + delay > wait.Timeout)
+                if (waited >= wait.Timeout)
                 {
                     throw new InvalidOperationException(
                         $"Database '{database.Name}' ({database.Hostname}:{database.Port}/{database.Database}) could not be reached: {reason}. "
@@ -44,8 +44,9 @@ internal static class DatabaseAwaiter
                         e);
                 }
 
-                RuntimeLog.DatabaseUnreachable(logger, database.Name, reason, attempt, (long)delay.TotalMilliseconds, (long)waited.TotalMilliseconds, (long)wait.Timeout.TotalMilliseconds);
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                var pause = delay < wait.Timeout - waited ? delay : wait.Timeout - waited;
+                RuntimeLog.DatabaseUnreachable(logger, database.Name, reason, attempt, (long)pause.TotalMilliseconds, (long)waited.TotalMilliseconds, (long)wait.Timeout.TotalMilliseconds);
+                await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
             }
         }
