@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Sequin.Configuration;
@@ -32,6 +33,15 @@ internal static class DatabaseAwaiter
 
                 return lsn;
             }
+            catch (NpgsqlException e) when (!IsUnreachable(e) && !cancellationToken.IsCancellationRequested)
+            {
+                // Waiting cannot cure it (authentication, TLS verification, a missing database): fail at once, in one line.
+                var hint = HasCause<AuthenticationException>(e)
+                    ? $". The server's certificate did not verify (ssl_mode {(database.SslMode is { } m ? SequinConfigLoader.SslModeName(m) : "prefer")}): check that ssl_root_cert is the root that signed it and, for verify-full, that it names '{database.Hostname}'"
+                    : string.Empty;
+                throw new InvalidOperationException(
+                    $"Database '{database.Name}' ({database.Hostname}:{database.Port}/{database.Database}): {ReplicationSource.Describe(e)}{hint}.", e);
+            }
             catch (Exception e) when (IsUnreachable(e) && !cancellationToken.IsCancellationRequested)
             {
                 var waited = time.GetElapsedTime(started);
@@ -58,8 +68,23 @@ internal static class DatabaseAwaiter
         PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exceptions
             || pg.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
                 or PostgresErrorCodes.TooManyConnections,
+        NpgsqlException when HasCause<AuthenticationException>(e) => false, // TLS: the certificate was rejected
         NpgsqlException => true, // no answer from a server: refused, reset, timed out, name not resolved
         SocketException or TimeoutException or IOException => true,
         _ => false,
     };
+
+    private static bool HasCause<T>(Exception e)
+        where T : Exception
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is T)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
