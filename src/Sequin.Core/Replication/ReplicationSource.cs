@@ -631,11 +631,12 @@ public sealed class ReplicationSource
                     continue;
                 }
 
+                // Noted before it can reach PostgreSQL (Npgsql's own feedback repeats it): the slot may be at most here.
+                owner.NoteAcknowledged(lsn);
                 connection.SetReplicationStatus(new NpgsqlLogSequenceNumber(lsn));
                 try
                 {
                     await connection.SendStatusUpdate(cancellationToken).ConfigureAwait(false);
-                    owner.NoteAcknowledged(lsn);
                     if (lsn != reported)
                     {
                         reported = lsn;
