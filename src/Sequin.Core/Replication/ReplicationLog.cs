@@ -27,8 +27,8 @@ internal static partial class ReplicationLog
     [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Transaction annotations in transaction {Xid} are not valid JSON; annotations set to null: {Error}")]
     public static partial void InvalidAnnotations(ILogger logger, uint xid, string error);
 
-    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Heartbeat on slot {Slot} failed")]
-    public static partial void HeartbeatFailed(ILogger logger, Exception exception, string slot);
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Heartbeat on slot {Slot} failed ({Reason}); the next one is tried at the next interval")]
+    public static partial void HeartbeatFailed(ILogger logger, string slot, string reason);
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Debug, Message = "Confirmed position {Lsn} reported for slot {Slot}")]
     public static partial void StatusSent(ILogger logger, NpgsqlLogSequenceNumber lsn, string slot);
@@ -42,8 +42,8 @@ internal static partial class ReplicationLog
     [LoggerMessage(EventId = 1109, Level = LogLevel.Debug, Message = "Heartbeat received on slot {Slot} at {Lsn}")]
     public static partial void HeartbeatReceived(ILogger logger, string slot, NpgsqlLogSequenceNumber lsn);
 
-    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Status update for slot {Slot} failed")]
-    public static partial void StatusFailed(ILogger logger, Exception exception, string slot);
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Status update for slot {Slot} failed ({Reason}); the next one is tried at the next interval")]
+    public static partial void StatusFailed(ILogger logger, string slot, string reason);
 
     [LoggerMessage(EventId = 1111, Level = LogLevel.Information, Message = "Replication on slot {Slot} stopped")]
     public static partial void Stopped(ILogger logger, string slot);

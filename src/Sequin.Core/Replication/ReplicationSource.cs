@@ -505,7 +505,7 @@ public sealed class ReplicationSource
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A failed heartbeat only delays the slot's advance; the next tick tries again.
-                ReplicationLog.HeartbeatFailed(_logger, e, _options.SlotName);
+                ReplicationLog.HeartbeatFailed(_logger, _options.SlotName, Describe(e));
             }
         }
     }
@@ -652,7 +652,7 @@ public sealed class ReplicationSource
                 }
                 catch (Exception e) when (e is NpgsqlException or IOException or ObjectDisposedException)
                 {
-                    ReplicationLog.StatusFailed(owner._logger, e, owner._options.SlotName);
+                    ReplicationLog.StatusFailed(owner._logger, owner._options.SlotName, Describe(e));
                 }
             }
         }
