@@ -11,7 +11,7 @@ namespace Sequin.TestServers;
 /// listening on 127.0.0.1 on a free port, trust authentication (including replication connections). Stopped
 /// (immediate mode) and deleted on dispose.
 /// </summary>
-public sealed class PostgresServer : IAsyncDisposable
+public sealed partial class PostgresServer : IAsyncDisposable
 {
     /// <summary>Where the PostgreSQL 15 binaries are looked for unless <c>SEQUIN_PG_BIN</c> names another folder.</summary>
     public const string DefaultBinDirectory = "/usr/lib/postgresql/15/bin";

@@ -33,6 +33,15 @@ public sealed class DatabaseConfig
     /// <summary>User annotations (<c>annotations</c>) as a JSON object text; <c>{}</c> when none. Scalar values are strings.</summary>
     public string AnnotationsJson { get; init; } = "{}";
 
+    /// <summary>TLS to the server (<c>ssl_mode</c>, <c>ssl: true</c>, or <c>sslmode</c> in <c>url</c>); null for the default (<c>prefer</c>).</summary>
+    public DatabaseSslMode? SslMode { get; init; }
+
+    /// <summary>The root certificate (PEM) that verifies the server's (<c>ssl_root_cert</c>, or <c>sslrootcert</c> in <c>url</c>), as a full path; null for the system's trusted roots.</summary>
+    public string? SslRootCert { get; init; }
+
+    /// <summary>How long starting waits for an unreachable database (<c>await_database</c>).</summary>
+    public AwaitDatabaseConfig AwaitDatabase { get; init; } = AwaitDatabaseConfig.Default;
+
     /// <summary>An Npgsql connection string for this database (it holds the password: never log it).</summary>
     public string BuildConnectionString()
     {
@@ -46,6 +55,24 @@ public sealed class DatabaseConfig
         if (Password is not null)
         {
             builder.Password = Password;
+        }
+
+        if (SslMode is { } mode)
+        {
+            builder.SslMode = mode switch
+            {
+                DatabaseSslMode.Disable => Npgsql.SslMode.Disable,
+                DatabaseSslMode.Allow => Npgsql.SslMode.Allow,
+                DatabaseSslMode.Prefer => Npgsql.SslMode.Prefer,
+                DatabaseSslMode.Require => Npgsql.SslMode.Require,
+                DatabaseSslMode.VerifyCa => Npgsql.SslMode.VerifyCA,
+                _ => Npgsql.SslMode.VerifyFull,
+            };
+        }
+
+        if (SslRootCert is not null)
+        {
+            builder.RootCertificate = SslRootCert;
         }
 
         return builder.ConnectionString;

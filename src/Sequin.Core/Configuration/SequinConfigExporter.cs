@@ -57,6 +57,17 @@ public static class SequinConfigExporter
                 w.WriteLine($"    password: {Quote(Masked)}");
             }
 
+            if (db.SslMode is { } sslMode)
+            {
+                w.WriteLine($"    ssl_mode: {SequinConfigLoader.SslModeName(sslMode)}");
+            }
+
+            if (db.SslRootCert is not null)
+            {
+                w.WriteLine($"    ssl_root_cert: {Quote(db.SslRootCert)}");
+            }
+
+            w.WriteLine($"    await_database: {{ timeout_ms: {SequinConfigLoader.Milliseconds(db.AwaitDatabase.Timeout)}, interval_ms: {SequinConfigLoader.Milliseconds(db.AwaitDatabase.Interval)} }}");
             w.WriteLine($"    slot: {{ name: {Quote(db.Slot.Name)}, create_if_not_exists: {Bool(db.Slot.CreateIfNotExists)} }}");
             w.WriteLine($"    publication: {{ name: {Quote(db.Publication.Name)}, create_if_not_exists: {Bool(db.Publication.CreateIfNotExists)} }}");
             if (db.AnnotationsJson != "{}")

@@ -15,7 +15,11 @@ namespace Sequin.Configuration;
 public static partial class SequinConfigLoader
 {
     private static readonly string[] TopLevelKeys = ["databases", "functions", "sinks"];
-    private static readonly string[] DatabaseKeys = ["name", "hostname", "port", "database", "username", "password", "url", "slot", "publication", "annotations"];
+    private static readonly string[] DatabaseKeys =
+    [
+        "name", "hostname", "port", "database", "username", "password", "url", "slot", "publication", "annotations",
+        "ssl", "ssl_mode", "ssl_root_cert", "await_database",
+    ];
     private static readonly string[] SlotKeys = ["name", "create_if_not_exists"];
     private static readonly string[] FunctionKeys = ["name", "description", "type", "sink_type", "code", "file"];
     private static readonly string[] FunctionTypeNames = ["routing", "filter", "transform"];
@@ -60,7 +64,7 @@ public static partial class SequinConfigLoader
         var databaseNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < databaseItems.Count; i++)
         {
-            var db = ReadDatabase(reader, databaseItems[i], ConfigReader.Item("databases", i));
+            var db = ReadDatabase(reader, databaseItems[i], ConfigReader.Item("databases", i), baseDirectory ?? Directory.GetCurrentDirectory());
             CheckDuplicateName(reader, databaseItems[i], ConfigReader.Item("databases", i), databaseNames, "database");
             if (db is not null)
             {
@@ -104,7 +108,7 @@ public static partial class SequinConfigLoader
         return new SequinConfigResult(new SequinConfig { Databases = databases, Functions = functions, Sinks = sinks }, errors);
     }
 
-    private static DatabaseConfig? ReadDatabase(ConfigReader reader, IConfigurationSection section, string path)
+    private static DatabaseConfig? ReadDatabase(ConfigReader reader, IConfigurationSection section, string path, string baseDirectory)
     {
         var before = reader.ErrorCount;
         if (!IsMapItem(reader, section, path))
@@ -144,6 +148,8 @@ public static partial class SequinConfigLoader
             }
         }
 
+        var (sslMode, sslRootCert) = ReadSsl(reader, section, path, url, baseDirectory);
+        var awaitDatabase = ReadAwaitDatabase(reader, section, path);
         var slot = ReadSlot(reader, section, "slot", path, isSlot: true);
         var publication = ReadSlot(reader, section, "publication", path, isSlot: false);
         var annotations = reader.GetAnnotationsJson(section, "annotations", path);
@@ -164,6 +170,9 @@ public static partial class SequinConfigLoader
             Slot = new ReplicationSlotConfig(slot.Value.Name, slot.Value.Create),
             Publication = new PublicationConfig(publication.Value.Name, publication.Value.Create),
             AnnotationsJson = annotations,
+            SslMode = sslMode,
+            SslRootCert = sslRootCert,
+            AwaitDatabase = awaitDatabase,
         };
     }
 

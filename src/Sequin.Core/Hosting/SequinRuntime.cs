@@ -103,7 +103,7 @@ public sealed class SequinRuntime
                 }
 
                 var source = new ReplicationSource(BuildSourceOptions(database), _loggerFactory.CreateLogger<ReplicationSource>(), _time);
-                var start = await source.PrepareAsync(stop.Token).ConfigureAwait(false);
+                var start = await DatabaseAwaiter.PrepareAsync(database, source, _logger, _time, stop.Token).ConfigureAwait(false);
                 RuntimeLog.DatabaseStarting(_logger, database.Name, database.Slot.Name, new NpgsqlLogSequenceNumber(start).ToString(), string.Join(", ", consumers.Select(c => c.Name)));
                 databases.Add(new RunningDatabase(database, source, new AckTracker(start), new ChangeDispatcher(consumers)));
             }
@@ -113,8 +113,16 @@ public sealed class SequinRuntime
                 await sink.Consumer.StartAsync(stop.Token).ConfigureAwait(false);
             }
 
+            var watching = sinks.Select(s => WatchAsync(s.Consumer, stop)).ToList();
             var reading = databases.Select(d => ReadAsync(d, stop)).ToList();
             await Task.WhenAll(reading).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(watching).ConfigureAwait(false);
+            if (watching.Select(w => w.Result).FirstOrDefault(e => e is not null) is { } crash)
+            {
+                throw crash;
+            }
+
             var failure = reading.Select(r => r.Result).FirstOrDefault(e => e is not null);
             if (failure is not null)
             {
@@ -127,13 +135,38 @@ public sealed class SequinRuntime
         }
         catch (Exception e)
         {
-            RuntimeLog.Failed(_logger, e, e.Message);
+            RuntimeLog.Failed(_logger, e is InvalidOperationException ? null : e, e.Message);
             throw;
         }
         finally
         {
             await StopAsync(sinks, databases).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="consumer"/> crashes (a worker partition's loop failed) or the runtime stops. A crashed
+    /// consumer can never deliver the messages it holds, so its database can no longer acknowledge: the crash is logged
+    /// as an error and stops the runtime (no silent stall).
+    /// </summary>
+    private async Task<Exception?> WatchAsync(SinkConsumer consumer, CancellationTokenSource stop)
+    {
+        Exception crash;
+        try
+        {
+            crash = await consumer.Crashed.WaitAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        var reason = $"{crash.GetType().Name}: {crash.Message}";
+        RuntimeLog.SinkCrashed(_logger, crash, consumer.Name, consumer.Settings.Database, reason);
+        await stop.CancelAsync().ConfigureAwait(false);
+        return new InvalidOperationException(
+            $"Sink '{consumer.Name}' stopped: a worker partition failed ({reason}). Its undelivered changes stay unacknowledged in database '{consumer.Settings.Database}' and are read again after a restart.",
+            crash);
     }
 
     private async Task<Exception?> ReadAsync(RunningDatabase database, CancellationTokenSource stop)
@@ -151,7 +184,8 @@ public sealed class SequinRuntime
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            RuntimeLog.DatabaseFailed(_logger, e, database.Config.Name);
+            // A failure that explains itself (a missing or recreated slot, wal_level) needs no stack trace.
+            RuntimeLog.DatabaseFailed(_logger, e is InvalidOperationException ? null : e, database.Config.Name, e.Message);
             await stop.CancelAsync().ConfigureAwait(false);
             return e;
         }

@@ -54,6 +54,7 @@ public static class SequinServiceCollectionExtensions
     {
         var options = new SequinRuntimeOptions();
         configure?.Invoke(options);
+        services.TryAddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SequinMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(sp => new SequinRuntime(

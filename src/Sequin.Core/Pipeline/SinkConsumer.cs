@@ -30,6 +30,7 @@ public sealed class SinkConsumer : IAsyncDisposable
     private readonly CancellationTokenSource _deliveryCts = new();
     private readonly CancellationTokenSource _loopCts = new();
     private readonly Lock _lifecycleLock = new();
+    private readonly TaskCompletionSource<Exception> _crashed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ConsumerPartition[] _partitions = [];
     private Task _completion = Task.CompletedTask;
     private int _state; // 0 created, 1 running, 2 stopping or stopped
@@ -130,6 +131,13 @@ public sealed class SinkConsumer : IAsyncDisposable
 
     /// <summary>Completes when the worker partitions have ended; faults if one failed unexpectedly.</summary>
     public Task Completion => _completion;
+
+    /// <summary>
+    /// Completes, with the exception, as soon as one worker partition's loop fails unexpectedly: from then on the
+    /// consumer cannot deliver that partition's messages, so its database cannot acknowledge past them. Never completes
+    /// otherwise. The runtime watches it and stops visibly (<see cref="Hosting.SequinRuntime"/>).
+    /// </summary>
+    public Task<Exception> Crashed => _crashed.Task;
 
     internal ISinkPipeline Pipeline { get; }
 
@@ -374,6 +382,7 @@ public sealed class SinkConsumer : IAsyncDisposable
         catch (Exception ex)
         {
             PipelineLog.PartitionFailed(Logger, ex, Name, partition.Index);
+            _crashed.TrySetResult(ex);
             throw;
         }
     }

@@ -40,6 +40,12 @@ public sealed class ReplicationSource
     private readonly SourceDatabaseInfo _source;
     private readonly string _normalConnectionString;
 
+    // What this source knows of its slot during this run: whether it has seen it, and the highest position that was
+    // the slot's (at preparation) or that it acknowledged since. A slot that then disappears, or that shows a position
+    // past that one, lost changes: never recreated or followed silently.
+    private bool _slotSeen;
+    private ulong _highestAcknowledged;
+
     /// <summary>Creates a source. Nothing connects until <see cref="RunAsync"/> or <see cref="PrepareAsync"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message names the option.</exception>
     public ReplicationSource(ReplicationSourceOptions options, ILogger<ReplicationSource>? logger = null, TimeProvider? timeProvider = null)
@@ -81,7 +87,7 @@ public sealed class ReplicationSource
             if (!_options.CreatePublicationIfNotExists)
             {
                 throw new InvalidOperationException(
-                    $"Publication '{_options.PublicationName}' does not exist in database '{connection.Database}'. Create it, or set {nameof(ReplicationSourceOptions.CreatePublicationIfNotExists)}.");
+                    $"Publication '{_options.PublicationName}' does not exist in database '{connection.Database}'. Create it, or set publication.create_if_not_exists: true.");
             }
 
             var sql = _options.CreatePublicationSql();
@@ -101,10 +107,12 @@ public sealed class ReplicationSource
         var slot = await ReadSlotAsync(connection, cancellationToken).ConfigureAwait(false);
         if (slot is null)
         {
+            await ThrowIfSlotWasUsedAsync(connection, cancellationToken).ConfigureAwait(false);
             if (!_options.CreateSlotIfNotExists)
             {
                 throw new InvalidOperationException(
-                    $"Replication slot '{_options.SlotName}' does not exist. Create it, or set {nameof(ReplicationSourceOptions.CreateSlotIfNotExists)}.");
+                    $"Replication slot '{_options.SlotName}' does not exist in database '{connection.Database}'. Create it "
+                    + $"(SELECT pg_create_logical_replication_slot('{_options.SlotName}', 'pgoutput')), or set slot.create_if_not_exists: true.");
             }
 
             try
@@ -123,6 +131,24 @@ public sealed class ReplicationSource
             slot = await ReadSlotAsync(connection, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Replication slot '{_options.SlotName}' vanished right after it was created.");
         }
+        else if (_slotSeen && slot.Value.ConfirmedFlush > _highestAcknowledged)
+        {
+            var current = await ScalarAsync<NpgsqlLogSequenceNumber>(connection, "SELECT pg_catalog.pg_current_wal_lsn()", null, cancellationToken).ConfigureAwait(false);
+            throw new InvalidOperationException(
+                $"Replication slot '{_options.SlotName}' is at {new NpgsqlLogSequenceNumber(slot.Value.ConfirmedFlush)}, past the last position Sequin "
+                + $"acknowledged ({new NpgsqlLogSequenceNumber(_highestAcknowledged)}): it was dropped and created again, or advanced by someone else, while "
+                + $"Sequin was reading it. The changes committed between {new NpgsqlLogSequenceNumber(_highestAcknowledged)} and "
+                + $"{new NpgsqlLogSequenceNumber(slot.Value.ConfirmedFlush)} were skipped and not delivered (current WAL position {current}). "
+                + "Re-deliver the rows changed in that range from the tables (a backfill) if the sinks need them, then restart Sequin: it reads on from the slot's position.");
+        }
+
+        if (!_slotSeen)
+        {
+            await RecordSlotUseAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        _slotSeen = true;
+        NoteAcknowledged(slot.Value.ConfirmedFlush);
 
         if (!string.Equals(slot.Value.Plugin, "pgoutput", StringComparison.Ordinal))
         {
@@ -185,7 +211,7 @@ public sealed class ReplicationSource
 
                 attempt++;
                 var delay = BackoffDelay(attempt);
-                ReplicationLog.ConnectionLost(_logger, failure ?? new EndOfStreamException("replication stream ended"), _options.SlotName, (long)delay.TotalMilliseconds, attempt);
+                LogReconnect(failure, delay, attempt);
                 await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -241,6 +267,7 @@ public sealed class ReplicationSource
 
             if (confirmed >= lsn)
             {
+                await RecordAcknowledgedAsync(connection, lsn, cancellationToken).ConfigureAwait(false);
                 return false;
             }
 
@@ -253,6 +280,8 @@ public sealed class ReplicationSource
                 try
                 {
                     await advance.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    NoteAcknowledged(lsn);
+                    await RecordAcknowledgedAsync(connection, lsn, cancellationToken).ConfigureAwait(false);
                     return true;
                 }
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
@@ -271,6 +300,35 @@ public sealed class ReplicationSource
         }
     }
 
+    private async Task RecordAcknowledgedAsync(NpgsqlConnection connection, ulong lsn, CancellationToken cancellationToken)
+    {
+        if (!_slotSeen)
+        {
+            return;
+        }
+
+        try
+        {
+            await SlotMarker.RecordAcknowledgedAsync(connection, _options.SlotName, lsn, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e)
+        {
+            ReplicationLog.SlotMarkerUnavailable(_logger, _options.SlotName, SlotMarker.Table, e.MessageText);
+        }
+    }
+
+    private async Task EmitStartHeartbeatAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EmitHeartbeatAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or IOException or SocketException or TimeoutException)
+        {
+            // Only makes the first message come sooner; the periodic heartbeat follows.
+        }
+    }
+
     /// <summary>Emits one heartbeat logical message now (also done every <see cref="ReplicationSourceOptions.HeartbeatInterval"/>).</summary>
     public async Task EmitHeartbeatAsync(CancellationToken cancellationToken)
     {
@@ -285,6 +343,116 @@ public sealed class ReplicationSource
         command.Parameters.AddWithValue("prefix", HeartbeatPrefix);
         command.Parameters.AddWithValue("payload", payload);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One line per expected reconnect, with the reason and no stack trace (the exception goes to Debug); a slot held by
+    /// another process is reported as such.
+    /// </summary>
+    private void LogReconnect(Exception? failure, TimeSpan delay, int attempt)
+    {
+        var delayMs = (long)delay.TotalMilliseconds;
+        if (failure is PostgresException { SqlState: PostgresErrorCodes.ObjectInUse } inUse)
+        {
+            ReplicationLog.SlotInUse(_logger, _options.SlotName, inUse.MessageText, delayMs, attempt);
+        }
+        else
+        {
+            ReplicationLog.ConnectionLost(_logger, _options.SlotName, failure is null ? "the server ended the replication stream" : Describe(failure), delayMs, attempt);
+        }
+
+        if (failure is not null && _logger.IsEnabled(LogLevel.Debug))
+        {
+            ReplicationLog.ConnectionLostDetail(_logger, failure, _options.SlotName);
+        }
+    }
+
+    /// <summary>The messages of an exception and its causes, on one line (PostgreSQL errors with their SQLSTATE).</summary>
+    internal static string Describe(Exception exception)
+    {
+        var parts = new List<string>();
+        for (var e = exception; e is not null && parts.Count < 4; e = e.InnerException)
+        {
+            var text = e is PostgresException pg ? $"{pg.MessageText} (SQLSTATE {pg.SqlState})" : e.Message;
+            if (!string.IsNullOrWhiteSpace(text) && !parts.Contains(text, StringComparer.Ordinal))
+            {
+                parts.Add(text.TrimEnd('.'));
+            }
+        }
+
+        return parts.Count == 0 ? exception.GetType().Name : string.Join(": ", parts);
+    }
+
+    /// <summary>Records that PostgreSQL confirmed (or was told) <paramref name="lsn"/> for the slot.</summary>
+    internal void NoteAcknowledged(ulong lsn)
+    {
+        var current = Interlocked.Read(ref _highestAcknowledged);
+        while (lsn > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _highestAcknowledged, lsn, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>
+    /// The slot is missing. If this source read it earlier in this run, or a host used it before (the durable
+    /// <see cref="SlotMarker"/>), it was dropped and the changes after the last acknowledged position are lost from
+    /// it: an error that names the range and the way out, whatever <c>create_if_not_exists</c> says.
+    /// </summary>
+    private async Task ThrowIfSlotWasUsedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var slot = _options.SlotName;
+        var current = await ScalarAsync<NpgsqlLogSequenceNumber>(connection, "SELECT pg_catalog.pg_current_wal_lsn()", null, cancellationToken).ConfigureAwait(false);
+        var accept = $"To accept the loss and start again from the current position, delete Sequin's record of the slot "
+            + $"(DELETE FROM {SlotMarker.Table} WHERE slot_name = '{slot}') and restart: the slot is then created again if "
+            + "slot.create_if_not_exists is true. Re-deliver the rows changed in the lost range from the tables (a backfill) if the sinks need them.";
+        if (_slotSeen)
+        {
+            throw new InvalidOperationException(
+                $"Replication slot '{slot}' was dropped while Sequin was reading it. The changes committed after the last acknowledged "
+                + $"position {new NpgsqlLogSequenceNumber(Interlocked.Read(ref _highestAcknowledged))} up to {current} (the current WAL position) "
+                + "were not all delivered and the slot that held them is gone; Sequin does not create it again, which would skip them silently. "
+                + accept);
+        }
+
+        (DateTimeOffset FirstUsedAt, ulong? LastAcknowledged)? marker;
+        try
+        {
+            marker = await SlotMarker.ReadAsync(connection, slot, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e)
+        {
+            ReplicationLog.SlotMarkerUnavailable(_logger, slot, SlotMarker.Table, e.MessageText);
+            return;
+        }
+
+        if (marker is { } used)
+        {
+            var from = used.LastAcknowledged is { } lsn
+                ? $"after {new NpgsqlLogSequenceNumber(lsn)} (acknowledged at the last graceful stop) or later"
+                : "after the last position Sequin acknowledged (not recorded: the last run did not stop gracefully)";
+            throw new InvalidOperationException(
+                $"Replication slot '{slot}' does not exist, but Sequin has read it since {used.FirstUsedAt:u}: it was dropped. The changes committed "
+                + $"{from} up to {current} (the current WAL position) may not have been delivered, and the slot that held them is gone; "
+                + "Sequin does not create it again, which would skip them silently. " + accept);
+        }
+    }
+
+    private async Task RecordSlotUseAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SlotMarker.RecordAsync(connection, _options.SlotName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e)
+        {
+            ReplicationLog.SlotMarkerUnavailable(_logger, _options.SlotName, SlotMarker.Table, e.MessageText);
+        }
     }
 
     internal TimeSpan BackoffDelay(int attempt)
@@ -337,7 +505,7 @@ public sealed class ReplicationSource
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A failed heartbeat only delays the slot's advance; the next tick tries again.
-                ReplicationLog.HeartbeatFailed(_logger, e, _options.SlotName);
+                ReplicationLog.HeartbeatFailed(_logger, _options.SlotName, Describe(e));
             }
         }
     }
@@ -399,22 +567,25 @@ public sealed class ReplicationSource
             using var stop = new CancellationTokenSource();
             using var link = LinkSafely(stop, cancellationToken);
             var status = StatusLoopAsync(connection, stop.Token);
+            var startHeartbeat = Task.CompletedTask;
             try
             {
                 var slot = new PgOutputReplicationSlot(options.SlotName);
                 var pgOptions = new PgOutputReplicationOptions(options.PublicationName, PgOutputProtocolVersion.V1, binary: false, messages: true);
-                if (owner._logger.IsEnabled(LogLevel.Information))
-                {
-                    ReplicationLog.Started(owner._logger, options.SlotName, options.PublicationName, new NpgsqlLogSequenceNumber(startLsn));
-                }
-
+                // "Started" is logged once START_REPLICATION has succeeded, which the first message proves; a heartbeat
+                // emitted now makes that first message come at once even when the tables are idle.
                 var started = false;
+                startHeartbeat = options.HeartbeatInterval > TimeSpan.Zero ? owner.EmitStartHeartbeatAsync(stop.Token) : Task.CompletedTask;
                 await foreach (var message in connection.StartReplication(slot, pgOptions, stop.Token).ConfigureAwait(false))
                 {
                     if (!started)
                     {
                         started = true;
                         onStarted();
+                        if (owner._logger.IsEnabled(LogLevel.Information))
+                        {
+                            ReplicationLog.Started(owner._logger, options.SlotName, options.PublicationName, new NpgsqlLogSequenceNumber(startLsn));
+                        }
                     }
 
                     await HandleMessageAsync(message, metadata, stop.Token).ConfigureAwait(false);
@@ -430,6 +601,8 @@ public sealed class ReplicationSource
                 catch (OperationCanceledException)
                 {
                 }
+
+                await startHeartbeat.ConfigureAwait(false);
 
                 ArrayPool<byte>.Shared.Return(_buffer);
                 _buffer = [];
@@ -458,6 +631,8 @@ public sealed class ReplicationSource
                     continue;
                 }
 
+                // Noted before it can reach PostgreSQL (Npgsql's own feedback repeats it): the slot may be at most here.
+                owner.NoteAcknowledged(lsn);
                 connection.SetReplicationStatus(new NpgsqlLogSequenceNumber(lsn));
                 try
                 {
@@ -477,7 +652,7 @@ public sealed class ReplicationSource
                 }
                 catch (Exception e) when (e is NpgsqlException or IOException or ObjectDisposedException)
                 {
-                    ReplicationLog.StatusFailed(owner._logger, e, owner._options.SlotName);
+                    ReplicationLog.StatusFailed(owner._logger, owner._options.SlotName, Describe(e));
                 }
             }
         }
@@ -699,6 +874,11 @@ public sealed class ReplicationSource
         private ValueTask EmitAsync(ChangeAction action, RowImage record, RowImage? old, CancellationToken cancellationToken)
         {
             var transaction = RequireTransaction();
+            if (string.Equals(record.Relation.Schema, SlotMarker.Schema, StringComparison.Ordinal))
+            {
+                return ValueTask.CompletedTask; // Sequin's own state, never delivered
+            }
+
             var message = new ChangeMessage(action, record, old, transaction, _commitIdx++, owner._source, _annotations);
             return handler.HandleAsync(message, cancellationToken);
         }

@@ -84,6 +84,17 @@ internal sealed class RunCommand
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient();
         _options.ConfigureRunServices(builder.Services, config, catalog);
+
+        // The host must wait for the runtime's whole graceful stop: the drain, then the final acknowledgement (up to 15 s).
+        builder.Services.AddOptions<HostOptions>().Configure<IServiceProvider>((hostOptions, services) =>
+        {
+            var drain = services.GetService<SequinRuntimeOptions>()?.DrainTimeout ?? new SequinRuntimeOptions().DrainTimeout;
+            var needed = drain + TimeSpan.FromSeconds(30);
+            if (hostOptions.ShutdownTimeout < needed)
+            {
+                hostOptions.ShutdownTimeout = needed;
+            }
+        });
         using var host = builder.Build();
         var runtime = host.Services.GetService<SequinHostedService>();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);

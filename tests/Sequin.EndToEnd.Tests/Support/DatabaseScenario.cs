@@ -49,6 +49,9 @@ public abstract class DatabaseScenario : IAsyncDisposable
             },
             () => "the replication slot is in use; host output:\n" + host?.Output);
 
+    /// <summary>More keys for the database (YAML lines, e.g. <c>ssl_mode: require</c>), set before writing the config.</summary>
+    public string DatabaseExtraYaml { get; set; } = string.Empty;
+
     /// <summary>The <c>databases:</c> section: one database named <c>db</c> with its own slot, both created by the host; ends with a blank line.</summary>
     protected string DatabasesYaml => $$"""
         databases:
@@ -57,7 +60,7 @@ public abstract class DatabaseScenario : IAsyncDisposable
             port: {{Server.Port}}
             database: {{Database}}
             username: postgres
-            slot: { name: {{SlotName}}, create_if_not_exists: true }
+        {{Indent(DatabaseExtraYaml, 4)}}    slot: { name: {{SlotName}}, create_if_not_exists: true }
             publication: { name: sequin_pub, create_if_not_exists: true }
 
 

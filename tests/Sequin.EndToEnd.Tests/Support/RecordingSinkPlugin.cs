@@ -26,6 +26,9 @@ public sealed class RecordingSinkPlugin : SinkPlugin<RecordingSinkOptions, Recor
 
     public int BatchSize { get; set; } = 50;
 
+    /// <summary>The batch key of a message; null for one batch key ("all"). Lets a test return a key the runtime cannot use.</summary>
+    public Func<RoutedMessage, string>? BatchKeyOf { get; set; }
+
     public override string TypeName => "recording";
 
     public override string Description => "Records deliveries, for tests.";
@@ -58,7 +61,7 @@ public sealed class RecordingSinkPlugin : SinkPlugin<RecordingSinkOptions, Recor
     {
         public BatchingOptions Batching { get; } = new() { MaxMessages = plugin.BatchSize, Linger = TimeSpan.FromMilliseconds(2), MaxConcurrentBatches = 4 };
 
-        public string GetBatchKey(RoutedMessage message) => "all";
+        public string GetBatchKey(RoutedMessage message) => plugin.BatchKeyOf is { } keyOf ? keyOf(message) : "all";
 
         public async ValueTask<BatchResult> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
         {

@@ -21,6 +21,15 @@ public sealed class StdoutScenario : DatabaseScenario
         return new StdoutScenario(postgres.Server, database, directory);
     }
 
+    /// <summary>A scenario on a server of the test's own (one it may stop, restart or start with TLS).</summary>
+    public static async Task<StdoutScenario> CreateAsync(PostgresServer server, string database)
+    {
+        await server.CreateDatabaseAsync(database);
+        var directory = Path.Combine(Path.GetTempPath(), "sequin-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        return new StdoutScenario(server, database, directory);
+    }
+
     /// <summary>
     /// Writes sequin.yaml: one database, one sink (by default the stdout sink writing to <see cref="OutputPath"/>);
     /// <paramref name="sinkExtra"/> adds sink keys, <paramref name="destinationType"/> names another sink type with

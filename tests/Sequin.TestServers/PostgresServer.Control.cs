@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Sequin.TestServers;
+
+/// <summary>Fault injection and TLS for a <see cref="PostgresServer"/>: stop, start again, restart, <c>ssl = on</c>.</summary>
+public sealed partial class PostgresServer
+{
+    /// <summary>Whether the server is running (its postmaster.pid exists).</summary>
+    public bool IsRunning => File.Exists(Path.Combine(DataDirectory, "postmaster.pid"));
+
+    /// <summary>Stops the server (<paramref name="mode"/>: <c>fast</c> closes connections cleanly, <c>immediate</c> as a crash would).</summary>
+    public async Task StopAsync(string mode = "fast", CancellationToken cancellationToken = default)
+    {
+        await ClearPoolsAsync().ConfigureAwait(false);
+        var (code, output) = await RunPgAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", mode, "-w", "-t", "60"], cancellationToken).ConfigureAwait(false);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"pg_ctl stop failed (exit {code}): {output}");
+        }
+    }
+
+    /// <summary>Starts the stopped server again on the same port and waits until it accepts connections.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        var logFile = Path.Combine(DataDirectory, "server.log");
+        var (code, output) = await RunPgAsync("pg_ctl", ["start", "-D", DataDirectory, "-l", logFile, "-w", "-t", "60"], cancellationToken).ConfigureAwait(false);
+        if (code != 0)
+        {
+            var log = File.Exists(logFile) ? await File.ReadAllTextAsync(logFile, cancellationToken).ConfigureAwait(false) : "(no log)";
+            throw new InvalidOperationException($"pg_ctl start failed (exit {code}): {output}\n{log}");
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(ConnectionString() + ";Pooling=false");
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (NpgsqlException) when (clock.Elapsed < StartTimeout)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Stops (in <paramref name="mode"/>) and starts the server again.</summary>
+    public async Task RestartAsync(string mode = "fast", CancellationToken cancellationToken = default)
+    {
+        await StopAsync(mode, cancellationToken).ConfigureAwait(false);
+        await StartAgainAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Turns TLS on with <paramref name="certificatePem"/> and <paramref name="privateKeyPem"/> (written into the data
+    /// directory, owned by the server's user, key mode 0600) and restarts. Plain connections keep working.
+    /// </summary>
+    public async Task EnableSslAsync(string certificatePem, string privateKeyPem, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificatePem);
+        ArgumentNullException.ThrowIfNull(privateKeyPem);
+        var cert = Path.Combine(DataDirectory, "server.crt");
+        var key = Path.Combine(DataDirectory, "server.key");
+        await File.WriteAllTextAsync(cert, certificatePem, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(key, privateKeyPem, cancellationToken).ConfigureAwait(false);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        if (_asPostgresUser)
+        {
+            var (code, output) = await RunAsync("chown", ["postgres", cert, key], null, cancellationToken).ConfigureAwait(false);
+            if (code != 0)
+            {
+                throw new InvalidOperationException($"chown failed (exit {code}): {output}");
+            }
+        }
+
+        await File.AppendAllTextAsync(
+            Path.Combine(DataDirectory, "postgresql.conf"),
+            $"\nssl = on\nssl_cert_file = '{cert}'\nssl_key_file = '{key}'\n",
+            cancellationToken).ConfigureAwait(false);
+        await RestartAsync("fast", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ClearPoolsAsync()
+    {
+        foreach (var source in _dataSources.Values)
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _dataSources.Clear();
+        NpgsqlConnection.ClearAllPools();
+    }
+}
