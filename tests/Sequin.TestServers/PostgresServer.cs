@@ -182,8 +182,8 @@ public sealed partial class PostgresServer : IAsyncDisposable
             port = {Port}
             unix_socket_directories = '{DataDirectory}'
             wal_level = logical
-            max_replication_slots = 20
-            max_wal_senders = 20
+            max_replication_slots = 100
+            max_wal_senders = 100
             max_connections = 100
             fsync = off
             full_page_writes = off

@@ -14,7 +14,7 @@ public sealed class PostgresServerTests
             directory = server.DataDirectory;
             Assert.True(Directory.Exists(directory));
             Assert.Equal("logical", await server.ScalarAsync<string>("SHOW wal_level"));
-            Assert.Equal("20", await server.ScalarAsync<string>("SHOW max_replication_slots"));
+            Assert.Equal("100", await server.ScalarAsync<string>("SHOW max_replication_slots"));
             Assert.Equal("off", await server.ScalarAsync<string>("SHOW fsync"));
             Assert.Equal("on", await server.ScalarAsync<string>("SHOW synchronous_commit"));
             Assert.Equal("127.0.0.1", await server.ScalarAsync<string>("SHOW listen_addresses"));
