@@ -110,7 +110,7 @@ public sealed class StdoutSinkClient : ISinkClient
 
     private static async Task WriteIndentedAsync(Stream stream, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        using var document = JsonDocument.Parse(payload);
+        using var document = JsonDocument.Parse(payload, ChangeMessageJsonWriter.DocumentOptions);
         var writer = new Utf8JsonWriter(stream, ChangeMessageJsonWriter.WriterOptions with { Indented = true });
         await using (writer.ConfigureAwait(false))
         {

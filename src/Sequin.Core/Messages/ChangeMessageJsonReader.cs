@@ -18,7 +18,7 @@ public static class ChangeMessageJsonReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json.ToArray());
+            document = JsonDocument.Parse(json.ToArray(), ChangeMessageJsonWriter.DocumentOptions);
         }
         catch (JsonException e)
         {

@@ -11,10 +11,28 @@ namespace Sequin.Messages;
 public static class ChangeMessageJsonWriter
 {
     /// <summary>
-    /// The writer options <see cref="ToUtf8Bytes"/> uses: minimal escaping (quotes as <c>\"</c>, non-ASCII text kept),
-    /// since the JSON goes to sinks, not into HTML.
+    /// The writer options every message writer uses: only the escapes JSON requires (<c>\"</c>, <c>\\</c>, control
+    /// characters); all other text, non-ASCII and emoji included, is written as itself in UTF-8, since the JSON goes to
+    /// sinks, not into HTML. Nesting up to <see cref="MaxDepth"/>.
     /// </summary>
-    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static JsonWriterOptions WriterOptions { get; } = new()
+    {
+        Encoder = MinimalJsonEncoder.Instance,
+        MaxDepth = MaxDepth,
+    };
+
+    /// <summary>
+    /// How deeply a message may nest: far beyond the 64 levels System.Text.Json allows by default, because a json or
+    /// jsonb column may legally hold values nested thousands of levels deep, and such a row must be delivered intact.
+    /// The readers and writers that handle messages are iterative, so depth costs memory, not stack.
+    /// </summary>
+    public const int MaxDepth = 100_000;
+
+    /// <summary>Reader options for message JSON: <see cref="MaxDepth"/> levels.</summary>
+    public static JsonReaderOptions ReaderOptions { get; } = new() { MaxDepth = MaxDepth };
+
+    /// <summary>Document options for message JSON: <see cref="MaxDepth"/> levels.</summary>
+    public static JsonDocumentOptions DocumentOptions { get; } = new() { MaxDepth = MaxDepth };
 
     /// <summary>Serializes a message to UTF-8 JSON.</summary>
     public static byte[] ToUtf8Bytes(ChangeMessage message, ConsumerInfo consumer, TimestampFormat format)

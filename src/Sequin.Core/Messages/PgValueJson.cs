@@ -64,7 +64,9 @@ public static class PgValueJson
                 return;
             case PgTypeOids.Json:
             case PgTypeOids.Jsonb:
-                writer.WriteRawValue(text);
+                // PostgreSQL validated the text on input; re-validating would refuse legal values nested deeper than
+                // the reader's default 64 levels.
+                writer.WriteRawValue(text, skipInputValidation: true);
                 return;
             case PgTypeOids.Bytea:
                 WriteBytea(writer, text);

@@ -34,7 +34,7 @@ internal sealed class MessageProcessor : IMessageProcessor
         _routeFunction = route;
         _transformFunction = transform;
         _router = new Router(options.Routing, options.Mode == RoutingMode.Static ? options.SinkOptions : null, options.Consumer.Name);
-        _writer = new Utf8JsonWriter(_buffer);
+        _writer = new Utf8JsonWriter(_buffer, ChangeMessageJsonWriter.WriterOptions);
     }
 
     /// <inheritdoc />

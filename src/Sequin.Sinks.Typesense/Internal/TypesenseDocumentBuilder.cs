@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sequin.Messages;
 
@@ -13,7 +12,7 @@ namespace Sequin.Sinks.Typesense.Internal;
 /// </summary>
 internal static class TypesenseDocumentBuilder
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions WriterOptions = ChangeMessageJsonWriter.WriterOptions;
 
     /// <summary>Builds the document of one message.</summary>
     /// <param name="message">The routed change.</param>
@@ -28,7 +27,7 @@ internal static class TypesenseDocumentBuilder
         JsonDocument json;
         try
         {
-            json = JsonDocument.Parse(source);
+            json = JsonDocument.Parse(source, ChangeMessageJsonWriter.DocumentOptions);
         }
         catch (JsonException ex)
         {
@@ -93,7 +92,7 @@ internal static class TypesenseDocumentBuilder
 
         // No default payload to take it from (e.g. a hand-built message): write the record ourselves.
         var buffer = new ArrayBufferWriter<byte>(256 + message.Message.EstimatedSize);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ChangeMessageJsonWriter.WriterOptions))
         {
             ChangeMessageJsonWriter.WriteRecord(writer, message.Message, TimestampFormat.Iso8601);
         }
@@ -139,7 +138,7 @@ internal static class TypesenseDocumentBuilder
 
         try
         {
-            var reader = new Utf8JsonReader(payload);
+            var reader = new Utf8JsonReader(payload, ChangeMessageJsonWriter.ReaderOptions);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return false;

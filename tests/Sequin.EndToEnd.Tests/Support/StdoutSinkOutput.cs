@@ -5,6 +5,9 @@ namespace Sequin.EndToEnd.Tests.Support;
 /// <summary>Reads what the stdout sink wrote to its file: one JSON message per line. A torn last line (a crash mid-write) is skipped.</summary>
 public static class StdoutSinkOutput
 {
+    // Messages may carry json/jsonb values nested far deeper than System.Text.Json's default 64 levels.
+    private static readonly System.Text.Json.JsonDocumentOptions DocumentOptions = new() { MaxDepth = 100_000 };
+
     public static IReadOnlyList<JsonObject> Read(string path)
     {
         if (!File.Exists(path))
@@ -24,7 +27,7 @@ public static class StdoutSinkOutput
 
             try
             {
-                messages.Add(JsonNode.Parse(line)!.AsObject());
+                messages.Add(JsonNode.Parse(line, documentOptions: DocumentOptions)!.AsObject());
             }
             catch (System.Text.Json.JsonException) when (reader.Peek() < 0)
             {
