@@ -1,19 +1,28 @@
+using System.Buffers;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 using Sequin.Messages;
 
 namespace Sequin.Sinks.Stdout;
 
 /// <summary>
 /// Writes messages to standard output or appends them to a file, one JSON line each (or indented with
-/// <see cref="StdoutSinkOptions.Pretty"/>), a whole batch under one lock and flushed before the batch counts as delivered.
+/// <see cref="StdoutSinkOptions.Pretty"/>). A batch is formatted in memory and written with one call under one lock
+/// before it counts as delivered. To a file, a batch is all or nothing: a failed write (a full disk, say) is cut back
+/// off the file, so no partial line is left for the retry to append to; and a file deleted, moved or truncated under
+/// the sink is noticed after the write, its path opened anew and the batch written again there, so nothing
+/// acknowledged is lost in a file nobody can read.
 /// </summary>
 public sealed class StdoutSinkClient : ISinkClient
 {
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
+    private const int MaxRewrites = 3;
     private readonly StdoutSinkOptions _options;
     private readonly Func<Stream> _openStandardOutput;
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly ArrayBufferWriter<byte> _batch = new(64 * 1024);
     private Stream? _stream;
+    private SafeFileHandle? _file;
+    private long _position;
 
     /// <summary>Creates a client for <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
@@ -33,37 +42,106 @@ public sealed class StdoutSinkClient : ISinkClient
     /// <summary>Whether messages go to standard output (<c>path: "-"</c>).</summary>
     public bool IsStandardOutput => _options.Path == StdoutSinkOptions.StandardOutput;
 
-    /// <summary>Writes the payloads in order and flushes.</summary>
+    /// <summary>Writes the payloads in order, each on its own line, all or nothing.</summary>
     /// <param name="payloads">UTF-8 JSON payloads.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <exception cref="IOException">The output could not be written.</exception>
+    /// <exception cref="IOException">The output could not be written; a file is left as it was before the batch.</exception>
     public async Task WriteAsync(IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payloads);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _stream ??= Open();
-            foreach (var payload in payloads)
+            Format(payloads);
+            if (IsStandardOutput)
             {
-                if (_options.Pretty)
-                {
-                    await WriteIndentedAsync(_stream, payload, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _stream.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
-                }
-
-                await _stream.WriteAsync(NewLine, cancellationToken).ConfigureAwait(false);
+                _stream ??= _openStandardOutput();
+                await _stream.WriteAsync(_batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return;
             }
 
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            for (var attempt = 0; ; attempt++)
+            {
+                await AppendToFileAsync(cancellationToken).ConfigureAwait(false);
+                if (StillAtPath())
+                {
+                    return;
+                }
+
+                // Deleted, moved or truncated under us: what was just written went where nobody will read it.
+                CloseFile();
+                if (attempt == MaxRewrites)
+                {
+                    throw new IOException($"{_options.Path} keeps being removed or replaced while it is written; the batch will be retried.");
+                }
+            }
         }
         finally
         {
             _lock.Release();
         }
+    }
+
+    private void Format(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
+    {
+        _batch.ResetWrittenCount();
+        foreach (var payload in payloads)
+        {
+            if (_options.Pretty)
+            {
+                using var document = JsonDocument.Parse(payload, ChangeMessageJsonWriter.DocumentOptions);
+                using var writer = new Utf8JsonWriter(_batch, ChangeMessageJsonWriter.WriterOptions with { Indented = true });
+                document.WriteTo(writer);
+            }
+            else
+            {
+                _batch.Write(payload.Span);
+            }
+
+            _batch.Write("\n"u8);
+        }
+    }
+
+    private async Task AppendToFileAsync(CancellationToken cancellationToken)
+    {
+        if (_file is null)
+        {
+            _file = File.OpenHandle(_options.Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
+            _position = RandomAccess.GetLength(_file);
+        }
+
+        try
+        {
+            await RandomAccess.WriteAsync(_file, _batch.WrittenMemory, _position, cancellationToken).ConfigureAwait(false);
+            _position += _batch.WrittenCount;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            // Leave no partial line behind: cut the file back to where the batch began.
+            try
+            {
+                RandomAccess.SetLength(_file, _position);
+            }
+            catch (IOException)
+            {
+                CloseFile(); // the next batch reopens and starts from the file's real end
+            }
+
+            throw;
+        }
+    }
+
+    private bool StillAtPath()
+    {
+        var atPath = new FileInfo(_options.Path);
+        return atPath.Exists && atPath.Length >= _position;
+    }
+
+    private void CloseFile()
+    {
+        _file?.Dispose();
+        _file = null;
     }
 
     /// <inheritdoc />
@@ -101,21 +179,7 @@ public sealed class StdoutSinkClient : ISinkClient
             _stream = null;
         }
 
+        CloseFile();
         _lock.Dispose();
-    }
-
-    private Stream Open() => IsStandardOutput
-        ? _openStandardOutput()
-        : new FileStream(_options.Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 64 * 1024, useAsync: true);
-
-    private static async Task WriteIndentedAsync(Stream stream, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        using var document = JsonDocument.Parse(payload, ChangeMessageJsonWriter.DocumentOptions);
-        var writer = new Utf8JsonWriter(stream, ChangeMessageJsonWriter.WriterOptions with { Indented = true });
-        await using (writer.ConfigureAwait(false))
-        {
-            document.WriteTo(writer);
-            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 }
