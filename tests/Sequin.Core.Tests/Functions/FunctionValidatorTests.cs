@@ -72,7 +72,7 @@ public sealed class FunctionValidatorTests
     {
         var error = Assert.Single(FunctionValidator.Validate(Some.Filter("while (true) { }"), limits: new FunctionLimits { Timeout = TimeSpan.FromMilliseconds(20), MaxStatements = int.MaxValue }));
 
-        Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
+        Assert.Contains("exceeded the time limit of 20 ms of CPU time", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -205,7 +205,7 @@ public sealed class MessageProcessorTests
         var processor = Some.Processor(options);
 
         var error = Some.Failed(processor.Process(Some.Message(house: "Loop"), "1"));
-        Assert.Contains("timed out after 300 ms", error, StringComparison.Ordinal);
+        Assert.Contains("exceeded the time limit of 300 ms of CPU time", error, StringComparison.Ordinal);
         Assert.Contains("my-route", error, StringComparison.Ordinal);
 
         for (var i = 0; i < 3; i++)
