@@ -26,6 +26,7 @@ internal sealed class JintFunctionInstance : IFunctionInstance
     private readonly JsValue[] _args = new JsValue[4];
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly SharedMetadata _sharedMetadata = new();
+    private readonly PropertyNames _names = new();
     private readonly Action<object?> _run;
 
     // The call being handed to the thread.
@@ -118,7 +119,7 @@ internal sealed class JintFunctionInstance : IFunctionInstance
 
     private JsValue Call()
     {
-        JsonToJsValue.ReadArguments(_engine, _input.Span, _args, _usedArguments, _sharedMetadata);
+        JsonToJsValue.ReadArguments(_engine, _input.Span, _args, _usedArguments, _sharedMetadata, _names);
         var entry = _wrapped ? _engine.Call(_entry, JsValue.Undefined, []) : _entry;
         if (entry is not Function)
         {

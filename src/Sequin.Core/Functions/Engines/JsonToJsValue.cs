@@ -22,7 +22,7 @@ internal static class JsonToJsValue
     /// because building JavaScript objects is most of the cost of a call and a function that never names an argument
     /// cannot see it. Every call gets new objects: nothing one call changes in them reaches the next.
     /// </summary>
-    public static void ReadArguments(Engine engine, ReadOnlySpan<byte> messageJson, JsValue[] args, int used = 0b1111, SharedMetadata? shared = null)
+    public static void ReadArguments(Engine engine, ReadOnlySpan<byte> messageJson, JsValue[] args, int used = 0b1111, SharedMetadata? shared = null, PropertyNames? names = null)
     {
         args[0] = JsValue.Undefined;
         args[1] = JsValue.Undefined;
@@ -49,13 +49,13 @@ internal static class JsonToJsValue
             }
 
             args[index] = index == 3 && shared is not null && reader.TokenType == JsonTokenType.StartObject
-                ? ReadMetadata(engine, messageJson, ref reader, shared)
-                : ReadValue(engine, ref reader);
+                ? ReadMetadata(engine, messageJson, ref reader, shared, names)
+                : ReadValue(engine, ref reader, names);
         }
     }
 
     /// <summary>Reads the value the reader is positioned on (its first token).</summary>
-    public static JsValue ReadValue(Engine engine, ref Utf8JsonReader reader)
+    public static JsValue ReadValue(Engine engine, ref Utf8JsonReader reader, PropertyNames? names = null)
     {
         switch (reader.TokenType)
         {
@@ -64,9 +64,9 @@ internal static class JsonToJsValue
                     var obj = new JsObject(engine);
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        var name = reader.GetString()!;
+                        var name = names is null ? reader.GetString()! : names.Get(ref reader);
                         reader.Read();
-                        AddProperty(obj, name, ReadValue(engine, ref reader));
+                        AddProperty(obj, name, ReadValue(engine, ref reader, names));
                     }
 
                     return obj;
@@ -77,7 +77,7 @@ internal static class JsonToJsValue
                     var items = new List<JsValue>();
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        items.Add(ReadValue(engine, ref reader));
+                        items.Add(ReadValue(engine, ref reader, names));
                     }
 
                     return new JsArray(engine, items.ToArray());
@@ -99,13 +99,13 @@ internal static class JsonToJsValue
     }
 
     // metadata, with its consumer and database objects taken from the engine's frozen cache.
-    private static JsObject ReadMetadata(Engine engine, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, SharedMetadata shared)
+    private static JsObject ReadMetadata(Engine engine, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, SharedMetadata shared, PropertyNames? names)
     {
         var obj = new JsObject(engine);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var slot = reader.ValueTextEquals("consumer"u8) ? 0 : reader.ValueTextEquals("database"u8) ? 1 : -1;
-            var name = reader.GetString()!;
+            var name = names is null ? reader.GetString()! : names.Get(ref reader);
             reader.Read();
             if (slot >= 0 && reader.TokenType == JsonTokenType.StartObject)
             {
@@ -116,7 +116,7 @@ internal static class JsonToJsValue
                 continue;
             }
 
-            AddProperty(obj, name, ReadValue(engine, ref reader));
+            AddProperty(obj, name, ReadValue(engine, ref reader, names));
         }
 
         return obj;
