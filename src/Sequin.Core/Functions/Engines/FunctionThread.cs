@@ -18,7 +18,7 @@ internal sealed class FunctionThread
 #pragma warning restore CA1001
 {
     /// <summary>The stack reserved for the thread: 256 MB of address space, committed only as far as it is used.</summary>
-    public const int StackSize = 256 * 1024 * 1024;
+    public const int StackSize = LargeStackThread.StackSize;
 
     /// <summary>How long the thread waits for work before it exits.</summary>
     public static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(30);
@@ -38,10 +38,13 @@ internal sealed class FunctionThread
         _name = name;
     }
 
-    /// <summary>Runs <paramref name="work"/> on the thread and waits for it; its exception is rethrown here.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on the thread and waits for it; its exception is rethrown here. On a thread that
+    /// already has a large stack (<see cref="LargeStackThread"/>, or this one) it runs inline.
+    /// </summary>
     public void Run(Action<object?> work, object? state)
     {
-        if (ReferenceEquals(Thread.CurrentThread, _thread))
+        if (LargeStackThread.IsCurrent)
         {
             work(state);
             return;
@@ -51,8 +54,7 @@ internal sealed class FunctionThread
         {
             if (_thread is null)
             {
-                _thread = new Thread(Loop, StackSize) { IsBackground = true, Name = _name };
-                _thread.Start();
+                _thread = LargeStackThread.Start(Loop, _name);
             }
 
             _work = work;
