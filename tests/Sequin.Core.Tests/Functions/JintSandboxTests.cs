@@ -156,6 +156,32 @@ public sealed class JintSandboxTests
         Assert.Equal("\"fine\"", Encoding.UTF8.GetString(instance.InvokeTransform(Input(Some.Message(id: "2")))));
     }
 
+    [Theory]
+    [InlineData("var o = {}; for (var i = 0; i < 1e7; i++) o = Object.create(o); return o.x;")]
+    [InlineData("var f = function () { return 1; }; for (var i = 0; i < 1e7; i++) f = f.bind(null); return f();")]
+    [InlineData("var a = []; for (var i = 0; i < 1e7; i++) a = [a]; return String(a);")]
+    [InlineData("var o = {}; for (var i = 0; i < 30000; i++) o = { a: o }; return JSON.stringify(o);")]
+    public async Task AttacksFailCleanlyWhenTheCallRunsInlineOnAWorkerPartitionsThread(string body)
+    {
+        var instance = Instance(Some.Transform("if (record.id === 1) {\n" + body + "\n}\nreturn 'fine';"), AttackLimits);
+        FunctionException? error = null;
+        string? next = null;
+        var callingThread = 0;
+
+        await LargeStackThread.Run(
+            () =>
+            {
+                callingThread = Environment.CurrentManagedThreadId;
+                error = Assert.Throws<FunctionException>(() => instance.InvokeTransform(Input(Some.Message(id: "1"))));
+                next = Encoding.UTF8.GetString(instance.InvokeTransform(Input(Some.Message(id: "2"))));
+            },
+            "test-partition");
+
+        Assert.NotEqual(0, callingThread);
+        Assert.Contains("limit", error!.Error.Message, StringComparison.Ordinal);
+        Assert.Equal("\"fine\"", next);
+    }
+
     [Fact]
     public void ACpuHeavyButHealthyCallDoesNotTimeOutWhileTheMachineIsLoaded()
     {

@@ -27,6 +27,7 @@ internal sealed class JintFunctionInstance : IFunctionInstance
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly SharedMetadata _sharedMetadata = new();
     private readonly PropertyNames _names = new();
+    private readonly LazyJsonSource _lazy;
     private readonly Action<object?> _run;
 
     // The call being handed to the thread.
@@ -47,6 +48,7 @@ internal sealed class JintFunctionInstance : IFunctionInstance
         _wrapped = wrapped;
         _usedArguments = usedArguments;
         _run = static state => ((JintFunctionInstance)state!).RunOnThread();
+        _lazy = new LazyJsonSource(engine, _names);
     }
 
     /// <inheritdoc />
@@ -90,6 +92,7 @@ internal sealed class JintFunctionInstance : IFunctionInstance
 
     private void RunOnThread()
     {
+        _lazy.Begin(_input);
         try
         {
             var result = Call();
@@ -115,11 +118,15 @@ internal sealed class JintFunctionInstance : IFunctionInstance
         {
             throw JintErrors.FromException(_definition, _limits, e, _compiled.WrapperColumnOffset);
         }
+        finally
+        {
+            _lazy.End();
+        }
     }
 
     private JsValue Call()
     {
-        JsonToJsValue.ReadArguments(_engine, _input.Span, _args, _usedArguments, _sharedMetadata, _names);
+        JsonToJsValue.ReadArguments(_engine, _input.Span, _args, _usedArguments, _sharedMetadata, _names, _lazy);
         var entry = _wrapped ? _engine.Call(_entry, JsValue.Undefined, []) : _entry;
         if (entry is not Function)
         {

@@ -20,9 +20,12 @@ internal static class JsonToJsValue
     /// Fills <paramref name="args"/> with <c>action, record, changes, metadata</c> read from the message JSON. Only the
     /// arguments flagged in <paramref name="used"/> are built (bit i = argument i); the others are left undefined,
     /// because building JavaScript objects is most of the cost of a call and a function that never names an argument
-    /// cannot see it. Every call gets new objects: nothing one call changes in them reaches the next.
+    /// cannot see it. Every call gets new objects: nothing one call changes in them reaches the next. With a
+    /// <paramref name="lazy"/> source, the properties of <c>record</c>, <c>changes</c> and <c>metadata</c> whose values
+    /// are strings, objects or arrays are built when the code first reads them (a json/jsonb column the function never
+    /// touches is never parsed); the source must stay valid until the call's results have been read.
     /// </summary>
-    public static void ReadArguments(Engine engine, ReadOnlySpan<byte> messageJson, JsValue[] args, int used = 0b1111, SharedMetadata? shared = null, PropertyNames? names = null)
+    public static void ReadArguments(Engine engine, ReadOnlySpan<byte> messageJson, JsValue[] args, int used = 0b1111, SharedMetadata? shared = null, PropertyNames? names = null, LazyJsonSource? lazy = null)
     {
         args[0] = JsValue.Undefined;
         args[1] = JsValue.Undefined;
@@ -49,8 +52,10 @@ internal static class JsonToJsValue
             }
 
             args[index] = index == 3 && shared is not null && reader.TokenType == JsonTokenType.StartObject
-                ? ReadMetadata(engine, messageJson, ref reader, shared, names)
-                : ReadValue(engine, ref reader, names);
+                ? ReadMetadata(engine, messageJson, ref reader, shared, names, lazy)
+                : index > 0 && lazy is not null && reader.TokenType == JsonTokenType.StartObject
+                    ? ReadLazyObject(engine, ref reader, names, lazy)
+                    : ReadValue(engine, ref reader, names);
         }
     }
 
@@ -99,7 +104,7 @@ internal static class JsonToJsValue
     }
 
     // metadata, with its consumer and database objects taken from the engine's frozen cache.
-    private static JsObject ReadMetadata(Engine engine, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, SharedMetadata shared, PropertyNames? names)
+    private static JsObject ReadMetadata(Engine engine, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, SharedMetadata shared, PropertyNames? names, LazyJsonSource? lazy)
     {
         var obj = new JsObject(engine);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -116,10 +121,49 @@ internal static class JsonToJsValue
                 continue;
             }
 
+            if (lazy is not null && TryAddLazy(obj, name, ref reader, lazy))
+            {
+                continue;
+            }
+
             AddProperty(obj, name, ReadValue(engine, ref reader, names));
         }
 
         return obj;
+    }
+
+    // An object whose string, object and array values are built on first read.
+    private static JsObject ReadLazyObject(Engine engine, ref Utf8JsonReader reader, PropertyNames? names, LazyJsonSource lazy)
+    {
+        var obj = new JsObject(engine);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = names is null ? reader.GetString()! : names.Get(ref reader);
+            reader.Read();
+            if (!TryAddLazy(obj, name, ref reader, lazy))
+            {
+                AddProperty(obj, name, ReadValue(engine, ref reader, names));
+            }
+        }
+
+        return obj;
+    }
+
+    private static bool TryAddLazy(JsObject obj, string name, ref Utf8JsonReader reader, LazyJsonSource lazy)
+    {
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.String) || obj.HasOwnProperty(name))
+        {
+            return false;
+        }
+
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        var end = (int)reader.BytesConsumed;
+        obj.FastSetProperty(name, PropertyDescriptor.CreateLazy(
+            new LazyJsonSource.Slice(lazy, lazy.Generation, start, end),
+            static slice => slice.Build(),
+            PropertyFlag.ConfigurableEnumerableWritable));
+        return true;
     }
 
     private static void AddProperty(JsObject obj, string name, JsValue value)
