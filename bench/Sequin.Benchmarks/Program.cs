@@ -4,7 +4,8 @@ using Sequin.Benchmarks;
 if (args.Length > 0 && args[0] == "quick")
 {
     // A quick, contention-tolerant estimate: the fastest of many batches, per call.
-    QuickRun.Run(Console.Out);
+    // On a large-stack thread, as the runtime's worker partitions: function calls run inline (no thread switch).
+    Sequin.Functions.Engines.LargeStackThread.Run(() => QuickRun.Run(Console.Out), "quick-run").GetAwaiter().GetResult();
     return;
 }
 

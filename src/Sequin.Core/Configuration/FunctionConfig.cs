@@ -1,6 +1,6 @@
 namespace Sequin.Configuration;
 
-/// <summary>One function (<c>functions[]</c>): JavaScript (ES5) with the signature <c>(action, record, changes, metadata)</c>.</summary>
+/// <summary>One function (<c>functions[]</c>): JavaScript (current ECMAScript, strict mode) with the signature <c>(action, record, changes, metadata)</c>.</summary>
 public sealed class FunctionConfig
 {
     /// <summary>The most bytes (UTF-8) a function's code may have: 10 KB, as in the original.</summary>

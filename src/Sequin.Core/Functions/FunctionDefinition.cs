@@ -3,7 +3,7 @@ namespace Sequin.Functions;
 /// <summary>A user function as configured in <c>sequin.yaml</c> (<c>functions:</c>): its name, kind and JavaScript source.</summary>
 /// <param name="Name">The function's name; errors name it.</param>
 /// <param name="Kind">Routing, filter or transform; decides the entry point (<c>route</c>, <c>filter</c>, <c>transform</c>).</param>
-/// <param name="Code">The ES5 JavaScript source, at most <see cref="FunctionLimits.MaxSourceBytes"/> bytes of UTF-8.</param>
+/// <param name="Code">The JavaScript source, at most <see cref="FunctionLimits.MaxSourceBytes"/> bytes of UTF-8.</param>
 public sealed record FunctionDefinition(string Name, FunctionKind Kind, string Code)
 {
     /// <summary>For a routing function, the sink type it routes for (<c>kafka</c>, <c>typesense</c>, <c>sns</c>, ...); otherwise null.</summary>

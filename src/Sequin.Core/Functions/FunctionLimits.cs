@@ -12,11 +12,21 @@ public sealed record FunctionLimits
     private readonly TimeSpan _timeout = TimeSpan.FromMilliseconds(100);
     private readonly int _maxStatements = 100_000;
     private readonly int _maxRecursionDepth = 100;
+    private readonly long _maxAllocatedBytes = 32L * 1024 * 1024;
 
-    /// <summary>The default limits: 100 ms, 100 000 statements, recursion depth 100.</summary>
+    /// <summary>The longest array a function may create: 1,000,000 elements.</summary>
+    public const uint MaxArrayLength = 1_000_000;
+
+    /// <summary>The largest <see cref="MaxAllocatedBytes"/> that may be configured: 64 MB.</summary>
+    public const long MaxMemoryLimit = 64L * 1024 * 1024;
+
+    /// <summary>The default limits: 100 ms of CPU time, 100 000 statements, recursion depth 100, 32 MB allocated.</summary>
     public static FunctionLimits Default { get; } = new();
 
-    /// <summary>The wall-clock time one call may take. Default: 100 ms; at most 1 s.</summary>
+    /// <summary>
+    /// The CPU time one call may use (its own thread's, so a call that waits for a core on a loaded machine does not
+    /// time out); also the time limit of each regular expression match. Default: 100 ms; at most 1 s.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive, or more than 1 s.</exception>
     public TimeSpan Timeout
     {
@@ -27,8 +37,7 @@ public sealed record FunctionLimits
     }
 
     /// <summary>
-    /// The most statements one call may execute. Default: 100 000; at least 1000 (loading the prelude runs a few
-    /// hundred statements under the same limit).
+    /// The most statements one call may execute. Default: 100 000; at least 1000.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Less than 1000.</exception>
     public int MaxStatements
@@ -40,8 +49,7 @@ public sealed record FunctionLimits
     }
 
     /// <summary>
-    /// The deepest call nesting one call may reach. Default: 100; at most 200 (Jint 2 uses about 3.5 KB of the host
-    /// thread's stack per JavaScript call level, and a stack overflow would end the process).
+    /// The deepest call nesting one call may reach. Default: 100; at most 200.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not between 1 and 200.</exception>
     public int MaxRecursionDepth
@@ -50,5 +58,19 @@ public sealed record FunctionLimits
         init => _maxRecursionDepth = value is > 0 and <= 200
             ? value
             : throw new ArgumentOutOfRangeException(nameof(MaxRecursionDepth), value, "The recursion limit must be between 1 and 200.");
+    }
+
+    /// <summary>
+    /// The most managed memory one call may allocate (all its allocations, collected or not). Default: 32 MB; between
+    /// 1 MB and 64 MB. It also bounds how deep a structure a call can build, which keeps any recursion over it within
+    /// the function thread's stack.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1 MB or more than 64 MB.</exception>
+    public long MaxAllocatedBytes
+    {
+        get => _maxAllocatedBytes;
+        init => _maxAllocatedBytes = value is >= 1024 * 1024 and <= MaxMemoryLimit
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxAllocatedBytes), value, "The memory limit must be between 1 MB and 64 MB.");
     }
 }

@@ -6,7 +6,7 @@ internal interface ICompiledFunction
     /// <summary>The function's definition.</summary>
     FunctionDefinition Definition { get; }
 
-    /// <summary>Creates an engine with the prelude and the function loaded. Not thread-safe; one per worker.</summary>
+    /// <summary>Creates an engine with the function loaded, on its own thread. Not thread-safe; one per worker.</summary>
     /// <exception cref="FunctionException">The top-level code throws, or the entry point is not declared.</exception>
     IFunctionInstance CreateInstance();
 }

@@ -1,7 +1,7 @@
 namespace Sequin.Functions;
 
 /// <summary>
-/// A JavaScript engine for user functions. The only implementation today is Jint 2.10 (ES5); a newer engine replaces
+/// A JavaScript engine for user functions. The implementation is Jint 4 (<see cref="Engines.JintFunctionEngine"/>); another engine would replace
 /// it by implementing this interface and its two companions, without touching the router or the processor.
 /// </summary>
 internal interface IFunctionEngine

@@ -2,7 +2,7 @@ namespace Sequin.Functions;
 
 /// <summary>
 /// A user function loaded in its own engine, called with <c>(action, record, changes, metadata)</c>. Not thread-safe.
-/// Every call is limited in time, statements and recursion; a failure throws <see cref="FunctionException"/> and leaves
+/// Every call is limited in CPU time, statements, recursion and memory; a failure throws <see cref="FunctionException"/> and leaves
 /// the instance usable for the next call.
 /// </summary>
 internal interface IFunctionInstance

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Sequin.Diagnostics;
+using Sequin.Functions.Engines;
 using Sequin.Routing;
 using Sequin.Sinks;
 
@@ -44,13 +45,20 @@ internal sealed class ConsumerPartition
     /// <summary>Queues an event for the loop; ignored once the loop has ended.</summary>
     public void Post(PartitionEvent e) => _events.Writer.TryWrite(e);
 
-    /// <summary>Runs the loop until a requested stop has drained the in-flight batches, or the token fires.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the loop until a requested stop has drained the in-flight batches, or the token fires. The loop runs on a
+    /// thread of its own with a large stack (<see cref="LargeStackThread"/>), so that the sink's JavaScript functions run
+    /// on it directly instead of being handed to a thread of their own for every message.
+    /// </summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        LargeStackThread.Run(() => Run(cancellationToken), $"sequin-{_owner.Name}-partition-{Index}");
+
+    private void Run(CancellationToken cancellationToken)
     {
         var reader = _events.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (WaitToRead(reader, cancellationToken))
             {
                 while (reader.TryRead(out var e))
                 {
@@ -73,6 +81,13 @@ internal sealed class ConsumerPartition
             _events.Writer.TryComplete();
             _timer.Dispose();
         }
+    }
+
+    // Blocks the partition's own thread until there is an event (or the channel completes).
+    private static bool WaitToRead(ChannelReader<PartitionEvent> reader, CancellationToken cancellationToken)
+    {
+        var wait = reader.WaitToReadAsync(cancellationToken);
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
     private void Handle(PartitionEvent e)

@@ -14,7 +14,7 @@ public interface IRoutedConsumer
     IReadOnlyList<RoutableKey> Keys { get; }
 
     /// <summary>
-    /// The default JavaScript routing function users start from (ES5, <c>function route(action, record, changes, metadata)</c>).
+    /// The default JavaScript routing function users start from (<c>function route(action, record, changes, metadata)</c>).
     /// Printed by <c>sequin functions init --sink-type &lt;type&gt;</c>.
     /// </summary>
     string DefaultRoutingFunction { get; }

@@ -12,7 +12,7 @@ internal static class FunctionsCommand
     {
         var sinkType = new Option<string>("--sink-type") { Description = "The sink type the routing function is for, e.g. kafka.", Required = true };
         var plugins = CliOptions.PluginsDirectory();
-        var init = new Command("init", "Prints the default routing function of a sink type (JavaScript, ES5) to start from.") { sinkType, plugins };
+        var init = new Command("init", "Prints the default routing function of a sink type (JavaScript) to start from.") { sinkType, plugins };
         init.SetAction(parseResult =>
         {
             var type = parseResult.GetValue(sinkType)!;

@@ -72,7 +72,7 @@ public sealed class FunctionValidatorTests
     {
         var error = Assert.Single(FunctionValidator.Validate(Some.Filter("while (true) { }"), limits: new FunctionLimits { Timeout = TimeSpan.FromMilliseconds(20), MaxStatements = int.MaxValue }));
 
-        Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
+        Assert.Contains("exceeded the time limit of 20 ms of CPU time", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,6 +81,17 @@ public sealed class FunctionValidatorTests
         var error = Assert.Single(FunctionValidator.Validate(new FunctionDefinition("top", FunctionKind.Filter, "var x = undefinedThing.y;\nfunction filter() { return true; }"), limits: Some.Limits));
 
         Assert.Equal(1, error.Line);
+        Assert.Equal(8, error.Column); // the top level runs inside a wrapper function: positions stay the user's
         Assert.Contains("ReferenceError", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SyntaxErrorsOnTheFirstLineOfAWrappedSourceKeepTheirColumn()
+    {
+        var error = Assert.Single(FunctionValidator.Validate(new FunctionDefinition("top", FunctionKind.Filter, "let x = 1 +;\nfunction filter() { return true; }"), limits: Some.Limits));
+
+        Assert.Equal(1, error.Line);
+        Assert.Equal(11, error.Column);
+        Assert.Contains("syntax error", error.Message, StringComparison.Ordinal);
     }
 }

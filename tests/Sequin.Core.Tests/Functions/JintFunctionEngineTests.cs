@@ -54,7 +54,7 @@ public sealed class JintFunctionEngineTests
     [Fact]
     public void TheGlobalObjectHoldsOnlyJavaScriptBuiltIns()
     {
-        var result = Transform("var names = []; var g = (function () { return this; })(); for (var k in g) { names.push(k); } return names;");
+        var result = Transform("var names = []; for (var k in globalThis) { names.push(k); } return names;");
 
         Assert.Equal("[\"transform\"]", result); // only the function's own declaration
     }
@@ -88,7 +88,7 @@ public sealed class JintFunctionEngineTests
         var instance = Instance(Some.Filter("if (action === 'delete') { for (;;) { } }\nreturn true;"), FastLimits);
 
         var e = Assert.Throws<FunctionException>(() => instance.InvokeFilter(Input(Some.Message(ChangeAction.Delete))));
-        Assert.Contains("timed out after 300 ms", e.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("exceeded the time limit of 300 ms of CPU time", e.Error.Message, StringComparison.Ordinal);
         Assert.Equal(2, e.Error.Line);
 
         Assert.True(instance.InvokeFilter(Input(Some.Message())));
@@ -133,16 +133,6 @@ public sealed class JintFunctionEngineTests
         Assert.Equal(2, e.Error.Line);
         Assert.NotNull(e.Error.Column);
         Assert.Contains("Routing function 'my-route' has a syntax error", e.Error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("var f = (a) => a;")]
-    [InlineData("var s = `x`;")]
-    public void Es2015SyntaxIsASyntaxError(string line)
-    {
-        var e = Assert.Throws<FunctionException>(() => JintFunctionEngine.Shared.Compile(Some.Filter(line + "\nreturn true;"), Some.Limits));
-
-        Assert.Contains("syntax error", e.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -190,7 +180,7 @@ public sealed class JintFunctionEngineTests
     }
 
     [Fact]
-    public void PreludeHelpersWork()
+    public void BuiltInHelpersOnceInThePreludeAreNative()
     {
         var result = Transform(
             "return ['sequin'.startsWith('seq'), 'sequin'.endsWith('in'), 'sequin'.includes('qu'), '7'.padStart(3, '0'), 'ab'.repeat(2),"
@@ -202,7 +192,7 @@ public sealed class JintFunctionEngineTests
     }
 
     [Fact]
-    public void PreludeHelpersAreNotEnumerable()
+    public void BuiltInHelpersAreNotEnumerable()
     {
         Assert.Equal("[\"0\",\"1\"]", Transform("var keys = []; for (var k in ['a', 'b']) { keys.push(k); } return keys;"));
     }
@@ -239,25 +229,24 @@ public sealed class JintFunctionEngineTests
     }
 
     [Fact]
-    public void AnArgumentKeptInAGlobalKeepsItsOwnMessagesValuesWhenTheCallersBufferIsReused()
+    public void AnArgumentKeptAtTheTopLevelIsGoneAtTheNextCall()
     {
-        // record is built lazily over the message JSON, and the processor reuses one buffer for every message: a
-        // record kept from call 1 and first read in call 2 must still show message 1, and call 2 must see message 2.
+        // A top level with a variable runs anew for every call: nothing kept there reaches the next message.
         var instance = Instance(new FunctionDefinition("keeper", FunctionKind.Transform,
             "var kept;\nfunction transform(action, record, changes, metadata) {\n"
-            + "var out = kept === undefined ? null : [kept.id, kept.house, kept.metadata.eyes, Object.keys(kept).length, metadata.commit_idx];\n"
-            + "kept = record; return out === null ? null : [out, record.id, record.house];\n}"));
+            + "var out = kept === undefined ? null : kept.id;\n"
+            + "kept = record; return [out, record.id, record.house];\n}"));
         var buffer = new ArrayBufferWriter<byte>(4096);
 
         var first = Encoding.UTF8.GetString(instance.InvokeTransform(Write(buffer, Some.Message(id: "1", house: "Atreides"))));
         var second = Encoding.UTF8.GetString(instance.InvokeTransform(Write(buffer, Some.Message(id: "2", house: "Harkonnen"))));
 
-        Assert.Equal("null", first); // nothing of record read in call 1
-        Assert.Equal("[[1,\"Atreides\",\"blue\",7,3],2,\"Harkonnen\"]", second);
+        Assert.Equal("[null,1,\"Atreides\"]", first);
+        Assert.Equal("[null,2,\"Harkonnen\"]", second);
     }
 
     [Fact]
-    public void LazilyBuiltArgumentsEnumerateAndSerializeLikeTheMessageJson()
+    public void ArgumentsEnumerateAndSerializeLikeTheMessageJson()
     {
         var message = Some.Message(ChangeAction.Update, house: "Atreides", oldHouse: "Corrino");
         using var expected = JsonDocument.Parse(Input(message).MessageJson);
@@ -275,7 +264,7 @@ public sealed class JintFunctionEngineTests
     }
 
     [Fact]
-    public void LazilyBuiltArgumentsBehaveAsPlainObjects()
+    public void ArgumentsBehaveAsPlainObjects()
     {
         var result = Transform(
             "var a = record.name; record.house = 'Fremen'; delete record.rank; record.extra = 1; record.id = record.id + 1;\n"
@@ -293,18 +282,19 @@ public sealed class JintFunctionEngineTests
     [Fact]
     public void AFrozenArgumentStaysFrozen()
     {
-        var result = Transform("Object.freeze(record); record.house = 'x'; record.added = 1; return [record.house, record.added === undefined, Object.isFrozen(record), Object.keys(record).length];");
+        var result = Transform("Object.freeze(record); let threw = false; try { record.house = 'x'; } catch (e) { threw = e instanceof TypeError; }\n"
+            + "return [record.house, threw, Object.isFrozen(record), Object.keys(record).length];");
 
-        Assert.Equal("[\"Atreides\",true,true,7]", result);
+        Assert.Equal("[\"Atreides\",true,true,7]", result); // strict mode: writing a frozen object throws
     }
 
     [Fact]
     public void ConsumerAndDatabaseMetadataAreFrozenSoACallCannotChangeTheNext()
     {
-        var instance = Instance(Some.Transform("metadata.consumer.name = 'changed'; metadata.database.annotations.x = 1;\nreturn [metadata.consumer.name, metadata.database.annotations.x === undefined, metadata.commit_idx];"));
+        var instance = Instance(Some.Transform("let threw = 0; try { metadata.consumer.name = 'changed'; } catch (e) { threw++; } try { metadata.database.annotations.x = 1; } catch (e) { threw++; }\nreturn [metadata.consumer.name, metadata.database.annotations.x === undefined, metadata.commit_idx, threw];"));
 
-        Assert.Equal("[\"characters-to-kafka\",true,3]", Encoding.UTF8.GetString(instance.InvokeTransform(Input(Some.Message()))));
-        Assert.Equal("[\"characters-to-kafka\",true,3]", Encoding.UTF8.GetString(instance.InvokeTransform(Input(Some.Message()))));
+        Assert.Equal("[\"characters-to-kafka\",true,3,2]", Encoding.UTF8.GetString(instance.InvokeTransform(Input(Some.Message()))));
+        Assert.Equal("[\"characters-to-kafka\",true,3,2]", Encoding.UTF8.GetString(instance.InvokeTransform(Input(Some.Message()))));
     }
 
     [Fact]
@@ -332,9 +322,9 @@ public sealed class JintFunctionEngineTests
     [InlineData("function route(a, record) { var records = 1; return {}; }", 0b0000)]
     public void OnlyArgumentsTheCodeNamesAreBuilt(string code, int expected)
     {
-        var parameters = code[(code.IndexOf('(', StringComparison.Ordinal) + 1)..code.IndexOf(')', StringComparison.Ordinal)].Split(',', StringSplitOptions.TrimEntries);
+        var compiled = (JintCompiledFunction)JintFunctionEngine.Shared.Compile(new FunctionDefinition("f", FunctionKind.Routing, code), Some.Limits);
 
-        Assert.Equal(expected, JintCompiledFunction.UsedArguments(code, parameters));
+        Assert.Equal(expected, compiled.Shape.UsedArguments(code));
     }
 
     internal static FunctionInput Input(ChangeMessage message)
@@ -359,7 +349,7 @@ public sealed class JintFunctionEngineTests
         return new FunctionInput(buffer.WrittenMemory);
     }
 
-    private static IFunctionInstance Instance(FunctionDefinition function, FunctionLimits? limits = null) =>
+    internal static IFunctionInstance Instance(FunctionDefinition function, FunctionLimits? limits = null) =>
         JintFunctionEngine.Shared.Compile(function, limits ?? Some.Limits).CreateInstance();
 
     private static string Transform(string body, ChangeMessage? message = null) =>

@@ -205,13 +205,48 @@ public sealed class MessageProcessorTests
         var processor = Some.Processor(options);
 
         var error = Some.Failed(processor.Process(Some.Message(house: "Loop"), "1"));
-        Assert.Contains("timed out after 300 ms", error, StringComparison.Ordinal);
+        Assert.Contains("exceeded the time limit of 300 ms of CPU time", error, StringComparison.Ordinal);
         Assert.Contains("my-route", error, StringComparison.Ordinal);
 
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal("ok", Some.Routed(processor.Process(Some.Message(), "2")).Route["topic"]);
         }
+    }
+
+    [Theory]
+    [InlineData("var o = {}; for (var i = 0; i < 30000; i++) o = { a: o }; JSON.stringify(o);", "JSON depth limit")]
+    [InlineData("var o = {}; for (var i = 0; i < 1e7; i++) o = Object.create(o); o.x;", "limit")]
+    [InlineData("var a = []; while (true) a.push(new Array(1e5).fill(1.5));", "limit")]
+    public async Task AnAttackOnOneRowFailsOnlyThatRowOnAWorkerPartitionsThread(string attack, string limit)
+    {
+        var options = Some.DynamicOptions(Some.Route("if (record.house === 'Evil') { " + attack + " }\nreturn { topic: 'ok' };"));
+        options = new MessageProcessorOptions
+        {
+            Routing = options.Routing,
+            Consumer = options.Consumer,
+            Mode = options.Mode,
+            RoutingFunction = options.RoutingFunction,
+            Limits = new FunctionLimits { Timeout = TimeSpan.FromMilliseconds(200), MaxStatements = int.MaxValue },
+        };
+        var processor = Some.Processor(options);
+        var results = new List<ProcessResult>();
+
+        // As the runtime does: the partition's loop runs on a large-stack thread and calls the functions inline.
+        await Sequin.Functions.Engines.LargeStackThread.Run(
+            () =>
+            {
+                results.Add(processor.Process(Some.Message(house: "Atreides"), "1"));
+                results.Add(processor.Process(Some.Message(house: "Evil"), "2"));
+                results.Add(processor.Process(Some.Message(house: "Harkonnen"), "3"));
+            },
+            "test-partition");
+
+        Assert.Equal("ok", Some.Routed(results[0]).Route["topic"]);
+        var error = Some.Failed(results[1]);
+        Assert.Contains("Routing function 'my-route' ", error, StringComparison.Ordinal);
+        Assert.Contains(limit, error, StringComparison.Ordinal);
+        Assert.Equal("ok", Some.Routed(results[2]).Route["topic"]);
     }
 
     [Fact]

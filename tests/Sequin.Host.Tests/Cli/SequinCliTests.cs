@@ -163,6 +163,37 @@ public sealed class SequinCliTests : IDisposable
         Assert.Contains("No sink named 'nope'", missing.Err, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("var o = {}; for (var i = 0; i < 30000; i++) o = { a: o }; JSON.stringify(o);", "JSON depth limit")]
+    [InlineData("eval(new Array(20001).join('(') + '1' + new Array(20001).join(')'));", "String compilation has been disabled")]
+    [InlineData("/(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!');", "regular expression")]
+    [InlineData("new Array(1e7).join('x');", "memory limit")]
+    [InlineData("var t = new Array(10001).join('x'); t.replace(/x/g, t.replace(/x/g, 'xxxxxxxxxxxx'));", "memory limit")]
+    [InlineData("while (true) {}", "limit")]
+    [InlineData("var f = (n) => f(n + 1) + 1; f(0);", "recursion limit")]
+    [InlineData("var a = []; while (true) a.push(new Array(1e5).fill(1.5));", "limit")]
+    public async Task AnAttackingFunctionFailsValidateAndFunctionsTestWithTheLimitItHit(string attack, string limit)
+    {
+        var config = _dir.Write("attack.yaml", Yaml.ValidConfig.Replace(
+            "return { topic: metadata.table_name };",
+            attack + " return { topic: metadata.table_name };",
+            StringComparison.Ordinal));
+        var message = _dir.Write("message.json", """
+            {"record": {"id": 7}, "changes": null, "action": "insert",
+             "metadata": {"table_schema": "public", "table_name": "orders", "commit_lsn": 100, "commit_idx": 2, "record_pks": ["7"]}}
+            """);
+
+        var validate = await CliRunner.RunAsync(Options(), "validate", "--config", config);
+        var test = await CliRunner.RunAsync(Options(), "functions", "test", "--config", config, "--sink", "orders-dynamic", "--message", message);
+
+        Assert.Equal(1, validate.Exit);
+        Assert.Contains("Routing function 'by-table' ", validate.Err, StringComparison.Ordinal);
+        Assert.Contains(limit, validate.Err, StringComparison.Ordinal);
+        Assert.Equal(1, test.Exit);
+        Assert.Contains("Routing function 'by-table' ", test.Err, StringComparison.Ordinal);
+        Assert.Contains(limit, test.Err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TestConnectionChecksTheConnectionInStaticModeAndCredentialsInDynamicMode()
     {

@@ -1,103 +1,114 @@
 using System.Globalization;
+using Acornima.Ast;
 using Jint;
+using Jint.Native;
 using Jint.Native.Function;
-using JintProgram = Jint.Parser.Ast.Program;
 
 namespace Sequin.Functions.Engines;
 
-/// <summary>A parsed function; each <see cref="CreateInstance"/> gets its own engine that runs the shared syntax trees.</summary>
+/// <summary>
+/// A parsed function (a prepared script, shared by all engines); each <see cref="CreateInstance"/> gets its own engine
+/// on its own <see cref="FunctionThread"/>.
+/// </summary>
 internal sealed class JintCompiledFunction : ICompiledFunction
 {
     private readonly FunctionLimits _limits;
-    private readonly JintProgram _prelude;
-    private readonly JintProgram _program;
+    private readonly Prepared<Script> _script;
+    private readonly bool _wrapped;
+    private readonly int _usedArguments;
 
-    public JintCompiledFunction(FunctionDefinition definition, FunctionLimits limits, JintProgram prelude, JintProgram program)
+    public JintCompiledFunction(FunctionDefinition definition, FunctionLimits limits, Prepared<Script> script, JintScriptShape shape, bool wrapped, int wrapperColumnOffset)
     {
         Definition = definition;
         _limits = limits;
-        _prelude = prelude;
-        _program = program;
+        _script = script;
+        Shape = shape;
+        _wrapped = wrapped;
+        WrapperColumnOffset = wrapperColumnOffset;
+        _usedArguments = shape.UsedArguments(definition.Code);
     }
 
     /// <inheritdoc />
     public FunctionDefinition Definition { get; }
 
-    /// <summary>
-    /// Which of the four arguments the code can reach (bit i = argument i). An argument whose name occurs only once in
-    /// the whole source (its declaration) cannot be read, unless the code uses <c>arguments</c> or <c>eval</c>.
-    /// </summary>
-    internal static int UsedArguments(string code, string[] parameters)
-    {
-        if (CountWord(code, "arguments") > 0 || CountWord(code, "eval") > 0)
-        {
-            return 0b1111;
-        }
+    /// <summary>What the source's top level declares.</summary>
+    internal JintScriptShape Shape { get; }
 
-        var used = 0;
-        for (var i = 0; i < Math.Min(parameters.Length, 4); i++)
-        {
-            if (CountWord(code, parameters[i]) > 1)
-            {
-                used |= 1 << i;
-            }
-        }
-
-        return used;
-    }
+    /// <summary>How many characters the wrapper adds before the user's first line (0 when not wrapped).</summary>
+    internal int WrapperColumnOffset { get; }
 
     /// <inheritdoc />
     public IFunctionInstance CreateInstance()
     {
-        // No AllowClr and no SetValue of host objects: scripts see only the ECMAScript built-ins and the prelude.
-        var engine = new Engine(options => options
-            .TimeoutInterval(_limits.Timeout)
-            .MaxStatements(_limits.MaxStatements)
-            .LimitRecursion(_limits.MaxRecursionDepth)
-            .Culture(CultureInfo.InvariantCulture)
-            .LocalTimeZone(TimeZoneInfo.Utc));
-        try
-        {
-            engine.ResetTimeoutTicks();
-            engine.ResetStatementsCount();
-            engine.Execute(_prelude);
-            engine.ResetTimeoutTicks();
-            engine.ResetStatementsCount();
-            engine.ResetCallStack();
-            engine.Execute(_program);
-        }
-        catch (Exception e) when (e is not FunctionException and not OutOfMemoryException)
-        {
-            throw JintErrors.FromException(Definition, _limits, e, engine);
-        }
-
-        var entry = engine.GetValue(Definition.EntryPoint);
-        if (!entry.IsObject() || entry.AsObject() is not FunctionInstance function)
-        {
-            throw JintErrors.Contract(
-                Definition,
-                $"must declare function {Definition.EntryPoint}(action, record, changes, metadata).");
-        }
-
-        return new JintFunctionInstance(Definition, _limits, engine, function, UsedArguments(Definition.Code, function.FormalParameters));
+        var thread = new FunctionThread("sequin-function-" + Definition.Name);
+        var load = new LoadState(this);
+        thread.Run(static state => ((LoadState)state!).Load(), load);
+        return new JintFunctionInstance(this, _limits, thread, load.Engine!, load.Entry!, _wrapped, _usedArguments);
     }
 
-    private static int CountWord(string code, string word)
+    /// <summary>The engine options: the sandbox. No CLR access: scripts see only the ECMAScript built-ins.</summary>
+    internal Engine CreateEngine() => new(options =>
     {
-        var count = 0;
-        for (var at = code.IndexOf(word, StringComparison.Ordinal); at >= 0; at = code.IndexOf(word, at + word.Length, StringComparison.Ordinal))
+        options.Strict = true;
+        options.Culture = CultureInfo.InvariantCulture;
+        options.TimeZone = TimeZoneInfo.Utc;
+        options.DisableStringCompilation();
+        options.MaxStatements(_limits.MaxStatements);
+        options.LimitRecursion(_limits.MaxRecursionDepth);
+        options.LimitMemory(_limits.MaxAllocatedBytes);
+        options.Constraint(new CpuTimeConstraint(_limits.Timeout));
+        options.Constraints.RegexTimeout = _limits.Timeout;
+        options.Constraints.MaxArraySize = FunctionLimits.MaxArrayLength;
+        options.Json.MaxParseDepth = JintSandbox.MaxJsonDepth;
+    });
+
+    private sealed class LoadState(JintCompiledFunction function)
+    {
+        public Engine? Engine { get; private set; }
+
+        public Function? Entry { get; private set; }
+
+        public void Load()
         {
-            var before = at == 0 ? ' ' : code[at - 1];
-            var end = at + word.Length;
-            var after = end >= code.Length ? ' ' : code[end];
-            if (!IsIdentifierPart(before) && !IsIdentifierPart(after))
+            var definition = function.Definition;
+            var engine = function.CreateEngine();
+            Engine = engine;
+            try
             {
-                count++;
+                JintSandbox.GuardJsonStringify(engine);
+                engine.Execute(function._script);
+                JsValue entry;
+                if (function._wrapped)
+                {
+                    // Runs the top level once now, so that its errors surface at load; every call runs it again.
+                    JintSandbox.FreezeRealm(engine);
+                    var wrapper = engine.GetValue(JintFunctionEngine.WrapperName);
+                    entry = engine.Call(wrapper, JsValue.Undefined, []);
+                    Entry = (Function)wrapper;
+                }
+                else
+                {
+                    entry = engine.GetValue(definition.EntryPoint);
+                    foreach (var name in function.Shape.ConstNames)
+                    {
+                        JintSandbox.Freeze(engine, engine.Evaluate(name));
+                    }
+
+                    JintSandbox.FreezeRealm(engine);
+                    Entry = entry as Function;
+                }
+
+                if (entry is not Function)
+                {
+                    throw JintErrors.Contract(
+                        definition,
+                        $"must declare function {definition.EntryPoint}(action, record, changes, metadata).");
+                }
+            }
+            catch (Exception e) when (e is not FunctionException)
+            {
+                throw JintErrors.FromException(definition, function._limits, e, function.WrapperColumnOffset);
             }
         }
-
-        return count;
     }
-
-    private static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c is '_' or '$' || c > 127;
 }

@@ -1,16 +1,22 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Acornima;
 using Jint;
 using Jint.Native;
-using Jint.Parser;
+using Jint.Native.Object;
 using Jint.Runtime;
 
 namespace Sequin.Functions.Engines;
 
-/// <summary>Turns what Jint throws into a <see cref="FunctionError"/> naming the function, the line and the column.</summary>
+/// <summary>Turns what Jint throws into a <see cref="FunctionError"/> naming the function, the limit, the line and the column.</summary>
 internal static class JintErrors
 {
     /// <summary>The error of a failed call (or of loading the function), with a location when Jint knows one.</summary>
-    public static FunctionException FromException(FunctionDefinition definition, FunctionLimits limits, Exception exception, Engine? engine)
+    /// <param name="definition">The function.</param>
+    /// <param name="limits">Its limits, named in the message.</param>
+    /// <param name="exception">What was thrown.</param>
+    /// <param name="columnOffset">The wrapper's length on line 1 (0 when the source is not wrapped).</param>
+    public static FunctionException FromException(FunctionDefinition definition, FunctionLimits limits, Exception exception, int columnOffset)
     {
         int? line = null;
         int? column = null;
@@ -20,61 +26,78 @@ internal static class JintErrors
         {
             case JavaScriptException js:
                 text = "threw " + DescribeThrown(js.Error);
-                if (js.Location is { } location && location.Start.Line > 0)
+                if (js.Location.Start.Line > 0)
                 {
-                    line = location.Start.Line;
-                    column = location.Start.Column;
-                    source = location.Source;
+                    line = js.Location.Start.Line;
+                    column = js.Location.Start.Column;
+                    source = js.Location.SourceFile;
                 }
 
                 break;
+            case RegexMatchTimeoutException:
+                text = $"exceeded the time limit of {Ms(limits.Timeout)} ms in a regular expression (catastrophic backtracking?)";
+                break;
             case TimeoutException:
-                text = $"timed out after {limits.Timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms";
+                text = $"exceeded the time limit of {Ms(limits.Timeout)} ms of CPU time (an endless loop?)";
                 break;
-            case StatementsCountOverflowException:
-                text = $"executed more than {limits.MaxStatements.ToString(CultureInfo.InvariantCulture)} statements (an endless loop?)";
-                break;
-            case RecursionDepthOverflowException:
-                text = $"exceeded the recursion limit of {limits.MaxRecursionDepth.ToString(CultureInfo.InvariantCulture)} nested calls";
+            case OutOfMemoryException:
+                text = $"exceeded the memory limit: a string or array larger than the engine allows (limit {limits.MaxAllocatedBytes / (1024 * 1024)} MB allocated per call)";
                 break;
             default:
-                text = $"failed inside the JavaScript engine: {exception.GetType().Name}: {exception.Message}";
+                text = exception.GetType().Name switch
+                {
+                    "StatementsCountOverflowException" => $"executed more than {limits.MaxStatements.ToString(CultureInfo.InvariantCulture)} statements, the statement limit (an endless loop?)",
+                    "RecursionDepthOverflowException" => $"exceeded the recursion limit of {limits.MaxRecursionDepth.ToString(CultureInfo.InvariantCulture)} nested calls",
+                    "MemoryLimitExceededException" => $"exceeded the memory limit of {(limits.MaxAllocatedBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)} MB allocated per call",
+                    _ => $"failed inside the JavaScript engine: {exception.GetType().Name}: {exception.Message}",
+                };
                 break;
         }
 
-        if (line is null && engine?.GetLastSyntaxNode()?.Location is { } last && last.Start.Line > 0)
+        if (line is null && JintException.TryGetJavaScriptLocation(exception, out var location) && location.Start.Line > 0)
         {
-            line = last.Start.Line;
-            column = last.Start.Column;
-            source = last.Source;
+            line = location.Start.Line;
+            column = location.Start.Column;
+            source = location.SourceFile;
         }
 
-        return Create(definition, text, line, column, source, exception);
+        return Create(definition, text, line, column, source, exception, columnOffset);
     }
 
     /// <summary>A syntax error.</summary>
-    public static FunctionException FromParserException(FunctionDefinition definition, ParserException exception) =>
-        Create(definition, "has a syntax error: " + (exception.Description ?? exception.Message), exception.LineNumber > 0 ? exception.LineNumber : null, exception.LineNumber > 0 ? exception.Column : null, definition.Name, exception);
+    public static FunctionException FromParseError(FunctionDefinition definition, ParseErrorException exception, int columnOffset) =>
+        Create(
+            definition,
+            "has a syntax error: " + (exception.Description ?? exception.Message),
+            exception.LineNumber > 0 ? exception.LineNumber : null,
+            exception.LineNumber > 0 ? exception.Column : null,
+            definition.Name,
+            exception,
+            columnOffset);
 
     /// <summary>An error about what the function returned or how it is written (no location).</summary>
     public static FunctionException Contract(FunctionDefinition definition, string text) =>
         new(new FunctionError(definition.Name, $"{definition.KindLabel} function '{definition.Name}' {text}", null, null));
 
-    private static FunctionException Create(FunctionDefinition definition, string text, int? line, int? column, string? source, Exception inner)
+    private static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString(CultureInfo.InvariantCulture);
+
+    private static FunctionException Create(FunctionDefinition definition, string text, int? line, int? column, string? source, Exception inner, int columnOffset)
     {
         var where = string.Empty;
         if (line is not null)
         {
             if (string.Equals(source, definition.Name, StringComparison.Ordinal))
             {
+                if (line == 1 && column is not null)
+                {
+                    column = Math.Max(column.Value - columnOffset, 0);
+                }
+
                 where = $" (line {line}, column {column})";
             }
             else
             {
                 // Only positions inside the user's own source are reported as its line and column.
-                where = string.Equals(source, JintPrelude.SourceName, StringComparison.Ordinal)
-                    ? $" (inside a prelude helper, prelude line {line})"
-                    : string.Empty;
                 line = null;
                 column = null;
             }
@@ -86,33 +109,34 @@ internal static class JintErrors
 
     private static string DescribeThrown(JsValue error)
     {
-        if (error.IsObject())
+        if (error is ObjectInstance obj)
         {
-            var obj = error.AsObject();
-            var name = obj.Get("name");
-            var message = obj.Get("message");
-            var nameText = name.IsUndefined() ? "Error" : TypeConverter.ToString(name);
-            var messageText = message.IsUndefined() ? string.Empty : TypeConverter.ToString(message);
-            if (obj.Class == "Error")
+            try
             {
-                if (messageText.Length == 0 && nameText == "TypeError")
+                var name = obj.Get("name");
+                var message = obj.Get("message");
+                if (name.IsString())
                 {
-                    // Jint 2 gives no text for these; say what usually causes them.
-                    return "TypeError (reading a property of undefined or null, or calling something that is not a function)";
+                    var messageText = message.IsString() ? message.ToString() : string.Empty;
+                    return messageText.Length == 0 ? name.ToString() : name + ": " + messageText;
                 }
-
-                return messageText.Length == 0 ? nameText : nameText + ": " + messageText;
             }
+            catch (JavaScriptException)
+            {
+                // A getter that throws: describe it plainly.
+            }
+
+            return "an object";
         }
 
-        return (error.IsString() ? "\"" + error.AsString() + "\"" : SafeToString(error));
+        return error.IsString() ? "\"" + error + "\"" : SafeToString(error);
     }
 
     private static string SafeToString(JsValue value)
     {
         try
         {
-            return value.IsObject() ? "[object " + value.AsObject().Class + "]" : TypeConverter.ToString(value);
+            return TypeConverter.ToString(value);
         }
         catch (JavaScriptException)
         {

@@ -1,24 +1,20 @@
 using System.Text;
-using Jint.Parser;
-using JintProgram = Jint.Parser.Ast.Program;
+using Acornima;
+using Acornima.Ast;
+using Jint;
 
 namespace Sequin.Functions.Engines;
 
-/// <summary>The Jint 2.10 (ES5) implementation of <see cref="IFunctionEngine"/>.</summary>
+/// <summary>The Jint 4 implementation of <see cref="IFunctionEngine"/> (current JavaScript, parsed by Acornima).</summary>
 internal sealed class JintFunctionEngine : IFunctionEngine
 {
-    /// <summary>The deepest bracket nesting accepted in a source.</summary>
+    /// <summary>The deepest bracket nesting accepted in a source (the parser recurses per level).</summary>
     internal const int MaxBracketNesting = 100;
 
-    private readonly JintProgram _prelude;
+    /// <summary>The name of the function that wraps a source whose top level keeps state (see <see cref="JintCompiledFunction"/>).</summary>
+    internal const string WrapperName = "__sequin_function__";
 
-    /// <summary>Creates the engine and parses the prelude once.</summary>
-    public JintFunctionEngine()
-    {
-        _prelude = new JavaScriptParser().Parse(JintPrelude.Source, new ParserOptions { Source = JintPrelude.SourceName });
-    }
-
-    /// <summary>A shared instance: it holds only the parsed prelude, which is immutable and safe to share.</summary>
+    /// <summary>A shared instance: it holds nothing.</summary>
     public static JintFunctionEngine Shared { get; } = new();
 
     /// <inheritdoc />
@@ -39,21 +35,54 @@ internal sealed class JintFunctionEngine : IFunctionEngine
 
         if (MaxNesting(definition.Code) > MaxBracketNesting)
         {
-            // Jint 2's parser and interpreter recurse per level: very deep nesting would overflow the host's stack.
+            // The parser and the interpreter recurse per level: very deep nesting would only cost stack.
             throw JintErrors.Contract(definition, $"nests brackets more than {MaxBracketNesting} levels deep.");
         }
 
-        JintProgram program;
+        Prepared<Script> script;
         try
         {
-            program = new JavaScriptParser().Parse(definition.Code, new ParserOptions { Source = definition.Name });
+            script = Engine.PrepareScript(definition.Code, definition.Name, strict: true);
         }
-        catch (ParserException e)
+        catch (Exception e) when (FindParseError(e) is { } parseError)
         {
-            throw JintErrors.FromParserException(definition, e);
+            throw JintErrors.FromParseError(definition, parseError, 0);
         }
 
-        return new JintCompiledFunction(definition, limits, _prelude, program);
+        var shape = JintScriptShape.Of(script.Program!, definition.EntryPoint);
+        if (shape.IsStateless)
+        {
+            return new JintCompiledFunction(definition, limits, script, shape, wrapped: false, wrapperColumnOffset: 0);
+        }
+
+        // The top level holds state (variables, objects): run it anew for every call inside a wrapper function, so
+        // that nothing one call changes survives to the next. The wrapper adds no line: positions stay the user's.
+        var header = "function " + WrapperName + "() {";
+        var source = header + definition.Code + "\n;return typeof " + definition.EntryPoint + " === 'function' ? " + definition.EntryPoint + " : undefined;\n}";
+        Prepared<Script> wrapper;
+        try
+        {
+            wrapper = Engine.PrepareScript(source, definition.Name, strict: true);
+        }
+        catch (Exception e) when (FindParseError(e) is { } parseError)
+        {
+            throw JintErrors.FromParseError(definition, parseError, header.Length);
+        }
+
+        return new JintCompiledFunction(definition, limits, wrapper, shape, wrapped: true, wrapperColumnOffset: header.Length);
+    }
+
+    private static ParseErrorException? FindParseError(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is ParseErrorException parseError)
+            {
+                return parseError;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The deepest nesting of <c>( [ {</c> outside strings and comments (regular expressions are counted: an

@@ -3,85 +3,169 @@ using System.Text.Json;
 using Jint;
 using Jint.Native;
 using Jint.Native.Function;
+using Jint.Native.Object;
 using Jint.Runtime;
 
 namespace Sequin.Functions.Engines;
 
-/// <summary>A function loaded in its own Jint engine. Not thread-safe.</summary>
+/// <summary>
+/// A function loaded in its own Jint engine, which runs only on its own <see cref="FunctionThread"/>: every call is
+/// handed to that thread (its large stack is what makes a native stack overflow impossible) and waited for.
+/// Not thread-safe.
+/// </summary>
 internal sealed class JintFunctionInstance : IFunctionInstance
 {
+    private readonly JintCompiledFunction _compiled;
     private readonly FunctionDefinition _definition;
     private readonly FunctionLimits _limits;
+    private readonly FunctionThread _thread;
     private readonly Engine _engine;
-    private readonly FunctionInstance _function;
+    private readonly Function _entry;
+    private readonly bool _wrapped;
+    private readonly int _usedArguments;
     private readonly JsValue[] _args = new JsValue[4];
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-    private readonly int _usedArguments;
     private readonly SharedMetadata _sharedMetadata = new();
+    private readonly PropertyNames _names = new();
+    private readonly LazyJsonSource _lazy;
+    private readonly Action<object?> _run;
 
-    public JintFunctionInstance(FunctionDefinition definition, FunctionLimits limits, Engine engine, FunctionInstance function, int usedArguments)
+    // The call being handed to the thread.
+    private FunctionKind _kind;
+    private ReadOnlyMemory<byte> _input;
+    private List<RouteEntry>? _routeOutput;
+    private bool _filterResult;
+    private byte[]? _transformResult;
+
+    public JintFunctionInstance(JintCompiledFunction compiled, FunctionLimits limits, FunctionThread thread, Engine engine, Function entry, bool wrapped, int usedArguments)
     {
-        _usedArguments = usedArguments;
-        _definition = definition;
+        _compiled = compiled;
+        _definition = compiled.Definition;
         _limits = limits;
+        _thread = thread;
         _engine = engine;
-        _function = function;
+        _entry = entry;
+        _wrapped = wrapped;
+        _usedArguments = usedArguments;
+        _run = static state => ((JintFunctionInstance)state!).RunOnThread();
+        _lazy = new LazyJsonSource(engine, _names);
     }
 
     /// <inheritdoc />
     public bool InvokeFilter(in FunctionInput input)
     {
-        var result = Call(input);
-        if (!result.IsBoolean())
-        {
-            throw JintErrors.Contract(_definition, $"returned {Describe(result)}. Filter functions must return true or false.");
-        }
-
-        return result.AsBoolean();
+        Hand(FunctionKind.Filter, input, null);
+        return _filterResult;
     }
 
     /// <inheritdoc />
     public void InvokeRoute(in FunctionInput input, List<RouteEntry> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var result = Call(input);
-        if (!result.IsObject() || result.IsArray() || result.AsObject() is FunctionInstance)
-        {
-            throw JintErrors.Contract(_definition, $"returned {Describe(result)}. Routing functions must return an object, e.g. {{ topic: \"...\" }}.");
-        }
-
-        try
-        {
-            Guard();
-            var obj = result.AsObject();
-            foreach (var property in obj.GetOwnProperties().ToArray())
-            {
-                if (property.Value.Enumerable != true)
-                {
-                    continue;
-                }
-
-                var value = property.Value.IsAccessorDescriptor() ? obj.Get(property.Key) : property.Value.Value ?? JsValue.Undefined;
-                output.Add(value.Type switch
-                {
-                    Types.String => new RouteEntry(property.Key, RouteValueKind.String, value.AsString()),
-                    Types.Number => new RouteEntry(property.Key, RouteValueKind.Number, TypeConverter.ToString(value)),
-                    Types.Null => new RouteEntry(property.Key, RouteValueKind.Null, null),
-                    Types.Undefined => new RouteEntry(property.Key, RouteValueKind.Undefined, null),
-                    _ => new RouteEntry(property.Key, RouteValueKind.Other, Describe(value)),
-                });
-            }
-        }
-        catch (Exception e) when (e is not FunctionException and not OutOfMemoryException)
-        {
-            throw JintErrors.FromException(_definition, _limits, e, _engine);
-        }
+        Hand(FunctionKind.Routing, input, output);
     }
 
     /// <inheritdoc />
     public byte[] InvokeTransform(in FunctionInput input)
     {
-        var result = Call(input);
+        Hand(FunctionKind.Transform, input, null);
+        var result = _transformResult!;
+        _transformResult = null;
+        return result;
+    }
+
+    private void Hand(FunctionKind kind, in FunctionInput input, List<RouteEntry>? output)
+    {
+        _kind = kind;
+        _input = input.MessageJson;
+        _routeOutput = output;
+        try
+        {
+            _thread.Run(_run, this);
+        }
+        finally
+        {
+            _input = default;
+            _routeOutput = null;
+        }
+    }
+
+    private void RunOnThread()
+    {
+        _lazy.Begin(_input);
+        try
+        {
+            var result = Call();
+            switch (_kind)
+            {
+                case FunctionKind.Filter:
+                    if (!result.IsBoolean())
+                    {
+                        throw JintErrors.Contract(_definition, $"returned {Describe(result)}. Filter functions must return true or false.");
+                    }
+
+                    _filterResult = result.AsBoolean();
+                    break;
+                case FunctionKind.Routing:
+                    ReadRoute(result, _routeOutput!);
+                    break;
+                default:
+                    _transformResult = WriteTransform(result);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is not FunctionException)
+        {
+            throw JintErrors.FromException(_definition, _limits, e, _compiled.WrapperColumnOffset);
+        }
+        finally
+        {
+            _lazy.End();
+        }
+    }
+
+    private JsValue Call()
+    {
+        JsonToJsValue.ReadArguments(_engine, _input.Span, _args, _usedArguments, _sharedMetadata, _names, _lazy);
+        var entry = _wrapped ? _engine.Call(_entry, JsValue.Undefined, []) : _entry;
+        if (entry is not Function)
+        {
+            throw JintErrors.Contract(_definition, $"must declare function {_definition.EntryPoint}(action, record, changes, metadata).");
+        }
+
+        return _engine.Call(entry, JsValue.Undefined, _args);
+    }
+
+    private void ReadRoute(JsValue result, List<RouteEntry> output)
+    {
+        if (result is not ObjectInstance obj || result.IsArray() || result is Function)
+        {
+            throw JintErrors.Contract(_definition, $"returned {Describe(result)}. Routing functions must return an object, e.g. {{ topic: \"...\" }}.");
+        }
+
+        foreach (var key in obj.GetOwnPropertyKeys(Types.String))
+        {
+            var property = obj.GetOwnProperty(key);
+            if (!property.Enumerable)
+            {
+                continue;
+            }
+
+            var name = key.ToString();
+            var value = property.IsAccessorDescriptor() ? obj.Get(key) : property.Value ?? JsValue.Undefined;
+            output.Add(value.Type switch
+            {
+                Types.String => new RouteEntry(name, RouteValueKind.String, value.ToString()),
+                Types.Number => new RouteEntry(name, RouteValueKind.Number, TypeConverter.ToString(value)),
+                Types.Null => new RouteEntry(name, RouteValueKind.Null, null),
+                Types.Undefined => new RouteEntry(name, RouteValueKind.Undefined, null),
+                _ => new RouteEntry(name, RouteValueKind.Other, Describe(value)),
+            });
+        }
+    }
+
+    private byte[] WriteTransform(JsValue result)
+    {
         if (result.IsUndefined())
         {
             throw JintErrors.Contract(_definition, "returned undefined. Return value is not JSON serializable: a transform must return a JSON value (did you forget `return`?).");
@@ -89,19 +173,13 @@ internal sealed class JintFunctionInstance : IFunctionInstance
 
         _buffer.ResetWrittenCount();
         string? error;
-        try
+        using (var writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = false }))
         {
-            Guard();
-            using var writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = false });
-            error = JsValueJsonWriter.TryWrite(writer, result);
+            error = JsValueJsonWriter.TryWrite(_engine, writer, result);
             if (error is null)
             {
                 writer.Flush();
             }
-        }
-        catch (Exception e) when (e is not FunctionException and not OutOfMemoryException)
-        {
-            throw JintErrors.FromException(_definition, _limits, e, _engine);
         }
 
         if (error is not null)
@@ -112,38 +190,16 @@ internal sealed class JintFunctionInstance : IFunctionInstance
         return _buffer.WrittenSpan.ToArray();
     }
 
-    private JsValue Call(in FunctionInput input)
-    {
-        try
-        {
-            Guard();
-            JsonToJsValue.ReadArguments(_engine, input.MessageJson.Span, _args, _usedArguments, _sharedMetadata);
-            return _function.Call(JsValue.Undefined, _args);
-        }
-        catch (Exception e) when (e is not FunctionException and not OutOfMemoryException)
-        {
-            throw JintErrors.FromException(_definition, _limits, e, _engine);
-        }
-    }
-
-    // Jint 2 measures time and statements from the last Execute, not per call: restart both before each call.
-    private void Guard()
-    {
-        _engine.ResetTimeoutTicks();
-        _engine.ResetStatementsCount();
-        _engine.ResetCallStack();
-    }
-
     private static string Describe(JsValue value) => value.Type switch
     {
         Types.Undefined => "undefined",
         Types.Null => "null",
         Types.Boolean => "boolean " + (value.AsBoolean() ? "true" : "false"),
         Types.Number => "number " + TypeConverter.ToString(value),
-        Types.String => "string \"" + Truncate(value.AsString()) + "\"",
+        Types.String => "string \"" + Truncate(value.ToString()) + "\"",
         _ when value.IsArray() => "an array",
-        _ when value.AsObject() is FunctionInstance => "a function",
-        _ => "an object",
+        _ when value is Function => "a function",
+        _ => value.IsObject() ? "an object" : "a " + value.Type.ToString().ToLowerInvariant(),
     };
 
     private static string Truncate(string text) =>

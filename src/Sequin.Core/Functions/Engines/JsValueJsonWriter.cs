@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Jint;
 using Jint.Native;
 using Jint.Native.Function;
 using Jint.Native.Object;
@@ -16,15 +17,25 @@ internal static class JsValueJsonWriter
 {
     private const int MaxDepth = 64;
 
+    private static readonly Type? BoxedNumber = typeof(JsValue).Assembly.GetType("Jint.Native.Number.NumberInstance");
+    private static readonly Type? BoxedString = typeof(JsValue).Assembly.GetType("Jint.Native.String.StringInstance");
+    private static readonly Type? BoxedBoolean = typeof(JsValue).Assembly.GetType("Jint.Native.Boolean.BooleanInstance");
+
     /// <summary>Writes <paramref name="value"/>; returns null when done, or what makes it not JSON-serializable.</summary>
-    public static string? TryWrite(Utf8JsonWriter writer, JsValue value)
+    public static string? TryWrite(Engine engine, Utf8JsonWriter writer, JsValue value)
     {
         var stack = new List<ObjectInstance>();
-        return Write(writer, value, stack, "$");
+        var steps = 0;
+        return Write(engine, writer, value, stack, "$", ref steps);
     }
 
-    private static string? Write(Utf8JsonWriter writer, JsValue value, List<ObjectInstance> stack, string path)
+    private static string? Write(Engine engine, Utf8JsonWriter writer, JsValue value, List<ObjectInstance> stack, string path, ref int steps)
     {
+        if (++steps % 1024 == 0)
+        {
+            engine.Constraints.Check(); // a huge value must not outlast the time limit
+        }
+
         switch (value.Type)
         {
             case Types.Undefined:
@@ -39,12 +50,16 @@ internal static class JsValueJsonWriter
                 WriteNumber(writer, value.AsNumber());
                 return null;
             case Types.String:
-                writer.WriteStringValue(value.AsString());
+                writer.WriteStringValue(value.ToString());
                 return null;
+            case Types.BigInt:
+                return $"a BigInt at {path}";
+            case Types.Symbol:
+                return $"a symbol at {path}";
         }
 
         var obj = value.AsObject();
-        if (obj is FunctionInstance)
+        if (obj is Function)
         {
             return $"a function at {path}";
         }
@@ -62,29 +77,35 @@ internal static class JsValueJsonWriter
             }
         }
 
-        if (obj.Get("toJSON") is { } toJson && toJson.IsObject() && toJson.AsObject() is FunctionInstance toJsonFunction)
+        if (obj.Get("toJSON") is Function toJsonFunction)
         {
-            var replaced = toJsonFunction.Call(obj, [new JsValue(string.Empty)]);
+            var replaced = engine.Call(toJsonFunction, obj, [JsString.Empty]);
             if (!replaced.IsObject() || !ReferenceEquals(replaced.AsObject(), obj))
             {
                 stack.Add(obj);
-                var error = Write(writer, replaced, stack, path);
+                var error = Write(engine, writer, replaced, stack, path, ref steps);
                 stack.RemoveAt(stack.Count - 1);
                 return error;
             }
         }
 
-        switch (obj.Class)
+        // Boxed primitives (new Number(1), new String("a"), new Boolean(true)): Jint 4 keeps their classes internal.
+        if (BoxedNumber?.IsInstanceOfType(obj) == true)
         {
-            case "Number":
-                WriteNumber(writer, TypeConverter.ToNumber(obj));
-                return null;
-            case "String":
-                writer.WriteStringValue(TypeConverter.ToString(obj));
-                return null;
-            case "Boolean":
-                writer.WriteBooleanValue(TypeConverter.ToBoolean(TypeConverter.ToPrimitive(obj)));
-                return null;
+            WriteNumber(writer, TypeConverter.ToNumber(obj));
+            return null;
+        }
+
+        if (BoxedString?.IsInstanceOfType(obj) == true)
+        {
+            writer.WriteStringValue(TypeConverter.ToString(obj));
+            return null;
+        }
+
+        if (BoxedBoolean?.IsInstanceOfType(obj) == true)
+        {
+            writer.WriteBooleanValue(TypeConverter.ToBoolean(TypeConverter.ToPrimitive(obj)));
+            return null;
         }
 
         stack.Add(obj);
@@ -96,14 +117,14 @@ internal static class JsValueJsonWriter
                 writer.WriteStartArray();
                 for (long i = 0; i < length; i++)
                 {
-                    var item = obj.Get(i.ToString(CultureInfo.InvariantCulture));
+                    var item = obj.Get(JsNumber.Create(i));
                     if (item.IsUndefined())
                     {
                         writer.WriteNullValue(); // as JSON.stringify does for holes and undefined items
                         continue;
                     }
 
-                    var error = Write(writer, item, stack, path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]");
+                    var error = Write(engine, writer, item, stack, path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]", ref steps);
                     if (error is not null)
                     {
                         return error;
@@ -115,21 +136,23 @@ internal static class JsValueJsonWriter
             }
 
             writer.WriteStartObject();
-            foreach (var property in obj.GetOwnProperties().ToArray())
+            foreach (var key in obj.GetOwnPropertyKeys(Types.String))
             {
-                if (property.Value.Enumerable != true)
+                var property = obj.GetOwnProperty(key);
+                if (!property.Enumerable)
                 {
                     continue;
                 }
 
-                var item = property.Value.IsAccessorDescriptor() ? obj.Get(property.Key) : property.Value.Value ?? JsValue.Undefined;
+                var item = property.IsAccessorDescriptor() ? obj.Get(key) : property.Value ?? JsValue.Undefined;
                 if (item.IsUndefined())
                 {
                     continue; // as JSON.stringify does
                 }
 
-                writer.WritePropertyName(property.Key);
-                var error = Write(writer, item, stack, path + "." + property.Key);
+                var name = key.ToString();
+                writer.WritePropertyName(name);
+                var error = Write(engine, writer, item, stack, path + "." + name, ref steps);
                 if (error is not null)
                 {
                     return error;

@@ -1,8 +1,9 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Jint;
 using Jint.Native;
-using Jint.Runtime;
+using Jint.Runtime.Descriptors;
 
 namespace Sequin.Functions.Engines;
 
@@ -12,22 +13,25 @@ namespace Sequin.Functions.Engines;
 /// </summary>
 internal static class JsonToJsValue
 {
+    /// <summary>The deepest nesting read from a message (json/jsonb columns included).</summary>
+    public const int MaxDepth = 256;
+
     /// <summary>
     /// Fills <paramref name="args"/> with <c>action, record, changes, metadata</c> read from the message JSON. Only the
     /// arguments flagged in <paramref name="used"/> are built (bit i = argument i); the others are left undefined,
-    /// because building JavaScript objects is most of a call's cost and a function that never names an argument
-    /// cannot see it. <c>record</c>, <c>changes</c> and <c>metadata</c> are <see cref="LazyJsonObject"/>s over a copy of
-    /// the message JSON (the caller reuses its buffer; a script may keep an argument for a later call): each property
-    /// is built when the script first reads it.
+    /// because building JavaScript objects is most of the cost of a call and a function that never names an argument
+    /// cannot see it. Every call gets new objects: nothing one call changes in them reaches the next. With a
+    /// <paramref name="lazy"/> source, the properties of <c>record</c>, <c>changes</c> and <c>metadata</c> whose values
+    /// are strings, objects or arrays are built when the code first reads them (a json/jsonb column the function never
+    /// touches is never parsed); the source must stay valid until the call's results have been read.
     /// </summary>
-    public static void ReadArguments(Engine engine, ReadOnlySpan<byte> messageJson, JsValue[] args, int used = 0b1111, SharedMetadata? shared = null)
+    public static void ReadArguments(Engine engine, ReadOnlySpan<byte> messageJson, JsValue[] args, int used = 0b1111, SharedMetadata? shared = null, PropertyNames? names = null, LazyJsonSource? lazy = null)
     {
         args[0] = JsValue.Undefined;
         args[1] = JsValue.Undefined;
         args[2] = JsValue.Null;
         args[3] = JsValue.Undefined;
-        byte[]? owned = null;
-        var reader = new Utf8JsonReader(messageJson, new JsonReaderOptions { MaxDepth = 256 });
+        var reader = new Utf8JsonReader(messageJson, new JsonReaderOptions { MaxDepth = MaxDepth });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new InvalidOperationException("The message JSON is not an object.");
@@ -47,40 +51,27 @@ internal static class JsonToJsValue
                 continue;
             }
 
-            if (index > 0 && reader.TokenType == JsonTokenType.StartObject)
-            {
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                owned ??= messageJson.ToArray();
-                args[index] = new JsValue(new LazyJsonObject(engine, owned, start, (int)reader.BytesConsumed, index == 3 ? shared : null));
-                continue;
-            }
-
-            args[index] = ReadValue(engine, ref reader);
+            args[index] = index == 3 && shared is not null && reader.TokenType == JsonTokenType.StartObject
+                ? ReadMetadata(engine, messageJson, ref reader, shared, names, lazy)
+                : index > 0 && lazy is not null && reader.TokenType == JsonTokenType.StartObject
+                    ? ReadLazyObject(engine, ref reader, names, lazy)
+                    : ReadValue(engine, ref reader, names);
         }
     }
 
     /// <summary>Reads the value the reader is positioned on (its first token).</summary>
-    public static JsValue ReadValue(Engine engine, ref Utf8JsonReader reader)
+    public static JsValue ReadValue(Engine engine, ref Utf8JsonReader reader, PropertyNames? names = null)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
                 {
-                    var obj = engine.Object.Construct(Arguments.Empty);
+                    var obj = new JsObject(engine);
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        var name = reader.GetString()!;
+                        var name = names is null ? reader.GetString()! : names.Get(ref reader);
                         reader.Read();
-                        var value = ReadValue(engine, ref reader);
-                        if (obj.HasOwnProperty(name))
-                        {
-                            obj.Put(name, value, false); // json (not jsonb) may repeat a key: the last one wins, as in JSON.parse
-                        }
-                        else
-                        {
-                            obj.FastAddProperty(name, value, true, true, true);
-                        }
+                        AddProperty(obj, name, ReadValue(engine, ref reader, names));
                     }
 
                     return obj;
@@ -88,29 +79,102 @@ internal static class JsonToJsValue
 
             case JsonTokenType.StartArray:
                 {
-                    var array = engine.Array.Construct(Arguments.Empty);
-                    var i = 0;
+                    var items = new List<JsValue>();
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        array.Put(i.ToString(CultureInfo.InvariantCulture), ReadValue(engine, ref reader), false);
-                        i++;
+                        items.Add(ReadValue(engine, ref reader, names));
                     }
 
-                    return array;
+                    return new JsArray(engine, items.ToArray());
                 }
 
             case JsonTokenType.String:
-                return new JsValue(reader.GetString()!);
+                return new JsString(reader.GetString()!);
             case JsonTokenType.Number:
-                return reader.TryGetDouble(out var number)
-                    ? new JsValue(number)
-                    : new JsValue(double.Parse(System.Text.Encoding.UTF8.GetString(reader.ValueSpan), NumberStyles.Float, CultureInfo.InvariantCulture));
+                return JsNumber.Create(reader.TryGetDouble(out var number)
+                    ? number
+                    : double.Parse(Encoding.UTF8.GetString(reader.ValueSpan), NumberStyles.Float, CultureInfo.InvariantCulture));
             case JsonTokenType.True:
-                return JsValue.True;
+                return JsBoolean.True;
             case JsonTokenType.False:
-                return JsValue.False;
+                return JsBoolean.False;
             default:
                 return JsValue.Null;
+        }
+    }
+
+    // metadata, with its consumer and database objects taken from the engine's frozen cache.
+    private static JsObject ReadMetadata(Engine engine, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, SharedMetadata shared, PropertyNames? names, LazyJsonSource? lazy)
+    {
+        var obj = new JsObject(engine);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var slot = reader.ValueTextEquals("consumer"u8) ? 0 : reader.ValueTextEquals("database"u8) ? 1 : -1;
+            var name = names is null ? reader.GetString()! : names.Get(ref reader);
+            reader.Read();
+            if (slot >= 0 && reader.TokenType == JsonTokenType.StartObject)
+            {
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                var end = (int)reader.BytesConsumed;
+                AddProperty(obj, name, shared.Get(engine, slot, json[start..end]));
+                continue;
+            }
+
+            if (lazy is not null && TryAddLazy(obj, name, ref reader, lazy))
+            {
+                continue;
+            }
+
+            AddProperty(obj, name, ReadValue(engine, ref reader, names));
+        }
+
+        return obj;
+    }
+
+    // An object whose string, object and array values are built on first read.
+    private static JsObject ReadLazyObject(Engine engine, ref Utf8JsonReader reader, PropertyNames? names, LazyJsonSource lazy)
+    {
+        var obj = new JsObject(engine);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = names is null ? reader.GetString()! : names.Get(ref reader);
+            reader.Read();
+            if (!TryAddLazy(obj, name, ref reader, lazy))
+            {
+                AddProperty(obj, name, ReadValue(engine, ref reader, names));
+            }
+        }
+
+        return obj;
+    }
+
+    private static bool TryAddLazy(JsObject obj, string name, ref Utf8JsonReader reader, LazyJsonSource lazy)
+    {
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.String) || obj.HasOwnProperty(name))
+        {
+            return false;
+        }
+
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        var end = (int)reader.BytesConsumed;
+        obj.FastSetProperty(name, PropertyDescriptor.CreateLazy(
+            new LazyJsonSource.Slice(lazy, lazy.Generation, start, end),
+            static slice => slice.Build(),
+            PropertyFlag.ConfigurableEnumerableWritable));
+        return true;
+    }
+
+    private static void AddProperty(JsObject obj, string name, JsValue value)
+    {
+        if (obj.HasOwnProperty(name))
+        {
+            obj.Set(name, value); // json (not jsonb) may repeat a key: the last one wins, as in JSON.parse
+        }
+        else
+        {
+            obj.FastSetProperty(name, new PropertyDescriptor(value, PropertyFlag.ConfigurableEnumerableWritable));
         }
     }
 }

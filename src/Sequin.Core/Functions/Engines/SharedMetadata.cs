@@ -21,33 +21,12 @@ internal sealed class SharedMetadata
             return cached;
         }
 
-        var reader = new Utf8JsonReader(raw);
+        var reader = new Utf8JsonReader(raw, new JsonReaderOptions { MaxDepth = JsonToJsValue.MaxDepth });
         reader.Read();
         var value = JsonToJsValue.ReadValue(engine, ref reader);
-        Freeze(value);
+        JintSandbox.Freeze(engine, value);
         _json[slot] = raw.ToArray();
         _values[slot] = value;
         return value;
-    }
-
-    private static void Freeze(JsValue value)
-    {
-        if (!value.IsObject())
-        {
-            return;
-        }
-
-        var obj = value.AsObject();
-        foreach (var property in obj.GetOwnProperties())
-        {
-            property.Value.Writable = false;
-            property.Value.Configurable = false;
-            if (property.Value.Value is { } inner)
-            {
-                Freeze(inner);
-            }
-        }
-
-        obj.Extensible = false;
     }
 }

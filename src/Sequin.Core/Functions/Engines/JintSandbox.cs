@@ -1,0 +1,213 @@
+using Jint;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Native.Symbol;
+using Jint.Runtime;
+using Jint.Runtime.Descriptors;
+using Jint.Runtime.Interop;
+
+namespace Sequin.Functions.Engines;
+
+/// <summary>
+/// What makes an engine a sandbox beyond Jint's options: <c>JSON.stringify</c> refuses values nested deeper than
+/// <see cref="MaxJsonDepth"/> (Jint's own recursion there is checked by no limit), and every object reachable from the
+/// global object — the built-ins, their prototypes, and the function's own top-level declarations — is frozen, so that
+/// no call can leave anything behind for the next (with strict mode, writing to them throws a <c>TypeError</c>).
+/// </summary>
+internal static class JintSandbox
+{
+    /// <summary>The deepest nesting <c>JSON.stringify</c> accepts (and <c>JSON.parse</c> reads).</summary>
+    public const int MaxJsonDepth = 256;
+
+    /// <summary>The most objects and arrays <c>JSON.stringify</c> accepts in one value (a shared one counted each time).</summary>
+    public const long MaxJsonValues = 1_000_000;
+
+    /// <summary>Replaces <c>JSON.stringify</c> with the depth-checked one. Call before <see cref="FreezeRealm"/>.</summary>
+    public static void GuardJsonStringify(Engine engine)
+    {
+        var json = (ObjectInstance)engine.GetValue("JSON");
+        var original = json.Get("stringify");
+        var guarded = new ClrFunction(engine, "stringify", (_, args) =>
+        {
+            var value = args.Length > 0 ? args[0] : JsValue.Undefined;
+            CheckDepth(engine, value);
+            return engine.Call(original, json, args);
+        }, 3, PropertyFlag.Configurable);
+        json.FastSetProperty("stringify", new PropertyDescriptor(guarded, PropertyFlag.ConfigurableEnumerableWritable & ~PropertyFlag.Enumerable));
+    }
+
+    /// <summary>Freezes every object reachable from the global object through properties, accessors and prototypes.</summary>
+    public static void FreezeRealm(Engine engine)
+    {
+        var freeze = FreezeFunction(engine);
+        var seen = new HashSet<ObjectInstance>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<ObjectInstance>();
+        pending.Push(engine.Global);
+        while (pending.TryPop(out var obj))
+        {
+            if (!seen.Add(obj))
+            {
+                continue;
+            }
+
+            foreach (var key in obj.GetOwnPropertyKeys(Types.String | Types.Symbol))
+            {
+                var descriptor = obj.GetOwnProperty(key);
+                Visit(descriptor.Value, pending);
+                Visit(descriptor.Get, pending);
+                Visit(descriptor.Set, pending);
+            }
+
+            Visit(obj.Prototype, pending);
+            engine.Call(freeze, JsValue.Undefined, [obj]);
+        }
+    }
+
+    /// <summary>Freezes one value (a top-level binding of the function) and everything reachable from it.</summary>
+    public static void Freeze(Engine engine, JsValue value)
+    {
+        var freeze = FreezeFunction(engine);
+        if (value is not ObjectInstance root)
+        {
+            return;
+        }
+
+        var seen = new HashSet<ObjectInstance>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<ObjectInstance>();
+        pending.Push(root);
+        while (pending.TryPop(out var obj))
+        {
+            if (!seen.Add(obj))
+            {
+                continue;
+            }
+
+            foreach (var key in obj.GetOwnPropertyKeys(Types.String | Types.Symbol))
+            {
+                var descriptor = obj.GetOwnProperty(key);
+                Visit(descriptor.Value, pending);
+                Visit(descriptor.Get, pending);
+                Visit(descriptor.Set, pending);
+            }
+
+            Visit(obj.Prototype, pending);
+            engine.Call(freeze, JsValue.Undefined, [obj]);
+        }
+    }
+
+    private static JsValue FreezeFunction(Engine engine) => ((ObjectInstance)engine.GetValue("Object")).Get("freeze");
+
+    private static void Visit(JsValue? value, Stack<ObjectInstance> pending)
+    {
+        if (value is ObjectInstance obj)
+        {
+            pending.Push(obj);
+        }
+    }
+
+    /// <summary>
+    /// Measures the value's data properties without recursion (the longest path, and how many values serializing it
+    /// visits, shared objects counted each time they appear) and throws a <c>RangeError</c> naming the limit when it
+    /// nests deeper than <see cref="MaxJsonDepth"/> or would visit more than <see cref="MaxJsonValues"/> values.
+    /// Accessors, <c>toJSON</c> and a replacer are not run here: what they build runs JavaScript at every level, where
+    /// the time and memory limits apply.
+    /// </summary>
+    private static void CheckDepth(Engine engine, JsValue value)
+    {
+        if (value is not ObjectInstance root)
+        {
+            return;
+        }
+
+        var measured = new Dictionary<ObjectInstance, (int Height, long Size)>(ReferenceEqualityComparer.Instance);
+        var onPath = new HashSet<ObjectInstance>(ReferenceEqualityComparer.Instance);
+        var path = new Stack<Frame>();
+        path.Push(new Frame(root, Children(root)));
+        onPath.Add(root);
+        var steps = 0;
+        while (path.TryPeek(out var frame))
+        {
+            if (++steps % 1024 == 0)
+            {
+                engine.Constraints.Check();
+            }
+
+            if (frame.Next < frame.Children.Count)
+            {
+                var child = frame.Children[frame.Next++];
+                if (measured.TryGetValue(child, out var known))
+                {
+                    Add(engine, frame, known.Height, known.Size, path.Count);
+                }
+                else if (!onPath.Contains(child)) // a cycle: JSON.stringify reports it itself
+                {
+                    if (path.Count >= MaxJsonDepth)
+                    {
+                        throw TooDeep(engine);
+                    }
+
+                    path.Push(new Frame(child, Children(child)));
+                    onPath.Add(child);
+                }
+
+                continue;
+            }
+
+            path.Pop();
+            onPath.Remove(frame.Obj);
+            var height = frame.Height + 1;
+            var size = frame.Size + 1;
+            measured[frame.Obj] = (height, size);
+            if (path.TryPeek(out var parent))
+            {
+                Add(engine, parent, height, size, path.Count);
+            }
+        }
+    }
+
+    private static void Add(Engine engine, Frame frame, int height, long size, int depth)
+    {
+        if (depth + height > MaxJsonDepth)
+        {
+            throw TooDeep(engine);
+        }
+
+        frame.Height = Math.Max(frame.Height, height);
+        frame.Size += size;
+        if (frame.Size > MaxJsonValues)
+        {
+            throw new JavaScriptException((Jint.Native.Error.ErrorConstructor)engine.GetValue("RangeError"),
+                $"JSON.stringify: the value holds more than {MaxJsonValues} objects and arrays (the sandbox's JSON size limit).");
+        }
+    }
+
+    private static JavaScriptException TooDeep(Engine engine) => new((Jint.Native.Error.ErrorConstructor)engine.GetValue("RangeError"),
+        $"JSON.stringify: the value is nested more than {MaxJsonDepth} levels deep (the sandbox's JSON depth limit).");
+
+    private static List<ObjectInstance> Children(ObjectInstance obj)
+    {
+        var children = new List<ObjectInstance>();
+        foreach (var key in obj.GetOwnPropertyKeys(Types.String))
+        {
+            if (obj.GetOwnProperty(key).Value is ObjectInstance inner)
+            {
+                children.Add(inner);
+            }
+        }
+
+        return children;
+    }
+
+    private sealed class Frame(ObjectInstance obj, List<ObjectInstance> children)
+    {
+        public ObjectInstance Obj { get; } = obj;
+
+        public List<ObjectInstance> Children { get; } = children;
+
+        public int Next { get; set; }
+
+        public int Height { get; set; }
+
+        public long Size { get; set; }
+    }
+}
