@@ -26,6 +26,9 @@ internal static partial class PipelineLog
     [LoggerMessage(1213, LogLevel.Warning, "Sink {Sink}: processing a change of {Table} (group {GroupId}) failed on attempt {Attempt}: {Error}. Retrying in {Delay}.")]
     public static partial void ProcessingFailed(ILogger logger, string sink, string table, string? groupId, int attempt, string error, TimeSpan delay);
 
+    [LoggerMessage(1214, LogLevel.Warning, "Sink {Sink}: {Suppressed} more failed attempts since the last one logged (failures are logged at most once every {Window}; each is still retried and counted).")]
+    public static partial void FailuresSuppressed(ILogger logger, string sink, int suppressed, TimeSpan window);
+
     [LoggerMessage(1220, LogLevel.Error, "Sink {Sink} discarded the {Action} of {Table} (group {GroupId}, commit_lsn {CommitLsn}, commit_idx {CommitIdx}) after {Attempts} failed attempts (max_retry_count {MaxRetryCount}): {Reason}")]
     public static partial void Discarded(ILogger logger, string sink, string action, string table, string? groupId, ulong commitLsn, int commitIdx, int attempts, int maxRetryCount, string reason);
 

@@ -197,7 +197,7 @@ internal sealed class ConsumerPartition
                 {
                     var error = result.Error ?? "The message processor returned no message.";
                     var delay = Fail(entry, error, DeliveryStatus.Retryable, retryAfter: null, now);
-                    if (delay is { } d)
+                    if (delay is { } d && _owner.ShouldLogFailure(error))
                     {
                         PipelineLog.ProcessingFailed(_owner.Logger, _owner.Name, entry.Message.Relation.QualifiedName, entry.GroupId, entry.FailedAttempts, error, d);
                     }
@@ -281,7 +281,10 @@ internal sealed class ConsumerPartition
         if (batch.Exception is { } ex)
         {
             batchError = $"{ex.GetType().Name}: {ex.Message}";
-            PipelineLog.BatchThrew(_owner.Logger, ex, _owner.Name, batch.Key, batch.Entries.Count);
+            if (_owner.ShouldLogFailure(batchError))
+            {
+                PipelineLog.BatchThrew(_owner.Logger, ex, _owner.Name, batch.Key, batch.Entries.Count);
+            }
         }
         else if (batch.Result is null)
         {
@@ -317,7 +320,7 @@ internal sealed class ConsumerPartition
         }
 
         _owner.OnBatchCompleted(batch.Entries.Count, failed);
-        if (failed > 0)
+        if (failed > 0 && _owner.ShouldLogFailure(firstError!))
         {
             PipelineLog.BatchFailed(_owner.Logger, _owner.Name, batch.Key, failed, batch.Entries.Count, firstError!, firstDelay ?? TimeSpan.Zero);
         }

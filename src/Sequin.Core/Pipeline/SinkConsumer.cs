@@ -86,6 +86,7 @@ public sealed class SinkConsumer : IAsyncDisposable
         _gate = new BufferGate(settings.MaxBufferedBytes, settings.MaxBufferedMessages);
         _slots = new SemaphoreSlim(batching.MaxConcurrentBatches, batching.MaxConcurrentBatches);
         Retry = new RetrySchedule(settings.RetryBaseDelay, settings.RetryMaxDelay, settings.RetryJitter);
+        FailureLog = new FailureLogThrottle(timeProvider, FailureLogThrottle.DefaultWindow);
         MetricTag = new KeyValuePair<string, object?>("sequin.sink.name", settings.Consumer.Name);
         metrics.Register(this);
     }
@@ -146,6 +147,25 @@ public sealed class SinkConsumer : IAsyncDisposable
     internal TimeProvider Time { get; }
 
     internal RetrySchedule Retry { get; }
+
+    /// <summary>Limits failure warnings to one per window, counting the rest.</summary>
+    internal FailureLogThrottle FailureLog { get; }
+
+    /// <summary>True when a failure with <paramref name="error"/> should be logged now; first reports how many were not logged since the last.</summary>
+    internal bool ShouldLogFailure(string error)
+    {
+        if (!FailureLog.ShouldLog(error, out var suppressed))
+        {
+            return false;
+        }
+
+        if (suppressed > 0)
+        {
+            PipelineLog.FailuresSuppressed(Logger, Name, suppressed, FailureLogThrottle.DefaultWindow);
+        }
+
+        return true;
+    }
 
     internal KeyValuePair<string, object?> MetricTag { get; }
 

@@ -1,0 +1,44 @@
+using Sequin.Core.Tests.Support;
+using Sequin.Pipeline;
+
+namespace Sequin.Core.Tests.Pipeline;
+
+public sealed class FailureLogThrottleTests
+{
+    [Fact]
+    public void ARepeatedErrorIsLoggedOncePerWindowAndItsRepeatsAreCountedForTheNextLine()
+    {
+        var time = new FakeTimeProvider();
+        var throttle = new FailureLogThrottle(time, TimeSpan.FromSeconds(10));
+
+        Assert.True(throttle.ShouldLog("disk full", out var suppressed));
+        Assert.Equal(0, suppressed);
+        for (var i = 0; i < 2000; i++)
+        {
+            Assert.False(throttle.ShouldLog("disk full", out _));
+            time.Advance(TimeSpan.FromMilliseconds(4));
+        }
+
+        // 8 s later: still inside the window.
+        Assert.False(throttle.ShouldLog("disk full", out _));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(throttle.ShouldLog("disk full", out suppressed));
+        Assert.Equal(2001, suppressed);
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(throttle.ShouldLog("disk full", out suppressed));
+        Assert.Equal(0, suppressed);
+    }
+
+    [Fact]
+    public void ADifferentErrorIsLoggedAtOnce()
+    {
+        var time = new FakeTimeProvider();
+        var throttle = new FailureLogThrottle(time, TimeSpan.FromSeconds(10));
+
+        Assert.True(throttle.ShouldLog("disk full", out _));
+        Assert.False(throttle.ShouldLog("disk full", out _));
+        Assert.True(throttle.ShouldLog("permission denied", out var suppressed));
+        Assert.Equal(1, suppressed);
+        Assert.False(throttle.ShouldLog("permission denied", out _));
+    }
+}
