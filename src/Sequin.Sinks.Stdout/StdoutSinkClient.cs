@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Microsoft.Win32.SafeHandles;
 using Sequin.Messages;
 
 namespace Sequin.Sinks.Stdout;
@@ -21,7 +20,7 @@ public sealed class StdoutSinkClient : ISinkClient
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _batch = new(64 * 1024);
     private Stream? _stream;
-    private SafeFileHandle? _file;
+    private FileStream? _file;
     private long _position;
 
     /// <summary>Creates a client for <paramref name="options"/>.</summary>
@@ -53,16 +52,20 @@ public sealed class StdoutSinkClient : ISinkClient
         try
         {
             Format(payloads);
-            if (IsStandardOutput)
+            if (_stream is null && _file is null)
             {
-                _stream ??= _openStandardOutput();
-                await _stream.WriteAsync(_batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                return;
+                Open();
             }
 
             for (var attempt = 0; ; attempt++)
             {
+                if (_stream is not null)
+                {
+                    await _stream.WriteAsync(_batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 await AppendToFileAsync(cancellationToken).ConfigureAwait(false);
                 if (StillAtPath())
                 {
@@ -75,6 +78,8 @@ public sealed class StdoutSinkClient : ISinkClient
                 {
                     throw new IOException($"{_options.Path} keeps being removed or replaced while it is written; the batch will be retried.");
                 }
+
+                Open();
             }
         }
         finally
@@ -103,17 +108,31 @@ public sealed class StdoutSinkClient : ISinkClient
         }
     }
 
-    private async Task AppendToFileAsync(CancellationToken cancellationToken)
+    private void Open()
     {
-        if (_file is null)
+        if (IsStandardOutput)
         {
-            _file = File.OpenHandle(_options.Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
-            _position = RandomAccess.GetLength(_file);
+            _stream = _openStandardOutput();
+            return;
         }
 
+        var stream = new FileStream(_options.Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.Asynchronous);
+        if (!stream.CanSeek)
+        {
+            _stream = stream; // a named pipe or a device: written like standard output
+            return;
+        }
+
+        _file = stream;
+        _position = stream.Length;
+    }
+
+    private async Task AppendToFileAsync(CancellationToken cancellationToken)
+    {
+        var handle = _file!.SafeFileHandle;
         try
         {
-            await RandomAccess.WriteAsync(_file, _batch.WrittenMemory, _position, cancellationToken).ConfigureAwait(false);
+            await RandomAccess.WriteAsync(handle, _batch.WrittenMemory, _position, cancellationToken).ConfigureAwait(false);
             _position += _batch.WrittenCount;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
@@ -121,7 +140,7 @@ public sealed class StdoutSinkClient : ISinkClient
             // Leave no partial line behind: cut the file back to where the batch began.
             try
             {
-                RandomAccess.SetLength(_file, _position);
+                RandomAccess.SetLength(handle, _position);
             }
             catch (IOException)
             {

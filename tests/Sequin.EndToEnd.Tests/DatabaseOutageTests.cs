@@ -46,8 +46,11 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             """);
         await Eventually.UntilAsync(() => StdoutSinkOutput.Count(delivered) >= 1000, () => "1,000 changes delivered; host output:\n" + host.Output);
 
-        // A clean restart ("fast"): the slot's position is saved at shutdown, so nothing before it comes again.
-        var acknowledged = await scenario.ConfirmedFlushAsync();
+        // A clean restart ("fast"). PostgreSQL 15 saves a slot to disk only when its restart_lsn or xmin moved, not
+        // when only confirmed_flush_lsn did (version 17 also saves it at shutdown), so after the restart the slot may
+        // resume from an older confirmed position than the host acknowledged: but never from one before restart_lsn.
+        // Changes from there may come twice (at least once); nothing before it may.
+        var acknowledged = await scenario.RestartLsnAsync();
         await server.RestartAsync("fast");
         var restarted = Stopwatch.StartNew();
         await scenario.WaitForSlotActiveAsync(host);

@@ -35,6 +35,10 @@ public abstract class DatabaseScenario : IAsyncDisposable
     public async Task<ulong> ConfirmedFlushAsync() =>
         (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>($"SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '{SlotName}'");
 
+    /// <summary>The slot's restart position (the oldest WAL it keeps), as a number.</summary>
+    public async Task<ulong> RestartLsnAsync() =>
+        (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>($"SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = '{SlotName}'");
+
     /// <summary>Waits until the slot is in use (the host, or an in-process runtime, created it and is streaming).</summary>
     public Task WaitForSlotActiveAsync(SequinHostProcess? host = null) =>
         Eventually.UntilAsync(
