@@ -38,6 +38,9 @@ public sealed class PluginFolder : IDisposable
     public void AddMissingDependency(string name) =>
         EmittedPlugins.WriteMissingDependency(System.IO.Path.Combine(Path, name), name, System.IO.Path.Combine(_dir.Path, "scratch"));
 
+    public void AddBuiltAgainstCore(string name, Version coreVersion) =>
+        EmittedPlugins.WriteAgainstCoreVersion(System.IO.Path.Combine(Path, name), name, System.IO.Path.Combine(_dir.Path, "scratch"), coreVersion);
+
     public void AddEmptyFolder(string name) => Directory.CreateDirectory(System.IO.Path.Combine(Path, name));
 
     public void Dispose() => _dir.Dispose();
