@@ -7,9 +7,6 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v pg_ctl >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need_apt+=(postgresql-15)
 command -v pg_recvlogical >/dev/null 2>&1 || need_apt+=(postgresql-client-15)
-[ -e /usr/include/librdkafka/rdkafka_mock.h ] || need_apt+=(librdkafka-dev librdkafka1)
-command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
-command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)           # test.sh's summary, the crash test's pipe reader
 [ -x /bin/kill ] || [ -x /usr/bin/kill ] || need_apt+=(procps)      # tests stop the host with SIGTERM

@@ -10,10 +10,19 @@ using Sequin.Hosting;
 using Sequin.Sinks;
 using Sequin.Sinks.Kafka;
 using Sequin.Sinks.Stdout;
+using Sequin.TestServers;
 
-// End-to-end benchmark. Expects a running PostgreSQL (wal_level=logical) and optionally a Kafka (mock) broker;
-// bench/run.sh starts both and calls this. Prints a markdown report and writes it to --report.
+// End-to-end benchmark. Expects a running PostgreSQL (wal_level=logical) and optionally a Kafka broker (`--kafka <hosts>`,
+// or `--kafka mock` for librdkafka's mock cluster in process); bench/run.sh starts PostgreSQL and calls this. Prints a markdown report and writes it to --report.
 var options = BenchOptions.Parse(args);
+
+// `--kafka mock`: librdkafka's mock cluster, from the librdkafka.redist the Kafka sink ships with, in this process.
+await using var kafkaMock = options.Kafka == "mock" ? await KafkaMockBroker.StartAsync(brokers: 1) : null;
+if (kafkaMock is not null)
+{
+    options = options with { Kafka = kafkaMock.BootstrapServers };
+}
+
 var inv = CultureInfo.InvariantCulture;
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -43,6 +43,8 @@ public sealed class KafkaSinkClient : ISinkClient, IKafkaMessageProducer
             throw new ArgumentException(KafkaSinkSchema.SaslPlaintextRefused(mechanism), nameof(options));
         }
 
+        // Before anything of Confluent.Kafka touches librdkafka (even an Error's text does): the bundled library, not the system's.
+        KafkaNativeLibrary.EnsureLoaded();
         _options = options;
         _sinkName = sinkName;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<KafkaSinkClient>();
@@ -128,11 +130,12 @@ public sealed class KafkaSinkClient : ISinkClient, IKafkaMessageProducer
             if (_producer is null)
             {
                 _fatal = false;
+                var library = KafkaNativeLibrary.EnsureLoaded();
                 _producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaProducerConfigFactory.CreateProducerConfig(_options, ClientId))
                     .SetErrorHandler(OnProducerError)
                     .SetLogHandler((_, m) => Log(m))
                     .Build();
-                KafkaSinkLog.ProducerCreated(_logger, _sinkName, _options.Hosts);
+                KafkaSinkLog.ProducerCreated(_logger, _sinkName, _options.Hosts, library.Version, library.Path ?? "the system's library search");
             }
 
             producer = _producer;
@@ -183,6 +186,7 @@ public sealed class KafkaSinkClient : ISinkClient, IKafkaMessageProducer
         IAdminClient admin;
         try
         {
+            KafkaNativeLibrary.EnsureLoaded();
             admin = new AdminClientBuilder(config)
                 .SetErrorHandler((_, error) =>
                 {

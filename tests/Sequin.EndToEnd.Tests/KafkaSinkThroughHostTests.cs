@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Sequin.EndToEnd.Tests.Support;
 using Sequin.TestServers;
 
@@ -6,7 +7,7 @@ namespace Sequin.EndToEnd.Tests;
 
 /// <summary>
 /// The real host process streams a real PostgreSQL's changes through the Kafka sink loaded from the plugins folder to a
-/// librdkafka mock cluster; the topics are read back with kcat.
+/// librdkafka mock cluster; the topics are read back with Confluent's consumer.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
@@ -28,7 +29,10 @@ public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
 
         Assert.Equal(0, await host.StopAsync());
         Assert.Contains("Loaded sink plugin kafka", host.Output, StringComparison.Ordinal);
-        records = await KcatReader.ReadAsync(broker.BootstrapServers, topic);
+        // The plugin runs on the librdkafka 2.16 of its own folder, not on a system librdkafka the machine may have.
+        var nativeFolder = Path.Combine(BuildPaths.Plugins, "Sequin.Sinks.Kafka", "runtimes", "linux-x64", "native");
+        Assert.Matches($@"on librdkafka 2\.16\.\d+ from {Regex.Escape(nativeFolder)}/[a-z0-9-]*librdkafka\.so\.", host.Output);
+        records = await KafkaTopicReader.ReadAsync(broker.BootstrapServers, topic);
         Assert.Equal(expected.Total, records.Count);
         AssertRecords(records, topic, "public", "orders", key => key, expected);
         Assert.True(records.Select(r => r.Partition).Distinct().Count() > 1, "12 keys spread over more than one of the 4 partitions");
@@ -62,8 +66,8 @@ public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
         var customerRecords = await scenario.WaitForRecordsAsync(prefix + ".customers", customers.Total, host);
 
         Assert.Equal(0, await host.StopAsync());
-        orderRecords = await KcatReader.ReadAsync(broker.BootstrapServers, prefix + ".orders");
-        customerRecords = await KcatReader.ReadAsync(broker.BootstrapServers, prefix + ".customers");
+        orderRecords = await KafkaTopicReader.ReadAsync(broker.BootstrapServers, prefix + ".orders");
+        customerRecords = await KafkaTopicReader.ReadAsync(broker.BootstrapServers, prefix + ".customers");
         Assert.Equal(orders.Total, orderRecords.Count);
         Assert.Equal(customers.Total, customerRecords.Count);
         AssertRecords(orderRecords, prefix + ".orders", "public", "orders", key => "orders-" + key, orders);
@@ -102,7 +106,7 @@ public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
         Assert.True(await scenario.ConfirmedFlushAsync() < duringOutage, "nothing made during the outage is acknowledged while the brokers are down");
 
         await broker.SetUpAsync();
-        var records = await KcatReader.WaitForAsync(
+        var records = await KafkaTopicReader.WaitForAsync(
             broker.BootstrapServers,
             topic,
             r => DistinctChanges(r).Count >= 50 || host.HasExited,
@@ -110,7 +114,7 @@ public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
         await Eventually.UntilAsync(async () => await scenario.ConfirmedFlushAsync() >= duringOutage, () => "the changes made during the outage are acknowledged; output:\n" + host.Output);
         Assert.Equal(0, await host.StopAsync());
 
-        records = await KcatReader.ReadAsync(broker.BootstrapServers, topic);
+        records = await KafkaTopicReader.ReadAsync(broker.BootstrapServers, topic);
         var changes = DistinctChanges(records);
         Assert.Equal(50, changes.Count);
         foreach (var group in records.GroupBy(r => r.Key))
@@ -178,7 +182,7 @@ public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
 
         foreach (var (id, steps) in expected.PerKey)
         {
-            // KcatReader orders by partition then offset: within the key's one partition this is produce order.
+            // KafkaTopicReader orders by partition then offset: within the key's one partition this is produce order.
             var keyed = byKey[keyOf(id)];
             Assert.Single(keyed.Select(r => r.Partition).Distinct());
             Assert.Equal(steps.Count, keyed.Count);

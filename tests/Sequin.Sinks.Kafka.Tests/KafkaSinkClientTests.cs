@@ -8,7 +8,7 @@ using Sequin.TestServers;
 
 namespace Sequin.Sinks.Kafka.Tests;
 
-/// <summary>The client and pipeline against a real Kafka-protocol broker (librdkafka's mock cluster), read back with kcat.</summary>
+/// <summary>The client and pipeline against a real Kafka-protocol broker (librdkafka's mock cluster), read back with Confluent's consumer.</summary>
 public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
@@ -36,7 +36,7 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         var result = await DeliverAsync(client, options, topic, changes.Select(c => Some.Routed(c, topic)).ToList());
 
         Assert.Null(result.Count);
-        var records = await KcatReader.WaitForAsync(_broker.BootstrapServers, topic, r => r.Count >= 20, ReadTimeout);
+        var records = await KafkaTopicReader.WaitForAsync(_broker.BootstrapServers, topic, r => r.Count >= 20, ReadTimeout);
         Assert.Equal(20, records.Count);
         foreach (var change in changes)
         {
@@ -68,7 +68,7 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
             Assert.Null((await DeliverAsync(client, options, topic, messages)).Count);
         }
 
-        var records = await KcatReader.WaitForAsync(_broker.BootstrapServers, topic, r => r.Count >= 90, ReadTimeout);
+        var records = await KafkaTopicReader.WaitForAsync(_broker.BootstrapServers, topic, r => r.Count >= 90, ReadTimeout);
         var partitionsPerKey = records.GroupBy(r => r.Key).ToDictionary(g => g.Key!, g => g.Select(r => r.Partition).Distinct().Count());
         Assert.Equal(30, partitionsPerKey.Count);
         Assert.All(partitionsPerKey.Values, count => Assert.Equal(1, count));
@@ -93,7 +93,7 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         var result = await DeliverAsync(client, options, topic, [Some.Routed(Some.Change(42, ChangeAction.Delete), topic)]);
 
         Assert.Null(result.Count);
-        var records = await KcatReader.WaitForAsync(_broker.BootstrapServers, topic, r => r.Count >= 2, ReadTimeout);
+        var records = await KafkaTopicReader.WaitForAsync(_broker.BootstrapServers, topic, r => r.Count >= 2, ReadTimeout);
         Assert.All(records, r => Assert.Equal("42", r.Key));
         Assert.Single(records.Select(r => r.Partition).Distinct());
         Assert.NotNull(records[0].Payload);
@@ -132,7 +132,7 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
             Assert.Null(retry.Count);
         }
 
-        var records = await KcatReader.WaitForAsync(broker.BootstrapServers, topic, r => r.Select(x => x.Key).Distinct().Count() >= 50, ReadTimeout);
+        var records = await KafkaTopicReader.WaitForAsync(broker.BootstrapServers, topic, r => r.Select(x => x.Key).Distinct().Count() >= 50, ReadTimeout);
         Assert.Equal(Enumerable.Range(1, 50).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), records.Select(r => r.Key!).Distinct().Order());
     }
 
@@ -192,7 +192,7 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
             .AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Null(result.Count);
-        var records = await KcatReader.WaitForAsync(broker.BootstrapServers, topic, r => r.Count >= 3, ReadTimeout);
+        var records = await KafkaTopicReader.WaitForAsync(broker.BootstrapServers, topic, r => r.Count >= 3, ReadTimeout);
         Assert.Equal(["1", "2", "3"], records.Select(r => r.Key));
     }
 

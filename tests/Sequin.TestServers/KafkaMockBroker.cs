@@ -1,256 +1,176 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Threading.Channels;
+using System.Runtime.InteropServices;
+using static Sequin.TestServers.LibrdkafkaMockNative;
 
 namespace Sequin.TestServers;
 
 /// <summary>
-/// A Kafka-protocol mock cluster (librdkafka's <c>rd_kafka_mock</c>, apt <c>librdkafka-dev</c>) running as its own
-/// process on 127.0.0.1. The C program <c>native/kafka-mock.c</c> is compiled once per source version and cached in the
-/// temp directory. Brokers can be taken down and up again for outage tests. Topics are auto-created on first produce
-/// with 4 partitions; admin CreateTopics does not work on the mock, use <see cref="CreateTopicAsync"/>.
+/// A Kafka-protocol mock cluster: librdkafka's own <c>rd_kafka_mock</c>, from the librdkafka.redist package the Kafka sink
+/// ships with, called by P/Invoke and running on its own thread in this process, listening on 127.0.0.1 (ephemeral
+/// ports). Other processes (the <c>sequin</c> host) reach it like any broker. Brokers can be taken down and up again for
+/// outage tests. Topics are auto-created on first produce with 4 partitions; admin CreateTopics does not work on the
+/// mock, use <see cref="CreateTopicAsync"/>.
 /// </summary>
 public sealed class KafkaMockBroker : IAsyncDisposable
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(10);
-    private readonly Process _process;
-    private readonly Channel<string> _lines;
-    private readonly SemaphoreSlim _commandGate = new(1, 1);
-    private readonly StringBuilder _stderr = new();
-    private bool _disposed;
+    private const int ProducerType = 0; // RD_KAFKA_PRODUCER
+    private readonly Lock _gate = new();
+    private IntPtr _handle;
+    private IntPtr _cluster;
 
-    private KafkaMockBroker(Process process, Channel<string> lines, int brokerCount)
+    private KafkaMockBroker(IntPtr handle, IntPtr cluster, int brokerCount)
     {
-        _process = process;
-        _lines = lines;
+        _handle = handle;
+        _cluster = cluster;
         BrokerCount = brokerCount;
+        BootstrapServers = Marshal.PtrToStringUTF8(rd_kafka_mock_cluster_bootstraps(cluster))
+            ?? throw new InvalidOperationException("The Kafka mock cluster has no bootstrap servers.");
     }
 
     /// <summary>The bootstrap servers, <c>127.0.0.1:port[,127.0.0.1:port...]</c>.</summary>
-    public string BootstrapServers { get; private set; } = string.Empty;
+    public string BootstrapServers { get; }
 
     /// <summary>The number of brokers in the cluster.</summary>
     public int BrokerCount { get; }
 
-    /// <summary>Compiles the mock if needed and starts a cluster of <paramref name="brokers"/> brokers.</summary>
-    /// <exception cref="InvalidOperationException">gcc, librdkafka-dev or the process failed; the message says which.</exception>
-    public static async Task<KafkaMockBroker> StartAsync(int brokers = 1, CancellationToken cancellationToken = default)
+    /// <summary>The librdkafka file the cluster runs in (the bundled librdkafka.redist one).</summary>
+    public static string LibraryPath => LibrdkafkaMockNative.LibraryPath;
+
+    /// <summary>The version of that librdkafka.</summary>
+    public static string LibraryVersion => LibrdkafkaMockNative.Version;
+
+    /// <summary>Starts a cluster of <paramref name="brokers"/> brokers.</summary>
+    /// <exception cref="InvalidOperationException">librdkafka could not be loaded or refused; the message says why.</exception>
+    public static Task<KafkaMockBroker> StartAsync(int brokers = 1, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
-        var binary = await EnsureBinaryAsync(cancellationToken);
-        var info = new ProcessStartInfo(binary, brokers.ToString(CultureInfo.InvariantCulture))
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {binary}.");
-        var lines = Channel.CreateUnbounded<string>();
-        var broker = new KafkaMockBroker(process, lines, brokers);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                lines.Writer.TryComplete();
-            }
-            else
-            {
-                lines.Writer.TryWrite(e.Data);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (broker._stderr)
-                {
-                    broker._stderr.AppendLine(e.Data);
-                }
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var first = await broker.ReadLineAsync(cancellationToken);
-            if (!first.StartsWith("BOOTSTRAP ", StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"The Kafka mock did not start: {first} {broker.Stderr}");
-            }
+        cancellationToken.ThrowIfCancellationRequested();
+        EnsureBound();
 
-            broker.BootstrapServers = first["BOOTSTRAP ".Length..].Trim();
-            return broker;
-        }
-        catch
+        // The cluster needs a client handle of its own: it takes its settings (logging, socket options) from it.
+        var errors = new byte[512];
+        var conf = rd_kafka_conf_new();
+        foreach (var (name, value) in new[]
+                 {
+                     ("log_level", "0"),
+                     // The mock's connections inherit this: real brokers disable Nagle's algorithm, and without it a small
+                     // second response waits for the client's delayed ACK (about 40 ms).
+                     ("socket.nagle.disable", "true"),
+                 })
         {
-            await broker.DisposeAsync();
-            throw;
+            if (rd_kafka_conf_set(conf, name, value, errors, (UIntPtr)errors.Length) != 0)
+            {
+                rd_kafka_conf_destroy(conf);
+                throw new InvalidOperationException($"librdkafka refused {name}={value}: {Text(errors)}");
+            }
         }
+
+        var handle = rd_kafka_new(ProducerType, conf, errors, (UIntPtr)errors.Length); // owns conf from here, on success only
+        if (handle == IntPtr.Zero)
+        {
+            rd_kafka_conf_destroy(conf);
+            throw new InvalidOperationException($"librdkafka could not create the mock cluster's client: {Text(errors)}");
+        }
+
+        var cluster = rd_kafka_mock_cluster_new(handle, brokers);
+        if (cluster == IntPtr.Zero)
+        {
+            rd_kafka_destroy(handle);
+            throw new InvalidOperationException("librdkafka could not create the mock cluster (see its log).");
+        }
+
+        return Task.FromResult(new KafkaMockBroker(handle, cluster, brokers));
     }
 
     /// <summary>Takes a broker (1-based id), or every broker when null, down: connections are closed and refused.</summary>
     public Task SetDownAsync(int? brokerId = null, CancellationToken cancellationToken = default) =>
-        CommandAsync(brokerId is { } id ? $"down {id}" : "down", cancellationToken);
+        ForBrokers(brokerId, "down", rd_kafka_mock_broker_set_down, cancellationToken);
 
     /// <summary>Brings a broker, or every broker when null, back up.</summary>
     public Task SetUpAsync(int? brokerId = null, CancellationToken cancellationToken = default) =>
-        CommandAsync(brokerId is { } id ? $"up {id}" : "up", cancellationToken);
+        ForBrokers(brokerId, "up", rd_kafka_mock_broker_set_up, cancellationToken);
 
-    /// <summary>Creates a topic with <paramref name="partitions"/> partitions.</summary>
+    /// <summary>Creates a topic with <paramref name="partitions"/> partitions (replicated on up to 3 brokers).</summary>
     public Task CreateTopicAsync(string topic, int partitions, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
-        return CommandAsync($"topic {topic} {partitions}", cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            Check(rd_kafka_mock_topic_create(Cluster, topic, partitions, Math.Min(BrokerCount, 3)), $"topic {topic} {partitions}");
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Makes the next <paramref name="count"/> requests of a Kafka API (e.g. 0 = Produce) fail with a Kafka error code.</summary>
-    public Task PushRequestErrorsAsync(short apiKey, int errorCode, int count, CancellationToken cancellationToken = default) =>
-        CommandAsync(FormattableString.Invariant($"error {apiKey} {errorCode} {count}"), cancellationToken);
-
-    /// <summary>Stops the cluster.</summary>
-    public async ValueTask DisposeAsync()
+    public Task PushRequestErrorsAsync(short apiKey, int errorCode, int count, CancellationToken cancellationToken = default)
     {
-        if (_disposed)
+        ArgumentOutOfRangeException.ThrowIfNegative(apiKey);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
         {
-            return;
+            rd_kafka_mock_push_request_errors_array(Cluster, apiKey, (UIntPtr)count, Enumerable.Repeat(errorCode, count).ToArray());
         }
 
-        _disposed = true;
-        try
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops the cluster: its brokers close their connections and listeners.</summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
         {
-            if (!_process.HasExited)
+            if (_cluster != IntPtr.Zero)
             {
-                await _process.StandardInput.WriteLineAsync("quit");
-                await _process.StandardInput.FlushAsync();
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _process.WaitForExitAsync(wait.Token);
+                rd_kafka_mock_cluster_destroy(_cluster);
+                rd_kafka_destroy(_handle);
+                _cluster = IntPtr.Zero;
+                _handle = IntPtr.Zero;
             }
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+
+        return ValueTask.CompletedTask;
+    }
+
+    private IntPtr Cluster
+    {
+        get
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-            _commandGate.Dispose();
+            ObjectDisposedException.ThrowIf(_cluster == IntPtr.Zero, this);
+            return _cluster;
         }
     }
 
-    /// <summary>Returns the path of the compiled mock, compiling <c>native/kafka-mock.c</c> when no build of this source exists.</summary>
-    public static async Task<string> EnsureBinaryAsync(CancellationToken cancellationToken = default)
+    private Task ForBrokers(int? brokerId, string what, Func<IntPtr, int, int> call, CancellationToken cancellationToken)
     {
-        var source = FindSource();
-
-        if (!File.Exists("/usr/include/librdkafka/rdkafka_mock.h"))
+        if (brokerId is { } id)
         {
-            throw new InvalidOperationException("librdkafka's mock cluster header is missing: run scripts/install-deps.sh (apt-get install librdkafka-dev librdkafka1 kcat gcc).");
+            ArgumentOutOfRangeException.ThrowIfLessThan(id, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(id, BrokerCount);
         }
 
-        var hash = Convert.ToHexString(SHA256.HashData(await File.ReadAllBytesAsync(source, cancellationToken)))[..16].ToLowerInvariant();
-        var dir = Path.Combine(Path.GetTempPath(), "sequin-testservers");
-        Directory.CreateDirectory(dir);
-        var binary = Path.Combine(dir, $"kafka-mock-{hash}");
-        if (File.Exists(binary))
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
         {
-            return binary;
-        }
-
-        // Compile to a private name, then rename: parallel test processes never see a half-written binary.
-        var temp = binary + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
-        var gcc = new ProcessStartInfo("gcc")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "-O2", "-o", temp, source, "-lrdkafka", "-include", "stdlib.h" })
-        {
-            gcc.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(gcc) ?? throw new InvalidOperationException("Could not start gcc: run scripts/install-deps.sh.");
-        var errors = await process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"Compiling the Kafka mock failed (gcc exit {process.ExitCode}): {errors}");
-        }
-
-        File.Move(temp, binary, overwrite: true);
-        return binary;
-    }
-
-    private static string FindSource()
-    {
-        // The C source lives in the repository (tests/Sequin.TestServers/native); tests run from a bin folder below it.
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "native", "kafka-mock.c"), Path.Combine(dir.FullName, "tests", "Sequin.TestServers", "native", "kafka-mock.c") })
+            for (var broker = 1; broker <= BrokerCount; broker++)
             {
-                if (File.Exists(candidate))
+                if (brokerId is null || brokerId == broker)
                 {
-                    return candidate;
+                    Check(call(Cluster, broker), $"{what} {broker}");
                 }
             }
         }
 
-        throw new InvalidOperationException($"The Kafka mock's source tests/Sequin.TestServers/native/kafka-mock.c was not found above {AppContext.BaseDirectory}.");
+        return Task.CompletedTask;
     }
 
-    private string Stderr
+    private static void Check(int error, string command)
     {
-        get
+        if (error != 0)
         {
-            lock (_stderr)
-            {
-                return _stderr.ToString();
-            }
-        }
-    }
-
-    private async Task CommandAsync(string command, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _commandGate.WaitAsync(cancellationToken);
-        try
-        {
-            await _process.StandardInput.WriteLineAsync(command);
-            await _process.StandardInput.FlushAsync(cancellationToken);
-            var answer = await ReadLineAsync(cancellationToken);
-            if (answer != "OK")
-            {
-                throw new InvalidOperationException($"Kafka mock command '{command}' failed: {answer}");
-            }
-        }
-        finally
-        {
-            _commandGate.Release();
-        }
-    }
-
-    private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(CommandTimeout);
-        try
-        {
-            return await _lines.Reader.ReadAsync(timeout.Token);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new InvalidOperationException($"The Kafka mock exited: {Stderr}");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"The Kafka mock did not answer within {CommandTimeout.TotalSeconds} s. {Stderr}");
+            throw new InvalidOperationException($"Kafka mock command '{command}' failed: {ErrorText(error)}");
         }
     }
 }

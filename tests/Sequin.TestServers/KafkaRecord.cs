@@ -1,6 +1,6 @@
 namespace Sequin.TestServers;
 
-/// <summary>One record read back from a topic by <see cref="KcatReader"/>.</summary>
+/// <summary>One record read back from a topic by <see cref="KafkaTopicReader"/>.</summary>
 /// <param name="Topic">The topic.</param>
 /// <param name="Partition">The partition.</param>
 /// <param name="Offset">The offset in the partition.</param>

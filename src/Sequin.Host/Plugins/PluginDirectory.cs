@@ -1,4 +1,7 @@
 using System.Reflection;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sequin.Configuration;
@@ -8,7 +11,9 @@ namespace Sequin.Host.Plugins;
 
 /// <summary>
 /// Scans a plugins folder laid out as <c>plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c> (each folder a <c>dotnet publish</c>
-/// output), loads each in its own <see cref="PluginLoadContext"/>, and creates the plugin classes named by
+/// output), loads each with its own McMaster.NETCore.Plugins <see cref="PluginLoader"/> (the host's assemblies, Sequin.Core
+/// first, are shared; the plugin's other dependencies and native libraries come from its folder), refuses a plugin built
+/// against an incompatible Sequin.Core (<see cref="PluginCoreVersion"/>), and creates the plugin classes named by
 /// <c>[assembly: SequinSinkPlugin(typeof(...))]</c> (or, without the attribute, every public non-abstract
 /// <see cref="ISinkPlugin"/> class with a parameterless constructor). A plugin that fails is reported with the reason
 /// and skipped; the others still load. Failing includes any exception from its metadata (type name, description,
@@ -110,8 +115,13 @@ internal static class PluginDirectory
         List<Type> types;
         try
         {
-            var context = new PluginLoadContext(assemblyPath);
-            assembly = context.LoadFromAssemblyPath(assemblyPath);
+            if (PluginCoreVersion.Check(assemblyPath) is { } refusal)
+            {
+                Fail(failures, logger, assemblyPath, refusal);
+                return;
+            }
+
+            assembly = CreateLoader(assemblyPath).LoadDefaultAssembly();
             types = FindPluginTypes(assembly);
         }
         catch (BadImageFormatException ex)
@@ -218,6 +228,18 @@ internal static class PluginDirectory
             return $"Reading {plugin.GetType().FullName}.{reading} threw {inner.GetType().Name}: {inner.Message}";
         }
     }
+
+    /// <summary>
+    /// A loader for one plugin folder. Every assembly the host can load (Sequin.Core, Microsoft.Extensions.*, the
+    /// runtime, and the host's other dependencies) is shared, so the contract types are the host's; the rest, native
+    /// libraries included, resolve from the plugin's folder through its <c>.deps.json</c>. The loader lives as long as
+    /// the process: plugins are not unloaded.
+    /// </summary>
+    private static PluginLoader CreateLoader(string assemblyPath) =>
+        PluginLoader.CreateFromAssemblyFile(
+            assemblyPath,
+            sharedTypes: [typeof(ISinkPlugin), typeof(ILogger), typeof(IServiceCollection), typeof(IConfiguration)],
+            configure: config => config.PreferSharedTypes = true);
 
     private static List<Type> FindPluginTypes(Assembly assembly)
     {

@@ -20,8 +20,8 @@ internal static partial class KafkaSinkLog
     [LoggerMessage(EventId = 2005, Message = "librdkafka {Facility} ({Sink}): {Message}")]
     public static partial void Librdkafka(ILogger logger, LogLevel level, string sink, string facility, string message);
 
-    [LoggerMessage(2006, LogLevel.Information, "Kafka sink {Sink}: producer created for {Hosts} (idempotent, acks=all, murmur2 partitioning).")]
-    public static partial void ProducerCreated(ILogger logger, string sink, string hosts);
+    [LoggerMessage(2006, LogLevel.Information, "Kafka sink {Sink}: producer created for {Hosts} (idempotent, acks=all, murmur2 partitioning) on librdkafka {LibrdkafkaVersion} from {LibrdkafkaPath}.")]
+    public static partial void ProducerCreated(ILogger logger, string sink, string hosts, string librdkafkaVersion, string librdkafkaPath);
 
     [LoggerMessage(2007, LogLevel.Warning, "Kafka sink {Sink}: SASL without TLS to {Hosts} (allow_sasl_plaintext: true): the credentials and every message cross the network unencrypted.")]
     public static partial void SaslPlaintextAllowed(ILogger logger, string sink, string hosts);

@@ -5,7 +5,7 @@ namespace Sequin.EndToEnd.Tests.Support;
 /// <summary>
 /// A database of its own on the shared server, a working folder, and a <c>sequin.yaml</c> streaming it to a Kafka sink
 /// (the plugin from the plugins folder) on a librdkafka mock cluster. Tests add tables, start the host, make changes
-/// and read the topics back with kcat.
+/// and read the topics back with Confluent's consumer (KafkaTopicReader).
 /// </summary>
 public sealed class KafkaScenario : DatabaseScenario
 {
@@ -57,7 +57,7 @@ public sealed class KafkaScenario : DatabaseScenario
     {
         try
         {
-            return await KcatReader.WaitForAsync(Broker.BootstrapServers, topic, r => r.Count >= count || host.HasExited, timeout ?? Eventually.DefaultTimeout);
+            return await KafkaTopicReader.WaitForAsync(Broker.BootstrapServers, topic, r => r.Count >= count || host.HasExited, timeout ?? Eventually.DefaultTimeout);
         }
         catch (TimeoutException ex)
         {

@@ -26,7 +26,7 @@ public sealed class PluginDirectoryTests
 
         // Its own context, but the contract types are the host's (one Sequin.Core).
         var context = AssemblyLoadContext.GetLoadContext(plugin.GetType().Assembly);
-        Assert.IsType<PluginLoadContext>(context);
+        Assert.NotSame(AssemblyLoadContext.Default, context);
         Assert.Same(typeof(ISinkPlugin).Assembly, plugin.GetType().GetInterface(nameof(ISinkPlugin))!.Assembly);
         Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(loaded.Plugin.Schema.GetType().BaseType!.Assembly));
 
@@ -52,6 +52,64 @@ public sealed class PluginDirectoryTests
         var needsDep = Assert.Single(result.Failures, f => f.Source.EndsWith("NeedsDep.dll", StringComparison.Ordinal));
         Assert.Contains("NeedsDep.Dep", needsDep.Reason, StringComparison.Ordinal);
         Assert.Equal(2, result.Failures.Count);
+    }
+
+    [Fact]
+    public void APluginBuiltAgainstAnotherMajorVersionOfSequinCoreIsRefusedNamingBothVersions()
+    {
+        var host = typeof(ISinkPlugin).Assembly.GetName().Version!;
+        var built = new Version(host.Major + 1, 0, 0, 0);
+        using var folder = new PluginFolder();
+        folder.AddBuiltAgainstCore("Elsewhere", built);
+
+        var result = PluginDirectory.Load(folder.Path);
+
+        Assert.Equal("stdout", Assert.Single(result.Plugins).Plugin.TypeName);
+        var refused = Assert.Single(result.Failures);
+        Assert.EndsWith("Elsewhere.dll", refused.Source, StringComparison.Ordinal);
+        Assert.Contains($"built against Sequin.Core {built.ToString(3)}", refused.Reason, StringComparison.Ordinal);
+        Assert.Contains($"this host has Sequin.Core {host.ToString(3)}", refused.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APluginBuiltAgainstANewerMinorVersionOfSequinCoreIsRefusedAsNewerThanTheHost()
+    {
+        var host = typeof(ISinkPlugin).Assembly.GetName().Version!;
+        var newer = new Version(host.Major, host.Minor + 1, 0, 0);
+        using var folder = new PluginFolder(withStdout: false);
+        folder.AddBuiltAgainstCore("Newer", newer);
+
+        var refused = Assert.Single(PluginDirectory.Load(folder.Path).Failures);
+
+        Assert.Equal(
+            $"It was built against Sequin.Core {newer.ToString(3)}, newer than this host's Sequin.Core {host.ToString(3)}: update the host, or rebuild the plugin against Sequin.Core {host.ToString(3)}.",
+            refused.Reason);
+    }
+
+    [Fact]
+    public void ShippedPluginFoldersCarryTheirOwnDependenciesButNoCopyOfWhatTheHostProvides()
+    {
+        var folders = Directory.GetDirectories(Yaml.PluginsDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["Sequin.Sinks.Kafka", "Sequin.Sinks.Sns", "Sequin.Sinks.Stdout", "Sequin.Sinks.Typesense"], folders);
+        var copies = Directory.GetFiles(Yaml.PluginsDirectory, "*.dll", SearchOption.AllDirectories)
+            .Select(Path.GetFileName)
+            .Where(f => f!.StartsWith("Sequin.Core", StringComparison.OrdinalIgnoreCase)
+                || f.StartsWith("Microsoft.Extensions.", StringComparison.OrdinalIgnoreCase)
+                || f.Equals("jint.dll", StringComparison.OrdinalIgnoreCase)
+                || f.Equals("Npgsql.dll", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        Assert.Empty(copies);
+
+        var kafka = Path.Combine(Yaml.PluginsDirectory, "Sequin.Sinks.Kafka");
+        Assert.True(File.Exists(Path.Combine(kafka, "Confluent.Kafka.dll")));
+        Assert.True(File.Exists(Path.Combine(kafka, "runtimes", "linux-x64", "native", "librdkafka.so")));
+        Assert.True(File.Exists(Path.Combine(Yaml.PluginsDirectory, "Sequin.Sinks.Sns", "AWSSDK.Core.dll")));
+
+        // They load all the same: what they do not carry comes from the host.
+        var result = PluginDirectory.Load(Yaml.PluginsDirectory);
+        Assert.Empty(result.Failures);
+        Assert.Equal(["kafka", "sns", "stdout", "typesense"], result.Plugins.Select(p => p.Plugin.TypeName).Order(StringComparer.Ordinal));
+        Assert.All(result.Plugins, p => Assert.Same(typeof(ISinkPlugin).Assembly, p.Plugin.GetType().GetInterface(nameof(ISinkPlugin))!.Assembly));
     }
 
     [Fact]

@@ -74,6 +74,29 @@ public static class EmittedPlugins
     }
 
     /// <summary>
+    /// A plugin class implementing <c>Sequin.Sinks.ISinkPlugin</c> from a stand-in <c>Sequin.Core</c> of version
+    /// <paramref name="coreVersion"/> (written to <paramref name="scratch"/>, not to the plugin's folder).
+    /// </summary>
+    public static void WriteAgainstCoreVersion(string folder, string name, string scratch, Version coreVersion)
+    {
+        var core = new PersistedAssemblyBuilder(new AssemblyName("Sequin.Core") { Version = coreVersion }, typeof(object).Assembly);
+        var contract = core.DefineDynamicModule("Sequin.Core")
+            .DefineType("Sequin.Sinks.ISinkPlugin", TypeAttributes.Public | TypeAttributes.Interface | TypeAttributes.Abstract);
+        contract.CreateType();
+        var versionFolder = Path.Combine(scratch, "core-" + coreVersion);
+        Directory.CreateDirectory(versionFolder);
+        var corePath = Path.Combine(versionFolder, "Sequin.Core.dll");
+        core.Save(corePath);
+        var otherContract = new AssemblyLoadContext("core-" + coreVersion, isCollectible: true).LoadFromAssemblyPath(corePath).GetType("Sequin.Sinks.ISinkPlugin", throwOnError: true)!;
+
+        var assembly = new PersistedAssemblyBuilder(new AssemblyName(name), typeof(object).Assembly);
+        var type = assembly.DefineDynamicModule(name)
+            .DefineType(name + ".Plugin", TypeAttributes.Public | TypeAttributes.Class | TypeAttributes.Sealed, typeof(object), [otherContract]);
+        type.DefineDefaultConstructor(MethodAttributes.Public);
+        Finish(assembly, type, Path.Combine(folder, name + ".dll"));
+    }
+
+    /// <summary>
     /// A plugin that forwards every member to a new instance of <paramref name="innerTypeName"/> from the assembly at
     /// <paramref name="innerAssemblyPath"/> (copy that assembly into <paramref name="folder"/> for it to load): a working
     /// plugin with that plugin's type name, from another folder.

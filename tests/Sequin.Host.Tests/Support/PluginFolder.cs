@@ -55,6 +55,9 @@ public sealed class PluginFolder : IDisposable
         EmittedPlugins.WriteForwarding(target, name, System.IO.Path.Combine(source, "Sequin.Sinks.Stdout.dll"), "Sequin.Sinks.Stdout.StdoutSinkPlugin");
     }
 
+    public void AddBuiltAgainstCore(string name, Version coreVersion) =>
+        EmittedPlugins.WriteAgainstCoreVersion(System.IO.Path.Combine(Path, name), name, System.IO.Path.Combine(_dir.Path, "scratch"), coreVersion);
+
     public void AddEmptyFolder(string name) => Directory.CreateDirectory(System.IO.Path.Combine(Path, name));
 
     public void Dispose() => _dir.Dispose();
