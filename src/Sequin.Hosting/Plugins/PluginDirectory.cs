@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Sequin.Configuration;
 using Sequin.Sinks;
 
-namespace Sequin.Host.Plugins;
+namespace Sequin.Hosting.Plugins;
 
 /// <summary>
 /// Scans a plugins folder laid out as <c>plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c> (each folder a <c>dotnet publish</c>
@@ -18,11 +18,15 @@ namespace Sequin.Host.Plugins;
 /// <see cref="ISinkPlugin"/> class with a parameterless constructor). A plugin that fails is reported with the reason
 /// and skipped; the others still load.
 /// </summary>
-internal static class PluginDirectory
+public static class PluginDirectory
 {
     /// <summary>The plugins folder next to the host executable.</summary>
     public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "plugins");
 
+    /// <summary>Loads every plugin folder under <paramref name="directory"/>; a missing directory holds no plugins.</summary>
+    /// <param name="directory">The plugins folder; a relative path is resolved from the current directory.</param>
+    /// <param name="logger">Logs each plugin loaded (5001) and skipped (5002); null for none.</param>
+    /// <returns>The plugins that loaded and, for the others, why not.</returns>
     public static PluginDirectoryResult Load(string directory, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -52,6 +56,10 @@ internal static class PluginDirectory
     }
 
     /// <summary>Builds the catalog: plugins registered in code first, then the folder's; duplicates are reported.</summary>
+    /// <param name="directory">The plugins folder.</param>
+    /// <param name="registered">Plugins registered in code; they win over a folder plugin of the same type name.</param>
+    /// <param name="logger">Logs each plugin loaded and skipped; null for none.</param>
+    /// <returns>The catalog, with the folder's failures.</returns>
     public static SinkPluginCatalog CreateCatalog(string directory, IEnumerable<ISinkPlugin> registered, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(registered);
@@ -109,7 +117,7 @@ internal static class PluginDirectory
                 var plugin = (ISinkPlugin)Activator.CreateInstance(type)!;
                 var typeName = plugin.TypeName;
                 plugins.Add(new LoadedSinkPlugin(plugin, assemblyPath));
-                HostLog.PluginLoaded(logger, typeName, assemblyPath);
+                PluginLog.PluginLoaded(logger, typeName, assemblyPath);
             }
             catch (TargetInvocationException ex) when (ex.InnerException is not null)
             {
@@ -168,6 +176,6 @@ internal static class PluginDirectory
     private static void Fail(List<SinkPluginLoadFailure> failures, ILogger logger, string source, string reason)
     {
         failures.Add(new SinkPluginLoadFailure(source, reason));
-        HostLog.PluginLoadFailed(logger, source, reason);
+        PluginLog.PluginLoadFailed(logger, source, reason);
     }
 }

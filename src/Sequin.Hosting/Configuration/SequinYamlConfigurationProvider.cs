@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Sequin.Host.Configuration;
+namespace Sequin.Hosting.Configuration;
 
 /// <summary>Loads a <c>sequin.yaml</c> into configuration keys.</summary>
 internal sealed class SequinYamlConfigurationProvider : FileConfigurationProvider
@@ -17,6 +17,9 @@ internal sealed class SequinYamlConfigurationProvider : FileConfigurationProvide
     {
         using var reader = new StreamReader(stream);
         var text = reader.ReadToEnd();
-        Data = SequinYamlParser.Parse(text, Path.GetFileName(_source.Path ?? "sequin.yaml"), _source.GetEnvironmentVariable);
+        var data = SequinYamlParser.Parse(text, Path.GetFileName(_source.Path ?? "sequin.yaml"), _source.GetEnvironmentVariable);
+        Data = _source.SectionPath is { } section
+            ? data.ToDictionary(kv => ConfigurationPath.Combine(section, kv.Key), kv => kv.Value, StringComparer.OrdinalIgnoreCase)
+            : data;
     }
 }
