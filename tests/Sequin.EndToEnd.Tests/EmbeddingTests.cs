@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Sequin.Configuration;
 using Sequin.EndToEnd.Tests.Support;
-using Sequin.Host.Configuration;
+using Sequin.Hosting.Configuration;
 using Sequin.Hosting;
 using Sequin.TestServers;
 

@@ -1,5 +1,5 @@
 using Sequin.EndToEnd.Tests.Support;
-using Sequin.Host.Plugins;
+using Sequin.Hosting.Plugins;
 
 namespace Sequin.EndToEnd.Tests;
 

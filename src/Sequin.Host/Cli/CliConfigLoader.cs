@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Sequin.Configuration;
-using Sequin.Host.Configuration;
-using Sequin.Host.Plugins;
+using Sequin.Hosting.Configuration;
+using Sequin.Hosting.Plugins;
 using Sequin.Sinks;
 
 namespace Sequin.Host.Cli;

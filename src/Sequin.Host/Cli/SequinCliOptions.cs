@@ -8,7 +8,7 @@ namespace Sequin.Host.Cli;
 internal sealed class SequinCliOptions
 {
     /// <summary>The plugins folder used when <c>--plugins-dir</c> is not given. Default: <c>plugins/</c> next to the executable.</summary>
-    public string DefaultPluginsDirectory { get; init; } = Plugins.PluginDirectory.DefaultPath;
+    public string DefaultPluginsDirectory { get; init; } = Sequin.Hosting.Plugins.PluginDirectory.DefaultPath;
 
     /// <summary>Plugins registered in code; they take precedence over the plugins folder. Default: none.</summary>
     public IReadOnlyList<ISinkPlugin> RegisteredPlugins { get; init; } = [];

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sequin.Configuration;
 using Sequin.Hosting;
-using Sequin.Host.Configuration;
+using Sequin.Hosting.Configuration;
 using Sequin.Pipeline;
 using Sequin.Sinks;
 

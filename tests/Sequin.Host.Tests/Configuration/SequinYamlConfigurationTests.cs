@@ -1,7 +1,7 @@
 using Sequin.Configuration;
 using System.Collections;
 using Microsoft.Extensions.Configuration;
-using Sequin.Host.Configuration;
+using Sequin.Hosting.Configuration;
 using Sequin.Host.Tests.Support;
 
 namespace Sequin.Host.Tests.Configuration;

@@ -1,7 +1,7 @@
 using System.Runtime.Loader;
 using Microsoft.Extensions.DependencyInjection;
 using Sequin.Configuration;
-using Sequin.Host.Plugins;
+using Sequin.Hosting.Plugins;
 using Sequin.Host.Tests.Support;
 using Sequin.Sinks;
 

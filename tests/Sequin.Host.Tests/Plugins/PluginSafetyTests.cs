@@ -1,5 +1,5 @@
 using Sequin.Host.Cli;
-using Sequin.Host.Plugins;
+using Sequin.Hosting.Plugins;
 using Sequin.Host.Tests.Support;
 
 namespace Sequin.Host.Tests.Plugins;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Sequin.Host.Plugins;
+using Sequin.Hosting.Plugins;
 using Sequin.Host.Tests.Support;
 using Sequin.Messages;
 using Sequin.Sinks;

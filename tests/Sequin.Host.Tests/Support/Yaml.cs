@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Sequin.Configuration;
-using Sequin.Host.Configuration;
+using Sequin.Hosting.Configuration;
 
 namespace Sequin.Host.Tests.Support;
 

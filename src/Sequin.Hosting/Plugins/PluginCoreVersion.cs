@@ -2,7 +2,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using Sequin.Sinks;
 
-namespace Sequin.Host.Plugins;
+namespace Sequin.Hosting.Plugins;
 
 /// <summary>
 /// Decides, before a plugin is loaded, whether the Sequin.Core it was built against fits the host's: the same major

@@ -1,11 +1,15 @@
 using System.Collections;
-using Microsoft.Extensions.Configuration;
+using Sequin.Hosting.Configuration;
 using Sequin.Sinks;
 
-namespace Sequin.Host.Configuration;
+namespace Microsoft.Extensions.Configuration;
 
-/// <summary>Adds <c>sequin.yaml</c> and <c>SEQUIN_</c> environment variables to a configuration builder.</summary>
-internal static class SequinConfigurationBuilderExtensions
+/// <summary>
+/// Adds <c>sequin.yaml</c> and <c>SEQUIN_</c> environment variables to a configuration builder, as the <c>sequin</c>
+/// host does: <c>builder.Configuration.AddSequinYaml("sequin.yaml").AddSequinEnvironmentVariables()</c>, then
+/// <c>services.AddSequin(builder.Configuration)</c>.
+/// </summary>
+public static class SequinConfigurationBuilderExtensions
 {
     /// <summary>The prefix of environment variables that override <c>sequin.yaml</c> keys: <c>SEQUIN_SINKS__0__BATCH_SIZE=50</c>.</summary>
     public const string EnvironmentPrefix = "SEQUIN_";
@@ -17,6 +21,16 @@ internal static class SequinConfigurationBuilderExtensions
     /// <param name="path">The file; relative paths are resolved from the current directory.</param>
     /// <param name="getEnvironmentVariable">Looks up <c>${VAR}</c> references; null for the process environment.</param>
     /// <param name="optional">Whether a missing file is fine.</param>
+    /// <param name="sectionPath">
+    /// Where the file's keys go: null for the root (as the <c>sequin</c> tool reads them), or a section such as
+    /// <c>sequin</c> in an application whose configuration holds other keys too; then pass
+    /// <c>configuration.GetSection("sequin")</c> to <c>AddSequin</c>.
+    /// </param>
+    /// <returns><paramref name="builder"/>.</returns>
+    /// <exception cref="Sequin.Configuration.SequinConfigurationException">
+    /// When the configuration is built: the file is not valid YAML, or a <c>${VAR}</c> without a default is not set
+    /// (each error names the key and line).
+    /// </exception>
     /// <param name="errors">Collects errors of single values (a missing <c>${VAR}</c>) instead of throwing; null to throw.</param>
     /// <param name="variables">Receives each <c>${VAR}</c> substituted and its value (used with <paramref name="errors"/>); null for none.</param>
     public static IConfigurationBuilder AddSequinYaml(
@@ -24,6 +38,7 @@ internal static class SequinConfigurationBuilderExtensions
         string path,
         Func<string, string?>? getEnvironmentVariable = null,
         bool optional = false,
+        string? sectionPath = null,
         ICollection<ConfigError>? errors = null,
         IDictionary<string, string>? variables = null)
     {
@@ -38,6 +53,7 @@ internal static class SequinConfigurationBuilderExtensions
             GetEnvironmentVariable = getEnvironmentVariable ?? Environment.GetEnvironmentVariable,
             Errors = errors,
             Variables = variables,
+            SectionPath = string.IsNullOrEmpty(sectionPath) ? null : sectionPath,
         };
         source.ResolveFileProvider();
         return builder.Add(source);
@@ -49,7 +65,9 @@ internal static class SequinConfigurationBuilderExtensions
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="environment">The variables; null for the process environment.</param>
-    public static IConfigurationBuilder AddSequinEnvironmentVariables(this IConfigurationBuilder builder, IDictionary? environment = null)
+    /// <param name="sectionPath">The section the keys go under, as given to <see cref="AddSequinYaml"/>; null for the root.</param>
+    /// <returns><paramref name="builder"/>.</returns>
+    public static IConfigurationBuilder AddSequinEnvironmentVariables(this IConfigurationBuilder builder, IDictionary? environment = null, string? sectionPath = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         environment ??= Environment.GetEnvironmentVariables();
@@ -65,7 +83,7 @@ internal static class SequinConfigurationBuilderExtensions
             var first = key.Split(':')[0];
             if (Sections.Contains(first, StringComparer.Ordinal))
             {
-                data[key] = entry.Value as string;
+                data[string.IsNullOrEmpty(sectionPath) ? key : ConfigurationPath.Combine(sectionPath, key)] = entry.Value as string;
             }
         }
 

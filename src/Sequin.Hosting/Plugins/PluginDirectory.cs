@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Sequin.Configuration;
 using Sequin.Sinks;
 
-namespace Sequin.Host.Plugins;
+namespace Sequin.Hosting.Plugins;
 
 /// <summary>
 /// Scans a plugins folder laid out as <c>plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c> (each folder a <c>dotnet publish</c>
@@ -21,18 +21,22 @@ namespace Sequin.Host.Plugins;
 /// (<see cref="ShippedFolders"/>) load first, and a plugin from any other folder claiming one of their type names is
 /// reported naming both and not loaded: the shipped sink wins.
 /// </summary>
-internal static class PluginDirectory
+public static class PluginDirectory
 {
     /// <summary>The plugins folder next to the host executable.</summary>
     public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "plugins");
 
-    /// <summary>The plugin folders that ship with the host (from its build: <c>Sequin.Sinks.Stdout</c>, ...).</summary>
+    /// <summary>The plugin folders of this repository's own sinks, which the host ships (<c>Sequin.Sinks.Stdout</c>, ...).</summary>
     public static IReadOnlyList<string> ShippedFolders { get; } =
         typeof(PluginDirectory).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Where(a => a.Key == "SequinShippedPlugins")
             .SelectMany(a => (a.Value ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToArray();
 
+    /// <summary>Loads every plugin folder under <paramref name="directory"/>; a missing directory holds no plugins.</summary>
+    /// <param name="directory">The plugins folder; a relative path is resolved from the current directory.</param>
+    /// <param name="logger">Logs each plugin loaded (5001) and skipped (5002); null for none.</param>
+    /// <returns>The plugins that loaded and, for the others, why not.</returns>
     public static PluginDirectoryResult Load(string directory, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -75,7 +79,7 @@ internal static class PluginDirectory
                 {
                     var reason = $"{loaded.Plugin.GetType().FullName} claims the sink type '{typeName}' of the shipped sink {Path.GetFileName(Path.GetDirectoryName(original.AssemblyPath))} ({original.AssemblyPath}); the shipped sink is used and this plugin is not loaded. Give the plugin a type name of its own.";
                     failures.Add(new SinkPluginLoadFailure(assemblyPath, reason));
-                    HostLog.PluginClaimsShippedType(logger, assemblyPath, typeName, original.AssemblyPath);
+                    PluginLog.PluginClaimsShippedType(logger, assemblyPath, typeName, original.AssemblyPath);
                     continue;
                 }
 
@@ -91,7 +95,7 @@ internal static class PluginDirectory
                 }
 
                 plugins.Add(loaded);
-                HostLog.PluginLoaded(logger, typeName, assemblyPath);
+                PluginLog.PluginLoaded(logger, typeName, assemblyPath);
             }
         }
 
@@ -101,6 +105,10 @@ internal static class PluginDirectory
     private static bool IsShipped(string folder) => ShippedFolders.Contains(Path.GetFileName(folder), StringComparer.Ordinal);
 
     /// <summary>Builds the catalog: plugins registered in code first, then the folder's; duplicates are reported.</summary>
+    /// <param name="directory">The plugins folder.</param>
+    /// <param name="registered">Plugins registered in code; they win over a folder plugin of the same type name.</param>
+    /// <param name="logger">Logs each plugin loaded and skipped; null for none.</param>
+    /// <returns>The catalog, with the folder's failures.</returns>
     public static SinkPluginCatalog CreateCatalog(string directory, IEnumerable<ISinkPlugin> registered, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(registered);
@@ -275,6 +283,6 @@ internal static class PluginDirectory
     private static void Fail(List<SinkPluginLoadFailure> failures, ILogger logger, string source, string reason)
     {
         failures.Add(new SinkPluginLoadFailure(source, reason));
-        HostLog.PluginLoadFailed(logger, source, reason);
+        PluginLog.PluginLoadFailed(logger, source, reason);
     }
 }

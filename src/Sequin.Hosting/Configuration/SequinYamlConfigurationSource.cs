@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Sequin.Sinks;
 
-namespace Sequin.Host.Configuration;
+namespace Sequin.Hosting.Configuration;
 
 /// <summary>A <c>sequin.yaml</c> file as a configuration source (see <see cref="SequinYamlParser"/> for the key mapping).</summary>
 internal sealed class SequinYamlConfigurationSource : FileConfigurationSource
@@ -17,6 +17,9 @@ internal sealed class SequinYamlConfigurationSource : FileConfigurationSource
 
     /// <summary>Receives each <c>${VAR}</c> substituted and its value, so that errors can avoid quoting them; null for none.</summary>
     public IDictionary<string, string>? Variables { get; set; }
+
+    /// <summary>The section the file's keys go under, or null for the root.</summary>
+    public string? SectionPath { get; set; }
 
     public override IConfigurationProvider Build(IConfigurationBuilder builder)
     {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Sequin.Sinks;
 
-namespace Sequin.Host.Configuration;
+namespace Sequin.Hosting.Configuration;
 
 /// <summary>Loads a <c>sequin.yaml</c> into configuration keys.</summary>
 internal sealed class SequinYamlConfigurationProvider : FileConfigurationProvider
@@ -19,17 +19,23 @@ internal sealed class SequinYamlConfigurationProvider : FileConfigurationProvide
         using var reader = new StreamReader(stream);
         var text = reader.ReadToEnd();
         var fileName = Path.GetFileName(_source.Path ?? "sequin.yaml");
+        IDictionary<string, string?> data;
         if (_source.Errors is null)
         {
-            Data = SequinYamlParser.Parse(text, fileName, _source.GetEnvironmentVariable);
-            return;
+            data = SequinYamlParser.Parse(text, fileName, _source.GetEnvironmentVariable);
+        }
+        else
+        {
+            var errors = new List<ConfigError>();
+            data = SequinYamlParser.Parse(text, fileName, _source.GetEnvironmentVariable, errors, _source.Variables);
+            foreach (var error in errors)
+            {
+                _source.Errors.Add(error);
+            }
         }
 
-        var errors = new List<ConfigError>();
-        Data = SequinYamlParser.Parse(text, fileName, _source.GetEnvironmentVariable, errors, _source.Variables);
-        foreach (var error in errors)
-        {
-            _source.Errors.Add(error);
-        }
+        Data = _source.SectionPath is { } section
+            ? data.ToDictionary(kv => ConfigurationPath.Combine(section, kv.Key), kv => kv.Value, StringComparer.OrdinalIgnoreCase)
+            : data;
     }
 }

@@ -1,8 +1,8 @@
 using Sequin.Sinks;
 
-namespace Sequin.Host.Plugins;
+namespace Sequin.Hosting.Plugins;
 
 /// <summary>A plugin loaded from the plugins folder.</summary>
 /// <param name="Plugin">The plugin instance.</param>
 /// <param name="AssemblyPath">The assembly it came from.</param>
-internal sealed record LoadedSinkPlugin(ISinkPlugin Plugin, string AssemblyPath);
+public sealed record LoadedSinkPlugin(ISinkPlugin Plugin, string AssemblyPath);

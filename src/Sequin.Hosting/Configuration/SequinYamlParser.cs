@@ -5,7 +5,7 @@ using Sequin.Sinks;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Sequin.Host.Configuration;
+namespace Sequin.Hosting.Configuration;
 
 /// <summary>
 /// Flattens a <c>sequin.yaml</c> document into configuration keys (<c>sinks:0:destination:hosts</c>), substituting

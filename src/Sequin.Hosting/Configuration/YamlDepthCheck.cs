@@ -4,7 +4,7 @@ using Sequin.Sinks;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Sequin.Host.Configuration;
+namespace Sequin.Hosting.Configuration;
 
 /// <summary>
 /// Reads a YAML text as a stream of events (no tree, no recursion) and refuses maps and lists nested deeper than
