@@ -37,31 +37,7 @@ internal static class JintSandbox
     }
 
     /// <summary>Freezes every object reachable from the global object through properties, accessors and prototypes.</summary>
-    public static void FreezeRealm(Engine engine)
-    {
-        var freeze = FreezeFunction(engine);
-        var seen = new HashSet<ObjectInstance>(ReferenceEqualityComparer.Instance);
-        var pending = new Stack<ObjectInstance>();
-        pending.Push(engine.Global);
-        while (pending.TryPop(out var obj))
-        {
-            if (!seen.Add(obj))
-            {
-                continue;
-            }
-
-            foreach (var key in obj.GetOwnPropertyKeys(Types.String | Types.Symbol))
-            {
-                var descriptor = obj.GetOwnProperty(key);
-                Visit(descriptor.Value, pending);
-                Visit(descriptor.Get, pending);
-                Visit(descriptor.Set, pending);
-            }
-
-            Visit(obj.Prototype, pending);
-            engine.Call(freeze, JsValue.Undefined, [obj]);
-        }
-    }
+    public static void FreezeRealm(Engine engine) => Freeze(engine, engine.Global);
 
     /// <summary>Freezes one value (a top-level binding of the function) and everything reachable from it.</summary>
     public static void Freeze(Engine engine, JsValue value)
