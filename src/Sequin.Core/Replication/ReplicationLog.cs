@@ -50,4 +50,10 @@ internal static partial class ReplicationLog
 
     [LoggerMessage(EventId = 1112, Level = LogLevel.Warning, Message = "Could not record the use of slot {Slot} in {Table} ({Reason}); if the slot is dropped while no host runs, it is not recognised as dropped on the next start")]
     public static partial void SlotMarkerUnavailable(ILogger logger, string slot, string table, string reason);
+
+    [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "Slot {Slot}: PostgreSQL keeps WAL for undelivered changes: {LagBytes} bytes received but not acknowledged (warning at {LagThreshold}), oldest undelivered change committed {Age} ago (warning at {AgeThreshold}). A message that keeps failing, or a stalled sink, holds the slot back; see docs/reference/failures.md")]
+    public static partial void WalRetained(ILogger logger, string slot, long lagBytes, long lagThreshold, TimeSpan age, TimeSpan ageThreshold);
+
+    [LoggerMessage(EventId = 1121, Level = LogLevel.Information, Message = "Slot {Slot}: retained WAL back under the warning thresholds ({LagBytes} bytes unacknowledged)")]
+    public static partial void WalRetentionRecovered(ILogger logger, string slot, long lagBytes);
 }

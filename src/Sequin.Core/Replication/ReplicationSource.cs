@@ -622,6 +622,7 @@ public sealed class ReplicationSource
         private async Task StatusLoopAsync(LogicalReplicationConnection connection, CancellationToken cancellationToken)
         {
             using var timer = new PeriodicTimer(owner._options.StatusInterval, owner._timeProvider);
+            var retention = new WalRetentionMonitor(owner._options.WalLagWarningBytes, owner._options.UndeliveredAgeWarning);
             ulong reported = 0;
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -630,6 +631,8 @@ public sealed class ReplicationSource
                 {
                     continue;
                 }
+
+                CheckRetention(retention, (ulong)connection.LastReceivedLsn, lsn);
 
                 // Noted before it can reach PostgreSQL (Npgsql's own feedback repeats it): the slot may be at most here.
                 owner.NoteAcknowledged(lsn);
@@ -654,6 +657,22 @@ public sealed class ReplicationSource
                 {
                     ReplicationLog.StatusFailed(owner._logger, owner._options.SlotName, Describe(e));
                 }
+            }
+        }
+
+        private void CheckRetention(WalRetentionMonitor retention, ulong received, ulong confirmable)
+        {
+            var now = owner._timeProvider.GetUtcNow();
+            var lag = received > confirmable ? (long)(received - confirmable) : 0;
+            var oldest = tracker.OldestOpenCommitTimestamp;
+            switch (retention.Check(now, lag, oldest))
+            {
+                case WalRetentionState.Warn:
+                    ReplicationLog.WalRetained(owner._logger, owner._options.SlotName, lag, owner._options.WalLagWarningBytes, WalRetentionMonitor.AgeOf(now, oldest), owner._options.UndeliveredAgeWarning);
+                    break;
+                case WalRetentionState.Recovered:
+                    ReplicationLog.WalRetentionRecovered(owner._logger, owner._options.SlotName, lag);
+                    break;
             }
         }
 

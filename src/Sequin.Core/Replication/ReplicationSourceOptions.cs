@@ -40,6 +40,15 @@ public sealed partial class ReplicationSourceOptions
     /// </summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Warn when this many bytes of WAL have been received but not yet acknowledged (PostgreSQL keeps them). Default
+    /// 1 GiB; zero turns the check off.
+    /// </summary>
+    public long WalLagWarningBytes { get; set; } = 1L << 30;
+
+    /// <summary>Warn when the oldest undelivered change is older than this. Default 10 min; zero turns the check off.</summary>
+    public TimeSpan UndeliveredAgeWarning { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The first delay before reconnecting after the connection dropped. Default 1 s; doubles per failed attempt.</summary>
     public TimeSpan ReconnectBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -20,6 +20,23 @@ public sealed class AckTracker
     /// <summary>The number of transactions begun and not yet confirmable.</summary>
     public int OpenTransactions => _open.Count;
 
+    /// <summary>The commit time of the oldest transaction not yet fully delivered, or null when there is none.</summary>
+    public DateTimeOffset? OldestOpenCommitTimestamp
+    {
+        get
+        {
+            foreach (var transaction in _open)
+            {
+                if (!transaction.IsComplete)
+                {
+                    return transaction.CommitTimestamp;
+                }
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>Registers a transaction, in WAL order, when its Begin message arrives.</summary>
     public void Begin(TransactionInfo transaction)
     {
