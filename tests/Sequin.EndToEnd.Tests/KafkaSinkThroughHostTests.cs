@@ -25,7 +25,6 @@ public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
 
         var expected = await MakeOrderChangesAsync(scenario, "orders");
         var records = await scenario.WaitForRecordsAsync(topic, expected.Total, host);
-        var lastLsn = await scenario.CurrentWalLsnAsync();
 
         Assert.Equal(0, await host.StopAsync());
         Assert.Contains("Loaded sink plugin kafka", host.Output, StringComparison.Ordinal);
@@ -36,7 +35,10 @@ public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
         Assert.Equal(expected.Total, records.Count);
         AssertRecords(records, topic, "public", "orders", key => key, expected);
         Assert.True(records.Select(r => r.Partition).Distinct().Count() > 1, "12 keys spread over more than one of the 4 partitions");
-        Assert.True(await scenario.ConfirmedFlushAsync() >= lastLsn, "the slot is acknowledged past the delivered changes");
+        // Past the last delivered commit (the server's current WAL position may include WAL of other databases on the
+        // shared test server, which this slot never has to confirm).
+        var lastCommit = records.Max(r => (ulong)JsonNode.Parse(r.Payload!)!["metadata"]!["commit_lsn"]!);
+        Assert.True(await scenario.ConfirmedFlushAsync() > lastCommit, "the slot is acknowledged past the delivered changes");
     }
 
     [Fact]
