@@ -41,7 +41,8 @@ internal sealed partial class ConsumerPartition
             : new ParkingKey(head.Message.Relation.Oid, head.Message.Action == ChangeAction.Truncate, "ungrouped:" + Guid.NewGuid().ToString("N"));
         group.Parked = new ParkState(key, grouped: group.Key is not null) { Due = due, LastError = error };
         group.State = MessageGroupState.Busy;
-        if (_owner.ShouldLogFailure(error))
+        // Throttled apart from the failure warnings, so that parking shows even while the same error is being retried.
+        if (_owner.ShouldLogFailure("parking: " + error))
         {
             ParkingLog.Parking(_owner.Logger, _owner.Name, head.Message.Relation.QualifiedName, head.GroupId, head.FailedAttempts, group.Messages.Count, error);
         }

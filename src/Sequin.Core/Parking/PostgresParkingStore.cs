@@ -208,7 +208,7 @@ public sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
             insert.Parameters.Add(new NpgsqlParameter { Value = message.Relation.QualifiedName });
             insert.Parameters.Add(new NpgsqlParameter { Value = ChangeActionNames.ToWireName(message.Action) });
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)groupId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            insert.Parameters.Add(new NpgsqlParameter { Value = new NpgsqlLogSequenceNumber(message.CommitLsn) });
+            insert.Parameters.Add(new NpgsqlParameter { Value = new NpgsqlLogSequenceNumber(message.CommitLsn), NpgsqlDbType = NpgsqlDbType.PgLsn });
             insert.Parameters.Add(new NpgsqlParameter { Value = message.CommitIdx });
             insert.Parameters.Add(new NpgsqlParameter { Value = ParkedMessageCodec.Encode(message) });
             insert.Parameters.Add(new NpgsqlParameter { Value = failedAttempts });
