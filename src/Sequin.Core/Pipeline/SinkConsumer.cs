@@ -279,7 +279,11 @@ public sealed class SinkConsumer : IAsyncDisposable
             EnsurePartitions();
             foreach (var group in parked ?? [])
             {
-                _partitions[PartitionOf(new GroupKey(group.Key.TableOid, group.Key.IsTruncate, group.Key.GroupId))].AdoptParked(group);
+                var partition = _partitions[PartitionOf(new GroupKey(group.Key.TableOid, group.Key.IsTruncate, group.Key.GroupId))];
+                partition.AdoptParked(group);
+
+                // A tick makes the loop arm its timer for the adopted groups even if no new message comes.
+                partition.Post(PartitionEvent.Tick);
             }
 
             var token = _loopCts.Token;
