@@ -162,6 +162,8 @@ public static class SequinConfigExporter
             }
 
             w.WriteLine($"    max_retry_count: {(s.MaxRetryCount is { } retries ? retries.ToString(CultureInfo.InvariantCulture) : "null")}");
+            w.WriteLine($"    park_after_failures: {s.ParkAfterFailures.ToString(CultureInfo.InvariantCulture)}");
+            w.WriteLine($"    discarded_retention_days: {((long)s.DiscardedRetention.TotalDays).ToString(CultureInfo.InvariantCulture)}");
             w.WriteLine($"    timestamp_format: {(s.TimestampFormat == TimestampFormat.UnixMicrosecond ? "unix_microsecond" : "iso8601")}");
             w.WriteLine($"    max_memory_mb: {(s.MaxBufferedBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}");
             w.WriteLine($"    partition_count: {s.Partitions.ToString(CultureInfo.InvariantCulture)}");

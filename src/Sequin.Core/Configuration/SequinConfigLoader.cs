@@ -27,7 +27,7 @@ public static partial class SequinConfigLoader
     private static readonly string[] SinkKeys =
     [
         "name", "database", "status", "source", "actions", "tables", "message_grouping", "batch_size", "batch_timeout_ms",
-        "max_retry_count", "timestamp_format", "max_memory_mb", "partition_count", "annotations", "routing", "filter",
+        "max_retry_count", "park_after_failures", "discarded_retention_days", "timestamp_format", "max_memory_mb", "partition_count", "annotations", "routing", "filter",
         "transform", "destination",
     ];
 
@@ -420,6 +420,8 @@ public static partial class SequinConfigLoader
         var batchSize = reader.GetInteger(section, "batch_size", path, 1, 1000);
         var batchTimeoutMs = reader.GetInteger(section, "batch_timeout_ms", path, 1, int.MaxValue);
         var maxRetryCount = reader.GetInteger(section, "max_retry_count", path, 0, int.MaxValue);
+        var parkAfterFailures = reader.GetInteger(section, "park_after_failures", path, 0, int.MaxValue);
+        var discardedRetentionDays = reader.GetInteger(section, "discarded_retention_days", path, 1, 36_500);
         var timestampFormat = reader.GetChoice(section, "timestamp_format", path, TimestampFormatNames) is 1 ? TimestampFormat.UnixMicrosecond : TimestampFormat.Iso8601;
         var maxMemoryMb = reader.GetInteger(section, "max_memory_mb", path, 128, 1024 * 1024);
         var partitionCount = reader.GetInteger(section, "partition_count", path, 1, 1024);
@@ -491,6 +493,16 @@ public static partial class SequinConfigLoader
         if (maxMemoryMb is { } mb)
         {
             settings = settings with { MaxBufferedBytes = mb * 1024 * 1024 };
+        }
+
+        if (parkAfterFailures is { } park)
+        {
+            settings = settings with { ParkAfterFailures = (int)park };
+        }
+
+        if (discardedRetentionDays is { } days)
+        {
+            settings = settings with { DiscardedRetention = TimeSpan.FromDays(days) };
         }
 
         if (partitionCount is { } partitions)

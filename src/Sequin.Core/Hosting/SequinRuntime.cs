@@ -5,6 +5,7 @@ using NpgsqlTypes;
 using Sequin.Configuration;
 using Sequin.Diagnostics;
 using Sequin.Messages;
+using Sequin.Parking;
 using Sequin.Pipeline;
 using Sequin.Replication;
 using Sequin.Runtime;
@@ -29,6 +30,7 @@ public sealed class SequinRuntime
     private readonly SequinRuntimeOptions _options;
     private readonly ILogger _logger;
     private readonly List<SinkConsumer> _consumers = [];
+    private readonly Dictionary<string, PostgresParkingStore> _parkingStores = new(StringComparer.Ordinal);
 
     /// <summary>Creates a runtime for <paramref name="config"/>.</summary>
     /// <param name="config">The validated configuration.</param>
@@ -231,6 +233,12 @@ public sealed class SequinRuntime
             _consumers.Clear();
         }
 
+        foreach (var store in _parkingStores.Values)
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _parkingStores.Clear();
         RuntimeLog.Stopped(_logger);
     }
 
@@ -255,13 +263,30 @@ public sealed class SequinRuntime
         }
 
         var processors = sink.CreateProcessorFactory();
-        var consumer = new SinkConsumer(settings, pipeline, processors, _loggerFactory.CreateLogger("Sequin.Sinks." + sink.Name), _time, _metrics);
+        var consumer = new SinkConsumer(settings, pipeline, processors, _loggerFactory.CreateLogger("Sequin.Sinks." + sink.Name), _time, _metrics, GetParkingStore(settings.Database));
         lock (_consumers)
         {
             _consumers.Add(consumer);
         }
 
         return new RunningSink(client, pipeline, consumer);
+    }
+
+    // Parked messages live in the sink's source database (schema sequin_state); one store per database.
+    private PostgresParkingStore? GetParkingStore(string databaseName)
+    {
+        if (_config.Databases.FirstOrDefault(d => d.Name == databaseName) is not { } database)
+        {
+            return null;
+        }
+
+        if (!_parkingStores.TryGetValue(databaseName, out var store))
+        {
+            store = new PostgresParkingStore(database.BuildConnectionString());
+            _parkingStores.Add(databaseName, store);
+        }
+
+        return store;
     }
 
     private ReplicationSourceOptions BuildSourceOptions(DatabaseConfig database)

@@ -12,7 +12,7 @@ namespace Sequin.Pipeline;
 /// Per group, messages go out in commit order with at most one in a batch at a time; other groups flow past a
 /// group that waits for a retry.
 /// </summary>
-internal sealed class ConsumerPartition
+internal sealed partial class ConsumerPartition
 {
     private readonly SinkConsumer _owner;
     private readonly IMessageProcessor _processor;
@@ -104,6 +104,10 @@ internal sealed class ConsumerPartition
         {
             _stopping = true;
         }
+        else if (e.Run is { } run)
+        {
+            run();
+        }
         else
         {
             // The timer fired; it must be armed again for whatever is due next.
@@ -131,6 +135,13 @@ internal sealed class ConsumerPartition
 
         entry.Group = group;
         group.Messages.Enqueue(entry);
+        if (group.Parked is not null)
+        {
+            // A later message of a parked group is parked behind it, never delivered ahead.
+            FlushParking(group);
+            return;
+        }
+
         if (group.State == MessageGroupState.Idle)
         {
             group.State = MessageGroupState.Ready;
@@ -181,6 +192,12 @@ internal sealed class ConsumerPartition
 
     private void Dispatch(MessageGroup group, DateTimeOffset now)
     {
+        if (group.Parked is not null)
+        {
+            DispatchParked(group, now);
+            return;
+        }
+
         while (group.Messages.TryPeek(out var entry))
         {
             if (entry.Routed is null)
@@ -306,6 +323,12 @@ internal sealed class ConsumerPartition
             var outcome = batchError is null ? batch.Result![i] : DeliveryOutcome.Retry(batchError);
             if (outcome.IsDelivered)
             {
+                if (entry.ParkedId is not null)
+                {
+                    SettleParked(entry, filtered: false, now);
+                    continue;
+                }
+
                 group.Messages.Dequeue();
                 _owner.OnDelivered(entry);
                 Advance(group);
@@ -315,7 +338,9 @@ internal sealed class ConsumerPartition
             failed++;
             var error = outcome.Error ?? outcome.Status.ToString();
             firstError ??= error;
-            var delay = Fail(entry, error, outcome.Status, outcome.RetryAfter, now);
+            var delay = entry.ParkedId is null
+                ? Fail(entry, error, outcome.Status, outcome.RetryAfter, now)
+                : FailParked(entry, error, outcome.Status, outcome.RetryAfter, now);
             firstDelay ??= delay;
         }
 
@@ -337,6 +362,12 @@ internal sealed class ConsumerPartition
         _owner.OnFailedAttempt(status == DeliveryStatus.Permanent);
         if (_owner.Settings.MaxRetryCount is { } max && entry.FailedAttempts >= max)
         {
+            if (_owner.Parking is not null)
+            {
+                DiscardDurably(entry, error, now);
+                return null;
+            }
+
             group.Messages.Dequeue();
             _owner.OnDiscarded(entry, error);
             Advance(group);
@@ -344,6 +375,12 @@ internal sealed class ConsumerPartition
         }
 
         var delay = retryAfter is { } after && after > TimeSpan.Zero ? after : _owner.Retry.GetDelay(entry.FailedAttempts);
+        if (ShouldPark(entry))
+        {
+            StartParking(group, error, now + delay);
+            return delay;
+        }
+
         group.State = MessageGroupState.Waiting;
         _waiting.Enqueue(group, now + delay);
         return delay;

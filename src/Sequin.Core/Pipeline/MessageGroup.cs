@@ -9,6 +9,9 @@ internal sealed class MessageGroup(GroupKey? key)
     /// <summary>The group's messages in commit order; the head is the one being processed, batched or retried.</summary>
     public Queue<PendingMessage> Messages { get; } = new();
 
+    /// <summary>Set while the group is parked: its head and older messages are in the parked-messages table.</summary>
+    public ParkState? Parked { get; set; }
+
     /// <summary>What the head is doing.</summary>
     public MessageGroupState State { get; set; }
 }

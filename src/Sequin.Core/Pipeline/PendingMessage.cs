@@ -27,6 +27,9 @@ internal sealed class PendingMessage(ChangeMessage message, string? groupId, Gro
     /// <summary>The batch key of <see cref="Routed"/>.</summary>
     public string? BatchKey { get; set; }
 
+    /// <summary>The row id when this message was read back from the parked-messages table; null for a message from the WAL.</summary>
+    public long? ParkedId { get; set; }
+
     /// <summary>Failed attempts so far (processing and delivery).</summary>
     public int FailedAttempts { get; set; }
 }

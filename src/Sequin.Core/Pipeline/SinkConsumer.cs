@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sequin.Diagnostics;
 using Sequin.Messages;
+using Sequin.Parking;
 using Sequin.Routing;
 using Sequin.Sinks;
 
@@ -42,6 +43,9 @@ public sealed class SinkConsumer : IAsyncDisposable
     private long _permanentFailures;
     private long _discarded;
     private long _filtered;
+    private long _parked;
+    private long _unparked;
+    private long _lastPurgeTicks;
 
     /// <summary>Creates a consumer. Call <see cref="StartAsync"/> to start delivering.</summary>
     /// <param name="settings">The consumer's settings; validated here.</param>
@@ -58,6 +62,30 @@ public sealed class SinkConsumer : IAsyncDisposable
         ILogger logger,
         TimeProvider timeProvider,
         SequinMetrics metrics)
+        : this(settings, pipeline, processorFactory, logger, timeProvider, metrics, parking: null)
+    {
+    }
+
+    /// <summary>Creates a consumer that parks failing messages in <paramref name="parking"/>. Call <see cref="StartAsync"/> to start delivering.</summary>
+    /// <param name="settings">The consumer's settings; validated here.</param>
+    /// <param name="pipeline">The sink's pipeline (batch key, batching limits, delivery).</param>
+    /// <param name="processorFactory">Creates one filter/route/transform processor per partition.</param>
+    /// <param name="logger">The runtime's logger.</param>
+    /// <param name="timeProvider">The clock for linger and retry timers.</param>
+    /// <param name="metrics">The shared <c>Sequin.Core</c> meter.</param>
+    /// <param name="parking">
+    /// Where messages that failed <see cref="SinkConsumerSettings.ParkAfterFailures"/> times are parked and discards are
+    /// recorded; null keeps failing messages in memory (they hold the slot) and only logs discards.
+    /// </param>
+    /// <exception cref="ArgumentException">A setting or the pipeline's batching options are invalid.</exception>
+    public SinkConsumer(
+        SinkConsumerSettings settings,
+        ISinkPipeline pipeline,
+        IMessageProcessorFactory processorFactory,
+        ILogger logger,
+        TimeProvider timeProvider,
+        SequinMetrics metrics,
+        IParkingStore? parking)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(pipeline);
@@ -81,6 +109,7 @@ public sealed class SinkConsumer : IAsyncDisposable
         Time = timeProvider;
         _processorFactory = processorFactory;
         _metrics = metrics;
+        Parking = parking;
         _filter = new SourceFilter(settings);
         _groupIds = new GroupIdResolver(settings);
         _gate = new BufferGate(settings.MaxBufferedBytes, settings.MaxBufferedMessages);
@@ -127,6 +156,12 @@ public sealed class SinkConsumer : IAsyncDisposable
     /// <summary>Messages discarded after <see cref="SinkConsumerSettings.MaxRetryCount"/> failed attempts.</summary>
     public long DiscardedMessages => Interlocked.Read(ref _discarded);
 
+    /// <summary>Messages written to the parking store (and so settled for acknowledgement).</summary>
+    public long ParkedMessages => Interlocked.Read(ref _parked);
+
+    /// <summary>Parked messages delivered (or filtered) from the parking store and removed from it.</summary>
+    public long UnparkedMessages => Interlocked.Read(ref _unparked);
+
     /// <summary>Messages the filter function dropped.</summary>
     public long FilteredMessages => Interlocked.Read(ref _filtered);
 
@@ -141,6 +176,12 @@ public sealed class SinkConsumer : IAsyncDisposable
     public Task<Exception> Crashed => _crashed.Task;
 
     internal ISinkPipeline Pipeline { get; }
+
+    /// <summary>The parking store, or null when failing messages stay in memory.</summary>
+    internal IParkingStore? Parking { get; }
+
+    /// <summary>Cancelled when a stop is forced: deliveries and parking-store operations are abandoned.</summary>
+    internal CancellationToken DeliveryToken => _deliveryCts.Token;
 
     internal ILogger Logger { get; }
 
@@ -209,7 +250,24 @@ public sealed class SinkConsumer : IAsyncDisposable
 
     /// <summary>Starts the worker partitions. Messages taken before are kept and processed.</summary>
     /// <exception cref="InvalidOperationException">The consumer was already started or stopped.</exception>
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        Parking is null ? StartLoops(null) : StartWithParkingAsync(Parking, cancellationToken);
+
+    private async Task StartWithParkingAsync(IParkingStore parking, CancellationToken cancellationToken)
+    {
+        // The groups parked before are loaded (keys and counts only) so that new messages of them park behind.
+        await parking.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var groups = await parking.LoadGroupsAsync(Name, cancellationToken).ConfigureAwait(false);
+        if (groups.Count > 0)
+        {
+            ParkingLog.Loaded(Logger, Name, groups.Sum(g => g.Count), groups.Count);
+        }
+
+        await PurgeDiscardedAsync(parking, cancellationToken).ConfigureAwait(false);
+        await StartLoops(groups).ConfigureAwait(false);
+    }
+
+    private Task StartLoops(IReadOnlyList<ParkedGroupSummary>? parked)
     {
         lock (_lifecycleLock)
         {
@@ -219,6 +277,15 @@ public sealed class SinkConsumer : IAsyncDisposable
             }
 
             EnsurePartitions();
+            foreach (var group in parked ?? [])
+            {
+                var partition = _partitions[PartitionOf(new GroupKey(group.Key.TableOid, group.Key.IsTruncate, group.Key.GroupId))];
+                partition.AdoptParked(group);
+
+                // A tick makes the loop arm its timer for the adopted groups even if no new message comes.
+                partition.Post(PartitionEvent.Tick);
+            }
+
             var token = _loopCts.Token;
             _completion = Task.WhenAll(_partitions.Select(p => Task.Run(() => RunPartitionAsync(p, token), CancellationToken.None)));
             _state = 1;
@@ -312,13 +379,43 @@ public sealed class SinkConsumer : IAsyncDisposable
         Complete(entry);
     }
 
-    internal void OnDiscarded(PendingMessage entry, string reason)
+    internal void OnDiscarded(PendingMessage entry, string reason, bool settle = true)
     {
         Interlocked.Increment(ref _discarded);
         _metrics.Discarded(MetricTag);
         var m = entry.Message;
         PipelineLog.Discarded(Logger, Name, ChangeActionNames.ToWireName(m.Action), m.Relation.QualifiedName, entry.GroupId, m.CommitLsn, m.CommitIdx, entry.FailedAttempts, Settings.MaxRetryCount ?? 0, reason);
+        if (settle)
+        {
+            Complete(entry);
+        }
+
+        if (Parking is { } parking && Time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastPurgeTicks) > TimeSpan.TicksPerHour)
+        {
+            _ = PurgeDiscardedAsync(parking, DeliveryToken);
+        }
+    }
+
+    /// <summary>A message was written to the parking store: it is settled (its buffer space and its transaction's debt released).</summary>
+    internal void OnParked(PendingMessage entry)
+    {
+        Interlocked.Increment(ref _parked);
         Complete(entry);
+    }
+
+    /// <summary>A parked message was delivered (or filtered) and removed from the store; it was settled when parked.</summary>
+    internal void OnParkedSettled(bool filtered)
+    {
+        Interlocked.Increment(ref _unparked);
+        if (filtered)
+        {
+            Interlocked.Increment(ref _filtered);
+            _metrics.Filtered(MetricTag);
+        }
+        else
+        {
+            Interlocked.Increment(ref _delivered);
+        }
     }
 
     internal void OnFailedAttempt(bool permanent)
@@ -341,6 +438,25 @@ public sealed class SinkConsumer : IAsyncDisposable
         }
     }
 
+    private async Task PurgeDiscardedAsync(IParkingStore parking, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _lastPurgeTicks, Time.GetUtcNow().UtcTicks);
+        try
+        {
+            var purged = await parking.PurgeDiscardedAsync(Name, Time.GetUtcNow() - Settings.DiscardedRetention, cancellationToken).ConfigureAwait(false);
+            if (purged > 0)
+            {
+                ParkingLog.Purged(Logger, Name, purged, Settings.DiscardedRetention);
+            }
+        }
+#pragma warning disable CA1031 // Purging old records is housekeeping: a failure is logged and tried again later.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            ParkingLog.StoreFailed(Logger, Name, "Removing old discard records", ex.Message);
+        }
+    }
+
     private async ValueTask EnqueueSlowAsync(ValueTask wait, PendingMessage entry)
     {
         await wait.ConfigureAwait(false);
@@ -351,18 +467,16 @@ public sealed class SinkConsumer : IAsyncDisposable
     {
         EnsurePartitions();
         var partitions = _partitions;
-        int index;
-        if (entry.Key is { } key)
-        {
-            var hash = (uint)HashCode.Combine(key.TableOid, key.IsTruncate, string.GetHashCode(key.GroupId, StringComparison.Ordinal));
-            index = (int)(hash % (uint)partitions.Length);
-        }
-        else
-        {
-            index = (int)(Interlocked.Increment(ref _spread) % (uint)partitions.Length);
-        }
-
+        var index = entry.Key is { } key
+            ? PartitionOf(key)
+            : (int)(Interlocked.Increment(ref _spread) % (uint)partitions.Length);
         partitions[index].Post(new PartitionEvent(entry, null, Stop: false));
+    }
+
+    private int PartitionOf(GroupKey key)
+    {
+        var hash = (uint)HashCode.Combine(key.TableOid, key.IsTruncate, string.GetHashCode(key.GroupId, StringComparison.Ordinal));
+        return (int)(hash % (uint)_partitions.Length);
     }
 
     private void EnsurePartitions()

@@ -42,6 +42,23 @@ public sealed record SinkConsumerSettings
     /// </summary>
     public int? MaxRetryCount { get; init; }
 
+    /// <summary>
+    /// After this many failed attempts a message, and the later messages of its group, are parked in PostgreSQL
+    /// (<c>sequin_state.parked_messages</c>) so the replication slot can advance past them; they are retried from there
+    /// with the same backoff (<c>park_after_failures</c>). 0 never parks: failing messages stay in memory and hold the
+    /// slot. Default: 5, about 15 s of retries with the default backoff (1 + 2 + 4 + 8 s), so that a short outage of the
+    /// sink is ridden out in memory without writing to the source database, while a message that keeps failing holds
+    /// the slot (and the database's WAL) for seconds, not forever. Parking needs a parking store; without one
+    /// (embedding without a database) this setting has no effect.
+    /// </summary>
+    public int ParkAfterFailures { get; init; } = 5;
+
+    /// <summary>
+    /// How long the record of a discarded message (<c>sequin_state.discarded_messages</c>) is kept
+    /// (<c>discarded_retention_days</c>). Default: 7 days.
+    /// </summary>
+    public TimeSpan DiscardedRetention { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>How timestamps in record and changes are written (<c>timestamp_format</c>). Default: ISO 8601.</summary>
     public TimestampFormat TimestampFormat { get; init; } = TimestampFormat.Iso8601;
 
@@ -91,6 +108,8 @@ public sealed record SinkConsumerSettings
             ArgumentOutOfRangeException.ThrowIfNegative(maxRetry, nameof(MaxRetryCount));
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegative(ParkAfterFailures, nameof(ParkAfterFailures));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DiscardedRetention, TimeSpan.Zero, nameof(DiscardedRetention));
         if (BatchSize is { } batchSize)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1, nameof(BatchSize));

@@ -48,6 +48,13 @@ internal sealed class SourceFilter
 
     private bool MatchesTable(RelationInfo relation)
     {
+        // Sequin's own state (parked and discarded messages) is never a source, even in a publication FOR ALL TABLES:
+        // delivering it would feed parking back into itself.
+        if (relation.Schema == Parking.PostgresParkingStore.Schema)
+        {
+            return false;
+        }
+
         if (_includeSchemas.Count > 0 && !_includeSchemas.Contains(relation.Schema))
         {
             return false;

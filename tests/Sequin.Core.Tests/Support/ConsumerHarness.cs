@@ -8,14 +8,19 @@ namespace Sequin.Core.Tests.Support;
 /// <summary>A consumer wired to fakes, started, with a dispatcher and an ack tracker; disposes everything.</summary>
 public sealed class ConsumerHarness : IAsyncDisposable
 {
-    public ConsumerHarness(SinkConsumerSettings? settings = null, Action<FakeSinkPipeline>? configurePipeline = null, FakeProcessorFactory? processors = null)
+    public ConsumerHarness(
+        SinkConsumerSettings? settings = null,
+        Action<FakeSinkPipeline>? configurePipeline = null,
+        FakeProcessorFactory? processors = null,
+        Sequin.Parking.IParkingStore? parking = null,
+        FakeTimeProvider? time = null)
     {
-        Time = new FakeTimeProvider();
+        Time = time ?? new FakeTimeProvider();
         Pipeline = new FakeSinkPipeline(Time);
         configurePipeline?.Invoke(Pipeline);
         Processors = processors ?? new FakeProcessorFactory();
         Settings = settings ?? Settings_();
-        Consumer = new SinkConsumer(Settings, Pipeline, Processors, Logger, Time, Metrics);
+        Consumer = new SinkConsumer(Settings, Pipeline, Processors, Logger, Time, Metrics, parking);
         Dispatcher = new ChangeDispatcher([Consumer]);
         Consumer.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }

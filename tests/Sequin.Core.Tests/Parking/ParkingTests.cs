@@ -1,0 +1,186 @@
+using Npgsql;
+using Sequin.Core.Tests.Replication.Support;
+using Sequin.Core.Tests.Support;
+using Sequin.Parking;
+using Sequin.Pipeline;
+using Sequin.Sinks;
+using Sequin.TestServers;
+
+namespace Sequin.Core.Tests.Parking;
+
+/// <summary>Parking through a real consumer and the PostgreSQL store (the sink and the clock are fakes).</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ParkingTests(PostgresFixture fixture)
+{
+    private static string Row(RoutedMessage m) => m.Message.Record[0].Text!;
+
+    private static string Name(RoutedMessage m) => m.Message.Record[1].Text!;
+
+    /// <summary>A sink that fails every message named "poison" while <paramref name="failing"/> says so, counting its attempts.</summary>
+    private static Func<SinkBatch, CancellationToken, ValueTask<BatchResult>> FailPoison(Func<bool> failing, Action attempt) =>
+        (batch, _) => ValueTask.FromResult(BatchResult.PerMessage(batch.Messages.Select(m =>
+        {
+            if (Name(m) != "poison")
+            {
+                return DeliveryOutcome.Delivered;
+            }
+
+            attempt();
+            return failing() ? DeliveryOutcome.Retry("poison refused") : DeliveryOutcome.Delivered;
+        }).ToArray()));
+
+    private static SinkConsumerSettings Settings(int parkAfter = 2, int? maxRetryCount = null) =>
+        ConsumerHarness.Settings_(partitions: 2, maxRetryCount: maxRetryCount) with { ParkAfterFailures = parkAfter };
+
+    private async Task<(PostgresParkingStore Store, string ConnectionString)> StoreAsync()
+    {
+        var database = await fixture.CreateDatabaseAsync("parking");
+        var cs = fixture.Server.ConnectionString(database);
+        return (new PostgresParkingStore(cs), cs);
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task AMessageThatKeepsFailingIsParkedWithTheLaterMessagesOfItsRowSoTheSlotAdvancesAndTheyAreDeliveredInOrderOnceItSucceeds()
+    {
+        var (store, cs) = await StoreAsync();
+        await using var _ = store;
+        var failing = true;
+        var attempts = 0;
+        await using var h = new ConsumerHarness(Settings(), parking: store);
+        h.Pipeline.OnDeliver = FailPoison(() => Volatile.Read(ref failing), () => Interlocked.Increment(ref attempts));
+        var t0 = h.Time.GetUtcNow();
+
+        await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "poison")]);
+        await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "later")]);
+        await h.FeedAsync([Some.Change(2, Some.Transaction(), name: "other")]);
+        await Wait.UntilAsync(() => Volatile.Read(ref attempts) == 1, "the first attempt");
+        Assert.Equal(0UL, h.Tracker.GetConfirmableLsn());
+
+        // The second failure parks row 1 (poison, later): both are settled and the slot may pass them.
+        await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "first retry");
+        await Wait.UntilAsync(() => h.Consumer.ParkedMessages == 2, "row 1 is parked");
+        var third = await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "latest")]);
+        await Wait.UntilAsync(() => h.Consumer.ParkedMessages == 3, "a later change of the parked row is parked behind it");
+        Assert.Equal(third.EndLsn, h.Tracker.GetConfirmableLsn());
+        Assert.Equal(0, h.Consumer.BufferedMessages);
+        Assert.Equal(["other"], h.Pipeline.Delivered.Select(Name));
+        Assert.Equal(3, await CountAsync(cs, "select count(*) from sequin_state.parked_messages where sink = 'sink-1'"));
+
+        // Retried from the table with the same backoff: attempt 3 after 2 s more.
+        await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(3), "first retry from the table");
+        await Wait.UntilAsync(() => Volatile.Read(ref attempts) == 3, "the third attempt, read from the table");
+        await Wait.UntilAsync(() => h.Time.DueTimes.Contains(t0 + TimeSpan.FromSeconds(7)), "the failure is recorded and the next attempt scheduled");
+        Assert.Equal(3, await CountAsync(cs, "select failed_attempts from sequin_state.parked_messages where sink = 'sink-1' order by id limit 1"));
+        Volatile.Write(ref failing, false);
+        await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(7), "second retry from the table");
+
+        await Wait.UntilAsync(() => h.Consumer.UnparkedMessages == 3, "the parked row is delivered from the table");
+        Assert.Equal(["poison", "later", "latest"], h.Pipeline.Delivered.Where(m => Row(m) == "1").Select(Name));
+        Assert.Equal(0, await CountAsync(cs, "select count(*) from sequin_state.parked_messages"));
+        Assert.Equal(4, h.Consumer.DeliveredMessages);
+        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1250 && e.Message.Contains("poison refused", StringComparison.Ordinal));
+
+        // The row is back to normal: a new change of it is delivered without parking.
+        await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "after")]);
+        await Wait.UntilAsync(() => h.Consumer.DeliveredMessages == 5, "a new change of the row");
+        Assert.Equal(3, h.Consumer.ParkedMessages);
+    }
+
+    [Fact]
+    public async Task ParkedMessagesSurviveARestartAndNewChangesOfTheirRowWaitBehindThem()
+    {
+        var (store, cs) = await StoreAsync();
+        await using var _ = store;
+        var failing = true;
+        var attempts = 0;
+        var time = new FakeTimeProvider();
+        await using (var first = new ConsumerHarness(Settings(), parking: store, time: time))
+        {
+            first.Pipeline.OnDeliver = FailPoison(() => true, () => Interlocked.Increment(ref attempts));
+            await first.FeedAsync([Some.Change(1, Some.Transaction(), name: "poison")]);
+            await first.FeedAsync([Some.Change(1, Some.Transaction(), name: "later")]);
+            await Wait.UntilAsync(() => Volatile.Read(ref attempts) == 1, "the first attempt");
+            await Wait.AdvanceToTimerAsync(time, time.GetUtcNow() + TimeSpan.FromSeconds(1), "first retry");
+            await Wait.UntilAsync(() => first.Consumer.ParkedMessages == 2, "row 1 is parked");
+        }
+
+        Assert.Equal(2, await CountAsync(cs, "select count(*) from sequin_state.parked_messages"));
+        await using var second = new ConsumerHarness(Settings(), parking: store, time: time);
+        second.Pipeline.OnDeliver = FailPoison(() => Volatile.Read(ref failing), () => Interlocked.Increment(ref attempts));
+        Assert.Contains(second.Logger.Entries, e => e.Id.Id == 1252);
+        var newer = await second.FeedAsync([Some.Change(1, Some.Transaction(), name: "newer")]);
+        await Wait.UntilAsync(() => second.Consumer.ParkedMessages == 1, "the new change of the parked row is parked behind it");
+        Assert.Equal(newer.EndLsn, second.Tracker.GetConfirmableLsn());
+        Assert.Empty(second.Pipeline.Delivered);
+
+        Volatile.Write(ref failing, false);
+        var due = time.GetUtcNow() + TimeSpan.FromSeconds(2);
+        await Wait.AdvanceToTimerAsync(time, due, "the parked head's next attempt, as recorded in the table");
+        await Wait.UntilAsync(() => second.Consumer.UnparkedMessages == 3, "everything parked is delivered after the restart");
+        Assert.Equal(["poison", "later", "newer"], second.Pipeline.Delivered.Select(Name));
+        Assert.Equal(0, await CountAsync(cs, "select count(*) from sequin_state.parked_messages"));
+    }
+
+    [Fact]
+    public async Task MaxRetryCountDiscardsAParkedMessageWithARecordOfWhyAndTheNextOfItsRowFollows()
+    {
+        var (store, cs) = await StoreAsync();
+        await using var _ = store;
+        var attempts = 0;
+        await using var h = new ConsumerHarness(Settings(parkAfter: 1, maxRetryCount: 3), parking: store);
+        h.Pipeline.OnDeliver = FailPoison(() => true, () => Interlocked.Increment(ref attempts));
+        var t0 = h.Time.GetUtcNow();
+
+        await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "poison")]);
+        var last = await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "later")]);
+        await Wait.UntilAsync(() => h.Consumer.ParkedMessages == 2, "parked after the first failure");
+        Assert.Equal(last.EndLsn, h.Tracker.GetConfirmableLsn());
+        await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "first retry");
+        await Wait.UntilAsync(() => Volatile.Read(ref attempts) == 2, "the second attempt");
+        await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(3), "second retry");
+
+        await Wait.UntilAsync(() => h.Consumer.UnparkedMessages == 1, "the discarded poison leaves room for the next of its row");
+        Assert.Equal(1, h.Consumer.DiscardedMessages);
+        Assert.Equal(["later"], h.Pipeline.Delivered.Select(Name));
+        Assert.Equal(1, await CountAsync(cs, "select count(*) from sequin_state.discarded_messages where sink = 'sink-1' and failed_attempts = 3 and reason = 'poison refused' and table_name = 'public.t' and group_id = '1'"));
+        Assert.Equal(0, await CountAsync(cs, "select count(*) from sequin_state.parked_messages"));
+    }
+
+    [Fact]
+    public async Task WithoutParkingADiscardInMemoryIsAlsoRecordedAndTheOperatorCanListRetryAndDiscardParkedMessages()
+    {
+        var (store, cs) = await StoreAsync();
+        await using var _ = store;
+        await using (var h = new ConsumerHarness(Settings(parkAfter: 0, maxRetryCount: 1), parking: store))
+        {
+            h.Pipeline.OnDeliver = FailPoison(() => true, () => { });
+            var txn = await h.FeedAsync([Some.Change(5, Some.Transaction(), name: "poison")]);
+            await Wait.UntilAsync(() => h.Consumer.DiscardedMessages == 1 || h.Logger.Entries.Any(e => e.Id.Id == 1251), "discarded after one failure");
+            Assert.False(h.Logger.Entries.Any(e => e.Id.Id == 1251), string.Join("\n", h.Logger.Entries.Select(e => e.Message)));
+            Assert.Equal(txn.EndLsn, h.Tracker.GetConfirmableLsn());
+            Assert.Equal(0, h.Consumer.ParkedMessages);
+        }
+
+        var discarded = Assert.Single(await store.ListAsync("sink-1", discarded: true, afterId: 0, limit: 10, CancellationToken.None));
+        Assert.Equal(("public.t", "update", "5", "poison refused"), (discarded.Table, discarded.Action, discarded.GroupId, discarded.Error));
+
+        var message = Some.Change(9, Some.Transaction(), name: "x");
+        var key = new ParkingKey(message.Relation.Oid, false, "9");
+        await store.ParkAsync("sink-1", [new ParkedWrite(key, true, message, 4, "boom", DateTimeOffset.UnixEpoch.AddYears(100))], CancellationToken.None);
+        var parked = Assert.Single(await store.ListAsync("sink-1", discarded: false, afterId: 0, limit: 10, CancellationToken.None));
+        Assert.Equal((4, "boom", message.CommitLsn), (parked.FailedAttempts, parked.Error, parked.CommitLsn));
+        Assert.Equal(1, await store.RetryNowAsync("sink-1", [parked.Id], CancellationToken.None));
+        Assert.True((await store.LoadGroupsAsync("sink-1", CancellationToken.None))[0].NextAttemptAt < DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Equal(1, await store.DiscardParkedAsync("sink-1", null, "discarded by an operator", CancellationToken.None));
+        Assert.Empty(await store.ListAsync(null, discarded: false, afterId: 0, limit: 10, CancellationToken.None));
+        Assert.Equal(1, await CountAsync(cs, "select count(*) from sequin_state.discarded_messages where reason = 'discarded by an operator' and group_id = '9'"));
+    }
+}
