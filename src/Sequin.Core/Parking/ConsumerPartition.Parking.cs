@@ -19,7 +19,26 @@ internal sealed partial class ConsumerPartition
     internal const int MaxParkedHeadsActive = 64;
 
     private readonly Queue<MessageGroup> _parkedBacklog = new();
+    private readonly Dictionary<ParkingKey, MessageGroup> _parkedGroups = [];
     private int _parkedHeadsActive;
+
+    /// <summary>
+    /// An operator asked to retry these groups now: each that this partition holds parked and is waiting for its next
+    /// attempt is made due at once. Posted to every partition; the others ignore keys they do not hold.
+    /// </summary>
+    internal void RetryParkedNow(IReadOnlyList<ParkingKey> keys) => Post(new PartitionEvent(null, null, Stop: false, () =>
+    {
+        var now = _owner.Time.GetUtcNow();
+        foreach (var key in keys)
+        {
+            if (_parkedGroups.TryGetValue(key, out var group) && group.Parked is { HeadActive: false } p
+                && group.State == MessageGroupState.Waiting && _waiting.Remove(group, out _, out _))
+            {
+                p.Due = now;
+                Schedule(group, now);
+            }
+        }
+    }));
 
     /// <summary>Registers a group found in the table at start. Call before the loop runs.</summary>
     internal void AdoptParked(ParkedGroupSummary summary)
@@ -27,6 +46,7 @@ internal sealed partial class ConsumerPartition
         var key = new GroupKey(summary.Key.TableOid, summary.Key.IsTruncate, summary.Key.GroupId);
         var group = new MessageGroup(key) { Parked = new ParkState(summary.Key, grouped: true) { Stored = summary.Count, Due = summary.NextAttemptAt } };
         _groups[key] = group;
+        _parkedGroups[summary.Key] = group;
         Schedule(group, summary.NextAttemptAt);
     }
 
@@ -40,6 +60,7 @@ internal sealed partial class ConsumerPartition
             ? new ParkingKey(k.TableOid, k.IsTruncate, k.GroupId)
             : new ParkingKey(head.Message.Relation.Oid, head.Message.Action == ChangeAction.Truncate, "ungrouped:" + Guid.NewGuid().ToString("N"));
         group.Parked = new ParkState(key, grouped: group.Key is not null) { Due = due, LastError = error };
+        _parkedGroups[key] = group;
         group.State = MessageGroupState.Busy;
         // Throttled apart from the failure warnings, so that parking shows even while the same error is being retried.
         if (_owner.ShouldLogFailure("parking: " + error))
@@ -98,6 +119,7 @@ internal sealed partial class ConsumerPartition
                 if (p.Stored == 0 && !p.HeadActive)
                 {
                     // Nothing of the group is in the table: it goes on being retried in memory and parks on its next failure.
+                    _parkedGroups.Remove(p.Key);
                     group.Parked = null;
                     Schedule(group, p.Due);
                     return;
@@ -318,6 +340,7 @@ internal sealed partial class ConsumerPartition
             return;
         }
 
+        _parkedGroups.Remove(p.Key);
         group.Parked = null;
         Retire(group);
     }

@@ -19,6 +19,12 @@ public interface IParkingStore
     /// <summary>Every group with parked messages of <paramref name="sink"/>, with its count and next attempt time.</summary>
     Task<IReadOnlyList<ParkedGroupSummary>> LoadGroupsAsync(string sink, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The groups an operator changed (<c>sequin messages retry|discard</c>) since the last call, clearing the requests:
+    /// the running host tries their heads at once instead of at their scheduled time.
+    /// </summary>
+    Task<IReadOnlyList<ParkingKey>> TakeRetryRequestsAsync(string sink, CancellationToken cancellationToken);
+
     /// <summary>The oldest parked message of a group, or null when the group has none.</summary>
     Task<ParkedRow?> LoadHeadAsync(string sink, ParkingKey key, CancellationToken cancellationToken);
 

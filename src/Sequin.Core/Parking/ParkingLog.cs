@@ -16,4 +16,7 @@ internal static partial class ParkingLog
 
     [LoggerMessage(1253, LogLevel.Information, "Sink {Sink}: {Purged} discard records older than {Retention} removed from sequin_state.discarded_messages.")]
     public static partial void Purged(ILogger logger, string sink, int purged, TimeSpan retention);
+
+    [LoggerMessage(1254, LogLevel.Information, "Sink {Sink}: {Groups} parked groups changed by an operator (sequin messages retry|discard); each goes on now with its oldest parked message.")]
+    public static partial void RetryRequested(ILogger logger, string sink, int groups);
 }

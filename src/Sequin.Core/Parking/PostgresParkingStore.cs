@@ -16,6 +16,7 @@ public sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
 
     private const string Parked = Schema + ".parked_messages";
     private const string Discarded = Schema + ".discarded_messages";
+    private const string Requests = Schema + ".parked_requests";
 
     private static readonly string CreateSql = $"""
         select pg_advisory_xact_lock(hashtext('{Schema}'));
@@ -37,6 +38,13 @@ public sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
             next_attempt_at timestamptz not null,
             parked_at timestamptz not null default now());
         create index if not exists parked_messages_group on {Parked} (sink, table_oid, is_truncate, group_id, id);
+        create table if not exists {Requests} (
+            sink text not null,
+            table_oid bigint not null,
+            is_truncate boolean not null,
+            group_id text not null,
+            requested_at timestamptz not null default now());
+        create index if not exists parked_requests_sink on {Requests} (sink);
         create table if not exists {Discarded} (
             id bigserial primary key,
             sink text not null,
@@ -152,6 +160,23 @@ public sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
         }
 
         return groups;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ParkingKey>> TakeRetryRequestsAsync(string sink, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        using var command = _dataSource.CreateCommand(
+            $"delete from {Requests} where sink = $1 returning table_oid, is_truncate, group_id");
+        command.Parameters.Add(new NpgsqlParameter { Value = sink });
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var keys = new HashSet<ParkingKey>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(new ParkingKey((uint)reader.GetInt64(0), reader.GetBoolean(1), reader.GetString(2)));
+        }
+
+        return [.. keys];
     }
 
     /// <inheritdoc />
@@ -272,35 +297,51 @@ public sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
 
     /// <summary>
     /// Makes parked messages due now (all of <paramref name="sink"/>'s, or the given ids); returns how many. A running
-    /// host picks the change up at its next attempt of each group or at its next start.
+    /// host sees the request within its poll interval (<see cref="IParkingStore.TakeRetryRequestsAsync"/>, table
+    /// <c>sequin_state.parked_requests</c>) and tries the heads of those groups at once; a stopped host when it starts.
     /// </summary>
     public async Task<int> RetryNowAsync(string? sink, IReadOnlyList<long>? ids, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        using var command = _dataSource.CreateCommand(
-            $"update {Parked} set next_attempt_at = now() where ($1::text is null or sink = $1) and ($2::bigint[] is null or id = any($2))");
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)sink ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)ids?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        using var command = _dataSource.CreateCommand($"""
+            with due as (
+                update {Parked} set next_attempt_at = now() where ($1::text is null or sink = $1) and ($2::bigint[] is null or id = any($2))
+                returning sink, table_oid, is_truncate, group_id),
+            requested as (
+                insert into {Requests} (sink, table_oid, is_truncate, group_id) select distinct sink, table_oid, is_truncate, group_id from due)
+            select count(*)::int from due
+            """);
+        AddSelection(command, sink, ids);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>
     /// Moves parked messages to the discarded table with <paramref name="reason"/> (all of <paramref name="sink"/>'s, or
-    /// the given ids), in one transaction; returns how many.
+    /// the given ids), in one transaction; returns how many. A running host is told (as for a retry request) so that
+    /// the groups concerned go on at once with their next message.
     /// </summary>
     public async Task<int> DiscardParkedAsync(string? sink, IReadOnlyList<long>? ids, string reason, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         using var command = _dataSource.CreateCommand($"""
             with moved as (
-                delete from {Parked} where ($1::text is null or sink = $1) and ($2::bigint[] is null or id = any($2)) returning *)
-            insert into {Discarded} (sink, table_name, action, group_id, commit_lsn, commit_idx, message, failed_attempts, reason)
-            select sink, table_name, action, case when grouped then group_id end, commit_lsn, commit_idx, message, failed_attempts, $3 from moved order by id
+                delete from {Parked} where ($1::text is null or sink = $1) and ($2::bigint[] is null or id = any($2)) returning *),
+            recorded as (
+                insert into {Discarded} (sink, table_name, action, group_id, commit_lsn, commit_idx, message, failed_attempts, reason)
+                select sink, table_name, action, case when grouped then group_id end, commit_lsn, commit_idx, message, failed_attempts, $3 from moved order by id),
+            requested as (
+                insert into {Requests} (sink, table_oid, is_truncate, group_id) select distinct sink, table_oid, is_truncate, group_id from moved)
+            select count(*)::int from moved
             """);
+        AddSelection(command, sink, ids);
+        command.Parameters.Add(new NpgsqlParameter { Value = reason });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static void AddSelection(NpgsqlCommand command, string? sink, IReadOnlyList<long>? ids)
+    {
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)sink ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)ids?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = reason });
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

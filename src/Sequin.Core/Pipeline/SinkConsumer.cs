@@ -288,6 +288,10 @@ public sealed class SinkConsumer : IAsyncDisposable
 
             var token = _loopCts.Token;
             _completion = Task.WhenAll(_partitions.Select(p => Task.Run(() => RunPartitionAsync(p, token), CancellationToken.None)));
+            if (Parking is { } parking && parked is not null)
+            {
+                _ = PollRetryRequestsAsync(parking, DeliveryToken);
+            }
             _state = 1;
         }
 
@@ -435,6 +439,47 @@ public sealed class SinkConsumer : IAsyncDisposable
         if (count > failed)
         {
             _metrics.Delivered(MetricTag, count - failed);
+        }
+    }
+
+    // Operator retry requests (sequin messages retry) reach the partitions within one poll interval.
+    private async Task PollRetryRequestsAsync(IParkingStore parking, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Settings.RetryRequestPollInterval, Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                IReadOnlyList<ParkingKey> keys;
+                try
+                {
+                    keys = await parking.TakeRetryRequestsAsync(Name, cancellationToken).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // Polling is retried at the next tick; a failure is logged (throttled), never fatal.
+                catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+                {
+                    var error = $"{ex.GetType().Name}: {ex.Message}";
+                    if (ShouldLogFailure(error))
+                    {
+                        ParkingLog.StoreFailed(Logger, Name, "Reading retry requests", error);
+                    }
+
+                    continue;
+                }
+
+                if (keys.Count > 0)
+                {
+                    ParkingLog.RetryRequested(Logger, Name, keys.Count);
+                    foreach (var partition in _partitions)
+                    {
+                        partition.RetryParkedNow(keys);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 

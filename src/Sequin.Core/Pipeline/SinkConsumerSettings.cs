@@ -92,6 +92,12 @@ public sealed record SinkConsumerSettings
     /// <summary>Jitter applied to each retry delay, as a fraction. Default: 0.15 (±15 %).</summary>
     public double RetryJitter { get; init; } = 0.15;
 
+    /// <summary>
+    /// How often a running sink checks its parking store for operator retry requests (<c>sequin messages retry</c>),
+    /// whose groups it then tries at once instead of at their scheduled time. Default: 2 s.
+    /// </summary>
+    public TimeSpan RetryRequestPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentException">A value is out of range or the settings contradict each other; the message names the setting.</exception>
     public void Validate()
@@ -110,6 +116,7 @@ public sealed record SinkConsumerSettings
 
         ArgumentOutOfRangeException.ThrowIfNegative(ParkAfterFailures, nameof(ParkAfterFailures));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DiscardedRetention, TimeSpan.Zero, nameof(DiscardedRetention));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryRequestPollInterval, TimeSpan.Zero, nameof(RetryRequestPollInterval));
         if (BatchSize is { } batchSize)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1, nameof(BatchSize));

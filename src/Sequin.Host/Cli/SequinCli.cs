@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Sequin.Host.Cli;
 
-/// <summary>The <c>sequin</c> command line: validate, plugins, functions init, test-connection, config export, run.</summary>
+/// <summary>The <c>sequin</c> command line: validate, plugins, functions init, test-connection, config export, messages, run.</summary>
 internal static class SequinCli
 {
     public static RootCommand Create(SequinCliOptions options)
@@ -16,6 +16,7 @@ internal static class SequinCli
             FunctionsCommand.Create(options),
             TestConnectionCommand.Create(options),
             ConfigCommand.Create(options),
+            MessagesCommand.Create(options),
         };
     }
 }
