@@ -12,6 +12,12 @@ namespace Sequin.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
 {
+    /// <summary>
+    /// Failed delivery attempts allowed during the 30 s outage: 10 rows' heads failing, each backing off 1, 2, 4, 8,
+    /// 16 s (measured: 44, delays up to 17 s). Retrying every delivery timeout (1 s) instead would make about 300.
+    /// </summary>
+    private const int MaxAttemptsInOutage = 100;
+
     [Fact]
     public async Task StaticTopicGetsEveryChangeKeyedByRowWithHeadersInOrderPerKey()
     {
@@ -132,6 +138,69 @@ public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
         }
 
         Assert.Equal(30, records.Select(r => r.Key).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task BrokersDownThirtySecondsThenBackDeliverEveryChangeInRowOrderWithBackoff()
+    {
+        await using var broker = await KafkaMockBroker.StartAsync();
+        await using var scenario = await KafkaScenario.CreateAsync(postgres, broker, "kafka_down30");
+        var topic = KafkaScenario.UniqueTopic("down30");
+        await broker.CreateTopicAsync(topic, partitions: 4);
+        await scenario.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY, status text NOT NULL, amount int NOT NULL)");
+        await using var host = SequinHostProcess.Start(scenario.WriteConfig(destinationExtra: $"topic: {topic}\ndelivery_timeout_ms: 1000"));
+        await scenario.WaitForSlotActiveAsync(host);
+        await scenario.ExecuteAsync("INSERT INTO orders SELECT i, 'new', 0 FROM generate_series(1, 10) i");
+        await scenario.WaitForRecordsAsync(topic, 10, host);
+        var beforeOutage = await scenario.CurrentWalLsnAsync();
+        await Eventually.UntilAsync(async () => await scenario.ConfirmedFlushAsync() >= beforeOutage, () => "the first changes are acknowledged; output:\n" + host.Output);
+        var outputBefore = host.Output.Length;
+
+        // The brokers stay down for 30 s (the length of the fault, not a wait for anything); meanwhile a change is
+        // committed every 0.5 s, each row's amount counting up, one transaction each.
+        await broker.SetDownAsync();
+        var outage = System.Diagnostics.Stopwatch.StartNew();
+        var updates = 0;
+        while (outage.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var id = (updates % 10) + 1;
+            updates++;
+            await scenario.ExecuteAsync($"UPDATE orders SET status = 'paid', amount = {updates} WHERE id = {id}");
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+
+        var duringOutage = await scenario.CurrentWalLsnAsync();
+        Assert.True(await scenario.ConfirmedFlushAsync() < duringOutage, "nothing committed during the outage is acknowledged while the brokers are down");
+        Assert.False(host.HasExited, "the host keeps running through the outage; output:\n" + host.Output);
+        var outageLog = host.Output[outputBefore..];
+
+        await broker.SetUpAsync();
+        var expected = 10 + updates;
+        await KafkaTopicReader.WaitForAsync(broker.BootstrapServers, topic, r => DistinctChanges(r).Count >= expected || host.HasExited, Eventually.DefaultTimeout);
+        await Eventually.UntilAsync(async () => await scenario.ConfirmedFlushAsync() >= duringOutage, () => "the changes committed during the outage are acknowledged; output:\n" + host.Output);
+        Assert.Equal(0, await host.StopAsync());
+
+        // Every change arrived, each row's changes first seen in commit order (redeliveries may repeat one).
+        var records = await KafkaTopicReader.ReadAsync(broker.BootstrapServers, topic);
+        Assert.Equal(expected, DistinctChanges(records).Count);
+        foreach (var group in records.GroupBy(r => r.Key))
+        {
+            var id = int.Parse(group.Key!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Single(group.Select(r => r.Partition).Distinct());
+            var amounts = group.DistinctBy(r => r.Header("idempotency_key")).Select(r => (int)JsonNode.Parse(r.Payload!)!["record"]!["amount"]!).ToList();
+            var committed = Enumerable.Range(1, updates).Where(n => ((n - 1) % 10) + 1 == id);
+            Assert.Equal([0, .. committed], amounts);
+        }
+
+        // Backed off, not hot-looping: the retry delays grew, and the failed attempts in 30 s (each logged, or counted
+        // in the next "more failed attempts" line) stay few.
+        var delays = Regex.Matches(outageLog, @"Retrying in (\d{2}:\d{2}:\d{2}(?:\.\d+)?)")
+            .Select(m => TimeSpan.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        var attempts = delays.Count + Regex.Matches(outageLog, @": (\d+) more failed attempts since").Sum(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotEmpty(delays);
+        Assert.True(delays.Max() >= TimeSpan.FromSeconds(3), $"retry delays grow past 3 s during a 30 s outage: {string.Join(", ", delays)}");
+        Assert.True(attempts <= MaxAttemptsInOutage, $"{attempts} failed attempts logged in 30 s (at most {MaxAttemptsInOutage} with backoff); output:\n{outageLog}");
     }
 
     private static Dictionary<string, KafkaRecord> DistinctChanges(IReadOnlyList<KafkaRecord> records) =>
