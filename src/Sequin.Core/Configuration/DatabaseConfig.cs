@@ -42,6 +42,9 @@ public sealed class DatabaseConfig
     /// <summary>How long starting waits for an unreachable database (<c>await_database</c>).</summary>
     public AwaitDatabaseConfig AwaitDatabase { get; init; } = AwaitDatabaseConfig.Default;
 
+    /// <summary>When to warn that the database keeps WAL for this host (<c>wal_warnings</c>).</summary>
+    public WalWarningsConfig WalWarnings { get; init; } = WalWarningsConfig.Default;
+
     /// <summary>An Npgsql connection string for this database (it holds the password: never log it).</summary>
     public string BuildConnectionString()
     {

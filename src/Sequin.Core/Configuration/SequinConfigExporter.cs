@@ -68,6 +68,7 @@ public static class SequinConfigExporter
             }
 
             w.WriteLine($"    await_database: {{ timeout_ms: {SequinConfigLoader.Milliseconds(db.AwaitDatabase.Timeout)}, interval_ms: {SequinConfigLoader.Milliseconds(db.AwaitDatabase.Interval)} }}");
+            w.WriteLine($"    wal_warnings: {{ retained_mb: {(db.WalWarnings.RetainedBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}, undelivered_age_ms: {SequinConfigLoader.Milliseconds(db.WalWarnings.UndeliveredAge)} }}");
             w.WriteLine($"    slot: {{ name: {Quote(db.Slot.Name)}, create_if_not_exists: {Bool(db.Slot.CreateIfNotExists)} }}");
             w.WriteLine($"    publication: {{ name: {Quote(db.Publication.Name)}, create_if_not_exists: {Bool(db.Publication.CreateIfNotExists)} }}");
             if (db.AnnotationsJson != "{}")

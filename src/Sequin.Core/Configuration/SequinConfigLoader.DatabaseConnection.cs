@@ -3,11 +3,12 @@ using Microsoft.Extensions.Configuration;
 
 namespace Sequin.Configuration;
 
-/// <summary>The connection options of a database: TLS (<c>ssl</c>, <c>ssl_mode</c>, <c>ssl_root_cert</c>, url parameters) and <c>await_database</c>.</summary>
+/// <summary>The connection options of a database: TLS (<c>ssl</c>, <c>ssl_mode</c>, <c>ssl_root_cert</c>, url parameters) <c>await_database</c> and <c>wal_warnings</c>.</summary>
 public static partial class SequinConfigLoader
 {
     private static readonly string[] SslModeNames = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
     private static readonly string[] AwaitDatabaseKeys = ["timeout_ms", "interval_ms"];
+    private static readonly string[] WalWarningsKeys = ["retained_mb", "undelivered_age_ms"];
     private static readonly string[] UrlParameters = ["sslmode", "sslrootcert"];
 
     private static (DatabaseSslMode? Mode, string? RootCert) ReadSsl(ConfigReader reader, IConfigurationSection section, string path, string? url, string baseDirectory)
@@ -139,6 +140,23 @@ public static partial class SequinConfigLoader
             timeout is { } t ? TimeSpan.FromMilliseconds(t) : AwaitDatabaseConfig.Default.Timeout,
             interval is { } i ? TimeSpan.FromMilliseconds(i) : AwaitDatabaseConfig.Default.Interval);
         return result;
+    }
+
+    private static WalWarningsConfig ReadWalWarnings(ConfigReader reader, IConfigurationSection section, string path)
+    {
+        var map = reader.GetMap(section, "wal_warnings", path);
+        if (map is null)
+        {
+            return WalWarningsConfig.Default;
+        }
+
+        var keyPath = ConfigReader.Child(path, "wal_warnings");
+        reader.RejectUnknown(map, keyPath, WalWarningsKeys);
+        var retained = reader.GetInteger(map, "retained_mb", keyPath, 0, 1L << 30);
+        var age = reader.GetInteger(map, "undelivered_age_ms", keyPath, 0, (long)TimeSpan.FromDays(365).TotalMilliseconds);
+        return new WalWarningsConfig(
+            retained is { } mb ? mb * 1024 * 1024 : WalWarningsConfig.Default.RetainedBytes,
+            age is { } ms ? TimeSpan.FromMilliseconds(ms) : WalWarningsConfig.Default.UndeliveredAge);
     }
 
     internal static string SslModeName(DatabaseSslMode mode) => SslModeNames[(int)mode];

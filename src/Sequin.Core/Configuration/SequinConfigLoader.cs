@@ -18,7 +18,7 @@ public static partial class SequinConfigLoader
     private static readonly string[] DatabaseKeys =
     [
         "name", "hostname", "port", "database", "username", "password", "url", "slot", "publication", "annotations",
-        "ssl", "ssl_mode", "ssl_root_cert", "await_database",
+        "ssl", "ssl_mode", "ssl_root_cert", "await_database", "wal_warnings",
     ];
     private static readonly string[] SlotKeys = ["name", "create_if_not_exists"];
     private static readonly string[] FunctionKeys = ["name", "description", "type", "sink_type", "code", "file"];
@@ -150,6 +150,7 @@ public static partial class SequinConfigLoader
 
         var (sslMode, sslRootCert) = ReadSsl(reader, section, path, url, baseDirectory);
         var awaitDatabase = ReadAwaitDatabase(reader, section, path);
+        var walWarnings = ReadWalWarnings(reader, section, path);
         var slot = ReadSlot(reader, section, "slot", path, isSlot: true);
         var publication = ReadSlot(reader, section, "publication", path, isSlot: false);
         var annotations = reader.GetAnnotationsJson(section, "annotations", path);
@@ -173,6 +174,7 @@ public static partial class SequinConfigLoader
             SslMode = sslMode,
             SslRootCert = sslRootCert,
             AwaitDatabase = awaitDatabase,
+            WalWarnings = walWarnings,
         };
     }
 

@@ -298,6 +298,8 @@ public sealed class SequinRuntime
             PublicationName = database.Publication.Name,
             CreateSlotIfNotExists = database.Slot.CreateIfNotExists,
             CreatePublicationIfNotExists = database.Publication.CreateIfNotExists,
+            WalLagWarningBytes = database.WalWarnings.RetainedBytes,
+            UndeliveredAgeWarning = database.WalWarnings.UndeliveredAge,
             Source = new SourceDatabaseInfo(database.Name, database.Name, database.Database, database.Hostname, database.AnnotationsJson),
         };
         _options.ConfigureReplication?.Invoke(options);

@@ -44,6 +44,21 @@ public sealed class DatabaseConnectionConfigTests
     }
 
     [Fact]
+    public void WalWarningThresholdsDefaultTo1GiBAnd10MinutesAndAreReadAndExported()
+    {
+        Assert.Equal(new WalWarningsConfig(1L << 30, TimeSpan.FromMinutes(10)), Yaml.Load(Yaml.ValidConfig).Config!.Databases[0].WalWarnings);
+
+        var result = Yaml.Load(WithDatabaseKeys("wal_warnings: { retained_mb: 256, undelivered_age_ms: 0 }"));
+
+        Assert.Empty(result.Errors);
+        var db = result.Config!.Databases[0];
+        Assert.Equal(new WalWarningsConfig(256L * 1024 * 1024, TimeSpan.Zero), db.WalWarnings);
+        var exported = SequinConfigExporter.Export(result.Config);
+        Assert.Contains("wal_warnings: { retained_mb: 256, undelivered_age_ms: 0 }", exported, StringComparison.Ordinal);
+        Assert.Equal(db.WalWarnings, Yaml.Load(exported).Config!.Databases[0].WalWarnings);
+    }
+
+    [Fact]
     public void TheOriginalsSslTrueMeansRequireAndFalseMeansDisable()
     {
         Assert.Equal(DatabaseSslMode.Require, Yaml.Load(WithDatabaseKeys("ssl: true")).Config!.Databases[0].SslMode);
@@ -77,6 +92,8 @@ public sealed class DatabaseConnectionConfigTests
     [InlineData("await_database: { timeout_ms: -1 }", "databases[0].await_database.timeout_ms", "Must be at least 0")]
     [InlineData("await_database: { interval_ms: 0 }", "databases[0].await_database.interval_ms", "Must be at least 1")]
     [InlineData("await_database: { timeout: 5 }", "databases[0].await_database.timeout", "Unknown")]
+    [InlineData("wal_warnings: { retained_mb: -1 }", "databases[0].wal_warnings.retained_mb", "Must be at least 0")]
+    [InlineData("wal_warnings: { undelivered_age: 5 }", "databases[0].wal_warnings.undelivered_age", "Unknown")]
     public void ABadTlsOrAwaitDatabaseKeyIsAnErrorNamingIt(string keys, string path, string message)
     {
         using var folder = new TempDirectory();
