@@ -22,5 +22,15 @@ for proj in src/*/*.csproj; do
     -p:ContinuousIntegrationBuild=true
 done
 
-echo "== packages in $out"
+# A restore takes a package from the NuGet cache (~/.nuget/packages, or $NUGET_PACKAGES) whenever the cache has its id
+# and version, without looking at the folder: drop this version's Sequin packages from the cache, so that the next
+# restore takes what was just packed rather than an earlier pack of the same version.
+version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n 1)"
+cache="${NUGET_PACKAGES:-$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')}"
+for proj in src/*/*.csproj; do
+  id="$(basename "$proj" .csproj | tr '[:upper:]' '[:lower:]')"
+  rm -rf "${cache%/}/$id/$version"
+done
+
+echo "== packages in $out (version $version)"
 (cd "$out" && ls -1 Sequin.*.nupkg Sequin.*.snupkg)
