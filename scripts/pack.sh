@@ -30,7 +30,7 @@ cache="${NUGET_PACKAGES:-$(dotnet nuget locals global-packages --list | sed 's/^
 for proj in src/*/*.csproj; do
   id="$(basename "$proj" .csproj | tr '[:upper:]' '[:lower:]')"
   rm -rf "${cache%/}/$id/$version"
-  [ -d "${cache%/}/$id" ] && rmdir --ignore-fail-on-non-empty "${cache%/}/$id"
+  if [ -d "${cache%/}/$id" ]; then rmdir --ignore-fail-on-non-empty "${cache%/}/$id"; fi
 done
 
 echo "== packages in $out (version $version)"
