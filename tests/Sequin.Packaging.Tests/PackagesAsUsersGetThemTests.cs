@@ -136,6 +136,7 @@ public sealed class PackagesAsUsersGetThemTests(PostgresFixture postgres, Packag
         await postgres.Server.ExecuteAsync("INSERT INTO orders VALUES (7, 'from-the-embedding-sample')", database);
 
         var records = await KafkaTopicReader.WaitForAsync(broker.BootstrapServers, topic, r => r.Count >= 1 || app.HasExited, TimeSpan.FromSeconds(90));
+        Assert.False(app.HasExited, $"the sample exited ({(app.HasExited ? app.ExitCode : 0)}) before delivering:\n{app.Output}");
         Assert.Equal(0, await app.StopAsync());
 
         var record = Assert.Single(records);

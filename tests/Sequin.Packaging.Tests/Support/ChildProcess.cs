@@ -105,15 +105,6 @@ public sealed class ChildProcess : IAsyncDisposable
             : throw new InvalidOperationException($"{child.CommandLine} exited with {child.ExitCode}:\n{child.Output}");
     }
 
-    /// <summary>Waits until the process printed <paramref name="text"/>; fails early, with its output, if it exits.</summary>
-    public Task WaitForOutputAsync(string text, TimeSpan? timeout = null) =>
-        Eventually.UntilAsync(
-            () => Output.Contains(text, StringComparison.Ordinal) || (HasExited
-                ? throw new InvalidOperationException($"{CommandLine} exited ({ExitCode}) before printing '{text}':\n{Output}")
-                : false),
-            () => $"{CommandLine} printed '{text}'; output so far:\n{Output}",
-            timeout);
-
     /// <summary>Sends SIGTERM (a graceful stop) and waits for the process to exit; returns its exit code.</summary>
     public async Task<int> StopAsync(TimeSpan? timeout = null)
     {
