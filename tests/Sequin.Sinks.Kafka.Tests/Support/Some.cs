@@ -29,9 +29,9 @@ internal static class Some
 
     public static Route Route(string? topic, string? messageKey = null)
     {
-        var route = new Route(new KafkaRoutedConsumer().Keys);
-        route[KafkaRoutedConsumer.TopicKey] = topic;
-        route[KafkaRoutedConsumer.MessageKeyKey] = messageKey;
+        var route = new Route(((ISinkPlugin)new KafkaSink()).Routing.Keys);
+        route[KafkaSink.TopicKey] = topic;
+        route[KafkaSink.MessageKeyKey] = messageKey;
         return route;
     }
 
