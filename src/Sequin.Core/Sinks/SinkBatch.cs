@@ -6,5 +6,5 @@ namespace Sequin.Sinks;
 public sealed record SinkBatch(string BatchKey, IReadOnlyList<RoutedMessage> Messages)
 {
     /// <summary>The outcomes of a batch whose every message was delivered: what <see cref="ISinkDelivery.DeliverAsync"/> returns on success.</summary>
-    public IReadOnlyList<DeliveryOutcome> AllDelivered() => new DeliveryOutcome[Messages.Count];
+    public IReadOnlyList<DeliveryOutcome> AllDelivered() => new Sdk.AllDeliveredOutcomes(Messages.Count);
 }

@@ -96,6 +96,11 @@ internal sealed class DeliveryPipeline : ISinkPipeline
     private BatchResult Normalise(IReadOnlyList<DeliveryOutcome> outcomes, int count)
     {
         Check(outcomes, count);
+        if (outcomes is AllDeliveredOutcomes)
+        {
+            return BatchResult.AllDelivered;
+        }
+
         for (var i = 0; i < outcomes.Count; i++)
         {
             if (!outcomes[i].IsDelivered)
