@@ -77,7 +77,7 @@ internal sealed class TypesenseDelivery : ISinkDelivery
         return outcomes;
     }
 
-    private List<(int Index, TypesenseDocument Document)> Build(string collection, IReadOnlyList<RoutedMessage> messages, List<int> indexes, DeliveryOutcome[] outcomes, bool withBody)
+    private static List<(int Index, TypesenseDocument Document)> Build(string collection, IReadOnlyList<RoutedMessage> messages, List<int> indexes, DeliveryOutcome[] outcomes, bool withBody)
     {
         var documents = new List<(int, TypesenseDocument)>(indexes.Count);
         foreach (var i in indexes)
@@ -88,7 +88,6 @@ internal sealed class TypesenseDelivery : ISinkDelivery
             }
             else
             {
-                TypesenseSinkLog.DocumentInvalid(_logger, collection, error!);
                 outcomes[i] = DeliveryOutcome.Permanent(error!);
             }
         }
@@ -167,10 +166,8 @@ internal sealed class TypesenseDelivery : ISinkDelivery
         }
     }
 
-    private void ApplyImportLines(string collection, List<(int Index, TypesenseDocument Document)> documents, IReadOnlyList<TypesenseImportLineResult> lines, DeliveryOutcome[] outcomes)
+    private static void ApplyImportLines(string collection, List<(int Index, TypesenseDocument Document)> documents, IReadOnlyList<TypesenseImportLineResult> lines, DeliveryOutcome[] outcomes)
     {
-        var failed = 0;
-        string? firstReason = null;
         for (var d = 0; d < documents.Count; d++)
         {
             var (index, document) = documents[d];
@@ -178,7 +175,6 @@ internal sealed class TypesenseDelivery : ISinkDelivery
             {
                 outcomes[index] = DeliveryOutcome.Retry(string.Create(CultureInfo.InvariantCulture,
                     $"Typesense returned {lines.Count} result lines for {documents.Count} documents; no result for document '{document.Id}'."));
-                failed++;
                 continue;
             }
 
@@ -191,14 +187,7 @@ internal sealed class TypesenseDelivery : ISinkDelivery
 
             var reason = line.Error ?? "Typesense reported a failure without a reason.";
             var message = DocumentError(document.Id, collection, reason);
-            firstReason ??= message;
-            failed++;
             outcomes[index] = line.Code is >= 500 or 408 or 429 ? DeliveryOutcome.Retry(message) : DeliveryOutcome.Permanent(message);
-        }
-
-        if (failed > 0)
-        {
-            TypesenseSinkLog.DocumentsRejected(_logger, failed, documents.Count, collection, firstReason ?? "missing result lines");
         }
     }
 
