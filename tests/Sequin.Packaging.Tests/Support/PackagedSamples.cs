@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Sequin.Packaging.Tests.Support;
+
+/// <summary>
+/// Everything a user gets from the packages, made once for the test class in a temporary folder: every package packed
+/// by <c>scripts/pack.sh</c>; the samples copied out of the repository and built from those packages in a clean NuGet
+/// cache (<c>NUGET_PACKAGES</c>, third-party packages from the machine's feed); the <c>sequin</c> tool installed from the
+/// folder with <c>dotnet tool install --tool-path</c>, and the sample plugin dropped into the tool's plugins folder.
+/// </summary>
+public sealed partial class PackagedSamples : IAsyncLifetime
+{
+    /// <summary>The folder name (and assembly name) of the sample plugin.</summary>
+    public const string SamplePluginName = "Acme.Sequin.JsonFiles";
+
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(15);
+
+    public string WorkDirectory { get; } = Path.Combine(Path.GetTempPath(), "sequin-packaging-" + Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>The package folder <c>scripts/pack.sh</c> filled.</summary>
+    public string PackageFolder => Path.Combine(WorkDirectory, "packages");
+
+    /// <summary>The installed tool's command (<c>&lt;tool-path&gt;/sequin</c>).</summary>
+    public string SequinTool => Path.Combine(WorkDirectory, "tool", "sequin");
+
+    /// <summary>The plugins folder the installed tool reads by default (from <c>sequin plugins</c>).</summary>
+    public string ToolPluginsFolder { get; private set; } = string.Empty;
+
+    /// <summary>The built embedding sample's main assembly.</summary>
+    public string EmbeddingHostDll => Path.Combine(WorkDirectory, "embedding", "EmbeddingHost.dll");
+
+    /// <summary>What <c>scripts/pack.sh</c> printed.</summary>
+    public string PackOutput { get; private set; } = string.Empty;
+
+    /// <summary>How long each step took (pack, each sample, the tool install).</summary>
+    public IReadOnlyList<(string Step, TimeSpan Took)> Timings => _timings;
+
+    private readonly List<(string, TimeSpan)> _timings = [];
+
+    /// <summary>The environment of the samples' builds and the tool install: the package folder and a clean cache.</summary>
+    private Dictionary<string, string> SampleEnvironment => new()
+    {
+        ["SEQUIN_PACKAGES"] = PackageFolder,
+        ["NUGET_PACKAGES"] = Path.Combine(WorkDirectory, "nuget-packages"),
+    };
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(WorkDirectory);
+        PackOutput = await TimedAsync("pack (scripts/pack.sh)", () =>
+            ChildProcess.RunAsync("bash", [RepositoryPaths.PackScript, PackageFolder], RepositoryPaths.Root, StepTimeout));
+
+        var samples = Path.Combine(WorkDirectory, "samples");
+        CopySamples(RepositoryPaths.Samples, samples);
+
+        var plugin = Path.Combine(WorkDirectory, "plugin", SamplePluginName);
+        await TimedAsync("publish samples/ThirdPartySink (clean cache)", () =>
+            ChildProcess.RunAsync("dotnet", ["publish", Path.Combine(samples, "ThirdPartySink"), "-c", "Release", "-o", plugin, "-nologo"], samples, StepTimeout, SampleEnvironment));
+        await TimedAsync("build samples/EmbeddingHost (clean cache)", () =>
+            ChildProcess.RunAsync("dotnet", ["build", Path.Combine(samples, "EmbeddingHost"), "-c", "Release", "-o", Path.GetDirectoryName(EmbeddingHostDll)!, "-nologo"], samples, StepTimeout, SampleEnvironment));
+        await TimedAsync("dotnet tool install Sequin.Host", () =>
+            ChildProcess.RunAsync(
+                "dotnet",
+                ["tool", "install", "Sequin.Host", "--version", RepositoryPaths.PackageVersion, "--tool-path", Path.GetDirectoryName(SequinTool)!, "--add-source", PackageFolder],
+                WorkDirectory,
+                StepTimeout,
+                SampleEnvironment));
+
+        // As a user would: ask the installed tool where its plugins folder is, and drop the plugin's publish output there.
+        var plugins = await ChildProcess.RunAsync(SequinTool, ["plugins"], WorkDirectory, TimeSpan.FromMinutes(2));
+        ToolPluginsFolder = PluginsFolderLine().Match(plugins) is { Success: true } match
+            ? match.Groups[1].Value.Trim()
+            : throw new InvalidOperationException("sequin plugins did not print its plugins folder:\n" + plugins);
+        CopyDirectory(plugin, Path.Combine(ToolPluginsFolder, SamplePluginName));
+    }
+
+    public Task DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(WorkDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<T> TimedAsync<T>(string step, Func<Task<T>> action)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await action();
+        _timings.Add((step, clock.Elapsed));
+        return result;
+    }
+
+    /// <summary>Copies samples/ without build outputs, as a user's checkout of them would be.</summary>
+    private static void CopySamples(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(from, file);
+            var parts = relative.Split(Path.DirectorySeparatorChar);
+            if (parts.Contains("bin") || parts.Contains("obj"))
+            {
+                continue;
+            }
+
+            var target = Path.Combine(to, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
+    [GeneratedRegex(@"^Plugins folder: (.+?)( \(not found\))?$", RegexOptions.Multiline)]
+    private static partial Regex PluginsFolderLine();
+}
