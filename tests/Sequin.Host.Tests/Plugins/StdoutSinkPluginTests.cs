@@ -23,8 +23,8 @@ public sealed class StdoutSinkPluginTests : IDisposable
         var plugin = LoadStdout();
         var path = Path.Combine(_out.Path, "messages.jsonl");
         var options = Parse(plugin, new() { ["path"] = path });
-        var client = plugin.CreateClient(options, Context(batchSize: 2));
-        var pipeline = plugin.CreatePipeline(options, client, Context(batchSize: 2));
+        var client = plugin.CreateClient(options, Context());
+        var pipeline = plugin.CreatePipeline(options, client, Context());
 
         var first = await pipeline.DeliverAsync(Batch(plugin, """{"action":"insert","n":1}""", """{"action":"update","n":2}"""), CancellationToken.None);
         var second = await pipeline.DeliverAsync(Batch(plugin, """{"action":"delete","n":3}"""), CancellationToken.None);
@@ -114,8 +114,8 @@ public sealed class StdoutSinkPluginTests : IDisposable
     private static IConfiguration Section(Dictionary<string, string?> values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 
-    private SinkContext Context(int? batchSize = null) =>
-        new(new ConsumerInfo("s", "s"), RoutingMode.Static, _services, NullLoggerFactory.Instance, TimeProvider.System) { BatchSize = batchSize };
+    private SinkContext Context() =>
+        new(new ConsumerInfo("s", "s"), RoutingMode.Static, _services, NullLoggerFactory.Instance, TimeProvider.System);
 
     private static SinkBatch Batch(ISinkPlugin plugin, params string[] payloads)
     {

@@ -42,12 +42,8 @@ internal static class Some
         return new RoutedMessage(change, Route(topic, messageKey), group, payload, isTransformed: false);
     }
 
-    public static SinkContext Context(int? batchSize = null, TimeSpan? batchTimeout = null) =>
-        new(Consumer, RoutingMode.Static, new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System)
-        {
-            BatchSize = batchSize,
-            BatchTimeout = batchTimeout,
-        };
+    public static SinkContext Context() =>
+        new(Consumer, RoutingMode.Static, new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System);
 
     public static IConfiguration Section(params (string Key, string? Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();

@@ -88,11 +88,8 @@ internal static class Some
 
     public static SinkBatch Batch(params RoutedMessage[] messages) => new("test", messages);
 
-    public static SinkContext Context(RoutingMode mode = RoutingMode.Static, int? batchSize = null, IServiceProvider? services = null) =>
-        new(Consumer, mode, services ?? new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System)
-        {
-            BatchSize = batchSize,
-        };
+    public static SinkContext Context(RoutingMode mode = RoutingMode.Static, IServiceProvider? services = null) =>
+        new(Consumer, mode, services ?? new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System);
 
     public static TypesenseSinkOptions Options(string url, string apiKey, string? collection = null) => new()
     {
