@@ -47,7 +47,7 @@ await using var db = NpgsqlDataSource.Create(cs);
 await Workload.SetupAsync(db, ct);
 
 var report = new Report(options);
-var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSinkPlugin(), new KafkaSinkPlugin()]);
+var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSink(), new KafkaSink()]);
 Log($"PostgreSQL {await Workload.ScalarAsync<string>(db, "SHOW server_version", ct)} on port {options.PgPort}; Kafka: {options.Kafka ?? "(none)"}");
 
 var phases = new List<(string Label, long Changes, int Pad)> { ("~200 B rows", options.Changes, 2) };

@@ -11,7 +11,7 @@ namespace Sequin.Benchmarks.NullSink;
 /// <c>destination</c>, so that static and dynamic routing can be compared. When <see cref="LatencyRecorder.Active"/>
 /// is set, it records, per message, the time from <c>metadata.commit_timestamp</c> to the batch's acknowledgement.
 /// </summary>
-public sealed class NullSinkPlugin : SinkPlugin<NullSinkOptions, NullSinkClient>
+public sealed class NullSinkPlugin : Sink<NullSinkOptions>
 {
     /// <inheritdoc />
     public override string TypeName => "null";
@@ -20,38 +20,56 @@ public sealed class NullSinkPlugin : SinkPlugin<NullSinkOptions, NullSinkClient>
     public override string Description => "Discards every message (benchmarks).";
 
     /// <inheritdoc />
-    public override ISinkSchema Schema { get; } = new NullSinkSchema();
+    public override IReadOnlyList<RoutableKey> RouteKeys { get; } =
+    [
+        new RoutableKey("destination", "Where the message (nominally) goes.") { Required = true, MaxLength = 255, AllowWhitespace = false },
+        new RoutableKey("message_key", "A message key.") { MaxLength = 255, AllowWhitespace = false },
+    ];
 
     /// <inheritdoc />
-    public override IRoutedConsumer Routing { get; } = new NullRoutedConsumer();
+    public override string DefaultRoutingFunction =>
+        "function route(action, record, changes, metadata) { return { destination: 'sequin.' + metadata.table_schema + '.' + metadata.table_name }; }";
 
     /// <inheritdoc />
-    protected override NullSinkClient CreateClient(NullSinkOptions options, SinkContext context) => new();
+    public override SinkLimits GetLimits(NullSinkOptions options) => new() { MaxConcurrentBatches = options.MaxConcurrentBatches, BatchBy = ["destination"] };
 
     /// <inheritdoc />
-    protected override ISinkPipeline CreatePipeline(NullSinkOptions options, NullSinkClient client, SinkContext context) =>
-        new NullSinkPipeline(options, context);
+    public override void ApplyDefaultRoute(ChangeMessage message, Route route) => route["destination"] = "sequin." + message.Relation.QualifiedName;
+
+    /// <inheritdoc />
+    public override ISinkDelivery CreateDelivery(NullSinkOptions options, SinkContext context) => new NullDelivery();
 }
 
 /// <summary>The <c>destination:</c> section of a <c>null</c> sink.</summary>
 public sealed class NullSinkOptions
 {
     /// <summary>The static destination name (static routing).</summary>
+    [SinkOption("The destination name every message is routed to (static routing).", Routable = true, MaxLength = 255)]
     public string? Destination { get; set; }
 
     /// <summary>The most batches in flight at once (the Core default, 16, unless set).</summary>
+    [SinkOption("The most batches in flight at once.", Minimum = 1, Maximum = 1000)]
     public int MaxConcurrentBatches { get; set; } = 16;
 }
 
-/// <summary>The null sink's client: nothing to connect to.</summary>
-public sealed class NullSinkClient : ISinkClient
+/// <summary>Acknowledges every batch at once; records latencies while <see cref="LatencyRecorder.Active"/>.</summary>
+internal sealed class NullDelivery : ISinkDelivery
 {
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<DeliveryOutcome>> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (LatencyRecorder.Active)
+        {
+            LatencyRecorder.Record(batch.Messages);
+        }
+
+        return ValueTask.FromResult(batch.AllDelivered());
+    }
+
     /// <inheritdoc />
     public Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken) =>
         Task.FromResult(ConnectionTestResult.Ok("Discards everything."));
-
-    /// <inheritdoc />
-    public Task<ConnectionTestResult> TestCredentialsAsync(CancellationToken cancellationToken) => TestConnectionAsync(cancellationToken);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -97,78 +115,4 @@ public static class LatencyRecorder
             samples[index] = (long)(now - messages[i].Message.CommitTimestamp).TotalMicroseconds;
         }
     }
-}
-
-internal sealed class NullSinkSchema : SinkSchema<NullSinkOptions>
-{
-    public NullSinkSchema()
-    {
-        AddString(
-            new SinkField("destination", SinkFieldType.Text, "The destination name every message is routed to (static routing).") { Routable = true, MaxLength = 255 },
-            o => o.Destination,
-            (o, v) => o.Destination = v);
-        AddInteger(
-            new SinkField("max_concurrent_batches", SinkFieldType.WholeNumber, "The most batches in flight at once.") { DefaultValue = "16", Minimum = 1, Maximum = 1000 },
-            o => o.MaxConcurrentBatches,
-            (o, v) => o.MaxConcurrentBatches = (int)v);
-    }
-
-    protected override void Validate(NullSinkOptions options, RoutingMode mode, Action<string, string> report)
-    {
-        if (mode == RoutingMode.Static && string.IsNullOrEmpty(options.Destination))
-        {
-            report("destination", "Required with static routing.");
-        }
-    }
-}
-
-internal sealed class NullRoutedConsumer : RoutedConsumer<NullSinkOptions>
-{
-    public override IReadOnlyList<RoutableKey> Keys { get; } =
-    [
-        new RoutableKey("destination", "Where the message (nominally) goes.") { Required = true, MaxLength = 255, AllowWhitespace = false },
-        new RoutableKey("message_key", "A message key.") { MaxLength = 255, AllowWhitespace = false },
-    ];
-
-    public override string DefaultRoutingFunction =>
-        "function route(action, record, changes, metadata) { return { destination: 'sequin.' + metadata.table_schema + '.' + metadata.table_name }; }";
-
-    public override void ApplyDefaultRoute(ChangeMessage message, Route route) =>
-        route["destination"] = "sequin." + message.Relation.QualifiedName;
-
-    protected override void ApplyStaticRoute(NullSinkOptions options, Route route)
-    {
-        if (options.Destination is { } destination)
-        {
-            route["destination"] = destination;
-        }
-    }
-}
-
-internal sealed class NullSinkPipeline : ISinkPipeline
-{
-    public NullSinkPipeline(NullSinkOptions options, SinkContext context) =>
-        Batching = new BatchingOptions
-        {
-            MaxConcurrentBatches = options.MaxConcurrentBatches,
-            MaxMessages = context.BatchSize ?? 100,
-            Linger = context.BatchTimeout ?? TimeSpan.FromMilliseconds(5),
-        };
-
-    public BatchingOptions Batching { get; }
-
-    public string GetBatchKey(RoutedMessage message) => message.Route["destination"] ?? string.Empty;
-
-    public ValueTask<BatchResult> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (LatencyRecorder.Active)
-        {
-            LatencyRecorder.Record(batch.Messages);
-        }
-
-        return ValueTask.FromResult(BatchResult.AllDelivered);
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

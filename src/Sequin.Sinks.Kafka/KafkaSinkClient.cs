@@ -11,7 +11,7 @@ namespace Sequin.Sinks.Kafka;
 /// first delivery and reused for every batch, and runs the connection checks on a short-lived admin client. Errors keep
 /// librdkafka's own reason.
 /// </summary>
-public sealed class KafkaSinkClient : ISinkClient, IKafkaMessageProducer
+public sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
 {
     private readonly KafkaSinkOptions _options;
     private readonly ILogger _logger;
@@ -40,7 +40,7 @@ public sealed class KafkaSinkClient : ISinkClient, IKafkaMessageProducer
         // The schema refuses this already; options built in code get the same rule.
         if (options.SaslMechanism is { } mechanism && !options.Tls && !options.AllowSaslPlaintext)
         {
-            throw new ArgumentException(KafkaSinkSchema.SaslPlaintextRefused(mechanism), nameof(options));
+            throw new ArgumentException(KafkaSink.SaslPlaintextRefused(mechanism), nameof(options));
         }
 
         // Before anything of Confluent.Kafka touches librdkafka (even an Error's text does): the bundled library, not the system's.

@@ -7,13 +7,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class KafkaSinkServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="KafkaSinkPlugin"/> as an <see cref="ISinkPlugin"/>, so that <c>destination.type: kafka</c>
+    /// Registers <see cref="KafkaSink"/> as an <see cref="ISinkPlugin"/>, so that <c>destination.type: kafka</c>
     /// resolves to it. Calling it twice registers it once.
     /// </summary>
     /// <returns>The same collection.</returns>
     public static IServiceCollection AddKafkaSink(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        return services.AddSinkPlugin<KafkaSinkPlugin>(); // the plugin and the catalog AddSequin reads
+        return services.AddSinkPlugin<KafkaSink>(); // the plugin and the catalog AddSequin reads
     }
 }

@@ -18,7 +18,7 @@ namespace Sequin.Sinks.Typesense;
 /// come back as values with Typesense's own <c>message</c>; 5xx, 408, 429, timeouts, network errors and a rejected key
 /// are retryable, other 4xx are permanent.
 /// </summary>
-public sealed class TypesenseSinkClient : ISinkClient
+public sealed class TypesenseSinkClient : IAsyncDisposable
 {
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client this sink asks for.</summary>
     public const string HttpClientName = "Sequin.Sinks.Typesense";
@@ -47,7 +47,7 @@ public sealed class TypesenseSinkClient : ISinkClient
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClient);
-        if (TypesenseSinkSchema.ValidateEndpointUrl(options.EndpointUrl) is { } urlError)
+        if (TypesenseSink.ValidateEndpointUrl(options.EndpointUrl) is { } urlError)
         {
             throw new ArgumentException($"endpoint_url: {urlError}", nameof(options));
         }

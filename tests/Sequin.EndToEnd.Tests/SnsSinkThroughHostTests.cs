@@ -8,7 +8,8 @@ namespace Sequin.EndToEnd.Tests;
 /// <summary>
 /// Issue 7: Postgres changes reach SQS queues subscribed to SNS topics through the real host, with the SNS sink loaded
 /// from the plugins folder: static routing (topic_arn in the config) and a routing function sending two tables to two
-/// topics. The npm SNS/SQS emulators stand in for AWS; requests are signed all the same.
+/// topics; and <c>sequin validate</c> refusing a <c>batch_size</c> above 10. The npm SNS/SQS emulators stand in for AWS; requests
+/// are signed all the same.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class SnsSinkThroughHostTests(PostgresFixture postgres) : IAsyncLifetime
@@ -97,6 +98,21 @@ public sealed class SnsSinkThroughHostTests(PostgresFixture postgres) : IAsyncLi
         Assert.Equal([7, 8, 9], customers.Select(m => (int)JsonNode.Parse(m.Body)!["record"]!["id"]!).Order());
         var order1 = orders.Select(m => JsonNode.Parse(m.Body)!).Where(m => (int)m["record"]!["id"]! == 1).Select(m => (int)m["record"]!["v"]!);
         Assert.Equal([10, 11], order1);
+    }
+
+    [Fact]
+    public async Task ValidateRefusesABatchSizeAboveThePublishBatchLimitOfTen()
+    {
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "sns_validate");
+        var fields = Destination("arn:aws:sns:us-east-1:123456789012:orders");
+
+        var (okExit, okOutput) = await SequinHostProcess.RunToEndAsync("validate", "--config", scenario.WriteConfig("batch_size: 10", "sns", fields), "--plugins-dir", BuildPaths.Plugins);
+        var (exit, output) = await SequinHostProcess.RunToEndAsync("validate", "--config", scenario.WriteConfig("batch_size: 11", "sns", fields), "--plugins-dir", BuildPaths.Plugins);
+
+        Assert.True(okExit == 0, $"validate exited {okExit}:\n{okOutput}");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("sinks[0].batch_size", output, StringComparison.Ordinal);
+        Assert.Contains("at most 10 for a sns sink", output, StringComparison.Ordinal);
     }
 
     private async Task<(string Topic, string Queue)> TopicWithQueueAsync(string name)

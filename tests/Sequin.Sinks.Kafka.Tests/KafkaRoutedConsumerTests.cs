@@ -5,7 +5,7 @@ namespace Sequin.Sinks.Kafka.Tests;
 
 public sealed class KafkaRoutedConsumerTests
 {
-    private readonly KafkaRoutedConsumer _routing = new();
+    private readonly IRoutedConsumer _routing = ((ISinkPlugin)new KafkaSink()).Routing;
 
     private Route NewRoute() => new(_routing.Keys);
 
@@ -16,8 +16,8 @@ public sealed class KafkaRoutedConsumerTests
 
         _routing.ApplyDefaultRoute(Some.Change(1, relation: Some.Relation("sales", "orders")), route);
 
-        Assert.Equal("sequin.sales.orders", route[KafkaRoutedConsumer.TopicKey]);
-        Assert.Null(route[KafkaRoutedConsumer.MessageKeyKey]);
+        Assert.Equal("sequin.sales.orders", route[KafkaSink.TopicKey]);
+        Assert.Null(route[KafkaSink.MessageKeyKey]);
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class KafkaRoutedConsumerTests
         _routing.ApplyDefaultRoute(Some.Change(1, relation: relation), first);
         _routing.ApplyDefaultRoute(Some.Change(2, relation: relation), second);
 
-        Assert.Same(first[KafkaRoutedConsumer.TopicKey], second[KafkaRoutedConsumer.TopicKey]);
+        Assert.Same(first[KafkaSink.TopicKey], second[KafkaSink.TopicKey]);
     }
 
     [Fact]
@@ -41,8 +41,8 @@ public sealed class KafkaRoutedConsumerTests
 
         _routing.ApplyStaticRoute(new KafkaSinkOptions { Hosts = "h:1", Topic = "orders" }, route);
 
-        Assert.Equal("orders", route[KafkaRoutedConsumer.TopicKey]);
-        Assert.Null(route[KafkaRoutedConsumer.MessageKeyKey]);
+        Assert.Equal("orders", route[KafkaSink.TopicKey]);
+        Assert.Null(route[KafkaSink.MessageKeyKey]);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class KafkaRoutedConsumerTests
     public void ValidateChecksKafkaTopicCharacters(string topic, bool valid)
     {
         var route = NewRoute();
-        route[KafkaRoutedConsumer.TopicKey] = topic;
+        route[KafkaSink.TopicKey] = topic;
 
         var error = _routing.Validate(route);
 
@@ -115,15 +115,12 @@ public sealed class KafkaRoutedConsumerTests
     }
 
     [Fact]
-    public void DefaultRoutingFunctionIsEs5AndNamesBothKeys()
+    public void DefaultRoutingFunctionNamesBothKeysInCurrentJavaScript()
     {
         var code = _routing.DefaultRoutingFunction;
 
         Assert.StartsWith("function route(action, record, changes, metadata)", code, StringComparison.Ordinal);
-        Assert.Contains("\"sequin.\" + metadata.table_schema + \".\" + metadata.table_name", code, StringComparison.Ordinal);
+        Assert.Contains("`sequin.${metadata.table_schema}.${metadata.table_name}`", code, StringComparison.Ordinal);
         Assert.Contains("message_key = metadata.record_pks.join(\":\")", code, StringComparison.Ordinal);
-        Assert.DoesNotContain("=>", code, StringComparison.Ordinal);
-        Assert.DoesNotContain("let ", code, StringComparison.Ordinal);
-        Assert.DoesNotContain("`", code, StringComparison.Ordinal);
     }
 }

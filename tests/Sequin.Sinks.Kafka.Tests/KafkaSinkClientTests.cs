@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Sequin.Messages;
 using Sequin.Sinks;
+using Sequin.Sinks.Kafka.Internal;
 using Sequin.Sinks.Kafka.Tests.Support;
 using Sequin.TestServers;
 
@@ -18,9 +19,9 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
 
     private KafkaSinkOptions Options(string? topic = null) => new() { Hosts = _broker.BootstrapServers, Topic = topic, DeliveryTimeoutMs = 60_000 };
 
-    private static async Task<BatchResult> DeliverAsync(KafkaSinkClient client, KafkaSinkOptions options, string topic, IReadOnlyList<RoutedMessage> messages)
+    private static async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(KafkaSinkClient client, KafkaSinkOptions options, string topic, IReadOnlyList<RoutedMessage> messages)
     {
-        await using var pipeline = new KafkaSinkPipeline(options, client, Some.Context());
+        await using var pipeline = new KafkaDelivery(options, (IKafkaMessageProducer)client, Some.Context());
         return await pipeline.DeliverAsync(new SinkBatch(topic, messages), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
     }
 
@@ -35,7 +36,7 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
 
         var result = await DeliverAsync(client, options, topic, changes.Select(c => Some.Routed(c, topic)).ToList());
 
-        Assert.Null(result.Count);
+        Assert.All(result, o => Assert.True(o.IsDelivered));
         var records = await KafkaTopicReader.WaitForAsync(_broker.BootstrapServers, topic, r => r.Count >= 20, ReadTimeout);
         Assert.Equal(20, records.Count);
         foreach (var change in changes)
@@ -65,7 +66,7 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         for (var round = 0; round < 3; round++)
         {
             var messages = Enumerable.Range(1, 30).Select(i => Some.Routed(Some.Change(i, ChangeAction.Update, lsn: (ulong)(0x9000 + round)), topic)).ToList();
-            Assert.Null((await DeliverAsync(client, options, topic, messages)).Count);
+            Assert.All(await DeliverAsync(client, options, topic, messages), o => Assert.True(o.IsDelivered));
         }
 
         var records = await KafkaTopicReader.WaitForAsync(_broker.BootstrapServers, topic, r => r.Count >= 90, ReadTimeout);
@@ -92,7 +93,7 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
 
         var result = await DeliverAsync(client, options, topic, [Some.Routed(Some.Change(42, ChangeAction.Delete), topic)]);
 
-        Assert.Null(result.Count);
+        Assert.All(result, o => Assert.True(o.IsDelivered));
         var records = await KafkaTopicReader.WaitForAsync(_broker.BootstrapServers, topic, r => r.Count >= 2, ReadTimeout);
         Assert.All(records, r => Assert.Equal("42", r.Key));
         Assert.Single(records.Select(r => r.Partition).Distinct());
@@ -107,11 +108,11 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         var topic = Some.UniqueTopic("outage");
         var options = new KafkaSinkOptions { Hosts = broker.BootstrapServers, Topic = topic, DeliveryTimeoutMs = 60_000 };
         await using var client = new KafkaSinkClient(options);
-        await using var pipeline = new KafkaSinkPipeline(options, client, Some.Context());
+        await using var pipeline = new KafkaDelivery(options, (IKafkaMessageProducer)client, Some.Context());
 
         // Warm up: the topic exists and the producer is connected.
         var first = Enumerable.Range(1, 10).Select(i => Some.Routed(Some.Change(i), topic)).ToList();
-        Assert.Null((await pipeline.DeliverAsync(new SinkBatch(topic, first), CancellationToken.None)).Count);
+        Assert.All(await pipeline.DeliverAsync(new SinkBatch(topic, first), CancellationToken.None), o => Assert.True(o.IsDelivered));
 
         await broker.SetDownAsync();
         var second = Enumerable.Range(11, 40).Select(i => Some.Routed(Some.Change(i), topic)).ToList();
@@ -129,7 +130,7 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         if (failed.Count > 0)
         {
             var retry = await pipeline.DeliverAsync(new SinkBatch(topic, failed.Select(i => second[i]).ToList()), CancellationToken.None);
-            Assert.Null(retry.Count);
+            Assert.All(retry, o => Assert.True(o.IsDelivered));
         }
 
         var records = await KafkaTopicReader.WaitForAsync(broker.BootstrapServers, topic, r => r.Select(x => x.Key).Distinct().Count() >= 50, ReadTimeout);
@@ -143,8 +144,8 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         var topic = Some.UniqueTopic("timeout");
         var options = new KafkaSinkOptions { Hosts = broker.BootstrapServers, Topic = topic, DeliveryTimeoutMs = 1_500 };
         await using var client = new KafkaSinkClient(options);
-        await using var pipeline = new KafkaSinkPipeline(options, client, Some.Context());
-        Assert.Null((await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(1), topic)]), CancellationToken.None)).Count);
+        await using var pipeline = new KafkaDelivery(options, (IKafkaMessageProducer)client, Some.Context());
+        Assert.All(await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(1), topic)]), CancellationToken.None), o => Assert.True(o.IsDelivered));
 
         await broker.SetDownAsync();
         var result = await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(2), topic), Some.Routed(Some.Change(3), topic)]), CancellationToken.None)
@@ -166,8 +167,8 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         await broker.CreateTopicAsync(topic, 1);
         var options = new KafkaSinkOptions { Hosts = broker.BootstrapServers, Topic = topic };
         await using var client = new KafkaSinkClient(options);
-        await using var pipeline = new KafkaSinkPipeline(options, client, Some.Context());
-        Assert.Null((await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(1), topic)]), CancellationToken.None)).Count);
+        await using var pipeline = new KafkaDelivery(options, (IKafkaMessageProducer)client, Some.Context());
+        Assert.All(await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(1), topic)]), CancellationToken.None), o => Assert.True(o.IsDelivered));
 
         await broker.PushRequestErrorsAsync(apiKey: 0, errorCode: 10, count: 1); // Produce ⇒ MESSAGE_TOO_LARGE
         var result = await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(2), topic)]), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
@@ -184,14 +185,14 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         await broker.CreateTopicAsync(topic, 1);
         var options = new KafkaSinkOptions { Hosts = broker.BootstrapServers, Topic = topic };
         await using var client = new KafkaSinkClient(options);
-        await using var pipeline = new KafkaSinkPipeline(options, client, Some.Context());
-        Assert.Null((await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(1), topic)]), CancellationToken.None)).Count);
+        await using var pipeline = new KafkaDelivery(options, (IKafkaMessageProducer)client, Some.Context());
+        Assert.All(await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(1), topic)]), CancellationToken.None), o => Assert.True(o.IsDelivered));
 
         await broker.PushRequestErrorsAsync(apiKey: 0, errorCode: 19, count: 3); // Produce ⇒ NOT_ENOUGH_REPLICAS, three times
         var result = await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(2), topic), Some.Routed(Some.Change(3), topic)]), CancellationToken.None)
             .AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Null(result.Count);
+        Assert.All(result, o => Assert.True(o.IsDelivered));
         var records = await KafkaTopicReader.WaitForAsync(broker.BootstrapServers, topic, r => r.Count >= 3, ReadTimeout);
         Assert.Equal(["1", "2", "3"], records.Select(r => r.Key));
     }

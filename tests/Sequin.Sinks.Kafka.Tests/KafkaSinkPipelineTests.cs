@@ -12,7 +12,7 @@ public sealed class KafkaSinkPipelineTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private static KafkaSinkPipeline Pipeline(IKafkaMessageProducer producer, KafkaSinkOptions? options = null, SinkContext? context = null) =>
+    private static KafkaDelivery Pipeline(IKafkaMessageProducer producer, KafkaSinkOptions? options = null, SinkContext? context = null) =>
         new(options ?? new KafkaSinkOptions { Hosts = "h:1" }, producer, context ?? Some.Context());
 
     private static SinkBatch Batch(params RoutedMessage[] messages) => new("orders", messages);
@@ -25,7 +25,7 @@ public sealed class KafkaSinkPipelineTests
 
         var result = await Pipeline(producer).DeliverAsync(batch, CancellationToken.None);
 
-        Assert.Null(result.Count);
+        Assert.All(result, o => Assert.True(o.IsDelivered));
         Assert.Equal(2, producer.Produced.Count);
         Assert.All(producer.Produced, p => Assert.Equal("orders", p.Topic));
     }
@@ -60,7 +60,7 @@ public sealed class KafkaSinkPipelineTests
         Assert.False(delivering.IsCompleted);
         producer.ReleaseAll();
         var result = await delivering.WaitAsync(Timeout);
-        Assert.Null(result.Count);
+        Assert.All(result, o => Assert.True(o.IsDelivered));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class KafkaSinkPipelineTests
 
         var result = await Pipeline(producer, options).DeliverAsync(Batch(exact), CancellationToken.None);
 
-        Assert.Null(result.Count);
+        Assert.All(result, o => Assert.True(o.IsDelivered));
         Assert.Single(producer.Produced);
     }
 
@@ -148,7 +148,7 @@ public sealed class KafkaSinkPipelineTests
 
         var result = await Pipeline(producer.Object).DeliverAsync(Batch(Some.Routed(Some.Change(1), "orders")), CancellationToken.None);
 
-        Assert.Null(result.Count);
+        Assert.All(result, o => Assert.True(o.IsDelivered));
         Assert.Equal(3, calls);
     }
 
@@ -175,7 +175,7 @@ public sealed class KafkaSinkPipelineTests
 
         var result = await Pipeline(producer, options).DeliverAsync(batch, CancellationToken.None);
 
-        Assert.Null(result.Count);
+        Assert.All(result, o => Assert.True(o.IsDelivered));
         Assert.Equal(3, producer.Produced.Count);
         var (delete, tombstone, insert) = (producer.Produced[0].Message, producer.Produced[1].Message, producer.Produced[2].Message);
         Assert.NotNull(delete.Value);
@@ -236,40 +236,52 @@ public sealed class KafkaSinkPipelineTests
     }
 
     [Fact]
-    public void BatchKeyIsTheTopic()
+    public async Task BatchKeyIsTheTopic()
     {
-        var pipeline = Pipeline(new RecordingProducer());
+        await using var sink = await SinkPipeline.CreateAsync(new KafkaSinkOptions { Hosts = "h:1" });
 
-        Assert.Equal("sequin.public.users", pipeline.GetBatchKey(Some.Routed(Some.Change(1), "sequin.public.users")));
+        Assert.Equal("sequin.public.users", sink.Pipeline.GetBatchKey(Some.Routed(Some.Change(1), "sequin.public.users")));
     }
 
     [Fact]
-    public void BatchingDefaultsTo200MessagesAnd5Milliseconds()
+    public async Task BatchingDefaultsTo200MessagesAnd5MillisecondsWithinTheLimitOf10000()
     {
-        var batching = Pipeline(new RecordingProducer()).Batching;
+        await using var sink = await SinkPipeline.CreateAsync(new KafkaSinkOptions { Hosts = "h:1" });
+        var batching = sink.Pipeline.Batching;
 
-        Assert.Equal(200, batching.MaxMessages);
+        Assert.Equal((200, 10_000), (batching.MaxMessages, batching.MaxMessagesLimit));
         Assert.Equal(TimeSpan.FromMilliseconds(5), batching.Linger);
-        Assert.Equal(KafkaSinkPipeline.MaxConcurrentBatches, batching.MaxConcurrentBatches);
+        Assert.Equal((KafkaSink.MaxConcurrentBatches, KafkaSink.MaxBatchBytes), (batching.MaxConcurrentBatches, batching.MaxBytes));
     }
 
     [Fact]
-    public void BatchingTakesTheDestinationsSettings()
+    public async Task BatchingTakesTheDestinationsSettings()
     {
-        var options = new KafkaSinkOptions { Hosts = "h:1", BatchSize = 50, BatchTimeoutMs = 20 };
+        await using var sink = await SinkPipeline.CreateAsync(new KafkaSinkOptions { Hosts = "h:1", BatchSize = 50, BatchTimeoutMs = 20 });
 
-        var batching = Pipeline(new RecordingProducer(), options).Batching;
-
-        Assert.Equal((50, TimeSpan.FromMilliseconds(20)), (batching.MaxMessages, batching.Linger));
+        Assert.Equal((50, TimeSpan.FromMilliseconds(20)), (sink.Pipeline.Batching.MaxMessages, sink.Pipeline.Batching.Linger));
     }
 
-    [Fact]
-    public void TheSinksBatchSettingsOverrideTheDestinations()
+    /// <summary>The pipeline Core builds for the sink (the sink's own batch_size/batch_timeout_ms are applied over it by the consumer).</summary>
+    private sealed class SinkPipeline : IAsyncDisposable
     {
-        var options = new KafkaSinkOptions { Hosts = "h:1", BatchSize = 50, BatchTimeoutMs = 20 };
+        private readonly ISinkClient _client;
 
-        var batching = Pipeline(new RecordingProducer(), options, Some.Context(batchSize: 500, batchTimeout: TimeSpan.FromMilliseconds(50))).Batching;
+        private SinkPipeline(ISinkClient client, ISinkPipeline pipeline) => (_client, Pipeline) = (client, pipeline);
 
-        Assert.Equal((500, TimeSpan.FromMilliseconds(50)), (batching.MaxMessages, batching.Linger));
+        public ISinkPipeline Pipeline { get; }
+
+        public static Task<SinkPipeline> CreateAsync(KafkaSinkOptions options)
+        {
+            ISinkPlugin plugin = new KafkaSink();
+            var client = plugin.CreateClient(options, Some.Context());
+            return Task.FromResult(new SinkPipeline(client, plugin.CreatePipeline(options, client, Some.Context())));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Pipeline.DisposeAsync();
+            await _client.DisposeAsync();
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace Sequin.Sinks.Kafka.Tests;
 public sealed class KafkaSinkSchemaTests
 {
     private const string Path = "sinks[0].destination";
-    private readonly KafkaSinkSchema _schema = new();
+    private readonly ISinkSchema _schema = ((ISinkPlugin)new KafkaSink()).Schema;
 
     private SinkOptionsParseResult Parse(RoutingMode mode, params (string, string?)[] values) =>
         _schema.Parse(Some.Section(values), mode, Path);

@@ -9,7 +9,7 @@ public sealed class PublicApiTests
     [Fact]
     public void PublicApiMatchesTheApprovedList()
     {
-        var actual = Describe(typeof(KafkaSinkPlugin).Assembly);
+        var actual = Describe(typeof(KafkaSink).Assembly);
         var approvedPath = Path.Combine(SourceDirectory(), "PublicApi.approved.txt");
         var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
 

@@ -28,7 +28,7 @@ public sealed class SnsCredentialChainTests
         try
         {
             var options = new SnsSinkOptions { TopicArn = topic, UseTaskRole = true, EndpointUrl = fake.Endpoint };
-            await using var client = (SnsSinkClient)new SnsSinkPlugin().CreateClient(options, Some.Context());
+            await using var client = new SnsSink().CreateDelivery(options, Some.Context());
 
             var result = await client.TestConnectionAsync(CancellationToken.None);
 

@@ -36,7 +36,7 @@ public sealed class SnsEmulatorTests : IClassFixture<AwsEmulatorsFixture>
     [Fact]
     public async Task ApiCreatesListsAndPublishesThroughTheEmulator()
     {
-        var client = (SnsSinkClient)new SnsSinkPlugin().CreateClient(Options(null), Some.Context(RoutingMode.Dynamic));
+        var client = (SnsPublisher)new SnsSink().CreateDelivery(Options(null), Some.Context(RoutingMode.Dynamic));
         await using var _ = client;
         var created = await client.Api.CreateTopicAsync("api-" + Guid.NewGuid().ToString("N")[..8], null, CancellationToken.None);
         Assert.True(created.IsSuccess, created.Error?.ToString());
@@ -63,11 +63,8 @@ public sealed class SnsEmulatorTests : IClassFixture<AwsEmulatorsFixture>
     public async Task PipelineDeliversABatchToAQueueSubscribedToTheTopic()
     {
         var (topic, queue) = await TopicWithQueueAsync("orders-" + Guid.NewGuid().ToString("N")[..8]);
-        var plugin = new SnsSinkPlugin();
-        var options = Options(topic);
-        var client = plugin.CreateClient(options, Some.Context());
+        var (client, pipeline) = Some.ClientAndPipeline(Options(topic), Some.Context());
         await using var _ = client;
-        await using var pipeline = plugin.CreatePipeline(options, client, Some.Context());
         var messages = Enumerable.Range(1, 3).Select(i => Some.Routed(topic, i, commitIdx: i)).ToArray();
 
         var result = await pipeline.DeliverAsync(new SinkBatch(topic, messages), CancellationToken.None);
@@ -88,9 +85,9 @@ public sealed class SnsEmulatorTests : IClassFixture<AwsEmulatorsFixture>
     public async Task ConnectionChecksWorkAgainstTheEmulator()
     {
         var topic = await _aws.CreateTopicAsync("check-" + Guid.NewGuid().ToString("N")[..8]);
-        var plugin = new SnsSinkPlugin();
-        await using var good = (SnsSinkClient)plugin.CreateClient(Options(topic), Some.Context());
-        await using var missing = (SnsSinkClient)plugin.CreateClient(Options(topic + "-missing"), Some.Context());
+        var sink = new SnsSink();
+        await using var good = sink.CreateDelivery(Options(topic), Some.Context());
+        await using var missing = sink.CreateDelivery(Options(topic + "-missing"), Some.Context());
 
         var ok = await good.TestConnectionAsync(CancellationToken.None);
         var credentials = await good.TestCredentialsAsync(CancellationToken.None);

@@ -22,16 +22,29 @@ public sealed class SnsSinkPipelineTests
         Assert.Equal(Some.TopicArn, sns.Pipeline.GetBatchKey(Some.Routed(Some.TopicArn, 1)));
     }
 
-    [Theory]
-    [InlineData(null, 10)]
-    [InlineData(5, 5)]
-    [InlineData(1000, 10)]
-    public async Task BatchesHoldAtMostTenMessagesAnd256KiB(int? batchSize, int expected)
+    [Fact]
+    public async Task BatchesHoldAtMostTenMessagesForOneTopicAndMessagesAtMost256KiB()
     {
-        await using var sns = FakeSns.Start(batchSize: batchSize);
+        await using var sns = FakeSns.Start();
+        var limits = ((ISinkPlugin)new SnsSink()).GetLimits(sns.Options);
 
-        Assert.Equal(expected, sns.Pipeline.Batching.MaxMessages);
-        Assert.Equal(256 * 1024, sns.Pipeline.Batching.MaxBytes);
+        Assert.Equal(10, sns.Pipeline.Batching.MaxMessages);
+        Assert.Equal(10, sns.Pipeline.Batching.MaxMessagesLimit);
+        Assert.Equal(10, limits.MaxBatchMessages);
+        Assert.Equal(256 * 1024, limits.MaxMessageBytes);
+        Assert.Equal(["topic_arn"], limits.BatchBy);
+        Assert.Equal(32, sns.Pipeline.Batching.MaxConcurrentBatches);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), sns.Pipeline.Batching.Linger);
+    }
+
+    [Fact]
+    public async Task BatchBytesLeaveRoomForTheAttributesOfTenEntries()
+    {
+        await using var sns = FakeSns.Start();
+
+        // Core counts payload bytes; SNS counts each entry's attributes as well, against the same 256 KiB per call.
+        Assert.True(sns.Pipeline.Batching.MaxBytes + (10 * SnsSink.MaxAttributeBytes) <= 256 * 1024);
+        Assert.True(sns.Pipeline.Batching.MaxBytes > 254 * 1024);
     }
 
     [Fact]
@@ -55,44 +68,51 @@ public sealed class SnsSinkPipelineTests
     }
 
     [Fact]
-    public async Task MoreThanTenMessagesAreSentInCallsOfAtMostTen()
+    public async Task ABatchOfTenIsOnePublishBatchCall()
     {
         await using var sns = FakeSns.Start();
-        var messages = Enumerable.Range(1, 23).Select(i => Some.Routed(Some.TopicArn, i, commitIdx: i)).ToArray();
+        var messages = Enumerable.Range(1, 10).Select(i => Some.Routed(Some.TopicArn, i, commitIdx: i)).ToArray();
 
         var result = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, messages), CancellationToken.None);
 
         Assert.Null(result.Count);
-        Assert.Equal([10, 10, 3], sns.Server.Requests.Where(r => r.Action == "PublishBatch").Select(r => r.EntryCount));
-        Assert.Equal(23, sns.Server.Published.Count);
+        Assert.Equal([10], sns.Server.Requests.Where(r => r.Action == "PublishBatch").Select(r => r.EntryCount));
+        Assert.Equal(10, sns.Server.Published.Count);
     }
 
     [Fact]
-    public async Task CallsAreSplitToStayUnder256KiB()
+    public async Task AFullBatchOfLongTableNamesFitsOnePublishBatchCall()
     {
         await using var sns = FakeSns.Start();
-        var messages = Enumerable.Range(1, 3).Select(i => Some.Routed(Some.TopicArn, i, payloadPadding: 100_000)).ToArray();
+        var overhead = Some.Routed(Some.LongTopicArn, 1, relation: Some.LongNamedTable, payloadPadding: 1).Payload.Length - 1;
+        var padding = (sns.Pipeline.Batching.MaxBytes / 10) - overhead;
+        var messages = Enumerable.Range(1, 10).Select(i => Some.Routed(Some.LongTopicArn, i, relation: Some.LongNamedTable, payloadPadding: (int)padding)).ToArray();
 
-        var result = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, messages), CancellationToken.None);
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.LongTopicArn, messages), CancellationToken.None);
 
+        Assert.True(messages.Sum(m => m.Payload.Length) > sns.Pipeline.Batching.MaxBytes - 10);
         Assert.Null(result.Count);
-        Assert.Equal([2, 1], sns.Server.Requests.Where(r => r.Action == "PublishBatch").Select(r => r.EntryCount));
+        Assert.Equal([10], sns.Server.Requests.Where(r => r.Action == "PublishBatch").Select(r => r.EntryCount));
+        Assert.All(sns.Server.Published, p => Assert.Equal(new string('s', 63) + "." + new string('t', 63), p.Attributes["table"]));
     }
 
     [Fact]
-    public async Task OversizedMessageFailsAloneAsPermanent()
+    public async Task MessageOver256KiBFailsPermanentlyWithoutReachingSns()
     {
         await using var sns = FakeSns.Start();
-        var messages = new[] { Some.Routed(Some.TopicArn, 1), Some.Routed(Some.TopicArn, 2, payloadPadding: 300_000), Some.Routed(Some.TopicArn, 3) };
+        var messages = new[] { Some.Routed(Some.TopicArn, 1), Some.Routed(Some.TopicArn, 2, payloadPadding: 256 * 1024), Some.Routed(Some.TopicArn, 3) };
 
         var result = await sns.Pipeline.DeliverAsync(Batch(Some.TopicArn, messages), CancellationToken.None);
 
         Assert.Equal(3, result.Count);
         Assert.True(result[0].IsDelivered);
         Assert.Equal(DeliveryStatus.Permanent, result[1].Status);
-        Assert.Contains("at most 262144 bytes", result[1].Error, StringComparison.Ordinal);
+        Assert.Contains($"Message of {messages[1].Payload.Length} bytes", result[1].Error, StringComparison.Ordinal);
+        Assert.Contains("limit of 262144 bytes", result[1].Error, StringComparison.Ordinal);
+        Assert.Contains("not sent", result[1].Error, StringComparison.Ordinal);
         Assert.True(result[2].IsDelivered);
         Assert.Equal(2, sns.Server.Published.Count);
+        Assert.DoesNotContain(sns.Server.Published, p => p.Message.Length > 1000);
     }
 
     [Fact]

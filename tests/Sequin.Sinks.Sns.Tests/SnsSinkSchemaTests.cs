@@ -6,7 +6,7 @@ namespace Sequin.Sinks.Sns.Tests;
 public sealed class SnsSinkSchemaTests
 {
     private const string Path = "sinks[0].destination";
-    private readonly SnsSinkSchema _schema = new();
+    private readonly ISinkSchema _schema = ((ISinkPlugin)new SnsSink()).Schema;
 
     private SinkOptionsParseResult Parse(RoutingMode mode, params (string, string?)[] values) =>
         _schema.Parse(Some.Config(values), mode, Path);
@@ -27,9 +27,11 @@ public sealed class SnsSinkSchemaTests
     [Fact]
     public void StaticModeWithoutTopicIsRejected()
     {
-        var result = Parse(RoutingMode.Static, ("region", "us-east-1"), ("use_task_role", "true"));
+        var withRegion = Parse(RoutingMode.Static, ("region", "us-east-1"), ("use_task_role", "true"));
+        var without = Parse(RoutingMode.Static, ("use_task_role", "true"));
 
-        var error = Assert.Single(result.Errors);
+        Assert.Equal(Path + ".topic_arn", Assert.Single(without.Errors).Path);
+        var error = Assert.Single(withRegion.Errors);
         Assert.Equal(Path + ".topic_arn", error.Path);
         Assert.Contains("Required", error.Message, StringComparison.Ordinal);
     }
@@ -86,6 +88,18 @@ public sealed class SnsSinkSchemaTests
         var error = Assert.Single(result.Errors);
         Assert.Equal(Path + ".region", error.Path);
         Assert.Contains("us-east-1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("US-EAST-1")]
+    [InlineData("us east 1")]
+    public void RegionMustLookLikeAnAwsRegion(string region)
+    {
+        var result = Parse(RoutingMode.Dynamic, ("region", region), ("use_task_role", "true"));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(Path + ".region", error.Path);
+        Assert.Contains("AWS region such as us-east-1", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

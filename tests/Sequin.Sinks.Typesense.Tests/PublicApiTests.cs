@@ -10,7 +10,7 @@ public sealed class PublicApiTests
     [Fact]
     public void PublicApiMatchesTheApprovedFile()
     {
-        var actual = Describe(typeof(TypesenseSinkPlugin).Assembly);
+        var actual = Describe(typeof(TypesenseSink).Assembly);
         var path = Path.Combine(TypesenseRoutedConsumerTests.RepoRoot(), "tests", "Sequin.Sinks.Typesense.Tests", "PublicApi.approved.txt");
         var approved = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : string.Empty;
 

@@ -20,7 +20,7 @@ public sealed class TypesenseRoutedConsumerTests
         }
         """;
 
-    private readonly TypesenseRoutedConsumer _routing = new();
+    private readonly IRoutedConsumer _routing = ((ISinkPlugin)new TypesenseSink()).Routing;
 
     [Theory]
     [InlineData(ChangeAction.Insert, "index")]

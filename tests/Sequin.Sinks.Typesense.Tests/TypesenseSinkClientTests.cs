@@ -11,11 +11,11 @@ public sealed class TypesenseSinkClientTests : IClassFixture<TypesenseTarget>
 
     public TypesenseSinkClientTests(TypesenseTarget target) => _target = target;
 
-    private TypesenseSinkClient Client(string? collection, string? apiKey = null, bool create = false, RoutingMode mode = RoutingMode.Static)
+    private ISinkClient Client(string? collection, string? apiKey = null, bool create = false, RoutingMode mode = RoutingMode.Static)
     {
         var options = Some.Options(_target.Url, apiKey ?? _target.ApiKey, collection);
         options.CreateCollectionIfMissing = create;
-        return (TypesenseSinkClient)new TypesenseSinkPlugin().CreateClient(options, Some.Context(mode));
+        return ((ISinkPlugin)new TypesenseSink()).CreateClient(options, Some.Context(mode));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class TypesenseSinkClientTests : IClassFixture<TypesenseTarget>
     public async Task UnreachableServerFailsTheTestWithTheAddress()
     {
         var options = Some.Options("http://127.0.0.1:1", "key", "products");
-        await using var client = (TypesenseSinkClient)new TypesenseSinkPlugin().CreateClient(options, Some.Context());
+        await using var client = ((ISinkPlugin)new TypesenseSink()).CreateClient(options, Some.Context());
 
         var result = await client.TestConnectionAsync(CancellationToken.None);
 
@@ -131,7 +131,7 @@ public sealed class TypesenseSinkClientTests : IClassFixture<TypesenseTarget>
         var factory = new CountingHttpClientFactory();
         var services = new ServiceProviderStub(factory);
         var options = Some.Options(_target.Url, _target.ApiKey);
-        await using var client = (TypesenseSinkClient)new TypesenseSinkPlugin().CreateClient(options, Some.Context(services: services));
+        await using var client = ((ISinkPlugin)new TypesenseSink()).CreateClient(options, Some.Context(services: services));
 
         var result = await client.TestCredentialsAsync(CancellationToken.None);
 

@@ -24,13 +24,13 @@ public sealed class TypesenseSinkFailureTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private (TypesenseSinkClient Client, ISinkPipeline Pipeline) Create(string? apiKey = null, int timeoutSeconds = 5)
+    private (ISinkClient Client, ISinkPipeline Pipeline) Create(string? apiKey = null, int timeoutSeconds = 5)
     {
         var options = Some.Options(_server.Url, apiKey ?? _server.ApiKey, Collection);
         options.TimeoutSeconds = timeoutSeconds;
-        var plugin = new TypesenseSinkPlugin();
+        ISinkPlugin plugin = new TypesenseSink();
         var context = Some.Context();
-        var client = (TypesenseSinkClient)plugin.CreateClient(options, context);
+        var client = plugin.CreateClient(options, context);
         return (client, plugin.CreatePipeline(options, client, context));
     }
 
@@ -140,8 +140,8 @@ public sealed class TypesenseSinkFailureTests : IAsyncLifetime
     public async Task UnreachableServerIsRetryable()
     {
         var options = Some.Options("http://127.0.0.1:1", "key", Collection);
-        var plugin = new TypesenseSinkPlugin();
-        var client = (TypesenseSinkClient)plugin.CreateClient(options, Some.Context());
+        ISinkPlugin plugin = new TypesenseSink();
+        var client = plugin.CreateClient(options, Some.Context());
         await using var _ = client;
         var pipeline = plugin.CreatePipeline(options, client, Some.Context());
 
@@ -156,8 +156,8 @@ public sealed class TypesenseSinkFailureTests : IAsyncLifetime
     {
         var options = Some.Options(_server.Url, _server.ApiKey, "missing");
         options.CreateCollectionIfMissing = true;
-        var plugin = new TypesenseSinkPlugin();
-        await using var client = (TypesenseSinkClient)plugin.CreateClient(options, Some.Context());
+        ISinkPlugin plugin = new TypesenseSink();
+        await using var client = plugin.CreateClient(options, Some.Context());
         var pipeline = plugin.CreatePipeline(options, client, Some.Context());
         _server.FailNextRequests(2, 404, "Not Found"); // the import, then the create: as if the key may not create collections.
 

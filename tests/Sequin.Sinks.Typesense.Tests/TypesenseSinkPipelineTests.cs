@@ -12,13 +12,13 @@ public sealed class TypesenseSinkPipelineTests : IClassFixture<TypesenseTarget>
 
     public TypesenseSinkPipelineTests(TypesenseTarget target) => _target = target;
 
-    private (TypesenseSinkClient Client, ISinkPipeline Pipeline) Create(string? collection = null, Action<TypesenseSinkOptions>? configure = null)
+    private (ISinkClient Client, ISinkPipeline Pipeline) Create(string? collection = null, Action<TypesenseSinkOptions>? configure = null)
     {
         var options = Some.Options(_target.Url, _target.ApiKey, collection);
         configure?.Invoke(options);
-        var plugin = new TypesenseSinkPlugin();
+        ISinkPlugin plugin = new TypesenseSink();
         var context = Some.Context();
-        var client = (TypesenseSinkClient)plugin.CreateClient(options, context);
+        var client = plugin.CreateClient(options, context);
         return (client, plugin.CreatePipeline(options, client, context));
     }
 

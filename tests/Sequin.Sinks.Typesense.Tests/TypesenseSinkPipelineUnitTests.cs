@@ -11,12 +11,12 @@ namespace Sequin.Sinks.Typesense.Tests;
 /// <summary>Pipeline logic that needs no server: batch keys, batching limits, document building.</summary>
 public sealed class TypesenseSinkPipelineUnitTests
 {
-    private static ISinkPipeline Pipeline(int? contextBatchSize = null, int batchSize = 40)
+    private static ISinkPipeline Pipeline(int batchSize = 40)
     {
         var options = Some.Options("http://127.0.0.1:8108", "key", "products");
         options.BatchSize = batchSize;
-        var plugin = new TypesenseSinkPlugin();
-        var context = Some.Context(batchSize: contextBatchSize);
+        ISinkPlugin plugin = new TypesenseSink();
+        var context = Some.Context();
         return plugin.CreatePipeline(options, plugin.CreateClient(options, context), context);
     }
 
@@ -36,11 +36,12 @@ public sealed class TypesenseSinkPipelineUnitTests
     }
 
     [Fact]
-    public void BatchSizeComesFromOptionsUnlessTheConsumerSetsOne()
+    public void BatchSizeComesFromTheDestinationsBatchSizeWithinTheLimitOf10000()
     {
+        // The sink's own batch_size, when set, is applied over this by the consumer (within the same limit).
         Assert.Equal(40, Pipeline().Batching.MaxMessages);
         Assert.Equal(500, Pipeline(batchSize: 500).Batching.MaxMessages);
-        Assert.Equal(7, Pipeline(contextBatchSize: 7, batchSize: 500).Batching.MaxMessages);
+        Assert.Equal(10_000, Pipeline().Batching.MaxMessagesLimit);
     }
 
     [Fact]
@@ -119,8 +120,8 @@ public sealed class TypesenseSinkPipelineUnitTests
         await using var server = Sequin.TestServers.TypesenseFakeServer.Start();
         server.CreateCollection("p");
         var options = Some.Options(server.Url, server.ApiKey, "p");
-        var plugin = new TypesenseSinkPlugin();
-        await using var client = (TypesenseSinkClient)plugin.CreateClient(options, Some.Context());
+        ISinkPlugin plugin = new TypesenseSink();
+        await using var client = plugin.CreateClient(options, Some.Context());
         var pipeline = plugin.CreatePipeline(options, client, Some.Context());
 
         var result = await pipeline.DeliverAsync(Some.Batch(

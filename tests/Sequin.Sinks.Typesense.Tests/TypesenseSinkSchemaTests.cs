@@ -7,7 +7,7 @@ namespace Sequin.Sinks.Typesense.Tests;
 public sealed class TypesenseSinkSchemaTests
 {
     private const string Path = "sinks[0].destination";
-    private readonly TypesenseSinkSchema _schema = new();
+    private readonly ISinkSchema _schema = ((ISinkPlugin)new TypesenseSink()).Schema;
 
     private static IConfiguration Config(params (string Key, string? Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
@@ -260,13 +260,12 @@ public sealed class TypesenseSinkSchemaTests
     [Fact]
     public void PluginExposesTypeNameAndParts()
     {
-        var plugin = new TypesenseSinkPlugin();
-        var attribute = Assert.Single(typeof(TypesenseSinkPlugin).Assembly.GetCustomAttributes(typeof(SequinSinkPluginAttribute), false).Cast<SequinSinkPluginAttribute>());
+        ISinkPlugin plugin = new TypesenseSink();
+        var attribute = Assert.Single(typeof(TypesenseSink).Assembly.GetCustomAttributes(typeof(SequinSinkPluginAttribute), false).Cast<SequinSinkPluginAttribute>());
 
         Assert.Equal("typesense", plugin.TypeName);
-        Assert.Equal(typeof(TypesenseSinkPlugin), attribute.PluginType);
-        Assert.IsType<TypesenseSinkSchema>(plugin.Schema);
-        Assert.IsType<TypesenseRoutedConsumer>(plugin.Routing);
+        Assert.Equal(typeof(TypesenseSink), attribute.PluginType);
+        Assert.Equal(["action", "collection_name"], plugin.Routing.Keys.Select(k => k.Name));
         Assert.Equal(typeof(TypesenseSinkOptions), plugin.Schema.OptionsType);
     }
 }

@@ -457,6 +457,12 @@ public static partial class SequinConfigLoader
                 }
 
                 options = parsed.IsValid ? parsed.Options : null;
+                if (options is not null && batchSize is { } size && plugin.GetLimits(options).MaxBatchMessages is var most && size > most)
+                {
+                    reader.Error(
+                        ConfigReader.Child(path, "batch_size"),
+                        $"Must be at most {most} for a {plugin.TypeName} sink: its destination takes at most {most} messages per batch (got {size}).");
+                }
             }
         }
 

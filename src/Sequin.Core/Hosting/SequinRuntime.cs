@@ -245,11 +245,7 @@ public sealed class SequinRuntime
     private RunningSink CreateSink(SinkConfig sink)
     {
         var settings = sink.Settings;
-        var context = new SinkContext(settings.Consumer, sink.RoutingMode, _services, _loggerFactory, _time)
-        {
-            BatchSize = settings.BatchSize,
-            BatchTimeout = settings.BatchTimeout,
-        };
+        var context = new SinkContext(settings.Consumer, sink.RoutingMode, _services, _loggerFactory, _time);
         ISinkClient client;
         ISinkPipeline pipeline;
         try

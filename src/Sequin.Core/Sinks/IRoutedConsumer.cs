@@ -3,10 +3,10 @@ using Sequin.Messages;
 namespace Sequin.Sinks;
 
 /// <summary>
-/// A sink's routing: its routable keys and their rules, the system default route of a message (the original's
-/// <c>route/4</c>) and the static overrides from its config (<c>route_consumer/1</c>). The shared router merges
+/// A sink's routing as the runtime uses it: its routable keys and their rules, the default route of a message and the
+/// static values from its options. The shared router merges
 /// default ⊕ static (static mode) or default ⊕ function output (dynamic mode) and validates the result.
-/// Derive from <see cref="RoutedConsumer{TOptions}"/>.
+/// A <see cref="Sink{TOptions}"/> provides it from its route keys and routable options.
 /// </summary>
 public interface IRoutedConsumer
 {

@@ -3,7 +3,7 @@ namespace Sequin.Sinks;
 /// <summary>
 /// The entry point of a sink assembly. The host finds it through <see cref="SequinSinkPluginAttribute"/> (or by
 /// scanning for a public parameterless class implementing this interface) and reaches the sink's four parts through it.
-/// Derive from <see cref="SinkPlugin{TOptions, TClient}"/>.
+/// Derive from <see cref="Sink{TOptions}"/>: an options class and a delivery are all a sink needs.
 /// </summary>
 public interface ISinkPlugin
 {
@@ -26,4 +26,8 @@ public interface ISinkPlugin
 
     /// <summary>Creates the pipeline of one configured sink over its client. Called once per sink.</summary>
     ISinkPipeline CreatePipeline(object options, ISinkClient client, SinkContext context);
+
+    /// <summary>What the destination accepts with these options (batch size and message size limits). Default: <see cref="SinkLimits.Default"/>.</summary>
+    /// <param name="options">The options <see cref="Schema"/> parsed.</param>
+    SinkLimits GetLimits(object options) => SinkLimits.Default;
 }

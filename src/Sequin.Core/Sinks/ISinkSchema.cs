@@ -4,7 +4,7 @@ namespace Sequin.Sinks;
 
 /// <summary>
 /// A sink's configuration: its fields with their metadata, and parsing, validation and export of the
-/// <c>destination:</c> section. Derive from <see cref="SinkSchema{TOptions}"/> rather than implementing this directly.
+/// <c>destination:</c> section. A <see cref="Sink{TOptions}"/> derives it from its options class.
 /// </summary>
 public interface ISinkSchema
 {

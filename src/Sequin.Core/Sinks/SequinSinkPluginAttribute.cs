@@ -2,7 +2,7 @@ namespace Sequin.Sinks;
 
 /// <summary>
 /// Names a sink assembly's <see cref="ISinkPlugin"/> class, so the host finds it without scanning:
-/// <c>[assembly: SequinSinkPlugin(typeof(KafkaSinkPlugin))]</c>.
+/// <c>[assembly: SequinSinkPlugin(typeof(KafkaSink))]</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true)]
 public sealed class SequinSinkPluginAttribute : Attribute

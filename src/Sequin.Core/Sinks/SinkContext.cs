@@ -3,7 +3,7 @@ using Sequin.Messages;
 
 namespace Sequin.Sinks;
 
-/// <summary>What a plugin gets when it creates the client and pipeline of one configured sink.</summary>
+/// <summary>What a sink gets when it creates the delivery of one configured sink: who it is, its routing mode, the host's services, logging and clock.</summary>
 public sealed class SinkContext
 {
     /// <summary>Creates a context.</summary>
@@ -34,10 +34,4 @@ public sealed class SinkContext
 
     /// <summary>The clock; tests substitute it.</summary>
     public TimeProvider TimeProvider { get; }
-
-    /// <summary>The consumer's <c>batch_size</c>, when configured; overrides the sink's default.</summary>
-    public int? BatchSize { get; init; }
-
-    /// <summary>The consumer's <c>batch_timeout_ms</c>, when configured; overrides the sink's default linger.</summary>
-    public TimeSpan? BatchTimeout { get; init; }
 }

@@ -80,10 +80,16 @@ public abstract class SinkSchema<TOptions> : ISinkSchema
             }
         }
 
-        if (errors.Count == 0)
+        // Rules between keys run on what parsed; a key that already has an error is not reported twice.
+        var failed = errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        Validate(options, mode, (key, message) =>
         {
-            Validate(options, mode, (key, message) => errors.Add(new ConfigError($"{path}.{key}", message)));
-        }
+            var keyPath = $"{path}.{key}";
+            if (!failed.Contains(keyPath))
+            {
+                errors.Add(new ConfigError(keyPath, message));
+            }
+        });
 
         return new SinkOptionsParseResult(options, errors);
     }
@@ -111,7 +117,7 @@ public abstract class SinkSchema<TOptions> : ISinkSchema
         return result;
     }
 
-    /// <summary>Cross-field validation, run when every field parsed. Report each mistake with the field's key.</summary>
+    /// <summary>Cross-field validation, run after every key was parsed (keys that failed keep their defaults); a mistake reported on a key that already failed is dropped.</summary>
     /// <param name="options">The parsed options.</param>
     /// <param name="mode">The routing mode.</param>
     /// <param name="report">Reports one mistake: the key (relative to <c>destination</c>) and the reason.</param>

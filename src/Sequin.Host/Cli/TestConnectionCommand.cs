@@ -29,11 +29,7 @@ internal static class TestConnectionCommand
             }
 
             using var services = new ServiceCollection().AddHttpClient().AddLogging().BuildServiceProvider();
-            var context = new SinkContext(sink.Settings.Consumer, sink.RoutingMode, services, NullLoggerFactory.Instance, TimeProvider.System)
-            {
-                BatchSize = sink.Settings.BatchSize,
-                BatchTimeout = sink.Settings.BatchTimeout,
-            };
+            var context = new SinkContext(sink.Settings.Consumer, sink.RoutingMode, services, NullLoggerFactory.Instance, TimeProvider.System);
             using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeoutSource.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, parseResult.GetValue(timeout))));
             var what = sink.RoutingMode == RoutingMode.Static ? "connection (static routing)" : "credentials (dynamic routing)";

@@ -25,7 +25,7 @@ internal static class KafkaMessageBuilder
     public static string? KeyOf(RoutedMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var key = message.Route[KafkaRoutedConsumer.MessageKeyKey] ?? message.GroupId;
+        var key = message.Route[KafkaSink.MessageKeyKey] ?? message.GroupId;
         return string.IsNullOrEmpty(key) ? null : key;
     }
 

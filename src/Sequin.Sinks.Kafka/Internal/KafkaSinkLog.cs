@@ -11,9 +11,6 @@ internal static partial class KafkaSinkLog
     [LoggerMessage(2002, LogLevel.Error, "Kafka sink {Sink}: fatal producer error {Code}: {Reason}. The producer is recreated for the next batch.")]
     public static partial void FatalError(ILogger logger, string sink, string code, string reason);
 
-    [LoggerMessage(2003, LogLevel.Warning, "Kafka sink {Sink}: message {IdempotencyKey} for topic {Topic} is {Size} bytes, over max_message_bytes ({Max}); not sent.")]
-    public static partial void MessageTooLarge(ILogger logger, string sink, string idempotencyKey, string topic, int size, int max);
-
     [LoggerMessage(2004, LogLevel.Debug, "Kafka sink {Sink}: the producer's local queue is full; waiting to produce to {Topic}.")]
     public static partial void LocalQueueFull(ILogger logger, string sink, string topic);
 

@@ -8,7 +8,7 @@ internal static partial class TypesenseSinkLog
     [LoggerMessage(3001, LogLevel.Debug, "Typesense {Method} {Path} answered {StatusCode} in {ElapsedMs} ms.")]
     public static partial void RequestCompleted(ILogger logger, string method, string path, int statusCode, long elapsedMs);
 
-    [LoggerMessage(3002, LogLevel.Warning, "Typesense request {Method} {Path} failed: {Reason}")]
+    [LoggerMessage(3002, LogLevel.Debug, "Typesense request {Method} {Path} failed: {Reason}")]
     public static partial void RequestFailed(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(3003, LogLevel.Information, "Created missing Typesense collection {Collection} with an auto schema.")]
@@ -16,10 +16,4 @@ internal static partial class TypesenseSinkLog
 
     [LoggerMessage(3004, LogLevel.Warning, "Delete by filter on collection {Collection} failed ({Reason}); deleting the documents one by one.")]
     public static partial void DeleteByFilterFallback(ILogger logger, string collection, string reason);
-
-    [LoggerMessage(3005, LogLevel.Warning, "Typesense rejected {Failed} of {Total} documents in collection {Collection}; first reason: {Reason}")]
-    public static partial void DocumentsRejected(ILogger logger, int failed, int total, string collection, string reason);
-
-    [LoggerMessage(3006, LogLevel.Warning, "Message for collection {Collection} cannot become a Typesense document: {Reason}")]
-    public static partial void DocumentInvalid(ILogger logger, string collection, string reason);
 }

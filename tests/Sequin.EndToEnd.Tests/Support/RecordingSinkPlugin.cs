@@ -11,8 +11,10 @@ public sealed record RecordedAttempt(string Table, int Id, string Action, string
 /// <summary>
 /// A sink for in-process runtime tests (<c>type: recording</c>): asks <see cref="Behaviour"/> for the outcome of each
 /// message (default: delivered) and records every attempt. <see cref="DeliveryDelay"/> makes it slower than the WAL.
+/// Written on the runtime's own contracts (not <see cref="Sink{TOptions}"/>) so that a test can hand the runtime a
+/// batch key it cannot use (<see cref="BatchKeyOf"/>).
 /// </summary>
-public sealed class RecordingSinkPlugin : SinkPlugin<RecordingSinkOptions, RecordingSinkClient>
+public sealed class RecordingSinkPlugin : ISinkPlugin
 {
     private readonly ConcurrentDictionary<string, int> _attempts = new();
 
@@ -29,19 +31,19 @@ public sealed class RecordingSinkPlugin : SinkPlugin<RecordingSinkOptions, Recor
     /// <summary>The batch key of a message; null for one batch key ("all"). Lets a test return a key the runtime cannot use.</summary>
     public Func<RoutedMessage, string>? BatchKeyOf { get; set; }
 
-    public override string TypeName => "recording";
+    public string TypeName => "recording";
 
-    public override string Description => "Records deliveries, for tests.";
+    public string Description => "Records deliveries, for tests.";
 
-    public override ISinkSchema Schema { get; } = new RecordingSinkSchema();
+    public ISinkSchema Schema { get; } = new RecordingSinkSchema();
 
-    public override IRoutedConsumer Routing { get; } = new RecordingRoutedConsumer();
+    public IRoutedConsumer Routing { get; } = new RecordingRoutedConsumer();
 
     public IEnumerable<RecordedAttempt> Delivered => Attempts.Where(a => a.Delivered);
 
-    protected override RecordingSinkClient CreateClient(RecordingSinkOptions options, SinkContext context) => new();
+    public ISinkClient CreateClient(object options, SinkContext context) => new RecordingSinkClient();
 
-    protected override ISinkPipeline CreatePipeline(RecordingSinkOptions options, RecordingSinkClient client, SinkContext context) =>
+    public ISinkPipeline CreatePipeline(object options, ISinkClient client, SinkContext context) =>
         new RecordingSinkPipeline(this, context.TimeProvider);
 
     private DeliveryOutcome Attempt(RoutedMessage message, DateTimeOffset at)
@@ -85,15 +87,21 @@ public sealed class RecordingSinkPlugin : SinkPlugin<RecordingSinkOptions, Recor
         }
     }
 
-    private sealed class RecordingRoutedConsumer : RoutedConsumer<RecordingSinkOptions>
+    private sealed class RecordingRoutedConsumer : IRoutedConsumer
     {
-        public override IReadOnlyList<RoutableKey> Keys { get; } = [];
+        public IReadOnlyList<RoutableKey> Keys { get; } = [];
 
-        public override string DefaultRoutingFunction => "function route(action, record, changes, metadata) {\n  return {};\n}\n";
+        public string DefaultRoutingFunction => "function route(action, record, changes, metadata) {\n  return {};\n}\n";
 
-        public override void ApplyDefaultRoute(ChangeMessage message, Route route)
+        public void ApplyDefaultRoute(ChangeMessage message, Route route)
         {
         }
+
+        public void ApplyStaticRoute(object sinkOptions, Route route)
+        {
+        }
+
+        public string? Validate(Route route) => null;
     }
 }
 

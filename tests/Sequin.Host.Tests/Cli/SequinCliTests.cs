@@ -146,7 +146,7 @@ public sealed class SequinCliTests : IDisposable
         Assert.Contains("\"total\":12.50", dynamic.Out, StringComparison.Ordinal);
         Assert.Equal(0, @static.Exit);
         Assert.Contains("static routing", @static.Out, StringComparison.Ordinal);
-        Assert.Contains("topic: sequin.public.orders", @static.Out, StringComparison.Ordinal); // the fake sink has no static override
+        Assert.Contains("topic: orders", @static.Out, StringComparison.Ordinal); // the routable option, copied by Core
 
         // A routing function that fails on this message: the error names the function; exit code 1.
         var failing = _dir.Write("failing.yaml", Yaml.ValidConfig.Replace(

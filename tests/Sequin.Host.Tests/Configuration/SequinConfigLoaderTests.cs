@@ -268,7 +268,7 @@ public sealed class SequinConfigLoaderTests
             result.Errors.Select(e => e.Path).Order(StringComparer.Ordinal));
     }
 
-    private sealed class OtherPlugin : SinkPlugin<FakeSinkOptions, FakeSinkClient>
+    private sealed class OtherPlugin : Sink<FakeSinkOptions>
     {
         private readonly FakeSinkPlugin _inner = new();
 
@@ -276,12 +276,6 @@ public sealed class SequinConfigLoaderTests
 
         public override string Description => "Another sink.";
 
-        public override ISinkSchema Schema => _inner.Schema;
-
-        public override IRoutedConsumer Routing => _inner.Routing;
-
-        protected override FakeSinkClient CreateClient(FakeSinkOptions options, SinkContext context) => new(options, _inner);
-
-        protected override ISinkPipeline CreatePipeline(FakeSinkOptions options, FakeSinkClient client, SinkContext context) => throw new NotSupportedException();
+        public override ISinkDelivery CreateDelivery(FakeSinkOptions options, SinkContext context) => new FakeSinkClient(options, _inner);
     }
 }

@@ -78,7 +78,7 @@ public sealed class SequinHostingEntryPointsTests
 
     private sealed class StdoutInCode : Sequin.Sinks.ISinkPlugin
     {
-        private readonly FakeSinkPlugin _inner = new();
+        private readonly Sequin.Sinks.ISinkPlugin _inner = new FakeSinkPlugin();
 
         public string TypeName => "stdout";
 

@@ -153,7 +153,7 @@ public sealed class PluginDirectoryTests
 
     private sealed class DuplicateStdoutPlugin : ISinkPlugin
     {
-        private readonly FakeSinkPlugin _inner = new();
+        private readonly Sequin.Sinks.ISinkPlugin _inner = new FakeSinkPlugin();
 
         public string TypeName => "stdout";
 

@@ -38,7 +38,7 @@ public sealed class PluginSafetyTests : IDisposable
             $"Aaa.Plugin claims the sink type 'stdout' of the shipped sink Sequin.Sinks.Stdout ({ShippedStdoutPath}); the shipped sink is used and this plugin is not loaded. Give the plugin a type name of its own.",
             failure.Reason);
         Assert.True(catalog.TryGetPlugin("stdout", out var stdout));
-        Assert.Equal("Sequin.Sinks.Stdout.StdoutSinkPlugin", stdout.GetType().FullName);
+        Assert.Equal("Sequin.Sinks.Stdout.StdoutSink", stdout.GetType().FullName);
         Assert.Equal(ShippedStdoutPath, stdout.GetType().Assembly.Location);
     }
 

@@ -23,8 +23,8 @@ public sealed class StdoutSinkPluginTests : IDisposable
         var plugin = LoadStdout();
         var path = Path.Combine(_out.Path, "messages.jsonl");
         var options = Parse(plugin, new() { ["path"] = path });
-        var client = plugin.CreateClient(options, Context(batchSize: 2));
-        var pipeline = plugin.CreatePipeline(options, client, Context(batchSize: 2));
+        var client = plugin.CreateClient(options, Context());
+        var pipeline = plugin.CreatePipeline(options, client, Context());
 
         var first = await pipeline.DeliverAsync(Batch(plugin, """{"action":"insert","n":1}""", """{"action":"update","n":2}"""), CancellationToken.None);
         var second = await pipeline.DeliverAsync(Batch(plugin, """{"action":"delete","n":3}"""), CancellationToken.None);
@@ -33,7 +33,7 @@ public sealed class StdoutSinkPluginTests : IDisposable
 
         Assert.Null(first.Count);
         Assert.Null(second.Count);
-        Assert.Equal(2, pipeline.Batching.MaxMessages);
+        Assert.Equal((100, 1), (pipeline.Batching.MaxMessages, pipeline.Batching.MaxConcurrentBatches)); // batch_size is the consumer's to apply
         var lines = await File.ReadAllLinesAsync(path);
         Assert.Equal(["""{"action":"insert","n":1}""", """{"action":"update","n":2}""", """{"action":"delete","n":3}"""], lines);
     }
@@ -57,20 +57,17 @@ public sealed class StdoutSinkPluginTests : IDisposable
     }
 
     [Fact]
-    public async Task AnUnwritablePathFailsTheBatchAsRetryableWithTheReason()
+    public async Task AnUnwritablePathFailsTheBatchWithTheIOErrorForCoreToRetry()
     {
         var plugin = LoadStdout();
         var options = Parse(plugin, new() { ["path"] = Path.Combine(_out.Path, "no-such-dir", "x.jsonl") });
         await using var client = plugin.CreateClient(options, Context());
         await using var pipeline = plugin.CreatePipeline(options, client, Context());
 
-        var result = await pipeline.DeliverAsync(Batch(plugin, """{"n":1}""", """{"n":2}"""), CancellationToken.None);
+        // The consumer fails every message of a batch that throws as retryable, with the exception's type and message.
+        var error = await Assert.ThrowsAnyAsync<IOException>(async () => await pipeline.DeliverAsync(Batch(plugin, """{"n":1}""", """{"n":2}"""), CancellationToken.None));
 
-        Assert.Equal(2, result.Count);
-        var outcome = result[0];
-        Assert.Equal(DeliveryStatus.Retryable, outcome.Status);
-        Assert.Contains("Write failed", outcome.Error, StringComparison.Ordinal);
-        Assert.Equal(outcome, result[1]);
+        Assert.Contains("no-such-dir", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -117,8 +114,8 @@ public sealed class StdoutSinkPluginTests : IDisposable
     private static IConfiguration Section(Dictionary<string, string?> values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 
-    private SinkContext Context(int? batchSize = null) =>
-        new(new ConsumerInfo("s", "s"), RoutingMode.Static, _services, NullLoggerFactory.Instance, TimeProvider.System) { BatchSize = batchSize };
+    private SinkContext Context() =>
+        new(new ConsumerInfo("s", "s"), RoutingMode.Static, _services, NullLoggerFactory.Instance, TimeProvider.System);
 
     private static SinkBatch Batch(ISinkPlugin plugin, params string[] payloads)
     {

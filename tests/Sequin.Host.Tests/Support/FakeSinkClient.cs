@@ -3,8 +3,10 @@ using Sequin.Sinks;
 namespace Sequin.Host.Tests.Support;
 
 /// <summary>Records which check ran; fails when the hosts are "down:...".</summary>
-public sealed class FakeSinkClient(FakeSinkOptions options, FakeSinkPlugin plugin) : ISinkClient
+public sealed class FakeSinkClient(FakeSinkOptions options, FakeSinkPlugin plugin) : ISinkDelivery
 {
+    public ValueTask<IReadOnlyList<DeliveryOutcome>> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken)
     {
         plugin.Calls.Add("connection");

@@ -3,10 +3,13 @@ using Sequin.Sinks;
 
 namespace Sequin.Host.Tests.Support;
 
-/// <summary>A sink like Kafka: required hosts, routable topic, secret password.</summary>
-public sealed class FakeSinkPlugin : SinkPlugin<FakeSinkOptions, FakeSinkClient>
+/// <summary>A sink for configuration and CLI tests (<c>type: fake</c>), written on the sink SDK; it records what the CLI calls.</summary>
+public sealed class FakeSinkPlugin : Sink<FakeSinkOptions>
 {
     public const string Type = "fake";
+
+    /// <summary>The largest batch_size it accepts.</summary>
+    public const int MaxBatch = 500;
 
     public List<string> Calls { get; } = [];
 
@@ -14,33 +17,11 @@ public sealed class FakeSinkPlugin : SinkPlugin<FakeSinkOptions, FakeSinkClient>
 
     public override string Description => "A fake sink for tests.";
 
-    public override ISinkSchema Schema { get; } = new FakeSinkSchema();
+    public override string DefaultRoutingFunction => "function route(action, record, changes, metadata) {\n  return { topic: \"fake\" };\n}\n";
 
-    public override IRoutedConsumer Routing { get; } = new FakeRoutedConsumer();
+    public override SinkLimits GetLimits(FakeSinkOptions options) => new() { MaxBatchMessages = MaxBatch };
 
-    protected override FakeSinkClient CreateClient(FakeSinkOptions options, SinkContext context) => new(options, this);
+    public override void ApplyDefaultRoute(ChangeMessage message, Route route) => route["topic"] = "sequin." + message.Relation.QualifiedName;
 
-    protected override ISinkPipeline CreatePipeline(FakeSinkOptions options, FakeSinkClient client, SinkContext context) =>
-        throw new NotSupportedException();
-
-    private sealed class FakeSinkSchema : SinkSchema<FakeSinkOptions>
-    {
-        public FakeSinkSchema()
-        {
-            AddString(new SinkField("hosts", SinkFieldType.Text, "Brokers.") { Required = true }, o => o.Hosts, (o, v) => o.Hosts = v);
-            AddString(new SinkField("topic", SinkFieldType.Text, "Topic.") { Routable = true, MaxLength = 20 }, o => o.Topic, (o, v) => o.Topic = v);
-            AddString(new SinkField("password", SinkFieldType.Text, "Password.") { Secret = true }, o => o.Password, (o, v) => o.Password = v);
-            AddInteger(new SinkField("retries", SinkFieldType.WholeNumber, "Retries.") { Minimum = 0, Maximum = 10, DefaultValue = "3" }, o => o.Retries, (o, v) => o.Retries = v);
-            AddBoolean(new SinkField("tls", SinkFieldType.Boolean, "TLS.") { DefaultValue = "false" }, o => o.Tls, (o, v) => o.Tls = v);
-        }
-    }
-
-    private sealed class FakeRoutedConsumer : RoutedConsumer<FakeSinkOptions>
-    {
-        public override IReadOnlyList<RoutableKey> Keys { get; } = [new RoutableKey("topic", "The topic.") { Required = true }];
-
-        public override string DefaultRoutingFunction => "function route(action, record, changes, metadata) {\n  return { topic: \"fake\" };\n}\n";
-
-        public override void ApplyDefaultRoute(ChangeMessage message, Route route) => route["topic"] = "sequin." + message.Relation.QualifiedName;
-    }
+    public override ISinkDelivery CreateDelivery(FakeSinkOptions options, SinkContext context) => new FakeSinkClient(options, this);
 }

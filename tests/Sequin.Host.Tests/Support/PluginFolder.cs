@@ -52,7 +52,7 @@ public sealed class PluginFolder : IDisposable
             File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
         }
 
-        EmittedPlugins.WriteForwarding(target, name, System.IO.Path.Combine(source, "Sequin.Sinks.Stdout.dll"), "Sequin.Sinks.Stdout.StdoutSinkPlugin");
+        EmittedPlugins.WriteForwarding(target, name, System.IO.Path.Combine(source, "Sequin.Sinks.Stdout.dll"), "Sequin.Sinks.Stdout.StdoutSink");
     }
 
     public void AddBuiltAgainstCore(string name, Version coreVersion) =>

@@ -29,9 +29,9 @@ internal static class Some
 
     public static Route Route(string? topic, string? messageKey = null)
     {
-        var route = new Route(new KafkaRoutedConsumer().Keys);
-        route[KafkaRoutedConsumer.TopicKey] = topic;
-        route[KafkaRoutedConsumer.MessageKeyKey] = messageKey;
+        var route = new Route(((ISinkPlugin)new KafkaSink()).Routing.Keys);
+        route[KafkaSink.TopicKey] = topic;
+        route[KafkaSink.MessageKeyKey] = messageKey;
         return route;
     }
 
@@ -42,12 +42,8 @@ internal static class Some
         return new RoutedMessage(change, Route(topic, messageKey), group, payload, isTransformed: false);
     }
 
-    public static SinkContext Context(int? batchSize = null, TimeSpan? batchTimeout = null) =>
-        new(Consumer, RoutingMode.Static, new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System)
-        {
-            BatchSize = batchSize,
-            BatchTimeout = batchTimeout,
-        };
+    public static SinkContext Context() =>
+        new(Consumer, RoutingMode.Static, new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System);
 
     public static IConfiguration Section(params (string Key, string? Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();

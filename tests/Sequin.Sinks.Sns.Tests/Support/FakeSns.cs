@@ -3,10 +3,10 @@ using Sequin.TestServers.Aws;
 
 namespace Sequin.Sinks.Sns.Tests.Support;
 
-/// <summary>A fresh <see cref="SnsFakeServer"/> with a standard and a FIFO topic, and the sink's client and pipeline over it.</summary>
+/// <summary>A fresh <see cref="SnsFakeServer"/> with a standard and a FIFO topic, and the sink's client and pipeline over it, as Core creates them.</summary>
 internal sealed class FakeSns : IAsyncDisposable
 {
-    private FakeSns(SnsFakeServer server, SnsSinkOptions options, SnsSinkClient client, ISinkPipeline pipeline)
+    private FakeSns(SnsFakeServer server, SnsSinkOptions options, ISinkClient client, ISinkPipeline pipeline)
     {
         Server = server;
         Options = options;
@@ -18,25 +18,19 @@ internal sealed class FakeSns : IAsyncDisposable
 
     public SnsSinkOptions Options { get; }
 
-    public SnsSinkClient Client { get; }
+    public ISinkClient Client { get; }
 
     public ISinkPipeline Pipeline { get; }
 
-    public string TopicArn => Some.TopicArn;
-
-    public string FifoTopicArn => Some.FifoTopicArn;
-
-    public static FakeSns Start(RoutingMode mode = RoutingMode.Static, SnsMessageGroup group = SnsMessageGroup.GroupId, int? batchSize = null)
+    public static FakeSns Start(RoutingMode mode = RoutingMode.Static, SnsMessageGroup group = SnsMessageGroup.GroupId)
     {
         var server = SnsFakeServer.Start(Some.Region, Some.Account);
         server.CreateTopic("orders");
         server.CreateTopic("orders.fifo");
+        server.CreateTopic(Some.LongTopicName);
         var options = Some.Options(server.Endpoint, mode == RoutingMode.Static ? Some.TopicArn : null);
         options.MessageGroup = group;
-        var plugin = new SnsSinkPlugin();
-        var context = Some.Context(mode, batchSize);
-        var client = (SnsSinkClient)plugin.CreateClient(options, context);
-        var pipeline = plugin.CreatePipeline(options, client, context);
+        var (client, pipeline) = Some.ClientAndPipeline(options, Some.Context(mode));
         return new FakeSns(server, options, client, pipeline);
     }
 

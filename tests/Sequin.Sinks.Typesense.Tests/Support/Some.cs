@@ -33,7 +33,7 @@ internal static class Some
         new RelationColumn("payload", PgTypeOids.Text, -1, IsKey: false),
     ]);
 
-    private static readonly TypesenseRoutedConsumer Routing = new();
+    private static readonly IRoutedConsumer Routing = ((ISinkPlugin)new TypesenseSink()).Routing;
 
     public static ChangeMessage Product(ChangeAction action, long id, string name = "Widget", string price = "9.50", string? deletedAt = null)
     {
@@ -66,12 +66,12 @@ internal static class Some
         Routing.ApplyDefaultRoute(message, route);
         if (collection is not null)
         {
-            route[TypesenseRoutedConsumer.CollectionNameKey] = collection;
+            route[TypesenseSink.CollectionNameKey] = collection;
         }
 
         if (action is not null)
         {
-            route[TypesenseRoutedConsumer.ActionKey] = action;
+            route[TypesenseSink.ActionKey] = action;
         }
 
         return route;
@@ -88,11 +88,8 @@ internal static class Some
 
     public static SinkBatch Batch(params RoutedMessage[] messages) => new("test", messages);
 
-    public static SinkContext Context(RoutingMode mode = RoutingMode.Static, int? batchSize = null, IServiceProvider? services = null) =>
-        new(Consumer, mode, services ?? new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System)
-        {
-            BatchSize = batchSize,
-        };
+    public static SinkContext Context(RoutingMode mode = RoutingMode.Static, IServiceProvider? services = null) =>
+        new(Consumer, mode, services ?? new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System);
 
     public static TypesenseSinkOptions Options(string url, string apiKey, string? collection = null) => new()
     {

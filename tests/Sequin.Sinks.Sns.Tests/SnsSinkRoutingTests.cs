@@ -3,9 +3,10 @@ using Sequin.Sinks.Sns.Tests.Support;
 
 namespace Sequin.Sinks.Sns.Tests;
 
-public sealed class SnsRoutedConsumerTests
+/// <summary>The SNS sink's routing as the runtime sees it (<see cref="ISinkPlugin.Routing"/>).</summary>
+public sealed class SnsSinkRoutingTests
 {
-    private readonly SnsRoutedConsumer _routing = new();
+    private readonly IRoutedConsumer _routing = ((ISinkPlugin)new SnsSink()).Routing;
 
     [Fact]
     public void TheOnlyKeyIsARequiredTopicArn()
@@ -71,12 +72,12 @@ public sealed class SnsRoutedConsumerTests
     [Fact]
     public void PluginNamesTheSinkAndItsParts()
     {
-        var plugin = new SnsSinkPlugin();
+        ISinkPlugin plugin = new SnsSink();
 
         Assert.Equal("sns", plugin.TypeName);
-        Assert.IsType<SnsSinkSchema>(plugin.Schema);
-        Assert.IsType<SnsRoutedConsumer>(plugin.Routing);
-        var attribute = Assert.Single(typeof(SnsSinkPlugin).Assembly.GetCustomAttributes(typeof(SequinSinkPluginAttribute), false));
-        Assert.Equal(typeof(SnsSinkPlugin), ((SequinSinkPluginAttribute)attribute).PluginType);
+        Assert.Equal(["topic_arn"], plugin.Routing.Keys.Select(k => k.Name));
+        Assert.Equal(7, plugin.Schema.Fields.Count);
+        var attribute = Assert.Single(typeof(SnsSink).Assembly.GetCustomAttributes(typeof(SequinSinkPluginAttribute), false));
+        Assert.Equal(typeof(SnsSink), ((SequinSinkPluginAttribute)attribute).PluginType);
     }
 }

@@ -10,73 +10,52 @@ namespace Sequin.Sinks.Kafka;
 /// key, so a key always lands on the same partition. A batch is produced without waiting per message, and completes
 /// when every delivery report is in, with one outcome per message.
 /// </summary>
-public sealed class KafkaSinkPipeline : ISinkPipeline
+internal sealed class KafkaDelivery : ISinkDelivery
 {
-    /// <summary>The byte limit of one batch: 16 MiB. The producer splits batches into requests itself.</summary>
-    public const long MaxBatchBytes = 16L * 1024 * 1024;
-
-    /// <summary>Batches in flight at once, as in the original's Kafka batcher: 160.</summary>
-    public const int MaxConcurrentBatches = 160;
-
     private static readonly TimeSpan QueueFullFirstWait = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan QueueFullMaxWait = TimeSpan.FromMilliseconds(200);
 
     private readonly KafkaSinkOptions _options;
     private readonly IKafkaMessageProducer _producer;
+    private readonly KafkaSinkClient? _client;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly string _sinkName;
 
-    /// <summary>Creates the pipeline of one sink over its client.</summary>
-    /// <param name="options">The sink's options.</param>
-    /// <param name="client">The sink's client; the pipeline produces through its producer.</param>
-    /// <param name="context">The sink's context: batch size and timeout overrides, logging, clock.</param>
-    public KafkaSinkPipeline(KafkaSinkOptions options, KafkaSinkClient client, SinkContext context)
-        : this(options, (IKafkaMessageProducer)client, context)
-    {
-    }
+    /// <summary>Creates the delivery of one sink over its client, which it disposes.</summary>
+    public KafkaDelivery(KafkaSinkOptions options, KafkaSinkClient client, SinkContext context)
+        : this(options, (IKafkaMessageProducer)client, context) => _client = client;
 
-    /// <summary>Creates the pipeline over any producer (tests).</summary>
-    internal KafkaSinkPipeline(KafkaSinkOptions options, IKafkaMessageProducer producer, SinkContext context)
+    /// <summary>Creates the delivery over any producer (tests); the producer is not disposed.</summary>
+    public KafkaDelivery(KafkaSinkOptions options, IKafkaMessageProducer producer, SinkContext context)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(producer);
         ArgumentNullException.ThrowIfNull(context);
         _options = options;
         _producer = producer;
-        _logger = context.LoggerFactory.CreateLogger<KafkaSinkPipeline>();
+        _logger = context.LoggerFactory.CreateLogger<KafkaDelivery>();
         _timeProvider = context.TimeProvider;
         _sinkName = context.Consumer.Name;
-        Batching = new BatchingOptions
-        {
-            MaxMessages = context.BatchSize ?? options.BatchSize,
-            MaxBytes = MaxBatchBytes,
-            Linger = context.BatchTimeout ?? TimeSpan.FromMilliseconds(options.BatchTimeoutMs),
-            MaxConcurrentBatches = MaxConcurrentBatches,
-        };
-        Batching.Validate();
     }
 
-    /// <summary>
-    /// Messages per batch: the sink's <c>batch_size</c>, else the destination's (default 200); linger: the sink's
-    /// <c>batch_timeout_ms</c>, else the destination's (default 5 ms); at most <see cref="MaxBatchBytes"/> and
-    /// <see cref="MaxConcurrentBatches"/>.
-    /// </summary>
-    public BatchingOptions Batching { get; }
+    /// <inheritdoc />
+    public Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken) =>
+        _client?.TestConnectionAsync(cancellationToken) ?? Task.FromResult(ConnectionTestResult.Failed("No Kafka client."));
 
-    /// <summary>The topic of the message's route.</summary>
-    public string GetBatchKey(RoutedMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        return message.Route.GetRequired(KafkaRoutedConsumer.TopicKey);
-    }
+    /// <inheritdoc />
+    public Task<ConnectionTestResult> TestCredentialsAsync(CancellationToken cancellationToken) =>
+        _client?.TestCredentialsAsync(cancellationToken) ?? Task.FromResult(ConnectionTestResult.Failed("No Kafka client."));
+
+    /// <summary>Flushes and closes the producer (its client).</summary>
+    public ValueTask DisposeAsync() => _client?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>
     /// Produces every message of the batch (and a tombstone after each delete when <c>tombstones</c> is on) and waits
     /// for all delivery reports. Oversized messages fail permanently without being sent; delivery errors become
     /// retryable or permanent outcomes carrying librdkafka's reason. A full local queue is waited out, not failed.
     /// </summary>
-    public async ValueTask<BatchResult> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<DeliveryOutcome>> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var messages = batch.Messages;
@@ -84,12 +63,11 @@ public sealed class KafkaSinkPipeline : ISinkPipeline
         for (var i = 0; i < messages.Count; i++)
         {
             var routed = messages[i];
-            var topic = routed.Route.GetRequired(KafkaRoutedConsumer.TopicKey);
+            var topic = routed.Route.GetRequired(KafkaSink.TopicKey);
             var record = KafkaMessageBuilder.Build(routed);
             var size = KafkaMessageBuilder.SizeOf(record);
             if (size > _options.MaxMessageBytes)
             {
-                KafkaSinkLog.MessageTooLarge(_logger, _sinkName, routed.Message.IdempotencyKey, topic, size, _options.MaxMessageBytes);
                 tracker.Fail(i, DeliveryOutcome.Permanent(
                     $"Message of {size} bytes (key + value + headers) for topic '{topic}' exceeds max_message_bytes ({_options.MaxMessageBytes}); " +
                     "it was not sent. Raise max_message_bytes together with the topic's max.message.bytes, or shrink the payload with a transform."));
@@ -108,9 +86,6 @@ public sealed class KafkaSinkPipeline : ISinkPipeline
         await tracker.WhenAllReportedAsync(cancellationToken).ConfigureAwait(false);
         return tracker.ToResult();
     }
-
-    /// <summary>Nothing to release: the client owns the producer.</summary>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private async ValueTask ProduceAsync(BatchTracker tracker, int index, string topic, Message<byte[]?, byte[]?> record, CancellationToken cancellationToken)
     {
@@ -148,7 +123,6 @@ public sealed class KafkaSinkPipeline : ISinkPipeline
 
         // Starts at 1 for the producing loop itself, so the batch cannot complete before every message was handed over.
         private int _pending = 1;
-        private bool _anyFailed;
 
         public BatchTracker(int count) => _outcomes = new DeliveryOutcome[count];
 
@@ -159,7 +133,6 @@ public sealed class KafkaSinkPipeline : ISinkPipeline
             lock (_gate)
             {
                 _outcomes[index] = outcome;
-                _anyFailed = true;
             }
         }
 
@@ -175,8 +148,7 @@ public sealed class KafkaSinkPipeline : ISinkPipeline
                         _outcomes[index] = outcome;
                     }
 
-                    _anyFailed = true;
-                }
+                    }
             }
 
             if (Interlocked.Decrement(ref _pending) == 0)
@@ -195,11 +167,11 @@ public sealed class KafkaSinkPipeline : ISinkPipeline
             return _done.Task.WaitAsync(cancellationToken);
         }
 
-        public BatchResult ToResult()
+        public DeliveryOutcome[] ToResult()
         {
             lock (_gate)
             {
-                return _anyFailed ? BatchResult.PerMessage(_outcomes) : BatchResult.AllDelivered;
+                return _outcomes;
             }
         }
     }

@@ -6,48 +6,36 @@ using Sequin.Sinks.Typesense.Internal;
 namespace Sequin.Sinks.Typesense;
 
 /// <summary>
-/// Delivers batches to Typesense. Batch key = action + collection. Index batches go through the import endpoint
+/// Delivers batches to Typesense (batches share action and collection). Index batches go through the import endpoint
 /// (a single document through the single-document endpoint); per-line failures fail only their document. Delete
 /// batches go through <c>filter_by=id:[...]</c> (one by one when an id cannot be filtered or the server refuses the
 /// filter); deleting a missing document is a success.
 /// </summary>
-internal sealed class TypesenseSinkPipeline : ISinkPipeline
+internal sealed class TypesenseDelivery : ISinkDelivery
 {
-    /// <summary>The most ids in one delete-by-filter request.</summary>
     internal const int MaxIdsPerDeleteFilter = 100;
 
     private readonly TypesenseSinkOptions _options;
     private readonly TypesenseSinkClient _client;
     private readonly ILogger _logger;
 
-    public TypesenseSinkPipeline(TypesenseSinkOptions options, TypesenseSinkClient client, SinkContext context)
+    public TypesenseDelivery(TypesenseSinkOptions options, TypesenseSinkClient client, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
         _options = options;
         _client = client;
-        _logger = context.LoggerFactory.CreateLogger<TypesenseSinkPipeline>();
-        Batching = new BatchingOptions
-        {
-            MaxMessages = context.BatchSize ?? options.BatchSize,
-            Linger = context.BatchTimeout ?? new BatchingOptions().Linger,
-        };
-        Batching.Validate();
+        _logger = loggerFactory.CreateLogger<TypesenseDelivery>();
     }
 
-    /// <inheritdoc />
-    public BatchingOptions Batching { get; }
+    public Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken) => _client.TestConnectionAsync(cancellationToken);
 
-    /// <inheritdoc />
-    public string GetBatchKey(RoutedMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        return message.Route[TypesenseRoutedConsumer.ActionKey] + ":" + message.Route[TypesenseRoutedConsumer.CollectionNameKey];
-    }
+    public Task<ConnectionTestResult> TestCredentialsAsync(CancellationToken cancellationToken) => _client.TestCredentialsAsync(cancellationToken);
 
-    /// <inheritdoc />
-    public async ValueTask<BatchResult> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
+
+    public async ValueTask<IReadOnlyList<DeliveryOutcome>> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var messages = batch.Messages;
@@ -58,7 +46,7 @@ internal sealed class TypesenseSinkPipeline : ISinkPipeline
         for (var i = 0; i < messages.Count; i++)
         {
             var route = messages[i].Route;
-            var key = (route.GetRequired(TypesenseRoutedConsumer.ActionKey), route.GetRequired(TypesenseRoutedConsumer.CollectionNameKey));
+            var key = (route.GetRequired(TypesenseSink.ActionKey), route.GetRequired(TypesenseSink.CollectionNameKey));
             if (!groups.TryGetValue(key, out var list))
             {
                 groups[key] = list = [];
@@ -69,11 +57,11 @@ internal sealed class TypesenseSinkPipeline : ISinkPipeline
 
         foreach (var ((action, collection), indexes) in groups)
         {
-            if (action == TypesenseRoutedConsumer.DeleteAction)
+            if (action == TypesenseSink.DeleteAction)
             {
                 await DeleteAsync(collection, messages, indexes, outcomes, cancellationToken).ConfigureAwait(false);
             }
-            else if (action == TypesenseRoutedConsumer.IndexAction)
+            else if (action == TypesenseSink.IndexAction)
             {
                 await IndexAsync(collection, messages, indexes, outcomes, cancellationToken).ConfigureAwait(false);
             }
@@ -86,13 +74,10 @@ internal sealed class TypesenseSinkPipeline : ISinkPipeline
             }
         }
 
-        return Array.TrueForAll(outcomes, o => o.IsDelivered) ? BatchResult.AllDelivered : BatchResult.PerMessage(outcomes);
+        return outcomes;
     }
 
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    private List<(int Index, TypesenseDocument Document)> Build(string collection, IReadOnlyList<RoutedMessage> messages, List<int> indexes, DeliveryOutcome[] outcomes, bool withBody)
+    private static List<(int Index, TypesenseDocument Document)> Build(string collection, IReadOnlyList<RoutedMessage> messages, List<int> indexes, DeliveryOutcome[] outcomes, bool withBody)
     {
         var documents = new List<(int, TypesenseDocument)>(indexes.Count);
         foreach (var i in indexes)
@@ -103,7 +88,6 @@ internal sealed class TypesenseSinkPipeline : ISinkPipeline
             }
             else
             {
-                TypesenseSinkLog.DocumentInvalid(_logger, collection, error!);
                 outcomes[i] = DeliveryOutcome.Permanent(error!);
             }
         }
@@ -182,10 +166,8 @@ internal sealed class TypesenseSinkPipeline : ISinkPipeline
         }
     }
 
-    private void ApplyImportLines(string collection, List<(int Index, TypesenseDocument Document)> documents, IReadOnlyList<TypesenseImportLineResult> lines, DeliveryOutcome[] outcomes)
+    private static void ApplyImportLines(string collection, List<(int Index, TypesenseDocument Document)> documents, IReadOnlyList<TypesenseImportLineResult> lines, DeliveryOutcome[] outcomes)
     {
-        var failed = 0;
-        string? firstReason = null;
         for (var d = 0; d < documents.Count; d++)
         {
             var (index, document) = documents[d];
@@ -193,7 +175,6 @@ internal sealed class TypesenseSinkPipeline : ISinkPipeline
             {
                 outcomes[index] = DeliveryOutcome.Retry(string.Create(CultureInfo.InvariantCulture,
                     $"Typesense returned {lines.Count} result lines for {documents.Count} documents; no result for document '{document.Id}'."));
-                failed++;
                 continue;
             }
 
@@ -206,14 +187,7 @@ internal sealed class TypesenseSinkPipeline : ISinkPipeline
 
             var reason = line.Error ?? "Typesense reported a failure without a reason.";
             var message = DocumentError(document.Id, collection, reason);
-            firstReason ??= message;
-            failed++;
             outcomes[index] = line.Code is >= 500 or 408 or 429 ? DeliveryOutcome.Retry(message) : DeliveryOutcome.Permanent(message);
-        }
-
-        if (failed > 0)
-        {
-            TypesenseSinkLog.DocumentsRejected(_logger, failed, documents.Count, collection, firstReason ?? "missing result lines");
         }
     }
 

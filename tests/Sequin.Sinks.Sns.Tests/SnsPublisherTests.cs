@@ -4,20 +4,25 @@ using Sequin.Sinks.Sns.Tests.Support;
 namespace Sequin.Sinks.Sns.Tests;
 
 /// <summary>Connection checks and publishing against <see cref="SnsTarget"/>: the fake by default, real SNS given env vars.</summary>
-public sealed class SnsSinkClientTests : IClassFixture<SnsTarget>
+public sealed class SnsPublisherTests : IClassFixture<SnsTarget>
 {
     private readonly SnsTarget _target;
 
-    public SnsSinkClientTests(SnsTarget target) => _target = target;
+    public SnsPublisherTests(SnsTarget target) => _target = target;
 
-    private static async Task<T> WithClientAsync<T>(SnsSinkOptions options, Func<SnsSinkClient, Task<T>> use)
+    private static async Task<T> WithClientAsync<T>(SnsSinkOptions options, Func<SnsPublisher, Task<T>> use)
     {
-        var client = (SnsSinkClient)new SnsSinkPlugin().CreateClient(options, Some.Context());
-        await using (client)
+        var publisher = (SnsPublisher)new SnsSink().CreateDelivery(options, Some.Context());
+        await using (publisher)
         {
-            return await use(client);
+            return await use(publisher);
         }
     }
+
+    private static async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(SnsPublisher publisher, string topicArn, int count, int firstId = 1) =>
+        await publisher.DeliverAsync(
+            new SinkBatch(topicArn, Enumerable.Range(firstId, count).Select(i => Some.Routed(topicArn, i, commitIdx: i)).ToArray()),
+            CancellationToken.None);
 
     [Fact]
     public async Task TestConnectionSucceedsForAnExistingTopic()
@@ -90,13 +95,11 @@ public sealed class SnsSinkClientTests : IClassFixture<SnsTarget>
     }
 
     [Fact]
-    public async Task PublishingTwentyFiveMessagesDeliversAll()
+    public async Task PublishingABatchOfTenDeliversAll()
     {
-        var entries = Enumerable.Range(0, 25).Select(i => new SnsPublishEntry($"{{\"n\":{i}}}") { Attributes = new Dictionary<string, string> { ["action"] = "insert" } }).ToList();
+        var outcomes = await WithClientAsync(_target.Options(_target.TopicArn), c => DeliverAsync(c, _target.TopicArn, 10));
 
-        var outcomes = await WithClientAsync(_target.Options(_target.TopicArn), c => c.PublishAsync(_target.TopicArn, entries, CancellationToken.None));
-
-        Assert.Equal(25, outcomes.Length);
+        Assert.Equal(10, outcomes.Count);
         Assert.All(outcomes, o => Assert.True(o.IsDelivered, o.Error));
     }
 
@@ -104,10 +107,10 @@ public sealed class SnsSinkClientTests : IClassFixture<SnsTarget>
     public async Task PublishingToAMissingTopicIsPermanentForEveryMessage()
     {
         var missing = _target.MissingTopicArn;
-        var entries = new[] { new SnsPublishEntry("a"), new SnsPublishEntry("b") };
 
-        var outcomes = await WithClientAsync(_target.Options(_target.TopicArn), c => c.PublishAsync(missing, entries, CancellationToken.None));
+        var outcomes = await WithClientAsync(_target.Options(_target.TopicArn), c => DeliverAsync(c, missing, 2));
 
+        Assert.Equal(2, outcomes.Count);
         Assert.All(outcomes, o =>
         {
             Assert.Equal(DeliveryStatus.Permanent, o.Status);
@@ -118,9 +121,12 @@ public sealed class SnsSinkClientTests : IClassFixture<SnsTarget>
     [Fact]
     public async Task OversizedMessageIsPermanentAndTheOthersAreDelivered()
     {
-        var entries = new[] { new SnsPublishEntry("small"), new SnsPublishEntry(new string('x', SnsSinkClient.MaxMessageBytes + 1)), new SnsPublishEntry("small too") };
+        var options = _target.Options(_target.TopicArn);
+        var (client, pipeline) = Some.ClientAndPipeline(options, Some.Context());
+        await using var _ = client;
+        var messages = new[] { Some.Routed(_target.TopicArn, 1), Some.Routed(_target.TopicArn, 2, payloadPadding: SnsSink.MaxMessageBytes), Some.Routed(_target.TopicArn, 3) };
 
-        var outcomes = await WithClientAsync(_target.Options(_target.TopicArn), c => c.PublishAsync(_target.TopicArn, entries, CancellationToken.None));
+        var outcomes = await pipeline.DeliverAsync(new SinkBatch(_target.TopicArn, messages), CancellationToken.None);
 
         Assert.True(outcomes[0].IsDelivered, outcomes[0].Error);
         Assert.Equal(DeliveryStatus.Permanent, outcomes[1].Status);
@@ -135,7 +141,7 @@ public sealed class SnsSinkClientTests : IClassFixture<SnsTarget>
         options.EndpointUrl = new Uri("http://127.0.0.1:1/");
 
         var (test, outcomes) = await WithClientAsync(options, async c =>
-            (await c.TestCredentialsAsync(CancellationToken.None), await c.PublishAsync(_target.TopicArn, [new SnsPublishEntry("x")], CancellationToken.None)));
+            (await c.TestCredentialsAsync(CancellationToken.None), await DeliverAsync(c, _target.TopicArn, 1)));
 
         Assert.False(test.Success);
         Assert.Contains("TransportError", test.Message, StringComparison.Ordinal);

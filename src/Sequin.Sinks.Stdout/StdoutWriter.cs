@@ -12,7 +12,7 @@ namespace Sequin.Sinks.Stdout;
 /// the sink is noticed after the write, its path opened anew and the batch written again there, so nothing
 /// acknowledged is lost in a file nobody can read.
 /// </summary>
-public sealed class StdoutSinkClient : ISinkClient
+public sealed class StdoutWriter : ISinkDelivery
 {
     private const int MaxRewrites = 3;
     private readonly StdoutSinkOptions _options;
@@ -25,12 +25,12 @@ public sealed class StdoutSinkClient : ISinkClient
 
     /// <summary>Creates a client for <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    public StdoutSinkClient(StdoutSinkOptions options)
+    public StdoutWriter(StdoutSinkOptions options)
         : this(options, Console.OpenStandardOutput)
     {
     }
 
-    internal StdoutSinkClient(StdoutSinkOptions options, Func<Stream> openStandardOutput)
+    internal StdoutWriter(StdoutSinkOptions options, Func<Stream> openStandardOutput)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(openStandardOutput);
@@ -40,6 +40,14 @@ public sealed class StdoutSinkClient : ISinkClient
 
     /// <summary>Whether messages go to standard output (<c>path: "-"</c>).</summary>
     public bool IsStandardOutput => _options.Path == StdoutSinkOptions.StandardOutput;
+
+    /// <summary>Writes the batch's payloads in order, each on its own line, all or nothing; an I/O error fails the batch (retried).</summary>
+    public async ValueTask<IReadOnlyList<DeliveryOutcome>> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await WriteAsync([.. batch.Messages.Select(m => m.Payload)], cancellationToken).ConfigureAwait(false);
+        return batch.AllDelivered();
+    }
 
     /// <summary>Writes the payloads in order, each on its own line, all or nothing.</summary>
     /// <param name="payloads">UTF-8 JSON payloads.</param>
@@ -185,9 +193,6 @@ public sealed class StdoutSinkClient : ISinkClient
             return Task.FromResult(ConnectionTestResult.Failed($"Cannot append to {_options.Path}: {ex.Message}"));
         }
     }
-
-    /// <inheritdoc />
-    public Task<ConnectionTestResult> TestCredentialsAsync(CancellationToken cancellationToken) => TestConnectionAsync(cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

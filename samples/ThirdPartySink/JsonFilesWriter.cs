@@ -2,9 +2,17 @@ using Sequin.Sinks;
 
 namespace Acme.Sequin.JsonFiles;
 
-/// <summary>Appends JSON lines to files in one folder.</summary>
-public sealed class JsonFilesSinkClient(JsonFilesSinkOptions options) : ISinkClient
+/// <summary>Appends JSON lines to files in one folder; an I/O error fails the batch, and Core retries it.</summary>
+public sealed class JsonFilesWriter(JsonFilesSinkOptions options) : ISinkDelivery
 {
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<DeliveryOutcome>> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await AppendAsync(batch.Messages[0].Route.GetRequired(JsonFilesSink.FileKey), batch.Messages.Select(m => m.Payload), cancellationToken).ConfigureAwait(false);
+        return batch.AllDelivered();
+    }
+
     /// <summary>Appends each payload as one line to <paramref name="file"/> in the folder, and flushes.</summary>
     /// <param name="file">The file name (checked by the routing: no path).</param>
     /// <param name="payloads">UTF-8 JSON payloads.</param>
@@ -37,9 +45,6 @@ public sealed class JsonFilesSinkClient(JsonFilesSinkOptions options) : ISinkCli
             return Task.FromResult(ConnectionTestResult.Failed($"Cannot create {options.Directory}: {ex.Message}"));
         }
     }
-
-    /// <inheritdoc />
-    public Task<ConnectionTestResult> TestCredentialsAsync(CancellationToken cancellationToken) => TestConnectionAsync(cancellationToken);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -1,0 +1,193 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sequin.Sinks;
+using Sequin.Sinks.Sns;
+using Sequin.Sinks.Sns.Internal;
+
+[assembly: SequinSinkPlugin(typeof(SnsSink))]
+
+namespace Sequin.Sinks.Sns
+{
+    /// <summary>
+    /// The <c>sns</c> sink: each batch (at most 10 messages for one topic) becomes one <c>PublishBatch</c> call
+    /// (<see cref="SnsPublisher"/>). Route key <c>topic_arn</c>; FIFO is decided per message from the routed ARN.
+    /// Credentials are given exactly one way: explicit keys, or <c>use_task_role: true</c>.
+    /// </summary>
+    public sealed partial class SnsSink : Sink<SnsSinkOptions>
+    {
+        /// <summary>The <c>destination.type</c> name: <c>sns</c>.</summary>
+        public const string Type = "sns";
+
+        /// <summary>The route key holding the topic ARN.</summary>
+        public const string TopicArnKey = "topic_arn";
+
+        /// <summary>The name of the <see cref="HttpClient"/> taken from <see cref="IHttpClientFactory"/> when the host registered one.</summary>
+        public const string HttpClientName = "Sequin.Sinks.Sns";
+
+        /// <summary>SNS's limit for one message and for one <c>PublishBatch</c> call: 256 KiB (262 144 bytes), message attributes included.</summary>
+        public const int MaxMessageBytes = 256 * 1024;
+
+        /// <summary>SNS's limit of entries per <c>PublishBatch</c> call: 10.</summary>
+        public const int MaxBatchEntries = 10;
+
+        /// <summary>
+        /// The most bytes the <c>action</c> and <c>table</c> attributes add to an entry, as SNS counts them (name,
+        /// <c>String</c> and value): 18 for the action, and 11 plus a schema and a table name of at most 63 bytes each.
+        /// </summary>
+        public const int MaxAttributeBytes = 18 + 11 + 63 + 1 + 63;
+
+        private static readonly SinkLimits Limits = new()
+        {
+            MaxBatchMessages = MaxBatchEntries,
+            DefaultBatchMessages = MaxBatchEntries,
+            MaxMessageBytes = MaxMessageBytes,
+            // Core counts payload bytes; SNS counts the attributes too, so a full batch leaves room for them.
+            MaxBatchBytes = MaxMessageBytes - (MaxBatchEntries * MaxAttributeBytes),
+            DefaultLinger = TimeSpan.FromMilliseconds(1),
+            MaxConcurrentBatches = 32,
+            BatchBy = [TopicArnKey],
+        };
+
+        private static readonly RoutableKey[] Keys =
+        [
+            new(TopicArnKey, "The SNS topic ARN the message is published to.")
+            {
+                Required = true,
+                MaxLength = SnsTopicArn.MaxLength,
+                AllowWhitespace = false,
+                Pattern = SnsTopicArn.Pattern(),
+                PatternDescription = SnsTopicArn.Description,
+            },
+        ];
+
+        /// <inheritdoc />
+        public override string TypeName => Type;
+
+        /// <inheritdoc />
+        public override string Description => "AWS SNS topics (standard and FIFO), with PublishBatch.";
+
+        /// <inheritdoc />
+        /// <remarks><c>topic_arn</c>, required and checked to be an SNS topic ARN.</remarks>
+        public override IReadOnlyList<RoutableKey> RouteKeys => Keys;
+
+        /// <inheritdoc />
+        public override string DefaultRoutingFunction =>
+            """
+            // Routes each change to an SNS topic. Replace <region> and <account-id> with your AWS region and
+            // 12-digit account id, or the ARN fails validation at run time. A topic name ending in .fifo is a FIFO topic.
+            function route(action, record, changes, metadata) {
+              return {
+                topic_arn: "arn:aws:sns:<region>:<account-id>:sequin-" + metadata.database_name + "-" +
+                  metadata.table_schema + "-" + metadata.table_name
+              };
+            }
+            """;
+
+        /// <inheritdoc />
+        /// <remarks>
+        /// Batches of at most 10 messages (<c>PublishBatch</c>'s maximum, also the default) for one topic, messages of
+        /// at most 256 KiB, 1 ms linger, 32 batches at once.
+        /// </remarks>
+        public override SinkLimits GetLimits(SnsSinkOptions options) => Limits;
+
+        /// <inheritdoc />
+        /// <remarks>Uses <see cref="IHttpClientFactory"/> from <see cref="SinkContext.Services"/> when registered, else its own <see cref="HttpClient"/>.</remarks>
+        public override ISinkDelivery CreateDelivery(SnsSinkOptions options, SinkContext context)
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            ArgumentNullException.ThrowIfNull(context);
+            var region = options.EffectiveRegion
+                ?? throw new ArgumentException("The options have no region and no topic_arn to infer it from.", nameof(options));
+            var endpoint = options.EffectiveEndpoint!;
+            IAwsCredentialSource credentials = options.UseTaskRole
+                ? new ChainCredentialSource()
+                : new StaticCredentialSource(
+                    options.AccessKeyId ?? throw new ArgumentException("access_key_id is missing.", nameof(options)),
+                    options.SecretAccessKey ?? throw new ArgumentException("secret_access_key is missing.", nameof(options)));
+            var factory = context.Services.GetService<IHttpClientFactory>();
+            var http = factory?.CreateClient(HttpClientName) ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            http.Timeout = TimeSpan.FromSeconds(30);
+            var api = new SnsQueryApi(http, ownsHttp: factory is null, endpoint, region, credentials, context.TimeProvider);
+            SnsSinkLog.ClientCreated(
+                context.LoggerFactory.CreateLogger<SnsSink>(),
+                endpoint,
+                region,
+                options.UseTaskRole ? "default AWS credential chain" : "access key " + MaskKey(options.AccessKeyId!));
+            return new SnsPublisher(api, options);
+        }
+
+        /// <inheritdoc />
+        protected override void Validate(SnsSinkOptions options, RoutingMode mode, Action<string, string> report)
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            ArgumentNullException.ThrowIfNull(report);
+            var arnValid = SnsTopicArn.IsValid(options.TopicArn);
+            if (options.TopicArn is { } arn && !arnValid)
+            {
+                report("topic_arn", $"Must be {SnsTopicArn.Description} (got '{arn}').");
+            }
+
+            if (options.Region is { } region)
+            {
+                if (!RegionPattern().IsMatch(region))
+                {
+                    report("region", $"Must be an AWS region such as us-east-1 (got '{region}').");
+                }
+                else if (options.EndpointUrl is null && arnValid && SnsTopicArn.TryGetRegion(options.TopicArn!, out var arnRegion)
+                         && !string.Equals(arnRegion, region, StringComparison.Ordinal))
+                {
+                    report("region", $"'{region}' differs from the region of topic_arn ('{arnRegion}'); SNS only accepts a topic's requests in its own region.");
+                }
+            }
+            else if (mode == RoutingMode.Dynamic)
+            {
+                report("region", "Required when routing is dynamic: there is no topic_arn to infer it from.");
+            }
+
+            // With static routing and no region, topic_arn is valid (and gives the region) or is reported already.
+            ValidateCredentials(options, report);
+        }
+
+        private static void ValidateCredentials(SnsSinkOptions options, Action<string, string> report)
+        {
+            var hasKey = !string.IsNullOrEmpty(options.AccessKeyId);
+            var hasSecret = !string.IsNullOrEmpty(options.SecretAccessKey);
+            if (options.UseTaskRole)
+            {
+                if (hasKey || hasSecret)
+                {
+                    report(hasKey ? "access_key_id" : "secret_access_key", "Give either use_task_role: true (the standard AWS credential chain) or access_key_id and secret_access_key, not both.");
+                }
+            }
+            else if (!hasKey && !hasSecret)
+            {
+                report("access_key_id", "Credentials are required: set access_key_id and secret_access_key, or use_task_role: true for the standard AWS credential chain.");
+            }
+            else if (!hasKey)
+            {
+                report("access_key_id", "Required with secret_access_key.");
+            }
+            else if (!hasSecret)
+            {
+                report("secret_access_key", "Required with access_key_id.");
+            }
+        }
+
+        // Access key ids are not secret, but only their end is needed to tell them apart in logs.
+        private static string MaskKey(string key) => key.Length <= 4 ? "****" : "****" + key[^4..];
+
+        [GeneratedRegex("^[a-z0-9-]{1,64}$", RegexOptions.CultureInvariant)]
+        private static partial Regex RegionPattern();
+    }
+}
+
+namespace Microsoft.Extensions.DependencyInjection
+{
+    /// <summary>Registers the SNS sink in a host that references the package instead of loading it from <c>plugins/</c>.</summary>
+    public static class SnsSinkServiceCollectionExtensions
+    {
+        /// <summary>Registers <see cref="SnsSink"/> so that <c>destination.type: sns</c> resolves to it; twice registers it once.</summary>
+        public static IServiceCollection AddSnsSink(this IServiceCollection services) => services.AddSinkPlugin<SnsSink>();
+    }
+}

@@ -1,0 +1,36 @@
+using Sequin.Sinks;
+using Sequin.Sinks.Stdout;
+
+[assembly: SequinSinkPlugin(typeof(StdoutSink))]
+
+namespace Sequin.Sinks.Stdout
+{
+    /// <summary>
+    /// The <c>stdout</c> sink: each message's payload as one JSON line on standard output or appended to a file.
+    /// Needs no server; the quickstart uses it. Batches are written one at a time, in order.
+    /// </summary>
+    public sealed class StdoutSink : Sink<StdoutSinkOptions>
+    {
+        /// <inheritdoc />
+        public override string TypeName => "stdout";
+
+        /// <inheritdoc />
+        public override string Description => "Writes each change as one JSON line to standard output or a file (no server needed).";
+
+        /// <inheritdoc />
+        public override SinkLimits GetLimits(StdoutSinkOptions options) => new() { MaxConcurrentBatches = 1 };
+
+        /// <inheritdoc />
+        public override ISinkDelivery CreateDelivery(StdoutSinkOptions options, SinkContext context) => new StdoutWriter(options);
+    }
+}
+
+namespace Microsoft.Extensions.DependencyInjection
+{
+    /// <summary>Registers the stdout sink in a host that references the package instead of loading it from <c>plugins/</c>.</summary>
+    public static class StdoutSinkServiceCollectionExtensions
+    {
+        /// <summary>Registers <see cref="StdoutSink"/> so that <c>destination.type: stdout</c> resolves to it; twice registers it once.</summary>
+        public static IServiceCollection AddStdoutSink(this IServiceCollection services) => services.AddSinkPlugin<StdoutSink>();
+    }
+}
