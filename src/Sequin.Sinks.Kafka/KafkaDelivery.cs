@@ -68,7 +68,7 @@ internal sealed class KafkaDelivery : ISinkDelivery
             var size = KafkaMessageBuilder.SizeOf(record);
             if (size > _options.MaxMessageBytes)
             {
-                tracker.Fail(i, DeliveryOutcome.Permanent(
+                tracker.Fail(i, DeliveryOutcome.Reject(
                     $"Message of {size} bytes (key + value + headers) for topic '{topic}' exceeds max_message_bytes ({_options.MaxMessageBytes}); " +
                     "it was not sent. Raise max_message_bytes together with the topic's max.message.bytes, or shrink the payload with a transform."));
                 continue;

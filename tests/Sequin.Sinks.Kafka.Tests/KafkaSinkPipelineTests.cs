@@ -109,7 +109,7 @@ public sealed class KafkaSinkPipelineTests
 
         Assert.Equal(2, producer.Produced.Count);
         Assert.True(result[0].IsDelivered);
-        Assert.Equal(DeliveryStatus.Permanent, result[1].Status);
+        Assert.Equal(DeliveryStatus.Rejected, result[1].Status);
         Assert.Contains("exceeds max_message_bytes (1000)", result[1].Error, StringComparison.Ordinal);
         Assert.True(result[2].IsDelivered);
     }

@@ -119,7 +119,7 @@ public sealed class SnsPublisherTests : IClassFixture<SnsTarget>
     }
 
     [Fact]
-    public async Task OversizedMessageIsPermanentAndTheOthersAreDelivered()
+    public async Task OversizedMessageIsRejectedAndTheOthersAreDelivered()
     {
         var options = _target.Options(_target.TopicArn);
         var (client, pipeline) = Some.ClientAndPipeline(options, Some.Context());
@@ -129,7 +129,7 @@ public sealed class SnsPublisherTests : IClassFixture<SnsTarget>
         var outcomes = await pipeline.DeliverAsync(new SinkBatch(_target.TopicArn, messages), CancellationToken.None);
 
         Assert.True(outcomes[0].IsDelivered, outcomes[0].Error);
-        Assert.Equal(DeliveryStatus.Permanent, outcomes[1].Status);
+        Assert.Equal(DeliveryStatus.Rejected, outcomes[1].Status);
         Assert.Contains("262144", outcomes[1].Error, StringComparison.Ordinal);
         Assert.True(outcomes[2].IsDelivered, outcomes[2].Error);
     }

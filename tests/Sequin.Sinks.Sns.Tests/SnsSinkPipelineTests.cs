@@ -97,7 +97,7 @@ public sealed class SnsSinkPipelineTests
     }
 
     [Fact]
-    public async Task MessageOver256KiBFailsPermanentlyWithoutReachingSns()
+    public async Task MessageOver256KiBIsRejectedWithoutReachingSns()
     {
         await using var sns = FakeSns.Start();
         var messages = new[] { Some.Routed(Some.TopicArn, 1), Some.Routed(Some.TopicArn, 2, payloadPadding: 256 * 1024), Some.Routed(Some.TopicArn, 3) };
@@ -106,7 +106,7 @@ public sealed class SnsSinkPipelineTests
 
         Assert.Equal(3, result.Count);
         Assert.True(result[0].IsDelivered);
-        Assert.Equal(DeliveryStatus.Permanent, result[1].Status);
+        Assert.Equal(DeliveryStatus.Rejected, result[1].Status);
         Assert.Contains($"Message of {messages[1].Payload.Length} bytes", result[1].Error, StringComparison.Ordinal);
         Assert.Contains("limit of 262144 bytes", result[1].Error, StringComparison.Ordinal);
         Assert.Contains("not sent", result[1].Error, StringComparison.Ordinal);

@@ -50,8 +50,12 @@ internal sealed partial class ConsumerPartition
         Schedule(group, summary.NextAttemptAt);
     }
 
-    private bool ShouldPark(PendingMessage entry) =>
-        _owner.Parking is not null && _owner.Settings.ParkAfterFailures > 0 && entry.FailedAttempts >= _owner.Settings.ParkAfterFailures;
+    /// <summary>How far off the next attempt of a rejected message is: never, until an operator asks (<c>sequin messages retry</c>).</summary>
+    internal static readonly TimeSpan NotRetried = TimeSpan.FromDays(365 * 100);
+
+    private bool CanPark => _owner.Parking is not null && _owner.Settings.ParkAfterFailures > 0;
+
+    private bool ShouldPark(PendingMessage entry) => CanPark && entry.FailedAttempts >= _owner.Settings.ParkAfterFailures;
 
     private void StartParking(MessageGroup group, string error, DateTimeOffset due)
     {
@@ -65,7 +69,14 @@ internal sealed partial class ConsumerPartition
         // Throttled apart from the failure warnings, so that parking shows even while the same error is being retried.
         if (_owner.ShouldLogFailure("parking: " + error))
         {
-            ParkingLog.Parking(_owner.Logger, _owner.Name, head.Message.Relation.QualifiedName, head.GroupId, head.FailedAttempts, group.Messages.Count, error);
+            if (due - _owner.Time.GetUtcNow() >= NotRetried / 2)
+            {
+                ParkingLog.Rejected(_owner.Logger, _owner.Name, head.Message.Relation.QualifiedName, head.GroupId, group.Messages.Count, error);
+            }
+            else
+            {
+                ParkingLog.Parking(_owner.Logger, _owner.Name, head.Message.Relation.QualifiedName, head.GroupId, head.FailedAttempts, group.Messages.Count, error);
+            }
         }
 
         FlushParking(group);
@@ -239,7 +250,7 @@ internal sealed partial class ConsumerPartition
         var group = entry.Group!;
         var p = group.Parked!;
         entry.FailedAttempts++;
-        _owner.OnFailedAttempt(status == DeliveryStatus.Permanent);
+        _owner.OnFailedAttempt(status != DeliveryStatus.Retryable);
         if (_owner.Settings.MaxRetryCount is { } max && entry.FailedAttempts >= max)
         {
             RunStore(
@@ -265,7 +276,9 @@ internal sealed partial class ConsumerPartition
             return null;
         }
 
-        var delay = retryAfter is { } after && after > TimeSpan.Zero ? after : _owner.Retry.GetDelay(entry.FailedAttempts);
+        var delay = status == DeliveryStatus.Rejected
+            ? NotRetried
+            : retryAfter is { } after && after > TimeSpan.Zero ? after : _owner.Retry.GetDelay(entry.FailedAttempts);
         p.Due = now + delay;
         RunStore(
             async ct =>
@@ -284,7 +297,7 @@ internal sealed partial class ConsumerPartition
                 EndHead(group);
                 Schedule(group, p.Due);
             });
-        return delay;
+        return status == DeliveryStatus.Rejected ? null : delay;
     }
 
     // max_retry_count reached for a message still in memory: it is discarded once the record of it is written.

@@ -19,4 +19,7 @@ internal static partial class ParkingLog
 
     [LoggerMessage(1254, LogLevel.Information, "Sink {Sink}: {Groups} parked groups changed by an operator (sequin messages retry|discard); each goes on now with its oldest parked message.")]
     public static partial void RetryRequested(ILogger logger, string sink, int groups);
+
+    [LoggerMessage(1255, LogLevel.Error, "Sink {Sink}: a change of {Table} (group {GroupId}) can never be delivered as it is: {Error}. It and the {Count} queued messages of its group are parked in sequin_state.parked_messages and not retried automatically: fix the cause, then 'sequin messages retry', or 'sequin messages discard'. The replication slot moves on.")]
+    public static partial void Rejected(ILogger logger, string sink, string table, string? groupId, int count, string error);
 }

@@ -345,7 +345,7 @@ internal sealed partial class ConsumerPartition
         }
 
         _owner.OnBatchCompleted(batch.Entries.Count, failed);
-        if (failed > 0 && _owner.ShouldLogFailure(firstError!))
+        if (failed > 0 && firstDelay is not null && _owner.ShouldLogFailure(firstError!))
         {
             PipelineLog.BatchFailed(_owner.Logger, _owner.Name, batch.Key, failed, batch.Entries.Count, firstError!, firstDelay ?? TimeSpan.Zero);
         }
@@ -359,7 +359,7 @@ internal sealed partial class ConsumerPartition
     {
         var group = entry.Group!;
         entry.FailedAttempts++;
-        _owner.OnFailedAttempt(status == DeliveryStatus.Permanent);
+        _owner.OnFailedAttempt(status != DeliveryStatus.Retryable);
         if (_owner.Settings.MaxRetryCount is { } max && entry.FailedAttempts >= max)
         {
             if (_owner.Parking is not null)
@@ -374,7 +374,15 @@ internal sealed partial class ConsumerPartition
             return null;
         }
 
-        var delay = retryAfter is { } after && after > TimeSpan.Zero ? after : _owner.Retry.GetDelay(entry.FailedAttempts);
+        if (status == DeliveryStatus.Rejected && CanPark)
+        {
+            StartParking(group, error, now + NotRetried);
+            return null;
+        }
+
+        var delay = status == DeliveryStatus.Rejected
+            ? _owner.Settings.RetryMaxDelay
+            : retryAfter is { } after && after > TimeSpan.Zero ? after : _owner.Retry.GetDelay(entry.FailedAttempts);
         if (ShouldPark(entry))
         {
             StartParking(group, error, now + delay);

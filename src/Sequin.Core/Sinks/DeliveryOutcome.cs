@@ -15,6 +15,9 @@ public readonly record struct DeliveryOutcome(DeliveryStatus Status, string? Err
     /// <summary>A failure retrying alone will not fix.</summary>
     public static DeliveryOutcome Permanent(string error) => new(DeliveryStatus.Permanent, error);
 
+    /// <summary>The message can never be delivered as it is: parked for an operator, not retried automatically (<see cref="DeliveryStatus.Rejected"/>).</summary>
+    public static DeliveryOutcome Reject(string error) => new(DeliveryStatus.Rejected, error);
+
     /// <summary>Whether the message was delivered.</summary>
     public bool IsDelivered => Status == DeliveryStatus.Delivered;
 }

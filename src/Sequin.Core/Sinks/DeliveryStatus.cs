@@ -15,4 +15,11 @@ public enum DeliveryStatus
     /// once the sink's <c>max_retry_count</c> is reached.
     /// </summary>
     Permanent,
+
+    /// <summary>
+    /// It can never be delivered as it is (larger than the destination accepts, say): not retried automatically. With
+    /// parking (the default) it and the later messages of its group are parked at once, for an operator to retry after a
+    /// fix (<c>sequin messages retry</c>) or discard; without parking it is retried at the longest backoff. Counted as permanent.
+    /// </summary>
+    Rejected,
 }

@@ -95,6 +95,50 @@ public sealed class ParkingTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task ARejectedMessageIsParkedAtOnceWithItsRowAndNotRetriedUntilAnOperatorAsks()
+    {
+        var (store, cs) = await StoreAsync();
+        await using var _ = store;
+        var attempts = 0;
+        var rejecting = true;
+        await using var h = new ConsumerHarness(Settings(parkAfter: 5) with { RetryRequestPollInterval = TimeSpan.FromMilliseconds(50) }, parking: store);
+        h.Pipeline.OnDeliver = (batch, _) => ValueTask.FromResult(BatchResult.PerMessage(batch.Messages.Select(m =>
+        {
+            if (Name(m) != "huge")
+            {
+                return DeliveryOutcome.Delivered;
+            }
+
+            Interlocked.Increment(ref attempts);
+            return Volatile.Read(ref rejecting) ? DeliveryOutcome.Reject("Message of 300000 bytes exceeds the sink's limit of 262144 bytes") : DeliveryOutcome.Delivered;
+        }).ToArray()));
+        var t0 = h.Time.GetUtcNow();
+
+        await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "huge")]);
+        var later = await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "later")]);
+        await h.FeedAsync([Some.Change(2, Some.Transaction(), name: "other")]);
+
+        // Parked after its first attempt (not park_after_failures: 5), with the later change of its row.
+        await Wait.UntilAsync(() => h.Consumer.ParkedMessages == 2, "the rejected row is parked at once");
+        await Wait.UntilAsync(() => h.Tracker.GetConfirmableLsn() >= later.EndLsn, "the slot may pass it");
+        Assert.Equal(1, Volatile.Read(ref attempts));
+        Assert.Equal(1, h.Consumer.PermanentFailures);
+        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1255 && e.Message.Contains("can never be delivered as it is", StringComparison.Ordinal));
+
+        // Not retried on its own: its next attempt is not scheduled.
+        Assert.Equal(2, await CountAsync(cs, "select count(*) from sequin_state.parked_messages where next_attempt_at > now() + interval '50 years'"));
+        Assert.DoesNotContain(h.Time.DueTimes, d => d > t0 + TimeSpan.FromSeconds(1) && d < t0 + TimeSpan.FromDays(365));
+
+        // After a fix, the operator's retry delivers it and the row's later change, in order.
+        Volatile.Write(ref rejecting, false);
+        Assert.Equal(2, await store.RetryNowAsync("sink-1", null, CancellationToken.None));
+        await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromMilliseconds(50), "the retry-request poll");
+        await Wait.UntilAsync(() => h.Consumer.UnparkedMessages == 2, "the operator's retry delivers the row");
+        Assert.Equal(["huge", "later"], h.Pipeline.Delivered.Where(m => Row(m) == "1").Select(Name));
+        Assert.Equal(0, await CountAsync(cs, "select count(*) from sequin_state.parked_messages"));
+    }
+
+    [Fact]
     public async Task ParkedMessagesSurviveARestartAndNewChangesOfTheirRowWaitBehindThem()
     {
         var (store, cs) = await StoreAsync();

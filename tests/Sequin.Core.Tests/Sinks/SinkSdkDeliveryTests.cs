@@ -12,7 +12,7 @@ namespace Sequin.Core.Tests.Sinks;
 public sealed class SinkSdkDeliveryTests
 {
     [Fact]
-    public async Task AMessageOverTheSizeLimitFailsPermanentlyWithoutReachingTheSinkAndTheOthersAreDelivered()
+    public async Task AMessageOverTheSizeLimitIsRejectedWithoutReachingTheSinkAndTheOthersAreDelivered()
     {
         var sink = new ProbeSink { Limits = new SinkLimits { MaxMessageBytes = 100 } };
         var (client, pipeline) = Create(sink);
@@ -21,7 +21,7 @@ public sealed class SinkSdkDeliveryTests
         var result = await pipeline.DeliverAsync(Batch(pipeline, 10, 101, 100), CancellationToken.None);
 
         Assert.True(result[0].IsDelivered);
-        Assert.Equal(DeliveryStatus.Permanent, result[1].Status);
+        Assert.Equal(DeliveryStatus.Rejected, result[1].Status);
         Assert.Contains("Message of 101 bytes exceeds the probe sink's limit of 100 bytes", result[1].Error, StringComparison.Ordinal);
         Assert.True(result[2].IsDelivered);
         Assert.Equal([10, 100], sink.Delivered.Select(m => m.Payload.Length));

@@ -56,9 +56,9 @@ internal sealed class DeliveryPipeline : ISinkPipeline
                 if (messages[i].Payload.Length > max)
                 {
                     refused ??= new DeliveryOutcome[messages.Count];
-                    refused[i] = DeliveryOutcome.Permanent(string.Create(
+                    refused[i] = DeliveryOutcome.Reject(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"Message of {messages[i].Payload.Length} bytes exceeds the {_typeName} sink's limit of {max} bytes; it was not sent (shrink it with a transform function)."));
+                        $"Message of {messages[i].Payload.Length} bytes exceeds the {_typeName} sink's limit of {max} bytes; it was not sent and is not retried (shrink it with a transform function, then retry it with 'sequin messages retry')."));
                 }
             }
         }
