@@ -6,6 +6,7 @@ using Jint.Native;
 using Jint.Native.Json;
 using Sequin.Functions;
 using Sequin.Functions.Engines;
+using Sequin.Functions.V8;
 using Sequin.Messages;
 
 namespace Sequin.Benchmarks;
@@ -59,6 +60,7 @@ internal static class FunctionProbe
         var parser = new JsonParser(sandboxed.Engine);
         Measure(output, "args: JsonParser.Parse(whole utf8)", () => parser.Parse(json.Span));
 
+        V8(output, json, limits);
         Instance(output, json, null, limits);
         Instance(output, json, bench.MessageLayout, limits);
         foreach (var (name, s, m, c, r) in new[]
@@ -83,6 +85,106 @@ internal static class FunctionProbe
             var parsed = (Jint.Native.Object.ObjectInstance)new JsonParser(probe.Engine).Parse(json.Span);
             var callArgs = new[] { parsed.Get("action"), parsed.Get("record"), parsed.Get("changes"), parsed.Get("metadata") };
             Measure(output, name, () => probe.Engine.Call(probe.Entry, JsValue.Undefined, callArgs));
+        }
+    }
+
+    private static void V8(TextWriter output, ReadOnlyMemory<byte> json, FunctionLimits limits)
+    {
+        var definition = new FunctionDefinition("probe", FunctionKind.Routing, Code);
+        var instance = (V8FunctionInstance)V8FunctionEngine.Shared.Compile(definition, limits).CreateInstance();
+        var entries = new List<RouteEntry>();
+        var input = new FunctionInput(json);
+        instance.InvokeRoute(input, entries);
+        output.WriteLine("v8 route: " + string.Join(", ", entries));
+        Measure(output, "v8: InvokeRoute, one message per call", () =>
+        {
+            entries.Clear();
+            instance.InvokeRoute(input, entries);
+        });
+        foreach (var size in new[] { 100, 1000 })
+        {
+            var inputs = Enumerable.Repeat(input, size).ToArray();
+            var outputs = Enumerable.Range(0, size).Select(_ => new List<RouteEntry>()).ToArray();
+            var errors = new FunctionError?[size];
+            var best = double.MaxValue;
+            long bytes = 0;
+            for (var round = 0; round < 40; round++)
+            {
+                foreach (var o in outputs)
+                {
+                    o.Clear();
+                }
+
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                var watch = Stopwatch.StartNew();
+                instance.InvokeRouteBatch(inputs, outputs, errors);
+                best = Math.Min(best, watch.Elapsed.TotalNanoseconds / size);
+                bytes = (GC.GetAllocatedBytesForCurrentThread() - before) / size;
+            }
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"v8: InvokeRouteBatch, " + size + " per call (per message)",-45} {best,8:F0} ns {bytes,8:F0} B   [{string.Join(", ", outputs[size - 1])}] {errors[0]?.Message}"));
+        }
+
+        instance.Dispose();
+        V8Sandbox(output, json);
+        using var bare = new Microsoft.ClearScript.V8.V8ScriptEngine();
+        var one = (Microsoft.ClearScript.ScriptObject)bare.Evaluate("(function (s) { return s.length; })");
+        Measure(output, "v8 bare: InvokeAsFunction(string) -> int", () => one.InvokeAsFunction("abc"));
+        bare.Execute("function lenOf(s) { return s.length; }");
+        Measure(output, "v8 bare: engine.Invoke(name, string) -> int", () => bare.Invoke("lenOf", "abc"));
+        using var constrained = new Microsoft.ClearScript.V8.V8ScriptEngine("x", new Microsoft.ClearScript.V8.V8RuntimeConstraints { MaxOldSpaceSize = 512, MaxNewSpaceSize = 16 }, Microsoft.ClearScript.V8.V8ScriptEngineFlags.DisableGlobalMembers);
+        var two = (Microsoft.ClearScript.ScriptObject)constrained.Evaluate("(function (s) { return s.length; })");
+        Measure(output, "v8 constraints+flags: InvokeAsFunction", () => two.InvokeAsFunction("abc"));
+        using var flagsOnly = new Microsoft.ClearScript.V8.V8ScriptEngine(Microsoft.ClearScript.V8.V8ScriptEngineFlags.DisableGlobalMembers);
+        var three = (Microsoft.ClearScript.ScriptObject)flagsOnly.Evaluate("(function (s) { return s.length; })");
+        var jsonText = Encoding.UTF8.GetString(json.Span);
+        var parse = (Microsoft.ClearScript.ScriptObject)bare.Evaluate("(function (s) { return JSON.stringify(JSON.parse(s).metadata.table_name); })");
+        Measure(output, "v8 bare: parse+stringify of the message", () => parse.InvokeAsFunction(jsonText));
+        Measure(output, "v8 bare: lenOf(the message)", () => one.InvokeAsFunction(jsonText));
+        Measure(output, "v8 flags only: InvokeAsFunction", () => three.InvokeAsFunction("abc"));
+        using var consOnly = new Microsoft.ClearScript.V8.V8ScriptEngine(new Microsoft.ClearScript.V8.V8RuntimeConstraints { MaxOldSpaceSize = 512, MaxNewSpaceSize = 16 });
+        var four = (Microsoft.ClearScript.ScriptObject)consOnly.Evaluate("(function (s) { return s.length; })");
+        Measure(output, "v8 constraints only: InvokeAsFunction", () => four.InvokeAsFunction("abc"));
+    }
+
+    // What the V8 engine's sandbox does with hostile or broken code (each line: the body, then the outcome).
+    private static void V8Sandbox(TextWriter output, ReadOnlyMemory<byte> json)
+    {
+        string[] bodies =
+        [
+            "while (true) {}",
+            "return { topic: eval('1') };",
+            "return { topic: Function('return 1')() };",
+            "return { topic: (function () {}).constructor('return 1')() };",
+            "return { topic: typeof EngineInternal + ',' + Object.getOwnPropertyNames(globalThis).filter(n => !/^[A-Z]/.test(n)).join(' ') };",
+            "globalThis.kept = (globalThis.kept || 0) + 1; return { topic: String(globalThis.kept) };",
+            "Object.prototype.kept = 1; return {};",
+            "var a = []; while (true) a.push(new Array(1e6).fill(1.5));",
+            "function f() { return f() + 1; } return { topic: f() };",
+            "\n\n  null.x;",
+            "return 42;",
+        ];
+        var limits = new FunctionLimits { Timeout = TimeSpan.FromMilliseconds(200) };
+        foreach (var body in bodies)
+        {
+            var definition = new FunctionDefinition("hostile", FunctionKind.Routing, "function route(action, record, changes, metadata) {" + body + "\n}");
+            var watch = Stopwatch.StartNew();
+            string outcome;
+            try
+            {
+                var entries = new List<RouteEntry>();
+                var instance = V8FunctionEngine.Shared.Compile(definition, limits).CreateInstance();
+                instance.InvokeRoute(new FunctionInput(json), entries);
+                entries.Clear();
+                instance.InvokeRoute(new FunctionInput(json), entries);
+                outcome = "ok: " + string.Join(", ", entries);
+            }
+            catch (FunctionException e)
+            {
+                outcome = e.Error.Message;
+            }
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"v8 sandbox: {body.Replace("\n", " ", StringComparison.Ordinal),-70} {watch.ElapsedMilliseconds,5} ms  {outcome}"));
         }
     }
 
