@@ -9,4 +9,11 @@ if (args.Length > 0 && args[0] == "quick")
     return;
 }
 
+if (args.Length > 0 && args[0] == "probe")
+{
+    // Where the time of one dynamic routing call goes (arguments, the call, each constraint).
+    Sequin.Functions.Engines.LargeStackThread.Run(() => FunctionProbe.Run(Console.Out), "probe").GetAwaiter().GetResult();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(RoutingBenchmarks).Assembly).Run(args);

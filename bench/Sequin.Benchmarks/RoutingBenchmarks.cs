@@ -40,6 +40,12 @@ public class RoutingBenchmarks
     private IMessageProcessor _dynamicProcessor = null!;
     private IMessageProcessor _transformProcessor = null!;
 
+    /// <summary>The benchmark message's JSON (after <see cref="Setup"/>).</summary>
+    internal ReadOnlyMemory<byte> MessageJson => _input.MessageJson;
+
+    /// <summary>Where the four values lie in <see cref="MessageJson"/>.</summary>
+    internal MessageJsonLayout? MessageLayout => _input.Layout;
+
     [GlobalSetup]
     public void Setup()
     {
@@ -71,12 +77,13 @@ public class RoutingBenchmarks
         var definition = new FunctionDefinition("route-orders", FunctionKind.Routing, RouteCode) { SinkType = "kafka" };
         _routeInstance = JintFunctionEngine.Shared.Compile(definition, Limits).CreateInstance();
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        MessageJsonLayout layout;
+        using (var writer = new Utf8JsonWriter(buffer, ChangeMessageJsonWriter.WriterOptions))
         {
-            ChangeMessageJsonWriter.Write(writer, _message, Consumer, TimestampFormat.Iso8601);
+            ChangeMessageJsonWriter.Write(writer, _message, Consumer, TimestampFormat.Iso8601, out layout);
         }
 
-        _input = new FunctionInput(buffer.WrittenMemory.ToArray());
+        _input = new FunctionInput(buffer.WrittenMemory.ToArray(), layout);
         _entries = [];
 
         _staticProcessor = new MessageProcessorFactory(new MessageProcessorOptions

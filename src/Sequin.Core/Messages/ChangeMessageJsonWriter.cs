@@ -53,16 +53,41 @@ public static class ChangeMessageJsonWriter
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(consumer);
+        Write(writer, message, consumer, format, out _);
+    }
+
+    /// <summary>
+    /// Writes the whole message object and tells where its four values lie, as offsets from where the writer stood
+    /// (<see cref="Utf8JsonWriter.BytesCommitted"/> + <see cref="Utf8JsonWriter.BytesPending"/>) when it began.
+    /// </summary>
+    internal static void Write(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer, TimestampFormat format, out MessageJsonLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(consumer);
+        var origin = Position(writer);
         writer.WriteStartObject();
         writer.WritePropertyName("record");
+        var recordStart = Position(writer) - origin;
         WriteRecord(writer, message, format);
+        var recordEnd = Position(writer) - origin;
         writer.WritePropertyName("changes");
+        var changesStart = Position(writer) - origin;
         WriteChanges(writer, message, format);
-        writer.WriteString("action", message.Action.ToWireName());
+        var changesEnd = Position(writer) - origin;
+        writer.WritePropertyName("action");
+        var actionStart = Position(writer) - origin;
+        writer.WriteStringValue(message.Action.ToWireName());
+        var actionEnd = Position(writer) - origin;
         writer.WritePropertyName("metadata");
+        var metadataStart = Position(writer) - origin;
         WriteMetadata(writer, message, consumer);
+        var metadataEnd = Position(writer) - origin;
         writer.WriteEndObject();
+        layout = new MessageJsonLayout(recordStart, recordEnd, changesStart, changesEnd, actionStart, actionEnd, metadataStart, metadataEnd);
     }
+
+    private static int Position(Utf8JsonWriter writer) => checked((int)(writer.BytesCommitted + writer.BytesPending));
 
     /// <summary>
     /// Writes <c>record</c>: the new row (insert, update, read) or the old row (delete); <c>{}</c> for truncate. An

@@ -43,8 +43,8 @@ internal sealed class MessageProcessor : IMessageProcessor
         ArgumentNullException.ThrowIfNull(message);
         try
         {
-            var json = WriteMessageJson(message);
-            var input = new FunctionInput(json);
+            var json = WriteMessageJson(message, out var layout);
+            var input = new FunctionInput(json, layout);
             if (_filterFunction is not null && !(_filter ??= _filterFunction.CreateInstance()).InvokeFilter(input))
             {
                 return ProcessResult.Filtered;
@@ -86,11 +86,11 @@ internal sealed class MessageProcessor : IMessageProcessor
         }
     }
 
-    private ReadOnlyMemory<byte> WriteMessageJson(ChangeMessage message)
+    private ReadOnlyMemory<byte> WriteMessageJson(ChangeMessage message, out MessageJsonLayout layout)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
-        ChangeMessageJsonWriter.Write(_writer, message, _options.Consumer, _options.TimestampFormat);
+        ChangeMessageJsonWriter.Write(_writer, message, _options.Consumer, _options.TimestampFormat, out layout);
         _writer.Flush();
         return _buffer.WrittenMemory;
     }

@@ -327,7 +327,69 @@ public sealed class JintFunctionEngineTests
         Assert.Equal(expected, compiled.Shape.UsedArguments(code));
     }
 
+    [Theory]
+    [InlineData(ChangeAction.Insert)]
+    [InlineData(ChangeAction.Update)]
+    [InlineData(ChangeAction.Delete)]
+    [InlineData(ChangeAction.Truncate)]
+    public void ArgumentsFoundThroughTheWritersLayoutEqualThoseFoundByScanning(ChangeAction action)
+    {
+        var instance = Instance(Some.Transform(
+            "return [action, record.id, record.house, record.tags, changes, metadata.table_name, metadata.consumer.name, Object.keys(record), record, metadata];"));
+        var message = Some.Message(action, house: "Atreides", oldHouse: "Corrino");
+
+        var withLayout = Encoding.UTF8.GetString(instance.InvokeTransform(Input(message)));
+        var scanned = Encoding.UTF8.GetString(instance.InvokeTransform(InputWithoutLayout(message)));
+
+        Assert.NotNull(Input(message).Layout);
+        Assert.Equal(scanned, withLayout);
+        Assert.Contains("\"characters\"", withLayout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadsAnsweredFromTheJsonAgreeWithTheBuiltObject()
+    {
+        // Before Object.keys the reads are answered from the JSON; after it, from the built properties.
+        const string Reads = "[record.id, record.name, record.tags === record.tags, record.metadata === record.metadata, record.nope,"
+            + " record.constructor === Object, typeof record.hasOwnProperty, metadata.consumer === metadata.consumer, metadata.commit_idx, changes]";
+        var result = Transform("const before = " + Reads + ";\nconst keys = Object.keys(record).length + Object.keys(metadata).length;\nconst after = " + Reads + ";\nreturn [before, after, keys];");
+
+        Assert.Equal(
+            "[[42,\"Paul\",true,true,null,true,\"function\",true,3,null],[42,\"Paul\",true,true,null,true,\"function\",true,3,null],19]",
+            result);
+    }
+
+    [Fact]
+    public void ManyReadsOfOneArgumentStayCorrect()
+    {
+        var result = Transform("let sum = 0; for (let i = 0; i < 20; i++) { sum += record.id + metadata.commit_idx; }\n"
+            + "record.house = 'Fremen'; return [sum, record.house, Object.keys(record).length, record.tags[0]];");
+
+        Assert.Equal("[900,\"Fremen\",7,\"heir\"]", result);
+    }
+
+    [Fact]
+    public void AnArgumentWrittenBeforeItIsReadKeepsTheWrite()
+    {
+        var result = Transform("record.name = 'Usul'; metadata.table_name = 't'; return [record.name, metadata.table_name, JSON.stringify(record).indexOf('Usul') > 0];");
+
+        Assert.Equal("[\"Usul\",\"t\",true]", result);
+    }
+
     internal static FunctionInput Input(ChangeMessage message)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        MessageJsonLayout layout;
+        using (var writer = new Utf8JsonWriter(buffer, ChangeMessageJsonWriter.WriterOptions))
+        {
+            ChangeMessageJsonWriter.Write(writer, message, Some.Consumer, TimestampFormat.Iso8601, out layout);
+        }
+
+        return new FunctionInput(buffer.WrittenMemory, layout);
+    }
+
+    // As FunctionValidator and `sequin functions test` call functions: the JSON alone, scanned for the arguments.
+    private static FunctionInput InputWithoutLayout(ChangeMessage message)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -5,6 +5,7 @@ using Jint.Native;
 using Jint.Native.Function;
 using Jint.Native.Object;
 using Jint.Runtime;
+using Sequin.Messages;
 
 namespace Sequin.Functions.Engines;
 
@@ -33,6 +34,7 @@ internal sealed class JintFunctionInstance : IFunctionInstance
     // The call being handed to the thread.
     private FunctionKind _kind;
     private ReadOnlyMemory<byte> _input;
+    private MessageJsonLayout? _layout;
     private List<RouteEntry>? _routeOutput;
     private bool _filterResult;
     private byte[]? _transformResult;
@@ -78,6 +80,7 @@ internal sealed class JintFunctionInstance : IFunctionInstance
     {
         _kind = kind;
         _input = input.MessageJson;
+        _layout = input.Layout;
         _routeOutput = output;
         try
         {
@@ -86,6 +89,7 @@ internal sealed class JintFunctionInstance : IFunctionInstance
         finally
         {
             _input = default;
+            _layout = null;
             _routeOutput = null;
         }
     }
@@ -126,7 +130,7 @@ internal sealed class JintFunctionInstance : IFunctionInstance
 
     private JsValue Call()
     {
-        JsonToJsValue.ReadArguments(_engine, _input.Span, _args, _usedArguments, _sharedMetadata, _names, _lazy);
+        JsonToJsValue.ReadArguments(_engine, _input.Span, _args, _usedArguments, _sharedMetadata, _names, _lazy, _layout);
         var entry = _wrapped ? _engine.Call(_entry, JsValue.Undefined, []) : _entry;
         if (entry is not Function)
         {

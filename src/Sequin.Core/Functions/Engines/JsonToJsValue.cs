@@ -4,6 +4,7 @@ using System.Text.Json;
 using Jint;
 using Jint.Native;
 using Jint.Runtime.Descriptors;
+using Sequin.Messages;
 
 namespace Sequin.Functions.Engines;
 
@@ -21,16 +22,42 @@ internal static class JsonToJsValue
     /// arguments flagged in <paramref name="used"/> are built (bit i = argument i); the others are left undefined,
     /// because building JavaScript objects is most of the cost of a call and a function that never names an argument
     /// cannot see it. Every call gets new objects: nothing one call changes in them reaches the next. With a
-    /// <paramref name="lazy"/> source, the properties of <c>record</c>, <c>changes</c> and <c>metadata</c> whose values
-    /// are strings, objects or arrays are built when the code first reads them (a json/jsonb column the function never
-    /// touches is never parsed); the source must stay valid until the call's results have been read.
+    /// <paramref name="lazy"/> source, <c>record</c>, <c>changes</c> and <c>metadata</c> are <see cref="LazyJsonObject"/>s:
+    /// nothing of them is built until the code reads it (a json/jsonb column the function never touches is never
+    /// parsed); the source must stay valid until the call's results have been read.
     /// </summary>
-    public static void ReadArguments(Engine engine, ReadOnlySpan<byte> messageJson, JsValue[] args, int used = 0b1111, SharedMetadata? shared = null, PropertyNames? names = null, LazyJsonSource? lazy = null)
+    public static void ReadArguments(Engine engine, ReadOnlySpan<byte> messageJson, JsValue[] args, int used = 0b1111, SharedMetadata? shared = null, PropertyNames? names = null, LazyJsonSource? lazy = null, MessageJsonLayout? layout = null)
     {
         args[0] = JsValue.Undefined;
         args[1] = JsValue.Undefined;
         args[2] = JsValue.Null;
         args[3] = JsValue.Undefined;
+        if (layout is { } at && lazy is not null)
+        {
+            // The writer said where the values lie: no scan.
+            if ((used & 0b0001) != 0)
+            {
+                args[0] = ReadSlice(engine, messageJson, at.ActionStart, at.ActionEnd, names);
+            }
+
+            if ((used & 0b0010) != 0)
+            {
+                args[1] = ReadLazy(engine, messageJson, at.RecordStart, at.RecordEnd, lazy, null, names);
+            }
+
+            if ((used & 0b0100) != 0)
+            {
+                args[2] = ReadLazy(engine, messageJson, at.ChangesStart, at.ChangesEnd, lazy, null, names);
+            }
+
+            if ((used & 0b1000) != 0)
+            {
+                args[3] = ReadLazy(engine, messageJson, at.MetadataStart, at.MetadataEnd, lazy, shared, names);
+            }
+
+            return;
+        }
+
         var reader = new Utf8JsonReader(messageJson, new JsonReaderOptions { MaxDepth = MaxDepth });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -51,12 +78,30 @@ internal static class JsonToJsValue
                 continue;
             }
 
+            if (index > 0 && lazy is not null && reader.TokenType == JsonTokenType.StartObject)
+            {
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                args[index] = new LazyJsonObject(engine, lazy, start, (int)reader.BytesConsumed, index == 3 ? shared : null);
+                continue;
+            }
+
             args[index] = index == 3 && shared is not null && reader.TokenType == JsonTokenType.StartObject
-                ? ReadMetadata(engine, messageJson, ref reader, shared, names, lazy)
-                : index > 0 && lazy is not null && reader.TokenType == JsonTokenType.StartObject
-                    ? ReadLazyObject(engine, ref reader, names, lazy)
-                    : ReadValue(engine, ref reader, names);
+                ? ReadMetadata(engine, messageJson, ref reader, shared, names)
+                : ReadValue(engine, ref reader, names);
         }
+    }
+
+    private static JsValue ReadLazy(Engine engine, ReadOnlySpan<byte> json, int start, int end, LazyJsonSource lazy, SharedMetadata? shared, PropertyNames? names) =>
+        json[start] == (byte)'{'
+            ? new LazyJsonObject(engine, lazy, start, end, shared)
+            : ReadSlice(engine, json, start, end, names);
+
+    private static JsValue ReadSlice(Engine engine, ReadOnlySpan<byte> json, int start, int end, PropertyNames? names)
+    {
+        var reader = new Utf8JsonReader(json[start..end], new JsonReaderOptions { MaxDepth = MaxDepth });
+        reader.Read();
+        return ReadValue(engine, ref reader, names);
     }
 
     /// <summary>Reads the value the reader is positioned on (its first token).</summary>
@@ -104,7 +149,7 @@ internal static class JsonToJsValue
     }
 
     // metadata, with its consumer and database objects taken from the engine's frozen cache.
-    private static JsObject ReadMetadata(Engine engine, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, SharedMetadata shared, PropertyNames? names, LazyJsonSource? lazy)
+    private static JsObject ReadMetadata(Engine engine, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, SharedMetadata shared, PropertyNames? names)
     {
         var obj = new JsObject(engine);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -121,49 +166,10 @@ internal static class JsonToJsValue
                 continue;
             }
 
-            if (lazy is not null && TryAddLazy(obj, name, ref reader, lazy))
-            {
-                continue;
-            }
-
             AddProperty(obj, name, ReadValue(engine, ref reader, names));
         }
 
         return obj;
-    }
-
-    // An object whose string, object and array values are built on first read.
-    private static JsObject ReadLazyObject(Engine engine, ref Utf8JsonReader reader, PropertyNames? names, LazyJsonSource lazy)
-    {
-        var obj = new JsObject(engine);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = names is null ? reader.GetString()! : names.Get(ref reader);
-            reader.Read();
-            if (!TryAddLazy(obj, name, ref reader, lazy))
-            {
-                AddProperty(obj, name, ReadValue(engine, ref reader, names));
-            }
-        }
-
-        return obj;
-    }
-
-    private static bool TryAddLazy(JsObject obj, string name, ref Utf8JsonReader reader, LazyJsonSource lazy)
-    {
-        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.String) || obj.HasOwnProperty(name))
-        {
-            return false;
-        }
-
-        var start = (int)reader.TokenStartIndex;
-        reader.Skip();
-        var end = (int)reader.BytesConsumed;
-        obj.FastSetProperty(name, PropertyDescriptor.CreateLazy(
-            new LazyJsonSource.Slice(lazy, lazy.Generation, start, end),
-            static slice => slice.Build(),
-            PropertyFlag.ConfigurableEnumerableWritable));
-        return true;
     }
 
     private static void AddProperty(JsObject obj, string name, JsValue value)

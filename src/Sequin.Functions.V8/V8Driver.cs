@@ -1,0 +1,99 @@
+namespace Sequin.Functions.V8;
+
+/// <summary>
+/// The JavaScript that every V8 engine runs once before the user's function: it takes code generation from strings
+/// away (<c>eval</c>, the <c>Function</c> constructors), freezes every object reachable from the global object, and
+/// defines the two entry points the host calls, for one message and for a batch of messages as one JSON string.
+/// </summary>
+internal static class V8Driver
+{
+    /// <summary>The name of the wrapper function whose every call runs the user's top level anew.</summary>
+    public const string WrapperName = "__sequin_function__";
+
+    /// <summary>The driver's source, run first.</summary>
+    public const string Source = """
+        (function () {
+          'use strict';
+          const refuse = function () { throw new EvalError('Code generation from strings is disabled in the sandbox.'); };
+          for (const f of [function () {}, function* () {}, async function () {}, async function* () {}]) {
+            Object.defineProperty(Object.getPrototypeOf(f), 'constructor', { value: refuse, writable: false, configurable: false });
+          }
+          refuse.prototype = Function.prototype;
+          Object.defineProperty(globalThis, 'Function', { value: refuse, writable: false, configurable: false, enumerable: false });
+          delete globalThis.eval;
+          // ClearScript's own helper object (EngineInternal) is a non-configurable global: it cannot be deleted; the
+          // wrapper shadows its name (V8CompiledFunction), but globalThis.EngineInternal stays reachable.
+        })();
+        """;
+
+    /// <summary>Defines the entry points and freezes the realm; run after the user's code is loaded.</summary>
+    public const string Entry = """
+        (function (load) {
+          'use strict';
+          const describe = function (v) {
+            if (v === null) return 'null';
+            if (Array.isArray(v)) return 'an array';
+            if (typeof v === 'function') return 'a function';
+            if (typeof v === 'object') return 'an object';
+            return typeof v + ' ' + String(v);
+          };
+          const entries = function (r) {
+            if (r === null || typeof r !== 'object' || Array.isArray(r)) {
+              return { error: 'returned ' + (r === undefined ? 'undefined' : describe(r)) + '. Routing functions must return an object, e.g. { topic: "..." }.' };
+            }
+            const out = [];
+            for (const k of Object.keys(r)) {
+              const v = r[k];
+              if (typeof v === 'string') out.push([k, 0, v]);
+              else if (typeof v === 'number') out.push([k, 1, String(v)]);
+              else if (v === null) out.push([k, 2]);
+              else if (v === undefined) out.push([k, 3]);
+              else out.push([k, 4, describe(v)]);
+            }
+            return out;
+          };
+          const where = function (e) {
+            const stack = e && typeof e.stack === 'string' ? e.stack : '';
+            const m = /:(\d+):(\d+)\)?\n?/.exec(stack.split('\n').slice(1).join('\n'));
+            return m ? [Number(m[1]), Number(m[2]) - 1] : [null, null];
+          };
+          const failure = function (e) {
+            const text = e instanceof Error ? e.name + ': ' + e.message : 'Uncaught ' + describe(e);
+            const at = where(e);
+            return { error: text, line: at[0], column: at[1] };
+          };
+          const one = function (m) {
+            const f = load();
+            return entries(f(m.action, m.record, m.changes, m.metadata));
+          };
+          const route = function (json) {
+            try { return JSON.stringify(one(JSON.parse(json))); } catch (e) { return JSON.stringify(failure(e)); }
+          };
+          const routeBatch = function (json) {
+            const messages = JSON.parse(json);
+            const results = new Array(messages.length);
+            for (let i = 0; i < messages.length; i++) {
+              try { results[i] = one(messages[i]); } catch (e) { results[i] = failure(e); }
+            }
+            return JSON.stringify(results);
+          };
+          const seen = new Set();
+          const pending = [globalThis];
+          while (pending.length > 0) {
+            const o = pending.pop();
+            if (seen.has(o)) continue;
+            seen.add(o);
+            for (const k of Reflect.ownKeys(o)) {
+              const d = Object.getOwnPropertyDescriptor(o, k);
+              for (const v of [d.value, d.get, d.set]) {
+                if (v !== null && (typeof v === 'object' || typeof v === 'function')) pending.push(v);
+              }
+            }
+            const p = Object.getPrototypeOf(o);
+            if (p !== null) pending.push(p);
+            Object.freeze(o);
+          }
+          return [route, routeBatch];
+        })
+        """;
+}
