@@ -15,10 +15,11 @@ public static class RepositoryPaths
     public static string PackageVersion { get; } =
         XDocument.Load(Path.Combine(Root, "Directory.Build.props")).Descendants("Version").Single().Value;
 
-    /// <summary>The package ids the repository packs: one per project under src/.</summary>
+    /// <summary>The package ids the repository packs: one per project under src/, except those marked IsPackable false.</summary>
     public static IReadOnlyList<string> PackageIds { get; } =
         Directory.GetDirectories(Path.Combine(Root, "src"))
             .Where(d => File.Exists(Path.Combine(d, Path.GetFileName(d) + ".csproj")))
+            .Where(d => !File.ReadAllText(Path.Combine(d, Path.GetFileName(d) + ".csproj")).Contains("<IsPackable>false</IsPackable>", StringComparison.Ordinal))
             .Select(Path.GetFileName)
             .Order(StringComparer.Ordinal)
             .ToList()!;
