@@ -122,7 +122,7 @@ public sealed class WebhookDeliveryTests : IDisposable
 }
 //#else
 /// <summary>The delivery against a fake client: what it sends, per-message outcomes, errors, connection tests.</summary>
-public sealed class WebhookDeliveryTests
+public sealed class WebhookDeliveryTests : IAsyncDisposable
 {
     private readonly FakeWebhookClient _client = new();
 
@@ -210,5 +210,7 @@ public sealed class WebhookDeliveryTests
 
         Assert.True(_client.Disposed);
     }
+
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
 }
 //#endif
