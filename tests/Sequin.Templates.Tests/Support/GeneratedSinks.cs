@@ -94,7 +94,7 @@ public sealed partial class GeneratedSinks : IAsyncLifetime
         sink.BuildOutput = await Run(["build", tests, "-c", "Release", "-nologo", "-v:minimal"], folder);
         sink.TestOutput = await Run(["test", tests, "-c", "Release", "--no-build", "-nologo"], folder);
         sink.NewToGreenTests = clock.Elapsed;
-        _timings.Add(($"dotnet new sequin-sink -n {sink.Name} {string.Join(' ', sink.Arguments)} → generated tests green (build included, clean cache)", clock.Elapsed));
+        _timings.Add(($"dotnet new sequin-sink {string.Join(' ', ["-n", sink.Name, .. sink.Arguments])} → generated tests green (build included, clean cache)", clock.Elapsed));
     }
 
     private Task<string> Run(IEnumerable<string> args, string workingDirectory) =>
