@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs every package of the repository into one folder: the libraries (Sequin.Core, Sequin.Hosting), the sinks
-# (Sequin.Sinks.*), and the `sequin` tool (Sequin.Host, with its plugins/ folder), each with its .snupkg symbols, at the
-# one version set in Directory.Build.props.
+# (Sequin.Sinks.*), and the `sequin` tool (Sequin.Host, with its plugins/ folder), each with its .snupkg symbols, and the
+# `dotnet new` templates (Sequin.Templates: sequin-sink), all at the one version set in Directory.Build.props.
 #
 #   bash scripts/pack.sh [FOLDER]        # default: artifacts/packages
 #
@@ -22,6 +22,12 @@ for proj in src/*/*.csproj; do
     -p:ContinuousIntegrationBuild=true
 done
 
+# The template package (templates/Sequin.Templates): content only, no symbols.
+for proj in templates/*/*.csproj; do
+  echo "== pack $(basename "$proj" .csproj)"
+  dotnet pack "$proj" -c Release -o "$out" -nologo -clp:ErrorsOnly -nodeReuse:false
+done
+
 # A restore takes a package from the NuGet cache (~/.nuget/packages, or $NUGET_PACKAGES) whenever the cache has its id
 # and version, without looking at the folder: drop this version's Sequin packages from the cache, so that the next
 # restore takes what was just packed rather than an earlier pack of the same version.
@@ -35,3 +41,5 @@ done
 
 echo "== packages in $out (version $version)"
 (cd "$out" && ls -1 Sequin.*.nupkg Sequin.*.snupkg)
+echo "Templates: dotnet new install $out/Sequin.Templates.$version.nupkg"
+

@@ -1,0 +1,40 @@
+namespace SinkPrefix.Webhook;
+
+/// <summary>A call of <see cref="IWebhookClient"/> that failed as a whole.</summary>
+public sealed class WebhookClientException : Exception
+{
+    /// <summary>Creates a retryable failure.</summary>
+    public WebhookClientException()
+        : this("The destination's client failed.")
+    {
+    }
+
+    /// <summary>Creates a retryable failure.</summary>
+    /// <param name="message">What failed; never a secret.</param>
+    public WebhookClientException(string message)
+        : this(message, isRetryable: true)
+    {
+    }
+
+    /// <summary>Creates a retryable failure with its cause.</summary>
+    /// <param name="message">What failed; never a secret.</param>
+    /// <param name="innerException">The library's exception.</param>
+    public WebhookClientException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        IsRetryable = true;
+    }
+
+    /// <summary>Creates a failure.</summary>
+    /// <param name="message">What failed; never a secret.</param>
+    /// <param name="isRetryable">Whether sending again may succeed.</param>
+    /// <param name="innerException">The library's exception, if any.</param>
+    public WebhookClientException(string message, bool isRetryable, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        IsRetryable = isRetryable;
+    }
+
+    /// <summary>Whether sending again may succeed (throttling, a network error) rather than never (a refused message).</summary>
+    public bool IsRetryable { get; }
+}
