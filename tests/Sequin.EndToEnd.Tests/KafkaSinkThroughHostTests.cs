@@ -148,7 +148,9 @@ public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
         var topic = KafkaScenario.UniqueTopic("down30");
         await broker.CreateTopicAsync(topic, partitions: 4);
         await scenario.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY, status text NOT NULL, amount int NOT NULL)");
-        await using var host = SequinHostProcess.Start(scenario.WriteConfig(destinationExtra: $"topic: {topic}\ndelivery_timeout_ms: 1000"));
+        // Parking off: this test is about retrying in memory with backoff (PoisonMessageTests cover parking, which
+        // would otherwise settle the failing changes after ~15 s and let the slot advance during the outage).
+        await using var host = SequinHostProcess.Start(scenario.WriteConfig(destinationExtra: $"topic: {topic}\ndelivery_timeout_ms: 1000", sinkExtra: "park_after_failures: 0"));
         await scenario.WaitForSlotActiveAsync(host);
         await scenario.ExecuteAsync("INSERT INTO orders SELECT i, 'new', 0 FROM generate_series(1, 10) i");
         await scenario.WaitForRecordsAsync(topic, 10, host);
