@@ -6,7 +6,7 @@ namespace Sequin.Messages;
 
 /// <summary>
 /// Writes the default message JSON every sink receives: <c>{record, changes, action, metadata}</c>, with the
-/// original's field names (reference §6).
+/// field names of docs/reference/messages.md.
 /// </summary>
 public static class ChangeMessageJsonWriter
 {

@@ -4,7 +4,7 @@ using Sequin.Messages;
 namespace Sequin.Pipeline;
 
 /// <summary>
-/// Computes a message's ordering group id (reference §6.4): the primary key values joined by <c>:</c>; with
+/// Computes a message's ordering group id (<c>metadata.group_id</c> and the key of per-row ordering): the primary key values joined by <c>:</c>; with
 /// configured grouping columns for the table, those columns' values joined by <c>:</c> (nulls skipped); null when
 /// <c>message_grouping</c> is off or the result is empty. A truncate gets the table's qualified name, so that it has
 /// its own group per table (the runtime keeps it apart from row groups).

@@ -1,7 +1,7 @@
 namespace Sequin.Pipeline;
 
 /// <summary>
-/// The ordering key inside a consumer: the table and its group id (reference §8.4 groups by <c>(table_oid, group_id)</c>).
+/// The ordering key inside a consumer: the table's oid and the message's group id; messages with equal keys are delivered one at a time, in commit order.
 /// Truncates are kept apart from row groups even when a row's group id equals the table name.
 /// </summary>
 internal readonly record struct GroupKey(uint TableOid, bool IsTruncate, string GroupId);

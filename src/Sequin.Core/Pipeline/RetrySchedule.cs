@@ -1,7 +1,7 @@
 namespace Sequin.Pipeline;
 
 /// <summary>
-/// The retry delay of a failed message, as in the original's <c>Sequin.Time.exponential_backoff(base, n, max)</c>:
+/// The retry delay of a failed message (docs/reference/failures.md), exponential with a cap and jitter:
 /// <c>base·2^(n−1)</c> for the n-th failed attempt (n ≤ 1 gives <c>base</c>), capped at <c>max</c> once
 /// <c>n ≥ ⌊log2(max/base) + 1⌋</c>, then multiplied by a jitter factor uniform in <c>[1 − jitter, 1 + jitter]</c>
 /// so that many messages failing together do not retry in lockstep.

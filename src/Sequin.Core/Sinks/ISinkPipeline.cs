@@ -11,7 +11,7 @@ public interface ISinkPipeline : IAsyncDisposable
     BatchingOptions Batching { get; }
 
     /// <summary>
-    /// The batch key of a message (the original's <c>handle_message</c>): messages with equal keys may share a batch,
+    /// The batch key of a message: messages with equal keys may share a batch,
     /// e.g. the Kafka topic, the Typesense collection and action, the SNS topic ARN. Must be cheap and pure.
     /// </summary>
     string GetBatchKey(RoutedMessage message);

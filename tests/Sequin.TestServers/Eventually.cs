@@ -1,6 +1,6 @@
-namespace Sequin.Packaging.Tests.Support;
+namespace Sequin.TestServers;
 
-/// <summary>Waits on conditions with a timeout; never sleeps as synchronisation.</summary>
+/// <summary>Waits on conditions with a timeout; never sleeps as synchronisation. Shared by the test projects that run real servers.</summary>
 public static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
@@ -17,7 +17,7 @@ public static class Eventually
             }
 
             await Task.Delay(delay);
-            delay = Math.Min(delay * 2, 200);
+            delay = Math.Min(delay * 2, 100);
         }
     }
 
