@@ -42,8 +42,9 @@ public sealed class RuntimeDeliveryTests(PostgresFixture postgres)
         Assert.Equal(["insert", "insert", "insert", "insert", "update"], row1.Select(a => a.Action));
         Assert.Equal([false, false, false, true, true], row1.Select(a => a.Delivered));
         var gaps = row1.Take(4).Zip(row1.Skip(1).Take(3), (a, b) => (b.At - a.At).TotalMilliseconds).ToList();
-        Assert.True(gaps[0] >= 150, $"first retry waited {gaps[0]} ms");
-        Assert.True(gaps[1] > gaps[0] * 1.3 && gaps[2] > gaps[1] * 1.3, "retry delays grow: " + string.Join(", ", gaps));
+        // Backoff 200, 400, 800 ms ±15 %: each wait is at least its lower bound (a busy machine only makes waits longer,
+        // so the bounds, not the ratios between measured waits, are what can be asserted).
+        Assert.True(gaps[0] >= 170 && gaps[1] >= 340 && gaps[2] >= 680, "retry delays grow (200, 400, 800 ms ±15 %): " + string.Join(", ", gaps));
 
         // The update of row 1 waited behind its failing insert; rows 2..6 were delivered meanwhile.
         var insertDelivered = row1[3].At;
