@@ -126,13 +126,13 @@ public class RoutingBenchmarks
 
     /// <summary>The whole processing step, static mode, default JSON payload.</summary>
     [Benchmark]
-    public ProcessResult ProcessStatic() => _staticProcessor.Process(_message, "123456");
+    public RoutedMessage? ProcessStatic() => _staticProcessor.Process(_message, "123456").Message;
 
     /// <summary>The whole processing step, dynamic mode, default JSON payload.</summary>
     [Benchmark]
-    public ProcessResult ProcessDynamic() => _dynamicProcessor.Process(_message, "123456");
+    public RoutedMessage? ProcessDynamic() => _dynamicProcessor.Process(_message, "123456").Message;
 
     /// <summary>The whole processing step, dynamic mode, with a three-field transform as payload.</summary>
     [Benchmark]
-    public ProcessResult ProcessDynamicWithTransform() => _transformProcessor.Process(_message, "123456");
+    public RoutedMessage? ProcessDynamicWithTransform() => _transformProcessor.Process(_message, "123456").Message;
 }

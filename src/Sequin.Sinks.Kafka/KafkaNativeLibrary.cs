@@ -15,7 +15,7 @@ namespace Sequin.Sinks.Kafka;
 /// Confluent.Kafka itself in the same process should call it first too. It installs a native library resolver for the
 /// Confluent.Kafka assembly, so it works once per load context of that assembly (each plugin has its own).
 /// </remarks>
-public static class KafkaNativeLibrary
+internal static class KafkaNativeLibrary
 {
     // Once per Confluent.Kafka assembly (one per load context): the resolver can be installed only once, and the
     // library, once loaded, stays for the process. Nothing here changes after the first call.

@@ -6,4 +6,4 @@ namespace Sequin.Sinks.Kafka;
 /// The bundled library file that was loaded, or null when Confluent.Kafka found librdkafka itself (no bundled file fit
 /// this platform, librdkafka was already loaded, or the application resolves it).
 /// </param>
-public sealed record KafkaNativeLibraryInfo(string Version, string? Path);
+internal sealed record KafkaNativeLibraryInfo(string Version, string? Path);

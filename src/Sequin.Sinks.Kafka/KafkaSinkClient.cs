@@ -11,7 +11,7 @@ namespace Sequin.Sinks.Kafka;
 /// first delivery and reused for every batch, and runs the connection checks on a short-lived admin client. Errors keep
 /// librdkafka's own reason.
 /// </summary>
-public sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
+internal sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
 {
     private readonly KafkaSinkOptions _options;
     private readonly ILogger _logger;

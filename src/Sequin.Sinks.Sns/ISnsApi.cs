@@ -5,7 +5,7 @@ namespace Sequin.Sinks.Sns;
 /// SigV4 and sends them with <see cref="HttpClient"/>; an official SDK client can stand in behind the same interface.
 /// Errors from AWS (and transport failures) come back as <see cref="SnsResult{T}.Error"/>, never as exceptions.
 /// </summary>
-public interface ISnsApi
+internal interface ISnsApi
 {
     /// <summary>Publishes one message (<c>Publish</c>). Returns the message id.</summary>
     Task<SnsResult<string>> PublishAsync(string topicArn, SnsPublishEntry entry, CancellationToken cancellationToken);

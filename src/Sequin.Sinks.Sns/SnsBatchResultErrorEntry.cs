@@ -5,4 +5,4 @@ namespace Sequin.Sinks.Sns;
 /// <param name="Code">AWS's error code, e.g. <c>InvalidParameter</c>.</param>
 /// <param name="Message">AWS's error message, or null.</param>
 /// <param name="SenderFault">Whether the request was at fault (true) or AWS (false, worth retrying).</param>
-public sealed record SnsBatchResultErrorEntry(string Id, string Code, string? Message, bool SenderFault);
+internal sealed record SnsBatchResultErrorEntry(string Id, string Code, string? Message, bool SenderFault);

@@ -8,7 +8,7 @@ namespace Sequin.Sinks.Sns;
 /// <param name="Message">AWS's message, or the local reason.</param>
 /// <param name="HttpStatus">The HTTP status, or 0 when no response came.</param>
 /// <param name="RequestId">AWS's request id, when it sent one.</param>
-public sealed record SnsError(string Code, string Message, int HttpStatus, string? RequestId = null)
+internal sealed record SnsError(string Code, string Message, int HttpStatus, string? RequestId = null)
 {
     /// <summary>Whether retrying the same call may succeed: throttling, AWS-side (5xx) and transport errors, timeouts.</summary>
     public bool IsRetryable { get; init; }

@@ -2,7 +2,7 @@ namespace Sequin.Sinks.Sns;
 
 /// <summary>One message to publish.</summary>
 /// <param name="Message">The message body (the sink sends the payload JSON).</param>
-public sealed record SnsPublishEntry(string Message)
+internal sealed record SnsPublishEntry(string Message)
 {
     /// <summary>The entry id inside a <c>PublishBatch</c> call (unique, up to 80 letters, digits, <c>-</c>, <c>_</c>); unused by <c>Publish</c>.</summary>
     public string? Id { get; init; }

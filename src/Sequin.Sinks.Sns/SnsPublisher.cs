@@ -10,7 +10,7 @@ namespace Sequin.Sinks.Sns;
 /// entries carry the payload as the message and the string attributes <c>action</c> and <c>table</c>. For a FIFO
 /// topic (decided from the routed ARN) each entry also gets a <c>MessageGroupId</c> and a <c>MessageDeduplicationId</c>.
 /// </summary>
-public sealed class SnsPublisher : ISinkDelivery
+internal sealed class SnsPublisher : ISinkDelivery
 {
     private readonly ISnsApi _api;
     private readonly SnsSinkOptions _options;

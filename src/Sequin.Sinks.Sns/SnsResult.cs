@@ -4,7 +4,7 @@ namespace Sequin.Sinks.Sns;
 
 /// <summary>The result of an <see cref="ISnsApi"/> call: a value, or an <see cref="SnsError"/>.</summary>
 /// <typeparam name="T">The value type.</typeparam>
-public sealed class SnsResult<T>
+internal sealed class SnsResult<T>
 {
     private SnsResult(T? value, SnsError? error)
     {

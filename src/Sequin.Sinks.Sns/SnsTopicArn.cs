@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Sequin.Sinks.Sns;
 
 /// <summary>Rules and helpers for SNS topic ARNs: <c>arn:aws:sns:&lt;region&gt;:&lt;12-digit account&gt;:&lt;name&gt;</c>.</summary>
-public static partial class SnsTopicArn
+internal static partial class SnsTopicArn
 {
     /// <summary>The longest accepted ARN, as in the original: 2000 characters.</summary>
     public const int MaxLength = 2000;

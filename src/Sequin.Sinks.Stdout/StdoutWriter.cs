@@ -12,7 +12,7 @@ namespace Sequin.Sinks.Stdout;
 /// the sink is noticed after the write, its path opened anew and the batch written again there, so nothing
 /// acknowledged is lost in a file nobody can read.
 /// </summary>
-public sealed class StdoutWriter : ISinkDelivery
+internal sealed class StdoutWriter : ISinkDelivery
 {
     private const int MaxRewrites = 3;
     private readonly StdoutSinkOptions _options;

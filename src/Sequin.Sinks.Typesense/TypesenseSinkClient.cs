@@ -18,7 +18,7 @@ namespace Sequin.Sinks.Typesense;
 /// come back as values with Typesense's own <c>message</c>; 5xx, 408, 429, timeouts, network errors and a rejected key
 /// are retryable, other 4xx are permanent.
 /// </summary>
-public sealed class TypesenseSinkClient : IAsyncDisposable
+internal sealed class TypesenseSinkClient : IAsyncDisposable
 {
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client this sink asks for.</summary>
     public const string HttpClientName = "Sequin.Sinks.Typesense";

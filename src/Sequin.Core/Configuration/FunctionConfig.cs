@@ -25,7 +25,7 @@ public sealed class FunctionConfig
     public string? FilePath { get; init; }
 
     /// <summary>The function as the function engine takes it.</summary>
-    public Functions.FunctionDefinition ToDefinition() => new(Name, Type switch
+    internal Functions.FunctionDefinition ToDefinition() => new(Name, Type switch
     {
         FunctionType.Routing => Functions.FunctionKind.Routing,
         FunctionType.Filter => Functions.FunctionKind.Filter,

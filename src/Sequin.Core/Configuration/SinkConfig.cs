@@ -40,7 +40,7 @@ public sealed class SinkConfig
     /// Creates the filter → route → transform processors of this sink (its functions compiled once), as the runtime
     /// uses them; also what <c>sequin functions test</c> runs a sample message through.
     /// </summary>
-    public Routing.MessageProcessorFactory CreateProcessorFactory() => new(new Routing.MessageProcessorOptions
+    internal Routing.MessageProcessorFactory CreateProcessorFactory() => new(new Routing.MessageProcessorOptions
     {
         Routing = Plugin.Routing,
         Consumer = Settings.Consumer,

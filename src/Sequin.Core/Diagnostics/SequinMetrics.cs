@@ -14,7 +14,7 @@ namespace Sequin.Diagnostics;
 /// (messages) and <c>sequin.sink.batch.duration</c> (seconds); gauges <c>sequin.sink.buffered.messages</c> and
 /// <c>sequin.sink.buffered.bytes</c>.
 /// </remarks>
-public sealed class SequinMetrics : IDisposable
+internal sealed class SequinMetrics : IDisposable
 {
     /// <summary>The meter name: <c>Sequin.Core</c>.</summary>
     public const string MeterName = "Sequin.Core";

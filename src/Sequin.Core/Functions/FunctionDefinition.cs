@@ -4,7 +4,7 @@ namespace Sequin.Functions;
 /// <param name="Name">The function's name; errors name it.</param>
 /// <param name="Kind">Routing, filter or transform; decides the entry point (<c>route</c>, <c>filter</c>, <c>transform</c>).</param>
 /// <param name="Code">The JavaScript source, at most <see cref="FunctionLimits.MaxSourceBytes"/> bytes of UTF-8.</param>
-public sealed record FunctionDefinition(string Name, FunctionKind Kind, string Code)
+internal sealed record FunctionDefinition(string Name, FunctionKind Kind, string Code)
 {
     /// <summary>For a routing function, the sink type it routes for (<c>kafka</c>, <c>typesense</c>, <c>sns</c>, ...); otherwise null.</summary>
     public string? SinkType { get; init; }

@@ -5,7 +5,7 @@ namespace Sequin.Functions;
 /// <param name="Message">What went wrong, including the function's kind and name, and the line and column when known.</param>
 /// <param name="Line">The 1-based line in the function's source, or null when unknown.</param>
 /// <param name="Column">The 0-based column in that line (as Jint reports it), or null when unknown.</param>
-public sealed record FunctionError(string FunctionName, string Message, int? Line, int? Column)
+internal sealed record FunctionError(string FunctionName, string Message, int? Line, int? Column)
 {
     /// <inheritdoc />
     public override string ToString() => Message;

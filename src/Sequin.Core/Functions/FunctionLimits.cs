@@ -1,7 +1,7 @@
 namespace Sequin.Functions;
 
 /// <summary>The sandbox limits of every call of a user function.</summary>
-public sealed record FunctionLimits
+internal sealed record FunctionLimits
 {
     /// <summary>The largest accepted source, in bytes of UTF-8: 10 KB, as the original.</summary>
     public const int MaxSourceBytes = 10 * 1024;

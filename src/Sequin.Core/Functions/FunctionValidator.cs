@@ -11,7 +11,7 @@ namespace Sequin.Functions;
 /// that it declares its entry point, and that it runs once on a synthetic message (an update of a
 /// <c>public.characters</c> row) and returns what its kind must return. Used by <c>sequin validate</c> and at start.
 /// </summary>
-public static class FunctionValidator
+internal static class FunctionValidator
 {
     /// <summary>
     /// Validates a function. Syntax errors and runtime errors (throws, time-outs, endless loops, deep recursion, wrong

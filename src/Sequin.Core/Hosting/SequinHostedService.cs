@@ -15,7 +15,7 @@ public sealed class SequinHostedService : BackgroundService
     /// <summary>Creates the service.</summary>
     /// <param name="runtime">The runtime to run.</param>
     /// <param name="lifetime">The host's lifetime, stopped when the runtime fails; null to leave the host running.</param>
-    public SequinHostedService(SequinRuntime runtime, IHostApplicationLifetime? lifetime = null)
+    internal SequinHostedService(SequinRuntime runtime, IHostApplicationLifetime? lifetime = null)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         _runtime = runtime;

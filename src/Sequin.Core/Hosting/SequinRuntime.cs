@@ -20,7 +20,7 @@ namespace Sequin.Hosting;
 /// gives in-flight batches <see cref="SequinRuntimeOptions.DrainTimeout"/>, acknowledges what was delivered, and
 /// releases the sinks. Hosted by <see cref="SequinHostedService"/>; usable on its own.
 /// </summary>
-public sealed class SequinRuntime
+internal sealed class SequinRuntime
 {
     private readonly SequinConfig _config;
     private readonly IServiceProvider _services;

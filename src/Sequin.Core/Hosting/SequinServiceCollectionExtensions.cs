@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,7 @@ public static class SequinServiceCollectionExtensions
     /// <param name="configuration">The section holding <c>databases</c>, <c>functions</c> and <c>sinks</c>.</param>
     /// <param name="configure">Shutdown and replication overrides, or null.</param>
     /// <returns><paramref name="services"/>.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their second parameter, so no call is ambiguous.")]
     public static IServiceCollection AddSequin(this IServiceCollection services, IConfiguration configuration, Action<SequinRuntimeOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -42,6 +44,7 @@ public static class SequinServiceCollectionExtensions
     /// <param name="config">The validated configuration (see <see cref="SequinConfigLoader"/>).</param>
     /// <param name="configure">Shutdown and replication overrides, or null.</param>
     /// <returns><paramref name="services"/>.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their second parameter, so no call is ambiguous.")]
     public static IServiceCollection AddSequin(this IServiceCollection services, SequinConfig config, Action<SequinRuntimeOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -64,7 +67,7 @@ public static class SequinServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<SequinMetrics>(),
             options));
-        services.TryAddSingleton<SequinHostedService>();
+        services.TryAddSingleton(sp => new SequinHostedService(sp.GetRequiredService<SequinRuntime>(), sp.GetService<IHostApplicationLifetime>()));
         services.AddHostedService(sp => sp.GetRequiredService<SequinHostedService>());
         return services;
     }

@@ -9,7 +9,7 @@ namespace Sequin.Messages;
 /// numbers, booleans, json/jsonb as nested JSON, bytea as base64, timestamps as ISO 8601 (or Unix microseconds),
 /// arrays as JSON arrays, everything else (text, uuid, enums, intervals, ...) as strings.
 /// </summary>
-public static class PgValueJson
+internal static class PgValueJson
 {
     private const string TimestampOutFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff";
 

@@ -8,7 +8,7 @@ namespace Sequin.Parking;
 /// (docs/reference/failures.md). Also keeps the record of discarded messages. Every method is safe to call
 /// concurrently; rows of one group are kept in the order they were parked.
 /// </summary>
-public interface IParkingStore
+internal interface IParkingStore
 {
     /// <summary>Creates the schema and tables if they do not exist. Idempotent.</summary>
     Task EnsureCreatedAsync(CancellationToken cancellationToken);

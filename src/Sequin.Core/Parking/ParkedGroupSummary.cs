@@ -4,4 +4,4 @@ namespace Sequin.Parking;
 /// <param name="Key">The group.</param>
 /// <param name="Count">How many of its messages are parked.</param>
 /// <param name="NextAttemptAt">When its head is due to be tried again.</param>
-public sealed record ParkedGroupSummary(ParkingKey Key, int Count, DateTimeOffset NextAttemptAt);
+internal sealed record ParkedGroupSummary(ParkingKey Key, int Count, DateTimeOffset NextAttemptAt);

@@ -11,7 +11,7 @@ namespace Sequin.Parking;
 /// the transaction, the position in it and the source. A read message is processed again (filter, routing, transform)
 /// exactly like one read from the WAL.
 /// </summary>
-public static class ParkedMessageCodec
+internal static class ParkedMessageCodec
 {
     private const int Version = 1;
 

@@ -11,7 +11,7 @@ namespace Sequin.Parking;
 /// <param name="FailedAttempts">Failed attempts so far.</param>
 /// <param name="Error">The last error (parked) or the reason (discarded).</param>
 /// <param name="At">When it is tried next (parked) or when it was discarded.</param>
-public sealed record ParkedMessageInfo(
+internal sealed record ParkedMessageInfo(
     long Id,
     string Sink,
     string Table,

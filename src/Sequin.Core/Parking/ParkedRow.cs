@@ -7,4 +7,4 @@ namespace Sequin.Parking;
 /// <param name="Grouped">False when the message had no group id.</param>
 /// <param name="Message">The change.</param>
 /// <param name="FailedAttempts">Failed attempts so far.</param>
-public sealed record ParkedRow(long Id, bool Grouped, ChangeMessage Message, int FailedAttempts);
+internal sealed record ParkedRow(long Id, bool Grouped, ChangeMessage Message, int FailedAttempts);

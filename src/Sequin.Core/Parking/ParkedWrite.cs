@@ -9,4 +9,4 @@ namespace Sequin.Parking;
 /// <param name="FailedAttempts">Failed attempts so far (0 for a later message parked behind a failing one).</param>
 /// <param name="LastError">The last failure, or null.</param>
 /// <param name="NextAttemptAt">When to try it (the group's head) again.</param>
-public sealed record ParkedWrite(ParkingKey Key, bool Grouped, ChangeMessage Message, int FailedAttempts, string? LastError, DateTimeOffset NextAttemptAt);
+internal sealed record ParkedWrite(ParkingKey Key, bool Grouped, ChangeMessage Message, int FailedAttempts, string? LastError, DateTimeOffset NextAttemptAt);

@@ -7,4 +7,4 @@ namespace Sequin.Parking;
 /// <param name="TableOid">The table's oid.</param>
 /// <param name="IsTruncate">Whether the group holds truncates (kept apart from the table's row groups).</param>
 /// <param name="GroupId">The group id.</param>
-public readonly record struct ParkingKey(uint TableOid, bool IsTruncate, string GroupId);
+internal record struct ParkingKey(uint TableOid, bool IsTruncate, string GroupId);

@@ -9,7 +9,7 @@ namespace Sequin.Parking;
 /// <c>sequin_state.discarded_messages</c> in the source database, created on first use (no migration step).
 /// Also serves <c>sequin messages list|retry|discard</c>, which work on the same tables without a running host.
 /// </summary>
-public sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
+internal sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
 {
     /// <summary>The schema Sequin keeps its state in.</summary>
     public const string Schema = "sequin_state";

@@ -20,7 +20,7 @@ namespace Sequin.Pipeline;
 /// <see cref="SinkConsumerSettings.MaxBufferedMessages"/>: <see cref="EnqueueAsync"/> waits while the buffer is full.
 /// The consumer does not dispose the pipeline it was given.
 /// </remarks>
-public sealed class SinkConsumer : IAsyncDisposable
+internal sealed class SinkConsumer : IAsyncDisposable
 {
     private readonly IMessageProcessorFactory _processorFactory;
     private readonly SequinMetrics _metrics;

@@ -21,7 +21,7 @@ namespace Sequin.Replication;
 /// <see cref="AckTracker"/> says is delivered, emits heartbeats so that an idle slot advances, and reconnects with
 /// exponential backoff when the connection drops (resuming from the slot: changes may be delivered again, never lost).
 /// </summary>
-public sealed class ReplicationSource
+internal sealed class ReplicationSource
 {
     /// <summary>The logical message prefix that sets the annotations of the current transaction.</summary>
     public const string AnnotationsSetPrefix = "sequin:transaction_annotations.set";

@@ -6,7 +6,7 @@ namespace Sequin.Routing;
 /// Runs a sink's filter function, router and transform on one message. Not thread-safe: the runtime creates one per
 /// worker partition through <see cref="IMessageProcessorFactory"/> (a JavaScript engine is single-threaded).
 /// </summary>
-public interface IMessageProcessor
+internal interface IMessageProcessor
 {
     /// <summary>Filters, routes and builds the payload of a message. Never throws for bad user code: returns Failed.</summary>
     /// <param name="message">The change.</param>

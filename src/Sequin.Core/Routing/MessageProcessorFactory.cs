@@ -9,7 +9,7 @@ namespace Sequin.Routing;
 /// (the transform's output, or the default message JSON). Functions are parsed once here and shared; every processor
 /// gets its own JavaScript engines.
 /// </summary>
-public sealed class MessageProcessorFactory : IMessageProcessorFactory
+internal sealed class MessageProcessorFactory : IMessageProcessorFactory
 {
     private readonly MessageProcessorOptions _options;
     private readonly ICompiledFunction? _filter;

@@ -5,7 +5,7 @@ using Sequin.Sinks;
 namespace Sequin.Routing;
 
 /// <summary>What a <see cref="MessageProcessorFactory"/> needs: the sink's routing, its mode, its functions and the consumer.</summary>
-public sealed class MessageProcessorOptions
+internal sealed class MessageProcessorOptions
 {
     /// <summary>The sink's routing (<see cref="ISinkPlugin.Routing"/>).</summary>
     public required IRoutedConsumer Routing { get; init; }

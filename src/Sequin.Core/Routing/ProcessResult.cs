@@ -3,7 +3,7 @@ using Sequin.Sinks;
 namespace Sequin.Routing;
 
 /// <summary>What happened to one message in the processing step (filter, route, transform).</summary>
-public readonly struct ProcessResult
+internal readonly struct ProcessResult
 {
     private ProcessResult(ProcessResultKind kind, RoutedMessage? message, string? error)
     {

@@ -1,7 +1,7 @@
 namespace Sequin.Routing;
 
 /// <summary>The kinds of <see cref="ProcessResult"/>.</summary>
-public enum ProcessResultKind
+internal enum ProcessResultKind
 {
     /// <summary>Ready for the sink.</summary>
     Routed,

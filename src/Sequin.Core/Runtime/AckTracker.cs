@@ -8,7 +8,7 @@ namespace Sequin.Runtime;
 /// it and every earlier transaction are committed and fully delivered (or filtered, or discarded) by every consumer.
 /// It never moves backwards and never passes an undelivered change.
 /// </summary>
-public sealed class AckTracker
+internal sealed class AckTracker
 {
     private readonly ConcurrentQueue<TransactionInfo> _open = new();
     private readonly Lock _advanceLock = new();

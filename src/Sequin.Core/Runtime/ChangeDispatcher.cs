@@ -8,7 +8,7 @@ namespace Sequin.Runtime;
 /// that database, in WAL order. <see cref="HandleAsync"/> waits while a consumer's buffer is full (it never drops), so
 /// a slow sink pauses WAL reading instead of losing messages; the other consumers keep delivering what they hold.
 /// </summary>
-public sealed class ChangeDispatcher : IChangeHandler
+internal sealed class ChangeDispatcher : IChangeHandler
 {
     private readonly SinkConsumer[] _consumers;
 

@@ -7,7 +7,7 @@ namespace Sequin.Runtime;
 /// the sink consumers. Awaiting <see cref="HandleAsync"/> is how backpressure reaches the WAL reader: it does not
 /// return while the consumers' buffers are full.
 /// </summary>
-public interface IChangeHandler
+internal interface IChangeHandler
 {
     /// <summary>A transaction began. Called before its first change.</summary>
     void BeginTransaction(TransactionInfo transaction);

@@ -10,7 +10,7 @@ namespace Sequin.Sinks;
 /// <see cref="Validate"/> for rules that span fields.
 /// </summary>
 /// <typeparam name="TOptions">The sink's options class, with defaults set in its initializers.</typeparam>
-public abstract class SinkSchema<TOptions> : ISinkSchema
+internal abstract class SinkSchema<TOptions> : ISinkSchema
     where TOptions : class, new()
 {
     /// <summary>The text that replaces a secret on export and in logs.</summary>

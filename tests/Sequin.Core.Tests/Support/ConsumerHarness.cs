@@ -6,7 +6,7 @@ using Sequin.Runtime;
 namespace Sequin.Core.Tests.Support;
 
 /// <summary>A consumer wired to fakes, started, with a dispatcher and an ack tracker; disposes everything.</summary>
-public sealed class ConsumerHarness : IAsyncDisposable
+internal sealed class ConsumerHarness : IAsyncDisposable
 {
     public ConsumerHarness(
         SinkConsumerSettings? settings = null,

@@ -8,7 +8,7 @@ namespace Sequin.Core.Tests.Support;
 /// Creates processors that route every message to topic = table name with a payload of <see cref="PayloadSize"/>
 /// bytes, unless <see cref="Decide"/> says otherwise. Checks that no processor is used by two threads at once.
 /// </summary>
-public sealed class FakeProcessorFactory : IMessageProcessorFactory
+internal sealed class FakeProcessorFactory : IMessageProcessorFactory
 {
     public static readonly IReadOnlyList<RoutableKey> Keys = [new RoutableKey("topic", "The topic")];
 

@@ -13,7 +13,7 @@ namespace Sequin.EndToEnd.Tests.Support;
 /// The <see cref="SequinRuntime"/> in the test process, over a YAML config, with the test's sink plugins registered in
 /// code (embedding). Lets tests look at the runtime's own accounting (buffers, retries, discards) and its logs.
 /// </summary>
-public sealed class InProcessRuntime : IAsyncDisposable
+internal sealed class InProcessRuntime : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly ServiceProvider _services;

@@ -6,7 +6,7 @@ using Sequin.Sinks;
 namespace Sequin.Core.Tests.Routing.Support;
 
 /// <summary>Test data: messages of a <c>public.characters</c> table, functions, processors.</summary>
-public static class Some
+internal static class Some
 {
     /// <summary>
     /// Limits for tests that are not about time: the machine running the tests is shared and busy, so the default
