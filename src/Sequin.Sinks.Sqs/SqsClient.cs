@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Sequin.Sinks.Sqs;
+
+/// <summary>
+/// The default <see cref="ISqsClient"/>. TODO: replace the body of each method with a call of your library's client
+/// (build it in the constructor from the options, dispose it in <see cref="DisposeAsync"/>) and map the library's
+/// exceptions to <see cref="SqsClientException"/> (retryable or not). Until then it speaks a small HTTP protocol
+/// so that the generated sink runs end to end: <c>POST {url}/{destination}</c> with a JSON array of the payloads and a
+/// bearer token; a 2xx answer with an empty body (all delivered) or one <c>{"error", "retryable"}</c> item per payload.
+/// </summary>
+public sealed class SqsClient : ISqsClient
+{
+    private readonly SqsSinkOptions _options;
+    private readonly HttpClient _http;
+
+    /// <summary>Creates the client of one sink.</summary>
+    /// <param name="options">The sink's validated options.</param>
+    public SqsClient(SqsSinkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _http = new HttpClient { Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds) };
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SqsSendResult>> SendBatchAsync(string? destination, IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payloads);
+        var body = new MemoryStream();
+        await using (body.ConfigureAwait(false))
+        {
+            body.WriteByte((byte)'[');
+            for (var i = 0; i < payloads.Count; i++)
+            {
+                if (i > 0)
+                {
+                    body.WriteByte((byte)',');
+                }
+
+                body.Write(payloads[i].Span);
+            }
+
+            body.WriteByte((byte)']');
+            using var content = new ByteArrayContent(body.ToArray());
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await SendAsync(HttpMethod.Post, destination, content, cancellationToken).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                    || (int)response.StatusCode >= 500;
+                throw new SqsClientException($"The destination answered {(int)response.StatusCode} {response.ReasonPhrase}.", retryable);
+            }
+
+            return Results(text, payloads.Count);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task CheckDestinationAsync(string? destination, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, destination, null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new SqsClientException($"{Describe(destination)} answered {(int)response.StatusCode} {response.ReasonPhrase}.", isRetryable: false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task CheckCredentialsAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, null, null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new SqsClientException($"The destination refused the api_key ({(int)response.StatusCode}).", isRetryable: false);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string? destination, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, Url(destination)) { Content = content };
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+        }
+
+        try
+        {
+            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SqsClientException($"{Describe(destination)} cannot be reached: {ex.Message}", ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SqsClientException($"{Describe(destination)} did not answer within timeout_seconds ({_options.TimeoutSeconds} s).", ex);
+        }
+    }
+
+    private Uri Url(string? destination) => destination is null
+        ? _options.Url!
+        : new Uri(_options.Url!.AbsoluteUri.TrimEnd('/') + "/" + Uri.EscapeDataString(destination));
+
+    private static string Describe(string? destination) => destination is null ? "The destination" : $"Destination '{destination}'";
+
+    private static SqsSendResult[] Results(string body, int count)
+    {
+        var results = new SqsSendResult[count];
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return results; // all delivered
+        }
+
+        using var document = JsonDocument.Parse(body);
+        if (document.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            return results;
+        }
+
+        if (document.RootElement.GetArrayLength() != count)
+        {
+            throw new SqsClientException($"The destination answered {document.RootElement.GetArrayLength()} results for {count} messages.");
+        }
+
+        var i = 0;
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            results[i++] = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String
+                ? new SqsSendResult(error.GetString(), !(item.TryGetProperty("retryable", out var retryable) && retryable.ValueKind == JsonValueKind.False))
+                : SqsSendResult.Delivered;
+        }
+
+        return results;
+    }
+}
