@@ -1,28 +1,29 @@
+using Sequin.Sinks;
+
 namespace Sequin.Sinks.Sqs;
 
 /// <summary>
-/// What the delivery needs from the destination's client library: a batch send with per-entry results, and the two
-/// connection checks. Wrap the library's own client in an implementation (<see cref="SqsClient"/>); tests use a fake.
+/// What the delivery needs from SQS: a <c>SendMessageBatch</c> with per-entry results, and the two connection checks.
+/// The default implementation, <see cref="SqsClient"/>, wraps the AWS SDK's <c>AmazonSQSClient</c>; tests use a fake.
 /// </summary>
-// TODO: shape this after your library: keep it to the calls the delivery makes, in the delivery's terms.
 public interface ISqsClient : IAsyncDisposable
 {
-    /// <summary>Sends payloads in one call.</summary>
-    /// <param name="destination">Where they go (the <c>destination</c> route key), or null for the client's default.</param>
-    /// <param name="payloads">UTF-8 JSON payloads, in order.</param>
+    /// <summary>Sends messages to a queue in one <c>SendMessageBatch</c> call (at most 10, at most 256 KiB: Core's batches).</summary>
+    /// <param name="queueUrl">The queue (the <c>queue_url</c> route key); a name ending in <c>.fifo</c> is a FIFO queue.</param>
+    /// <param name="messages">The messages, in order: their UTF-8 JSON payloads are the bodies.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>One result per payload, in order.</returns>
+    /// <returns>One result per message, in order.</returns>
     /// <exception cref="SqsClientException">The whole call failed; <see cref="SqsClientException.IsRetryable"/> says whether to retry.</exception>
-    Task<IReadOnlyList<SqsSendResult>> SendBatchAsync(string? destination, IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken);
+    Task<IReadOnlyList<SqsSendResult>> SendBatchAsync(string queueUrl, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken);
 
-    /// <summary>Checks that the destination exists and may be written to.</summary>
-    /// <param name="destination">The destination, or null for the client's default.</param>
+    /// <summary>Checks that the queue exists and the credentials may read its attributes (<c>GetQueueAttributes</c>).</summary>
+    /// <param name="queueUrl">The queue.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
-    /// <exception cref="SqsClientException">It does not, with the reason.</exception>
-    Task CheckDestinationAsync(string? destination, CancellationToken cancellationToken);
+    /// <exception cref="SqsClientException">It does not, with AWS's reason.</exception>
+    Task CheckDestinationAsync(string queueUrl, CancellationToken cancellationToken);
 
-    /// <summary>Checks the credentials without a particular destination.</summary>
+    /// <summary>Checks the credentials without a particular queue (<c>ListQueues</c> with at most one result).</summary>
     /// <param name="cancellationToken">Cancels the check.</param>
-    /// <exception cref="SqsClientException">They are refused, with the reason.</exception>
+    /// <exception cref="SqsClientException">They are refused, with AWS's reason.</exception>
     Task CheckCredentialsAsync(CancellationToken cancellationToken);
 }

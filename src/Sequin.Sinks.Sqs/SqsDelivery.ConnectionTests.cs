@@ -9,20 +9,20 @@ namespace Sequin.Sinks.Sqs;
 /// </summary>
 public sealed partial class SqsDelivery
 {
-    /// <summary>Static routing: the client checks the configured destination. In dynamic routing, the credentials only.</summary>
+    /// <summary>Static routing: <c>GetQueueAttributes</c> on the configured queue. In dynamic routing, the credentials only.</summary>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>Passed, or failed with the client's reason.</returns>
     public async Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken)
     {
-        if (_options.Destination is not { } destination)
+        if (_options.QueueUrl is not { } queueUrl)
         {
             return await TestCredentialsAsync(cancellationToken).ConfigureAwait(false);
         }
 
         try
         {
-            await _client.CheckDestinationAsync(destination, cancellationToken).ConfigureAwait(false);
-            return ConnectionTestResult.Ok(destination is null ? "The destination is reachable." : $"Destination '{destination}' is reachable.");
+            await _client.CheckDestinationAsync(queueUrl, cancellationToken).ConfigureAwait(false);
+            return ConnectionTestResult.Ok($"Queue '{queueUrl}' exists and its attributes can be read.");
         }
         catch (SqsClientException ex)
         {
@@ -30,7 +30,7 @@ public sealed partial class SqsDelivery
         }
     }
 
-    /// <summary>Credentials only: the client checks that the destination accepts them.</summary>
+    /// <summary>Credentials only: <c>ListQueues</c> (at most one result) in the configured region.</summary>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>Passed, or failed with the client's reason.</returns>
     public async Task<ConnectionTestResult> TestCredentialsAsync(CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ public sealed partial class SqsDelivery
         try
         {
             await _client.CheckCredentialsAsync(cancellationToken).ConfigureAwait(false);
-            return ConnectionTestResult.Ok("The destination accepted the credentials.");
+            return ConnectionTestResult.Ok("SQS accepted the credentials.");
         }
         catch (SqsClientException ex)
         {

@@ -1,12 +1,15 @@
+using Microsoft.Extensions.Logging;
 using Sequin.Sinks;
+using Sequin.Sinks.Sqs.Internal;
 
 namespace Sequin.Sinks.Sqs;
 
 /// <summary>
-/// Delivers batches through the destination's client library, wrapped behind <see cref="ISqsClient"/> (the default
-/// implementation is <see cref="SqsClient"/>; tests pass a fake). Maps the client's per-entry results and errors to
-/// one outcome per message. Core batches (within <see cref="SqsSink.GetLimits"/>), retries what is retryable with
-/// backoff, parks what is permanent, logs failures and disposes this.
+/// Delivers batches through <see cref="ISqsClient"/> (the default implementation, <see cref="SqsClient"/>, wraps the AWS
+/// SDK; tests pass a fake): one <c>SendMessageBatch</c> per batch, whose per-entry results become one outcome per
+/// message. Core batches (at most 10 messages and 256 KiB for one queue: <see cref="SqsSink.GetLimits"/>), rejects
+/// larger messages before they get here, retries what is retryable with backoff, parks what is permanent, logs failures
+/// and disposes this.
 /// </summary>
 public sealed partial class SqsDelivery : ISinkDelivery
 {
@@ -30,23 +33,28 @@ public sealed partial class SqsDelivery : ISinkDelivery
     /// <returns>The delivery; Core disposes it when the sink stops.</returns>
     public static SqsDelivery Create(SqsSinkOptions options, SinkContext context)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
-        // TODO: build your library's client from the options (and, if it takes one, context.LoggerFactory).
+        SqsSinkLog.ClientCreated(
+            context.LoggerFactory.CreateLogger<SqsSink>(),
+            options.EndpointUrl?.AbsoluteUri ?? "AWS",
+            options.EffectiveRegion ?? "per queue",
+            SqsClient.DescribeCredentials(options));
         return new SqsDelivery(options, new SqsClient(options));
     }
 
     /// <summary>Sends the batch through the client and maps its results to one outcome per message.</summary>
-    /// <param name="batch">The messages, all for the same destination.</param>
+    /// <param name="batch">The messages, all for the same queue.</param>
     /// <param name="cancellationToken">Cancelled when the host stops without waiting.</param>
     /// <returns>One outcome per message, in order.</returns>
     public async ValueTask<IReadOnlyList<DeliveryOutcome>> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var destination = batch.Messages[0].Route.GetRequired(SqsSink.DestinationKey);
+        var queueUrl = batch.Messages[0].Route.GetRequired(SqsSink.QueueUrlKey);
         IReadOnlyList<SqsSendResult> results;
         try
         {
-            results = await _client.SendBatchAsync(destination, [.. batch.Messages.Select(m => m.Payload)], cancellationToken).ConfigureAwait(false);
+            results = await _client.SendBatchAsync(queueUrl, batch.Messages, cancellationToken).ConfigureAwait(false);
         }
         catch (SqsClientException ex)
         {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Sequin.Messages;
 using Sequin.Sinks;
 using Sequin.Sinks.Sqs;
@@ -8,71 +9,82 @@ using Sequin.Sinks.Sqs;
 namespace Sequin.Sinks.Sqs;
 
 /// <summary>
-/// The <c>sqs</c> sink: its type name, description, limits and routing. Core does the rest from
-/// <see cref="SqsSinkOptions"/> (parsing, validation, static routes) and the delivery (<see cref="SqsDelivery"/>).
+/// The <c>sqs</c> sink: each batch (at most 10 messages and 256 KiB for one queue) becomes one <c>SendMessageBatch</c>
+/// call (<see cref="SqsDelivery"/>). Route key <c>queue_url</c>; FIFO is decided per message from the routed URL.
+/// Credentials are given exactly one way: explicit keys, or <c>use_task_role: true</c>.
 /// </summary>
-public sealed class SqsSink : Sink<SqsSinkOptions>
+public sealed partial class SqsSink : Sink<SqsSinkOptions>
 {
-    /// <summary>The route key naming where a message goes (the routable option <see cref="SqsSinkOptions.Destination"/>).</summary>
-    public const string DestinationKey = "destination";
+    /// <summary>The <c>destination.type</c> name: <c>sqs</c>.</summary>
+    public const string Type = "sqs";
 
-    // TODO: the rules of your destination's names (length, characters). Core checks every route against them, in both
-    // static and dynamic routing, and fails a message whose route breaks them, naming the key.
+    /// <summary>The route key holding the queue URL (the routable option <see cref="SqsSinkOptions.QueueUrl"/>).</summary>
+    public const string QueueUrlKey = "queue_url";
+
+    /// <summary>SQS's limit of entries per <c>SendMessageBatch</c> call: 10.</summary>
+    public const int MaxBatchMessages = 10;
+
+    /// <summary>SQS's limit for one message and for one <c>SendMessageBatch</c> call: 256 KiB (262 144 bytes). Larger messages are rejected without being sent.</summary>
+    public const int MaxMessageBytes = 256 * 1024;
+
+    private static readonly SinkLimits Limits = new()
+    {
+        MaxBatchMessages = MaxBatchMessages,
+        DefaultBatchMessages = MaxBatchMessages,
+        MaxMessageBytes = MaxMessageBytes,
+        // The sink sends no message attributes, so the payloads are what SQS counts.
+        MaxBatchBytes = MaxMessageBytes,
+        DefaultLinger = TimeSpan.FromMilliseconds(1),
+        MaxConcurrentBatches = 32,
+        BatchBy = [QueueUrlKey],
+    };
+
     private static readonly RoutableKey[] Keys =
     [
-        new(DestinationKey, "Where the message goes at the destination (appended to the URL's path).")
+        new(QueueUrlKey, "The SQS queue URL the message is sent to.")
         {
             Required = true,
-            MaxLength = 255,
+            MaxLength = SqsQueueUrl.MaxLength,
             AllowWhitespace = false,
+            Pattern = SqsQueueUrl.Pattern(),
+            PatternDescription = SqsQueueUrl.Description,
         },
     ];
 
-    /// <summary>The largest batch the destination takes in one request.</summary>
-    // TODO: your destination's limits.
-    public const int MaxBatchMessages = 500;
-
-    /// <summary>The largest message the destination takes, in bytes; larger ones fail permanently without being sent.</summary>
-    public const long MaxMessageBytes = 256 * 1024;
+    /// <inheritdoc />
+    public override string TypeName => Type;
 
     /// <inheritdoc />
-    public override string TypeName => "sqs";
+    public override string Description => "AWS SQS queues (standard and FIFO), with SendMessageBatch.";
 
     /// <inheritdoc />
-    // TODO: one sentence for `sequin plugins`.
-    public override string Description => "Sends changes in batches to the sqs destination.";
-
-    /// <inheritdoc />
+    /// <remarks><c>queue_url</c>, required and checked to be an SQS queue URL.</remarks>
     public override IReadOnlyList<RoutableKey> RouteKeys => Keys;
 
     /// <inheritdoc />
     public override string DefaultRoutingFunction => """
-        // Routing function for a sqs sink: return where each message goes.
-        //   destination (required): where the message goes at the destination.
+        // Routes each change to an SQS queue. Replace <region> and <account-id> with your AWS region and 12-digit
+        // account id, or the URL fails validation at run time. A queue name ending in .fifo is a FIFO queue.
         function route(action, record, changes, metadata) {
-          return { destination: `${metadata.table_schema}.${metadata.table_name}` };
+          return {
+            queue_url: "https://sqs.<region>.amazonaws.com/<account-id>/sequin-" + metadata.database_name + "-" +
+              metadata.table_schema + "-" + metadata.table_name
+          };
         }
         """;
 
-    /// <summary>The default route of a message: <c>destination</c> = <c>&lt;schema&gt;.&lt;table&gt;</c> (dynamic routing, when the function leaves it unset).</summary>
+    /// <summary>No default route: a routing function must return <c>queue_url</c> (there is no queue to derive from a table).</summary>
     public override void ApplyDefaultRoute(ChangeMessage message, Route route)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(route);
-        route[DestinationKey] = message.Relation.Schema + "." + message.Relation.Table;
     }
 
     /// <summary>
-    /// What the destination accepts. Core enforces it: <c>batch_size</c> above the limit is a configuration error, larger
-    /// messages fail permanently, and a batch never mixes messages for different <c>BatchBy</c> keys.
+    /// Batches of at most 10 messages (<c>SendMessageBatch</c>'s maximum, also the default) and 256 KiB for one queue,
+    /// messages of at most 256 KiB, 1 ms linger, 32 batches at once. Core enforces them: the sink never re-splits.
     /// </summary>
-    public override SinkLimits GetLimits(SqsSinkOptions options) => new()
-    {
-        MaxBatchMessages = MaxBatchMessages,
-        MaxMessageBytes = MaxMessageBytes,
-        MaxBatchBytes = 5 * 1024 * 1024,
-        BatchBy = [DestinationKey],
-    };
+    public override SinkLimits GetLimits(SqsSinkOptions options) => Limits;
 
     /// <inheritdoc />
     public override ISinkDelivery CreateDelivery(SqsSinkOptions options, SinkContext context) => SqsDelivery.Create(options, context);
@@ -82,11 +94,61 @@ public sealed class SqsSink : Sink<SqsSinkOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(report);
-
-        // TODO: your rules. An example: credentials must not travel in clear text to a remote host.
-        if (options.Url is { Scheme: "http" } url && !url.IsLoopback && !string.IsNullOrEmpty(options.ApiKey))
+        var urlValid = SqsQueueUrl.IsValid(options.QueueUrl);
+        if (options.QueueUrl is { } url && !urlValid)
         {
-            report("url", "must be https when api_key is set (only a loopback address may use http)");
+            report("queue_url", $"Must be {SqsQueueUrl.Description} (got '{url}').");
+        }
+
+        if (options.Region is { } region)
+        {
+            if (!RegionPattern().IsMatch(region))
+            {
+                report("region", $"Must be an AWS region such as us-east-1 (got '{region}').");
+            }
+            else if (options.EndpointUrl is null && urlValid && SqsQueueUrl.TryGetRegion(options.QueueUrl!, out var urlRegion)
+                     && !string.Equals(urlRegion, region, StringComparison.Ordinal))
+            {
+                report("region", $"'{region}' differs from the region of queue_url ('{urlRegion}'); SQS only accepts a queue's requests in its own region.");
+            }
+        }
+        else if (mode == RoutingMode.Dynamic)
+        {
+            report("region", "Required when routing is dynamic: there is no queue_url to infer it from.");
+        }
+        else if (urlValid && !SqsQueueUrl.TryGetRegion(options.QueueUrl!, out _))
+        {
+            report("region", $"Required: it cannot be inferred from queue_url, whose host is not sqs.<region>.amazonaws.com (got '{options.QueueUrl}').");
+        }
+
+        ValidateCredentials(options, report);
+    }
+
+    private static void ValidateCredentials(SqsSinkOptions options, Action<string, string> report)
+    {
+        var hasKey = !string.IsNullOrEmpty(options.AccessKeyId);
+        var hasSecret = !string.IsNullOrEmpty(options.SecretAccessKey);
+        if (options.UseTaskRole)
+        {
+            if (hasKey || hasSecret)
+            {
+                report(hasKey ? "access_key_id" : "secret_access_key", "Give either use_task_role: true (the AWS SDK's default credential chain) or access_key_id and secret_access_key, not both.");
+            }
+        }
+        else if (!hasKey && !hasSecret)
+        {
+            report("access_key_id", "Credentials are required: set access_key_id and secret_access_key, or use_task_role: true for the AWS SDK's default credential chain.");
+        }
+        else if (!hasKey)
+        {
+            report("access_key_id", "Required with secret_access_key.");
+        }
+        else if (!hasSecret)
+        {
+            report("secret_access_key", "Required with access_key_id.");
         }
     }
+
+    [GeneratedRegex("^[a-z0-9-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RegionPattern();
 }

@@ -14,6 +14,12 @@ internal static class Some
 
     public static readonly ConsumerInfo Consumer = new("orders-to-sqs", "orders-to-sqs");
 
+    /// <summary>A standard queue URL on AWS (us-east-1).</summary>
+    public const string QueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/orders";
+
+    /// <summary>A FIFO queue URL on AWS (eu-west-1).</summary>
+    public const string FifoQueueUrl = "https://sqs.eu-west-1.amazonaws.com/123456789012/orders.fifo";
+
     private static readonly RelationInfo Orders = new(
         16384,
         "public",
@@ -34,19 +40,22 @@ internal static class Some
     }
 
     /// <summary>A change routed as Core routes it, with its JSON payload.</summary>
-    public static RoutedMessage Routed(int id, string? destination = "orders-hook")
+    public static RoutedMessage Routed(int id, string queueUrl = QueueUrl, string? groupId = null, string name = "widget")
     {
-        var change = Change(id);
+        var change = Change(id, name);
         var route = new Route(new SqsSink().RouteKeys);
-        route[SqsSink.DestinationKey] = destination;
+        route[SqsSink.QueueUrlKey] = queueUrl;
         var payload = ChangeMessageJsonWriter.ToUtf8Bytes(change, Consumer, TimestampFormat.Iso8601);
-        return new RoutedMessage(change, route, id.ToString(CultureInfo.InvariantCulture), payload, isTransformed: false);
+        return new RoutedMessage(change, route, groupId ?? id.ToString(CultureInfo.InvariantCulture), payload, isTransformed: false);
     }
 
-    /// <summary>A batch of changes with ids <paramref name="ids"/>.</summary>
-    public static SinkBatch Batch(params int[] ids) => new("orders-hook", [.. ids.Select(id => Routed(id))]);
+    /// <summary>A batch of changes with ids <paramref name="ids"/> for <see cref="QueueUrl"/>.</summary>
+    public static SinkBatch Batch(params int[] ids) => BatchFor(QueueUrl, ids);
 
-    /// <summary>A sink context with no services (the sink makes its own HTTP client).</summary>
+    /// <summary>A batch of changes with ids <paramref name="ids"/> for a queue.</summary>
+    public static SinkBatch BatchFor(string queueUrl, params int[] ids) => new(queueUrl, [.. ids.Select(id => Routed(id, queueUrl))]);
+
+    /// <summary>A sink context with no services.</summary>
     public static SinkContext Context(RoutingMode mode = RoutingMode.Static) =>
         new(Consumer, mode, new NoServices(), NullLoggerFactory.Instance, TimeProvider.System);
 

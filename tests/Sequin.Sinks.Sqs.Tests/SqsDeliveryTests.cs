@@ -9,12 +9,13 @@ public sealed class SqsDeliveryTests : IAsyncDisposable
 
     private static SqsSinkOptions Options => new()
     {
-        Url = new Uri("https://api.example.com/v1/"),
-        Destination = "orders-hook",
+        QueueUrl = Some.QueueUrl,
+        AccessKeyId = "AKIDEXAMPLE",
+        SecretAccessKey = "s3cret",
     };
 
     [Fact]
-    public async Task SendsTheBatchsPayloadsInOrderToItsDestination()
+    public async Task SendsTheBatchsPayloadsInOrderToItsQueue()
     {
         await using var delivery = new SqsDelivery(Options, _client);
 
@@ -23,7 +24,7 @@ public sealed class SqsDeliveryTests : IAsyncDisposable
         Assert.Equal(3, outcomes.Count);
         Assert.All(outcomes, o => Assert.True(o.IsDelivered));
         var call = Assert.Single(_client.Sent);
-        Assert.Equal("orders-hook", call.Destination);
+        Assert.Equal(Some.QueueUrl, call.QueueUrl);
         Assert.Equal(3, call.Payloads.Count);
         Assert.Contains("\"id\":2", call.Payloads[1], StringComparison.Ordinal);
     }
@@ -57,7 +58,7 @@ public sealed class SqsDeliveryTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task ConnectionTestChecksTheDestinationAndCredentialsTestTheKeyOnly()
+    public async Task ConnectionTestChecksTheQueueAndCredentialsTestTheKeyOnly()
     {
         await using var delivery = new SqsDelivery(Options, _client);
 
@@ -66,9 +67,21 @@ public sealed class SqsDeliveryTests : IAsyncDisposable
         var refused = await delivery.TestCredentialsAsync(CancellationToken.None);
 
         Assert.True(reachable.Success, reachable.Message);
-        Assert.Equal(["orders-hook"], _client.CheckedDestinations);
+        Assert.Equal([Some.QueueUrl], _client.CheckedDestinations);
         Assert.False(refused.Success);
         Assert.Equal("key refused", refused.Message);
+        Assert.Equal(1, _client.CredentialChecks);
+    }
+
+    [Fact]
+    public async Task DynamicRoutingHasNoQueueToCheckSoTheConnectionTestChecksTheCredentials()
+    {
+        await using var delivery = new SqsDelivery(new SqsSinkOptions { Region = "us-east-1", UseTaskRole = true }, _client);
+
+        var result = await delivery.TestConnectionAsync(CancellationToken.None);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Empty(_client.CheckedDestinations);
         Assert.Equal(1, _client.CredentialChecks);
     }
 
