@@ -8,7 +8,7 @@ internal static class SequinCli
     public static RootCommand Create(SequinCliOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new RootCommand("Sequin for .NET: streams PostgreSQL changes to sinks (Kafka, Typesense, SNS, plugins).")
+        return new RootCommand("Sequin for .NET: streams PostgreSQL changes to sinks (Kafka, Typesense, SNS, SQS, plugins).")
         {
             new RunCommand(options).CreateCommand(),
             ValidateCommand.Create(options),

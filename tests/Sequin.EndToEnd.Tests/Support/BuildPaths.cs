@@ -6,7 +6,7 @@ public static class BuildPaths
     /// <summary>The folder of this test assembly (bin/&lt;Configuration&gt;/net10.0).</summary>
     public static string TestOutput => AppContext.BaseDirectory;
 
-    /// <summary>The plugins folder the build fills: stdout, kafka, typesense and sns sinks, one subfolder each.</summary>
+    /// <summary>The plugins folder the build fills: stdout, kafka, typesense, sns and sqs sinks, one subfolder each.</summary>
     public static string Plugins => Path.Combine(TestOutput, "plugins");
 
     /// <summary>The build configuration this assembly was built in (Release or Debug).</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Sequin.Sinks;
 
 namespace SinkPrefix.Webhook.Tests;
 
@@ -20,15 +21,15 @@ internal sealed class FakeWebhookClient : IWebhookClient
 
     public bool Disposed { get; private set; }
 
-    public Task<IReadOnlyList<WebhookSendResult>> SendBatchAsync(string? destination, IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<WebhookSendResult>> SendBatchAsync(string? destination, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken)
     {
-        Sent.Add((destination, [.. payloads.Select(p => Encoding.UTF8.GetString(p.Span))]));
+        Sent.Add((destination, [.. messages.Select(m => Encoding.UTF8.GetString(m.Payload.Span))]));
         if (Failure is not null)
         {
             throw Failure;
         }
 
-        IReadOnlyList<WebhookSendResult> results = Results.Count > 0 ? Results.Dequeue() : new WebhookSendResult[payloads.Count];
+        IReadOnlyList<WebhookSendResult> results = Results.Count > 0 ? Results.Dequeue() : new WebhookSendResult[messages.Count];
         return Task.FromResult(results);
     }
 

@@ -1,3 +1,5 @@
+using Sequin.Sinks;
+
 namespace SinkPrefix.Webhook;
 
 /// <summary>
@@ -7,13 +9,17 @@ namespace SinkPrefix.Webhook;
 // TODO: shape this after your library: keep it to the calls the delivery makes, in the delivery's terms.
 public interface IWebhookClient : IAsyncDisposable
 {
-    /// <summary>Sends payloads in one call.</summary>
+    /// <summary>Sends messages in one call.</summary>
     /// <param name="destination">Where they go (the <c>destination</c> route key), or null for the client's default.</param>
-    /// <param name="payloads">UTF-8 JSON payloads, in order.</param>
+    /// <param name="messages">
+    /// The messages, in order. <see cref="RoutedMessage.Payload"/> is the UTF-8 JSON to send; <see cref="RoutedMessage.GroupId"/>
+    /// (the row's ordering group) and <c>Message.IdempotencyKey</c> are there for a message key, a partition, a FIFO group
+    /// or a deduplication id; <see cref="RoutedMessage.Route"/> holds the other route keys.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>One result per payload, in order.</returns>
+    /// <returns>One result per message, in order.</returns>
     /// <exception cref="WebhookClientException">The whole call failed; <see cref="WebhookClientException.IsRetryable"/> says whether to retry.</exception>
-    Task<IReadOnlyList<WebhookSendResult>> SendBatchAsync(string? destination, IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookSendResult>> SendBatchAsync(string? destination, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken);
 
     /// <summary>Checks that the destination exists and may be written to.</summary>
     /// <param name="destination">The destination, or null for the client's default.</param>

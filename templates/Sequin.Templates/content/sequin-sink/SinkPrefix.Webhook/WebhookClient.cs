@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Sequin.Sinks;
 
 namespace SinkPrefix.Webhook;
 
@@ -26,21 +27,21 @@ public sealed class WebhookClient : IWebhookClient
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<WebhookSendResult>> SendBatchAsync(string? destination, IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WebhookSendResult>> SendBatchAsync(string? destination, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(payloads);
+        ArgumentNullException.ThrowIfNull(messages);
         var body = new MemoryStream();
         await using (body.ConfigureAwait(false))
         {
             body.WriteByte((byte)'[');
-            for (var i = 0; i < payloads.Count; i++)
+            for (var i = 0; i < messages.Count; i++)
             {
                 if (i > 0)
                 {
                     body.WriteByte((byte)',');
                 }
 
-                body.Write(payloads[i].Span);
+                body.Write(messages[i].Payload.Span);
             }
 
             body.WriteByte((byte)']');
@@ -55,7 +56,7 @@ public sealed class WebhookClient : IWebhookClient
                 throw new WebhookClientException($"The destination answered {(int)response.StatusCode} {response.ReasonPhrase}.", retryable);
             }
 
-            return Results(text, payloads.Count);
+            return Results(text, messages.Count);
         }
     }
 

@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 //#endif
+using Microsoft.Extensions.Logging;
 using Sequin.Sinks;
+using SinkPrefix.Webhook.Internal;
 
 namespace SinkPrefix.Webhook;
 
@@ -56,7 +58,10 @@ public sealed partial class WebhookDelivery : ISinkDelivery
     /// <returns>The delivery; Core disposes it when the sink stops.</returns>
     public static WebhookDelivery Create(WebhookSinkOptions options, SinkContext context)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
+        // The host only: a URL's user info or query may hold a secret.
+        WebhookSinkLog.DeliveryCreated(context.LoggerFactory.CreateLogger<WebhookSink>(), options.Url!.Host);
         if (context.Services.GetService(typeof(IHttpClientFactory)) is IHttpClientFactory factory)
         {
             return new WebhookDelivery(options, factory.CreateClient(HttpClientName), ownsHttpClient: true);
@@ -247,8 +252,11 @@ public sealed partial class WebhookDelivery : ISinkDelivery
     /// <returns>The delivery; Core disposes it when the sink stops.</returns>
     public static WebhookDelivery Create(WebhookSinkOptions options, SinkContext context)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
         // TODO: build your library's client from the options (and, if it takes one, context.LoggerFactory).
+        // The host only: a URL's user info or query may hold a secret.
+        WebhookSinkLog.DeliveryCreated(context.LoggerFactory.CreateLogger<WebhookSink>(), options.Url!.Host);
         return new WebhookDelivery(options, new WebhookClient(options));
     }
 
@@ -267,7 +275,7 @@ public sealed partial class WebhookDelivery : ISinkDelivery
         IReadOnlyList<WebhookSendResult> results;
         try
         {
-            results = await _client.SendBatchAsync(destination, [.. batch.Messages.Select(m => m.Payload)], cancellationToken).ConfigureAwait(false);
+            results = await _client.SendBatchAsync(destination, batch.Messages, cancellationToken).ConfigureAwait(false);
         }
         catch (WebhookClientException ex)
         {

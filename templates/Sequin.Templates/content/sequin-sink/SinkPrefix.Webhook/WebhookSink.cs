@@ -34,7 +34,7 @@ public sealed class WebhookSink : Sink<WebhookSinkOptions>
     // TODO: your destination's limits.
     public const int MaxBatchMessages = 500;
 
-    /// <summary>The largest message the destination takes, in bytes; larger ones fail permanently without being sent.</summary>
+    /// <summary>The largest message the destination takes, in bytes; Core rejects larger ones without sending them (parked, not retried).</summary>
     public const long MaxMessageBytes = 256 * 1024;
 
     /// <inheritdoc />
@@ -67,16 +67,21 @@ public sealed class WebhookSink : Sink<WebhookSinkOptions>
 //#endif
 
     /// <summary>
-    /// What the destination accepts. Core enforces it: <c>batch_size</c> above the limit is a configuration error, larger
-    /// messages fail permanently, and a batch never mixes messages for different <c>BatchBy</c> keys.
+    /// What the destination accepts. Core enforces it, so the delivery never re-checks or re-splits: <c>batch_size</c>
+    /// above the limit is a configuration error, larger messages are rejected (parked, not retried) without reaching the
+    /// delivery, batches stay within the counts and bytes, and a batch never mixes messages for different <c>BatchBy</c> keys.
     /// </summary>
+    // TODO: your destination's limits; every member is shown with Core's default where this sink keeps it.
     public override SinkLimits GetLimits(WebhookSinkOptions options) => new()
     {
-        MaxBatchMessages = MaxBatchMessages,
-        MaxMessageBytes = MaxMessageBytes,
-        MaxBatchBytes = 5 * 1024 * 1024,
+        MaxBatchMessages = MaxBatchMessages,              // the destination's batch call maximum
+        DefaultBatchMessages = 100,                       // when the sink's batch_size is not set (at most MaxBatchMessages)
+        MaxMessageBytes = MaxMessageBytes,                // one payload
+        MaxBatchBytes = 5 * 1024 * 1024,                  // all the payloads of one batch
+        DefaultLinger = TimeSpan.FromMilliseconds(5),     // how long a partial batch waits, when batch_timeout_ms is not set
+        MaxConcurrentBatches = 16,                        // batches in flight; 1 if the destination must see them in order
 //#if (OneKey)
-        BatchBy = [DestinationKey],
+        BatchBy = [DestinationKey],                       // route keys every message of a batch shares
 //#endif
     };
 

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using Sequin.Sinks;
+using Sequin.Sinks.Sqs.Internal;
+
+namespace Sequin.Sinks.Sqs;
+
+/// <summary>
+/// Delivers batches through <see cref="ISqsClient"/> (the default implementation, <see cref="SqsClient"/>, wraps the AWS
+/// SDK; tests pass a fake): one <c>SendMessageBatch</c> per batch, whose per-entry results become one outcome per
+/// message. Core batches (at most 10 messages and 256 KiB for one queue: <see cref="SqsSink.GetLimits"/>), rejects
+/// larger messages before they get here, retries what is retryable with backoff, parks what is permanent, logs failures
+/// and disposes this.
+/// </summary>
+public sealed partial class SqsDelivery : ISinkDelivery
+{
+    private readonly SqsSinkOptions _options;
+    private readonly ISqsClient _client;
+
+    /// <summary>Creates a delivery over a client (disposed with the delivery).</summary>
+    /// <param name="options">The sink's validated options.</param>
+    /// <param name="client">The destination's client.</param>
+    public SqsDelivery(SqsSinkOptions options, ISqsClient client)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(client);
+        _options = options;
+        _client = client;
+    }
+
+    /// <summary>Creates the delivery of a configured sink over a new <see cref="SqsClient"/>.</summary>
+    /// <param name="options">The sink's validated options.</param>
+    /// <param name="context">The sink's context (services, logging, clock).</param>
+    /// <returns>The delivery; Core disposes it when the sink stops.</returns>
+    public static SqsDelivery Create(SqsSinkOptions options, SinkContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        SqsSinkLog.ClientCreated(
+            context.LoggerFactory.CreateLogger<SqsSink>(),
+            options.EndpointUrl?.AbsoluteUri ?? "AWS",
+            options.EffectiveRegion ?? "per queue",
+            SqsClient.DescribeCredentials(options));
+        return new SqsDelivery(options, new SqsClient(options));
+    }
+
+    /// <summary>Sends the batch through the client and maps its results to one outcome per message.</summary>
+    /// <param name="batch">The messages, all for the same queue.</param>
+    /// <param name="cancellationToken">Cancelled when the host stops without waiting.</param>
+    /// <returns>One outcome per message, in order.</returns>
+    public async ValueTask<IReadOnlyList<DeliveryOutcome>> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var queueUrl = batch.Messages[0].Route.GetRequired(SqsSink.QueueUrlKey);
+        IReadOnlyList<SqsSendResult> results;
+        try
+        {
+            results = await _client.SendBatchAsync(queueUrl, batch.Messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqsClientException ex)
+        {
+            var outcome = ex.IsRetryable ? DeliveryOutcome.Retry(ex.Message) : DeliveryOutcome.Permanent(ex.Message);
+            return Enumerable.Repeat(outcome, batch.Messages.Count).ToArray();
+        }
+
+        if (results.Count != batch.Messages.Count)
+        {
+            return Enumerable.Repeat(DeliveryOutcome.Retry($"The client returned {results.Count} results for {batch.Messages.Count} messages."), batch.Messages.Count).ToArray();
+        }
+
+        return results.Select(r => r.Error is null
+            ? DeliveryOutcome.Delivered
+            : r.IsRetryable ? DeliveryOutcome.Retry(r.Error) : DeliveryOutcome.Permanent(r.Error)).ToArray();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
+}

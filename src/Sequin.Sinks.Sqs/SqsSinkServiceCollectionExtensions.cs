@@ -1,0 +1,13 @@
+using Sequin.Sinks;
+using Sequin.Sinks.Sqs;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the sqs sink in a host that references the package instead of loading it from <c>plugins/</c>.</summary>
+public static class SqsSinkServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="SqsSink"/> so that <c>destination.type: sqs</c> resolves to it; twice registers it once.</summary>
+    /// <param name="services">The host's services.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddSqsSink(this IServiceCollection services) => services.AddSinkPlugin<SqsSink>();
+}
