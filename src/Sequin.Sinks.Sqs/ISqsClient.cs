@@ -6,7 +6,7 @@ namespace Sequin.Sinks.Sqs;
 /// What the delivery needs from SQS: a <c>SendMessageBatch</c> with per-entry results, and the two connection checks.
 /// The default implementation, <see cref="SqsClient"/>, wraps the AWS SDK's <c>AmazonSQSClient</c>; tests use a fake.
 /// </summary>
-public interface ISqsClient : IAsyncDisposable
+internal interface ISqsClient : IAsyncDisposable
 {
     /// <summary>Sends messages to a queue in one <c>SendMessageBatch</c> call (at most 10, at most 256 KiB: Core's batches).</summary>
     /// <param name="queueUrl">The queue (the <c>queue_url</c> route key); a name ending in <c>.fifo</c> is a FIFO queue.</param>

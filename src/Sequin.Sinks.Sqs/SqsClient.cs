@@ -16,7 +16,7 @@ namespace Sequin.Sinks.Sqs;
 /// <see cref="SqsClientException"/>: sender faults (a malformed request, a missing queue, refused credentials) are
 /// permanent, throttling, server and network errors retryable. The SDK does not retry by itself: Core retries with backoff.
 /// </summary>
-public sealed class SqsClient : ISqsClient
+internal sealed class SqsClient : ISqsClient
 {
     private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
     {

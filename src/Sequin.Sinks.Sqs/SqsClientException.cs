@@ -1,7 +1,7 @@
 namespace Sequin.Sinks.Sqs;
 
 /// <summary>A call of <see cref="ISqsClient"/> that failed as a whole.</summary>
-public sealed class SqsClientException : Exception
+internal sealed class SqsClientException : Exception
 {
     /// <summary>Creates a retryable failure.</summary>
     public SqsClientException()

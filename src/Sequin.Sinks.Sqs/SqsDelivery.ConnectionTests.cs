@@ -7,7 +7,7 @@ namespace Sequin.Sinks.Sqs;
 /// configured resource (static routing), <see cref="TestCredentialsAsync"/> only the credentials (dynamic routing, where
 /// the resource is only known per message).
 /// </summary>
-public sealed partial class SqsDelivery
+internal sealed partial class SqsDelivery
 {
     /// <summary>Static routing: <c>GetQueueAttributes</c> on the configured queue. In dynamic routing, the credentials only.</summary>
     /// <param name="cancellationToken">Cancels the check.</param>

@@ -11,7 +11,7 @@ namespace Sequin.Sinks.Sqs;
 /// larger messages before they get here, retries what is retryable with backoff, parks what is permanent, logs failures
 /// and disposes this.
 /// </summary>
-public sealed partial class SqsDelivery : ISinkDelivery
+internal sealed partial class SqsDelivery : ISinkDelivery
 {
     private readonly SqsSinkOptions _options;
     private readonly ISqsClient _client;

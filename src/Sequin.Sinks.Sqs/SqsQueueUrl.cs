@@ -6,7 +6,7 @@ namespace Sequin.Sinks.Sqs;
 /// Rules and helpers for SQS queue URLs: <c>https://sqs.&lt;region&gt;.amazonaws.com/&lt;12-digit account&gt;/&lt;name&gt;</c>,
 /// or an emulator's <c>http://127.0.0.1:&lt;port&gt;/&lt;account&gt;/&lt;name&gt;</c> (with <c>endpoint_url</c>).
 /// </summary>
-public static partial class SqsQueueUrl
+internal static partial class SqsQueueUrl
 {
     /// <summary>The longest accepted URL, as in the original: 2000 characters.</summary>
     public const int MaxLength = 2000;

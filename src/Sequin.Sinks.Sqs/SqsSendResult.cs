@@ -3,7 +3,7 @@ namespace Sequin.Sinks.Sqs;
 /// <summary>The result of one payload of <see cref="ISqsClient.SendBatchAsync"/>.</summary>
 /// <param name="Error">Why it was refused, or null when it was delivered.</param>
 /// <param name="IsRetryable">Whether a refused payload may succeed when sent again (throttling, a transient error).</param>
-public readonly record struct SqsSendResult(string? Error = null, bool IsRetryable = true)
+internal readonly record struct SqsSendResult(string? Error = null, bool IsRetryable = true)
 {
     /// <summary>Delivered.</summary>
     public static SqsSendResult Delivered => default;

@@ -7,7 +7,7 @@ namespace SinkPrefix.Webhook;
 /// connection checks. Wrap the library's own client in an implementation (<see cref="WebhookClient"/>); tests use a fake.
 /// </summary>
 // TODO: shape this after your library: keep it to the calls the delivery makes, in the delivery's terms.
-public interface IWebhookClient : IAsyncDisposable
+internal interface IWebhookClient : IAsyncDisposable
 {
     /// <summary>Sends messages in one call.</summary>
     /// <param name="destination">Where they go (the <c>destination</c> route key), or null for the client's default.</param>

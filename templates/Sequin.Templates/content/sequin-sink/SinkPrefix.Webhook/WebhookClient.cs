@@ -12,7 +12,7 @@ namespace SinkPrefix.Webhook;
 /// so that the generated sink runs end to end: <c>POST {url}/{destination}</c> with a JSON array of the payloads and a
 /// bearer token; a 2xx answer with an empty body (all delivered) or one <c>{"error", "retryable"}</c> item per payload.
 /// </summary>
-public sealed class WebhookClient : IWebhookClient
+internal sealed class WebhookClient : IWebhookClient
 {
     private readonly WebhookSinkOptions _options;
     private readonly HttpClient _http;

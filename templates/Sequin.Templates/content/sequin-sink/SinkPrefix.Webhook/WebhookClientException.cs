@@ -1,7 +1,7 @@
 namespace SinkPrefix.Webhook;
 
 /// <summary>A call of <see cref="IWebhookClient"/> that failed as a whole.</summary>
-public sealed class WebhookClientException : Exception
+internal sealed class WebhookClientException : Exception
 {
     /// <summary>Creates a retryable failure.</summary>
     public WebhookClientException()

@@ -10,7 +10,7 @@ namespace SinkPrefix.Webhook;
 /// configured resource (static routing), <see cref="TestCredentialsAsync"/> only the credentials (dynamic routing, where
 /// the resource is only known per message).
 /// </summary>
-public sealed partial class WebhookDelivery
+internal sealed partial class WebhookDelivery
 {
 //#if (Http)
     /// <summary>

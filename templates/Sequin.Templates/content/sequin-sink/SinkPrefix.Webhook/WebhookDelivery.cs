@@ -23,7 +23,7 @@ namespace SinkPrefix.Webhook;
 /// 408, 429 and 5xx retryable (with <c>Retry-After</c>); 401 and 403 retryable (fix the key and nothing is lost);
 /// any other status permanent for the whole batch.
 /// </remarks>
-public sealed partial class WebhookDelivery : ISinkDelivery
+internal sealed partial class WebhookDelivery : ISinkDelivery
 {
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client this sink asks the host for.</summary>
     public const string HttpClientName = "SinkPrefix.Webhook";
@@ -230,7 +230,7 @@ public sealed partial class WebhookDelivery : ISinkDelivery
 /// one outcome per message. Core batches (within <see cref="WebhookSink.GetLimits"/>), retries what is retryable with
 /// backoff, parks what is permanent, logs failures and disposes this.
 /// </summary>
-public sealed partial class WebhookDelivery : ISinkDelivery
+internal sealed partial class WebhookDelivery : ISinkDelivery
 {
     private readonly WebhookSinkOptions _options;
     private readonly IWebhookClient _client;

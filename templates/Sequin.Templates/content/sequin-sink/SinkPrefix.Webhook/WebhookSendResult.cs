@@ -3,7 +3,7 @@ namespace SinkPrefix.Webhook;
 /// <summary>The result of one payload of <see cref="IWebhookClient.SendBatchAsync"/>.</summary>
 /// <param name="Error">Why it was refused, or null when it was delivered.</param>
 /// <param name="IsRetryable">Whether a refused payload may succeed when sent again (throttling, a transient error).</param>
-public readonly record struct WebhookSendResult(string? Error = null, bool IsRetryable = true)
+internal readonly record struct WebhookSendResult(string? Error = null, bool IsRetryable = true)
 {
     /// <summary>Delivered.</summary>
     public static WebhookSendResult Delivered => default;
