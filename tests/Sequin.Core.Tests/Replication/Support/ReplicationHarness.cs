@@ -7,7 +7,7 @@ using Sequin.TestServers;
 namespace Sequin.Core.Tests.Replication.Support;
 
 /// <summary>A database of its own with a slot and publication, and a running <see cref="ReplicationSource"/> reading it.</summary>
-public sealed class ReplicationHarness : IAsyncDisposable
+internal sealed class ReplicationHarness : IAsyncDisposable
 {
     public static readonly ConsumerInfo Consumer = new("consumer-id", "test-consumer");
 
