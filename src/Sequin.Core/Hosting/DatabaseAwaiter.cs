@@ -40,12 +40,12 @@ internal static class DatabaseAwaiter
                     ? $". The server's certificate did not verify (ssl_mode {(database.SslMode is { } m ? SequinConfigLoader.SslModeName(m) : "prefer")}): check that ssl_root_cert is the root that signed it and, for verify-full, that it names '{database.Hostname}'"
                     : string.Empty;
                 throw new InvalidOperationException(
-                    $"Database '{database.Name}' ({database.Hostname}:{database.Port}/{database.Database}): {ReplicationSource.Describe(e)}{hint}.", e);
+                    $"Database '{database.Name}' ({database.Hostname}:{database.Port}/{database.Database}): {ReplicationFailure.Describe(e)}{hint}.", e);
             }
             catch (Exception e) when (IsUnreachable(e) && !cancellationToken.IsCancellationRequested)
             {
                 var waited = time.GetElapsedTime(started);
-                var reason = ReplicationSource.Describe(e);
+                var reason = ReplicationFailure.Describe(e);
                 if (waited >= wait.Timeout)
                 {
                     throw new InvalidOperationException(

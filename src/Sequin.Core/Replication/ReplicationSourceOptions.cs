@@ -4,11 +4,17 @@ using Sequin.Messages;
 
 namespace Sequin.Replication;
 
-/// <summary>How a <see cref="ReplicationSource"/> connects to PostgreSQL and reads its replication slot.</summary>
+/// <summary>How the runtime connects to one source database and reads its replication slot.</summary>
+/// <remarks>
+/// The runtime builds these from each database's configuration; an embedding host may adjust them through
+/// <see cref="Hosting.SequinRuntimeOptions.ConfigureReplication"/> (status and heartbeat intervals, reconnect delays,
+/// WAL warning thresholds) before they are checked. That hook is why this type is public; the replication machinery
+/// that uses it is internal.
+/// </remarks>
 public sealed partial class ReplicationSourceOptions
 {
     /// <summary>The publication SQL used when no table list is given: every table of schema <c>public</c>, partitions reported under their root.</summary>
-    public const string DefaultPublicationScope = "FOR TABLES IN SCHEMA public WITH (publish_via_partition_root = true)";
+    internal const string DefaultPublicationScope = "FOR TABLES IN SCHEMA public WITH (publish_via_partition_root = true)";
 
     /// <summary>The Npgsql connection string of the source database (a normal one; the replication connection is derived from it).</summary>
     public string ConnectionString { get; set; } = string.Empty;
@@ -27,7 +33,7 @@ public sealed partial class ReplicationSourceOptions
 
     /// <summary>
     /// The tables (<c>table</c> or <c>schema.table</c>) of a publication created by <see cref="CreatePublicationIfNotExists"/>.
-    /// Empty (the default): <see cref="DefaultPublicationScope"/>.
+    /// Empty (the default): every table of schema <c>public</c>, partitions reported under their root.
     /// </summary>
     public IList<string> PublicationTables { get; } = new List<string>();
 
@@ -49,10 +55,16 @@ public sealed partial class ReplicationSourceOptions
     /// <summary>Warn when the oldest undelivered change is older than this. Default 10 min; zero turns the check off.</summary>
     public TimeSpan UndeliveredAgeWarning { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The first delay before reconnecting after the connection dropped. Default 1 s; doubles per failed attempt.</summary>
+    /// <summary>
+    /// The first delay before reconnecting after the connection dropped. Default 1 s; doubles per failed attempt in a
+    /// row, ±15 % jitter, up to <see cref="ReconnectMaxDelay"/>.
+    /// </summary>
     public TimeSpan ReconnectBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest delay between reconnection attempts. Default 1 min.</summary>
+    /// <summary>
+    /// The longest delay between reconnection attempts. Default 1 min. It is waited from the attempt at which the doubled
+    /// delay would be more than half of it (with the defaults: 1, 2, 4, 8, 16 s, then 1 min), the rule message retries use.
+    /// </summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
@@ -63,7 +75,7 @@ public sealed partial class ReplicationSourceOptions
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
-    public void Validate()
+    internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))
         {
@@ -115,7 +127,7 @@ public sealed partial class ReplicationSourceOptions
     }
 
     /// <summary>The source database info to put in messages: <see cref="Source"/> or one derived from the connection string.</summary>
-    public SourceDatabaseInfo ResolveSource()
+    internal SourceDatabaseInfo ResolveSource()
     {
         if (Source is not null)
         {

@@ -11,7 +11,7 @@ namespace Sequin.Replication;
 /// position, which would skip every change in between. Deleting the row is how an operator accepts such a loss.
 /// </summary>
 /// <remarks>
-/// Sequin's own schema is not delivered to sinks (<see cref="ReplicationSource"/> skips it) even when a publication
+/// Sequin's own schema is not delivered to sinks (<see cref="PgOutputDecoder"/> skips it) even when a publication
 /// covers all tables. A role that may not create the schema gets a warning and no marker: a slot dropped while no host
 /// runs is then recreated as before.
 /// </remarks>

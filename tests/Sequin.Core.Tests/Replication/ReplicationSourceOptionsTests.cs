@@ -94,4 +94,17 @@ public sealed class ReplicationSourceOptionsTests
             Assert.InRange(source.BackoffDelay(30).TotalMilliseconds, 51000, 60000);
         }
     }
+
+    [Fact]
+    public void ReconnectBackoffWaitsTheCapOnceDoublingPassesHalfOfIt()
+    {
+        // 1 s doubling under a 1 min cap: 16 s at the 5th attempt, then the cap (32 s would be more than half of it),
+        // the rule message retries follow too.
+        var source = new ReplicationSource(Valid());
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.InRange(source.BackoffDelay(5).TotalMilliseconds, 13600, 18400);
+            Assert.InRange(source.BackoffDelay(6).TotalMilliseconds, 51000, 60000);
+        }
+    }
 }

@@ -1,0 +1,52 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Sequin.Replication;
+
+/// <summary>The catalog queries that preparing and guarding a slot run on a normal connection.</summary>
+internal static class CatalogQueries
+{
+    /// <summary>What <c>pg_replication_slots</c> says of a slot.</summary>
+    /// <param name="Plugin">The output plugin (Sequin needs <c>pgoutput</c>).</param>
+    /// <param name="Database">The database the slot belongs to.</param>
+    /// <param name="ConfirmedFlush">The position PostgreSQL keeps WAL from: where reading resumes.</param>
+    internal readonly record struct SlotRow(string Plugin, string Database, ulong ConfirmedFlush);
+
+    /// <summary>The slot named <paramref name="slotName"/>, or null when it does not exist.</summary>
+    public static async Task<SlotRow?> ReadSlotAsync(NpgsqlConnection connection, string slotName, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(
+            "SELECT plugin, database, confirmed_flush_lsn FROM pg_catalog.pg_replication_slots WHERE slot_name = @p", connection);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.AddWithValue("p", slotName);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var plugin = reader.IsDBNull(0) ? string.Empty : reader.GetString(0);
+        var database = reader.IsDBNull(1) ? string.Empty : reader.GetString(1);
+        var lsn = reader.IsDBNull(2) ? 0UL : (ulong)reader.GetFieldValue<NpgsqlLogSequenceNumber>(2);
+        return new SlotRow(plugin, database, lsn);
+    }
+
+    /// <summary>The server's current WAL position (named in errors about lost ranges).</summary>
+    public static Task<NpgsqlLogSequenceNumber> CurrentWalLsnAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        ScalarAsync<NpgsqlLogSequenceNumber>(connection, "SELECT pg_catalog.pg_current_wal_lsn()", null, cancellationToken);
+
+    /// <summary>Runs <paramref name="sql"/> with an optional text parameter <c>@p</c> and returns its one value (default when null).</summary>
+    public static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, string? parameter, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        await using var commandScope = command.ConfigureAwait(false);
+        if (parameter is not null)
+        {
+            command.Parameters.AddWithValue("p", parameter);
+        }
+
+        var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return result is null or DBNull ? default : (T)result;
+    }
+}
