@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Sequin.Functions;
 using Sequin.Messages;
 using Sequin.Sinks;
 
@@ -96,7 +97,7 @@ public static class SequinConfigExporter
                 w.WriteLine($"    description: {Quote(fn.Description)}");
             }
 
-            w.WriteLine($"    type: {TypeName(fn.Type)}");
+            w.WriteLine($"    type: {TypeName(fn.Kind)}");
             if (fn.SinkType is not null)
             {
                 w.WriteLine($"    sink_type: {Quote(fn.SinkType)}");
@@ -225,10 +226,10 @@ public static class SequinConfigExporter
 
     private static string Bool(bool value) => value ? "true" : "false";
 
-    private static string TypeName(FunctionType type) => type switch
+    private static string TypeName(FunctionKind type) => type switch
     {
-        FunctionType.Routing => "routing",
-        FunctionType.Filter => "filter",
+        FunctionKind.Routing => "routing",
+        FunctionKind.Filter => "filter",
         _ => "transform",
     };
 

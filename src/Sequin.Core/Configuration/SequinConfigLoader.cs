@@ -232,9 +232,9 @@ public static partial class SequinConfigLoader
             reader.Error(ConfigReader.Child(path, "type"), "Required: routing, filter or transform.");
         }
 
-        var type = typeIndex is { } t ? (FunctionType)t : (FunctionType?)null;
+        var type = typeIndex is { } t ? (FunctionKind)t : (FunctionKind?)null;
         var sinkType = reader.GetString(section, "sink_type", path);
-        if (type == FunctionType.Routing)
+        if (type == FunctionKind.Routing)
         {
             if (sinkType is null)
             {
@@ -284,8 +284,8 @@ public static partial class SequinConfigLoader
         {
             Name = name,
             Description = description,
-            Type = type.Value,
-            SinkType = type == FunctionType.Routing ? sinkType!.ToLowerInvariant() : null,
+            Kind = type.Value,
+            SinkType = type == FunctionKind.Routing ? sinkType!.ToLowerInvariant() : null,
             Code = code,
             FilePath = filePath,
         };
@@ -466,7 +466,7 @@ public static partial class SequinConfigLoader
             }
         }
 
-        var routing = ResolveFunction(reader, routingName, FunctionType.Routing, ConfigReader.Child(path, "routing"), functionItems, functions);
+        var routing = ResolveFunction(reader, routingName, FunctionKind.Routing, ConfigReader.Child(path, "routing"), functionItems, functions);
         if (routing is not null && plugin is not null && !string.Equals(routing.SinkType, plugin.TypeName, StringComparison.OrdinalIgnoreCase))
         {
             reader.Error(
@@ -474,8 +474,8 @@ public static partial class SequinConfigLoader
                 $"Function '{routing.Name}' routes for sink type '{routing.SinkType}', but this sink's type is '{plugin.TypeName}'.");
         }
 
-        var filter = ResolveFunction(reader, filterName, FunctionType.Filter, ConfigReader.Child(path, "filter"), functionItems, functions);
-        var transform = ResolveFunction(reader, transformName, FunctionType.Transform, ConfigReader.Child(path, "transform"), functionItems, functions);
+        var filter = ResolveFunction(reader, filterName, FunctionKind.Filter, ConfigReader.Child(path, "filter"), functionItems, functions);
+        var transform = ResolveFunction(reader, transformName, FunctionKind.Transform, ConfigReader.Child(path, "transform"), functionItems, functions);
 
         if (reader.ErrorCount > before || name is null || database is null || plugin is null || options is null)
         {
@@ -539,7 +539,7 @@ public static partial class SequinConfigLoader
     }
 
     private static FunctionConfig? ResolveFunction(
-        ConfigReader reader, string? name, FunctionType expected, string path, List<IConfigurationSection> functionItems, List<FunctionConfig> functions)
+        ConfigReader reader, string? name, FunctionKind expected, string path, List<IConfigurationSection> functionItems, List<FunctionConfig> functions)
     {
         if (name is null)
         {
@@ -559,9 +559,9 @@ public static partial class SequinConfigLoader
             return null;
         }
 
-        if (function.Type != expected)
+        if (function.Kind != expected)
         {
-            reader.Error(path, $"Function '{name}' is a {Describe(function.Type)} function; {Describe(expected)} needs a {Describe(expected)} function.");
+            reader.Error(path, $"Function '{name}' is a {Describe(function.Kind)} function; {Describe(expected)} needs a {Describe(expected)} function.");
             return null;
         }
 
@@ -642,10 +642,10 @@ public static partial class SequinConfigLoader
         return catalog.Failures.Count == 0 ? known : known + $" ({catalog.Failures.Count} plugin(s) failed to load; run 'sequin plugins'.)";
     }
 
-    private static string Describe(FunctionType type) => type switch
+    private static string Describe(FunctionKind type) => type switch
     {
-        FunctionType.Routing => "routing",
-        FunctionType.Filter => "filter",
+        FunctionKind.Routing => "routing",
+        FunctionKind.Filter => "filter",
         _ => "transform",
     };
 
