@@ -171,7 +171,7 @@ public sealed class TypesenseSinkThroughHostTests(PostgresFixture postgres)
     /// Inserts, updates and deletes rows of both tables, and checks each collection through the API after each step:
     /// products only in <paramref name="products"/>, orders only in <paramref name="orders"/>, ids as strings.
     /// </summary>
-    private static async Task AssertInsertsUpdatesAndDeletesReachAsync(TypesenseScenario scenario, SequinHostProcess host, string products, string orders)
+    private static async Task AssertInsertsUpdatesAndDeletesReachAsync(TypesenseScenario scenario, ChildProcess host, string products, string orders)
     {
         await scenario.ExecuteAsync("""
             INSERT INTO products (id, name) VALUES (1, 'Espresso cup'), (2, 'Milk jug');

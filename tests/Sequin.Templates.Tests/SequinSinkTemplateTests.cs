@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
-using Sequin.Packaging.Tests.Support;
 using Sequin.Templates.Tests.Support;
 using Sequin.TestServers;
 using Xunit.Abstractions;

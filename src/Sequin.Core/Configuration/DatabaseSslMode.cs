@@ -1,3 +1,5 @@
+using System.Runtime.Serialization;
+
 namespace Sequin.Configuration;
 
 /// <summary>
@@ -20,8 +22,10 @@ public enum DatabaseSslMode
     Require,
 
     /// <summary><c>verify-ca</c>: TLS, and the server certificate must chain to the root certificate.</summary>
+    [EnumMember(Value = "verify-ca")]
     VerifyCa,
 
     /// <summary><c>verify-full</c>: as <c>verify-ca</c>, and the certificate must name the host connected to.</summary>
+    [EnumMember(Value = "verify-full")]
     VerifyFull,
 }

@@ -1,3 +1,5 @@
+using Sequin.Functions;
+
 namespace Sequin.Configuration;
 
 /// <summary>One function (<c>functions[]</c>): JavaScript (current ECMAScript, strict mode) with the signature <c>(action, record, changes, metadata)</c>.</summary>
@@ -12,8 +14,8 @@ public sealed class FunctionConfig
     /// <summary>A description (<c>description</c>), or null.</summary>
     public string? Description { get; init; }
 
-    /// <summary>What it does (<c>type</c>).</summary>
-    public required FunctionType Type { get; init; }
+    /// <summary>What it does (<c>type</c>: <c>routing</c>, <c>filter</c> or <c>transform</c>).</summary>
+    public required FunctionKind Kind { get; init; }
 
     /// <summary>For routing functions, the sink type it routes for (<c>sink_type</c>); null otherwise.</summary>
     public string? SinkType { get; init; }
@@ -25,12 +27,7 @@ public sealed class FunctionConfig
     public string? FilePath { get; init; }
 
     /// <summary>The function as the function engine takes it.</summary>
-    internal Functions.FunctionDefinition ToDefinition() => new(Name, Type switch
-    {
-        FunctionType.Routing => Functions.FunctionKind.Routing,
-        FunctionType.Filter => Functions.FunctionKind.Filter,
-        _ => Functions.FunctionKind.Transform,
-    }, Code)
+    internal FunctionDefinition ToDefinition() => new(Name, Kind, Code)
     {
         SinkType = SinkType,
     };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Sequin.Functions;
 using Sequin.Messages;
 using Sequin.Sinks;
 
@@ -59,7 +60,7 @@ public static class SequinConfigExporter
 
             if (db.SslMode is { } sslMode)
             {
-                w.WriteLine($"    ssl_mode: {SequinConfigLoader.SslModeName(sslMode)}");
+                w.WriteLine($"    ssl_mode: {ConfigEnum.Name(sslMode)}");
             }
 
             if (db.SslRootCert is not null)
@@ -67,8 +68,8 @@ public static class SequinConfigExporter
                 w.WriteLine($"    ssl_root_cert: {Quote(db.SslRootCert)}");
             }
 
-            w.WriteLine($"    await_database: {{ timeout_ms: {SequinConfigLoader.Milliseconds(db.AwaitDatabase.Timeout)}, interval_ms: {SequinConfigLoader.Milliseconds(db.AwaitDatabase.Interval)} }}");
-            w.WriteLine($"    wal_warnings: {{ retained_mb: {(db.WalWarnings.RetainedBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}, undelivered_age_ms: {SequinConfigLoader.Milliseconds(db.WalWarnings.UndeliveredAge)} }}");
+            w.WriteLine($"    await_database: {OptionsMapReader<AwaitDatabaseKeys>.Export(AwaitDatabaseKeys.From(db.AwaitDatabase))}");
+            w.WriteLine($"    wal_warnings: {OptionsMapReader<WalWarningsKeys>.Export(WalWarningsKeys.From(db.WalWarnings))}");
             w.WriteLine($"    slot: {{ name: {Quote(db.Slot.Name)}, create_if_not_exists: {Bool(db.Slot.CreateIfNotExists)} }}");
             w.WriteLine($"    publication: {{ name: {Quote(db.Publication.Name)}, create_if_not_exists: {Bool(db.Publication.CreateIfNotExists)} }}");
             if (db.AnnotationsJson != "{}")
@@ -96,7 +97,7 @@ public static class SequinConfigExporter
                 w.WriteLine($"    description: {Quote(fn.Description)}");
             }
 
-            w.WriteLine($"    type: {TypeName(fn.Type)}");
+            w.WriteLine($"    type: {ConfigEnum.Name(fn.Kind)}");
             if (fn.SinkType is not null)
             {
                 w.WriteLine($"    sink_type: {Quote(fn.SinkType)}");
@@ -121,7 +122,7 @@ public static class SequinConfigExporter
             var s = sink.Settings;
             w.WriteLine($"  - name: {Quote(sink.Name)}");
             w.WriteLine($"    database: {Quote(s.Database)}");
-            w.WriteLine($"    status: {(sink.Status == SinkStatus.Active ? "active" : "disabled")}");
+            w.WriteLine($"    status: {ConfigEnum.Name(sink.Status)}");
             var source = new List<string>();
             AddList(source, "include_schemas", s.IncludeSchemas);
             AddList(source, "exclude_schemas", s.ExcludeSchemas);
@@ -132,16 +133,7 @@ public static class SequinConfigExporter
                 w.WriteLine($"    source: {{ {string.Join(", ", source)} }}");
             }
 
-            var actions = new List<string>();
-            foreach (var (action, name) in new[] { (ChangeAction.Insert, "insert"), (ChangeAction.Update, "update"), (ChangeAction.Delete, "delete"), (ChangeAction.Truncate, "truncate") })
-            {
-                if (s.Actions.Contains(action))
-                {
-                    actions.Add(name);
-                }
-            }
-
-            w.WriteLine($"    actions: [{string.Join(", ", actions)}]");
+            w.WriteLine($"    actions: [{ConfigEnum.List(s.Actions.Where(a => a != ChangeAction.Read).Order())}]");
             if (s.GroupColumns.Count > 0)
             {
                 w.WriteLine("    tables:");
@@ -165,7 +157,7 @@ public static class SequinConfigExporter
             w.WriteLine($"    max_retry_count: {(s.MaxRetryCount is { } retries ? retries.ToString(CultureInfo.InvariantCulture) : "null")}");
             w.WriteLine($"    park_after_failures: {s.ParkAfterFailures.ToString(CultureInfo.InvariantCulture)}");
             w.WriteLine($"    discarded_retention_days: {((long)s.DiscardedRetention.TotalDays).ToString(CultureInfo.InvariantCulture)}");
-            w.WriteLine($"    timestamp_format: {(s.TimestampFormat == TimestampFormat.UnixMicrosecond ? "unix_microsecond" : "iso8601")}");
+            w.WriteLine($"    timestamp_format: {ConfigEnum.Name(s.TimestampFormat)}");
             w.WriteLine($"    max_memory_mb: {(s.MaxBufferedBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}");
             w.WriteLine($"    partition_count: {s.Partitions.ToString(CultureInfo.InvariantCulture)}");
             if (s.Consumer.AnnotationsJson != "{}")
@@ -224,13 +216,6 @@ public static class SequinConfigExporter
     private static string List(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(Quote)) + "]";
 
     private static string Bool(bool value) => value ? "true" : "false";
-
-    private static string TypeName(FunctionType type) => type switch
-    {
-        FunctionType.Routing => "routing",
-        FunctionType.Filter => "filter",
-        _ => "transform",
-    };
 
     /// <summary>A YAML double-quoted scalar; JSON string escaping is a subset of YAML's.</summary>
     private static string Quote(string value)

@@ -37,7 +37,7 @@ internal static class DatabaseAwaiter
             {
                 // Waiting cannot cure it (authentication, TLS verification, a missing database): fail at once, in one line.
                 var hint = HasCause<AuthenticationException>(e)
-                    ? $". The server's certificate did not verify (ssl_mode {(database.SslMode is { } m ? SequinConfigLoader.SslModeName(m) : "prefer")}): check that ssl_root_cert is the root that signed it and, for verify-full, that it names '{database.Hostname}'"
+                    ? $". The server's certificate did not verify (ssl_mode {(database.SslMode is { } m ? ConfigEnum.Name(m) : "prefer")}): check that ssl_root_cert is the root that signed it and, for verify-full, that it names '{database.Hostname}'"
                     : string.Empty;
                 throw new InvalidOperationException(
                     $"Database '{database.Name}' ({database.Hostname}:{database.Port}/{database.Database}): {ReplicationFailure.Describe(e)}{hint}.", e);

@@ -42,7 +42,7 @@ internal static class ValidateCommand
         foreach (var fn in config.Functions)
         {
             var target = fn.SinkType is null ? string.Empty : $" for {fn.SinkType}";
-            output.WriteLine($"  function {fn.Name}: {fn.Type.ToString().ToLowerInvariant()}{target}");
+            output.WriteLine($"  function {fn.Name}: {fn.Kind.ToString().ToLowerInvariant()}{target}");
         }
 
         foreach (var sink in config.Sinks)

@@ -86,7 +86,7 @@ public sealed class ParkingTests(PostgresFixture fixture)
         Assert.Equal(["poison", "later", "latest"], h.Pipeline.Delivered.Where(m => Row(m) == "1").Select(Name));
         Assert.Equal(0, await CountAsync(cs, "select count(*) from sequin_state.parked_messages"));
         Assert.Equal(4, h.Consumer.DeliveredMessages);
-        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1250 && e.Message.Contains("poison refused", StringComparison.Ordinal));
+        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1250 && e.Message.Contains("poison refused", StringComparison.Ordinal));
 
         // The row is back to normal: a new change of it is delivered without parking.
         await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "after")]);
@@ -123,7 +123,7 @@ public sealed class ParkingTests(PostgresFixture fixture)
         await Wait.UntilAsync(() => h.Tracker.GetConfirmableLsn() >= later.EndLsn, "the slot may pass it");
         Assert.Equal(1, Volatile.Read(ref attempts));
         Assert.Equal(1, h.Consumer.PermanentFailures);
-        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1255 && e.Message.Contains("can never be delivered as it is", StringComparison.Ordinal));
+        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1255 && e.Message.Contains("can never be delivered as it is", StringComparison.Ordinal));
 
         // Not retried on its own: its next attempt is not scheduled.
         Assert.Equal(2, await CountAsync(cs, "select count(*) from sequin_state.parked_messages where next_attempt_at > now() + interval '50 years'"));
@@ -159,7 +159,7 @@ public sealed class ParkingTests(PostgresFixture fixture)
         Assert.Equal(2, await CountAsync(cs, "select count(*) from sequin_state.parked_messages"));
         await using var second = new ConsumerHarness(Settings(), parking: store, time: time);
         second.Pipeline.OnDeliver = FailPoison(() => Volatile.Read(ref failing), () => Interlocked.Increment(ref attempts));
-        Assert.Contains(second.Logger.Entries, e => e.Id.Id == 1252);
+        Assert.Contains(second.Logger.Entries, e => e.EventId.Id == 1252);
         var newer = await second.FeedAsync([Some.Change(1, Some.Transaction(), name: "newer")]);
         await Wait.UntilAsync(() => second.Consumer.ParkedMessages == 1, "the new change of the parked row is parked behind it");
         Assert.Equal(newer.EndLsn, second.Tracker.GetConfirmableLsn());
@@ -207,8 +207,8 @@ public sealed class ParkingTests(PostgresFixture fixture)
         {
             h.Pipeline.OnDeliver = FailPoison(() => true, () => { });
             var txn = await h.FeedAsync([Some.Change(5, Some.Transaction(), name: "poison")]);
-            await Wait.UntilAsync(() => h.Consumer.DiscardedMessages == 1 || h.Logger.Entries.Any(e => e.Id.Id == 1251), "discarded after one failure");
-            Assert.False(h.Logger.Entries.Any(e => e.Id.Id == 1251), string.Join("\n", h.Logger.Entries.Select(e => e.Message)));
+            await Wait.UntilAsync(() => h.Consumer.DiscardedMessages == 1 || h.Logger.Entries.Any(e => e.EventId.Id == 1251), "discarded after one failure");
+            Assert.False(h.Logger.Entries.Any(e => e.EventId.Id == 1251), string.Join("\n", h.Logger.Entries.Select(e => e.Message)));
             Assert.Equal(txn.EndLsn, h.Tracker.GetConfirmableLsn());
             Assert.Equal(0, h.Consumer.ParkedMessages);
         }

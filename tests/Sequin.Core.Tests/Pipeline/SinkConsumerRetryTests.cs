@@ -66,7 +66,7 @@ public sealed class SinkConsumerRetryTests
         Assert.Equal(3, h.Consumer.FailedAttempts);
         Assert.Equal(0, h.Consumer.DiscardedMessages);
         Assert.Equal(lastTxn.EndLsn, h.Tracker.GetConfirmableLsn());
-        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1210 && e.Message.Contains("broker unavailable", StringComparison.Ordinal));
+        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1210 && e.Message.Contains("broker unavailable", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class SinkConsumerRetryTests
         Assert.Equal(1, h.Consumer.DiscardedMessages);
         Assert.Equal(2, h.Consumer.PermanentFailures);
         Assert.Equal(2, h.Consumer.FailedAttempts);
-        var discard = Assert.Single(h.Logger.Entries, e => e.Id.Id == 1220);
+        var discard = Assert.Single(h.Logger.Entries, e => e.EventId.Id == 1220);
         Assert.Equal(LogLevel.Error, discard.Level);
         Assert.Contains("message too large (2 MB > 1 MB)", discard.Message, StringComparison.Ordinal);
         Assert.Contains("after 2 failed attempts", discard.Message, StringComparison.Ordinal);
@@ -135,7 +135,7 @@ public sealed class SinkConsumerRetryTests
         await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "the retry");
 
         await Wait.UntilAsync(() => h.Pipeline.Delivered.Count == 2, "both are delivered");
-        var logged = Assert.Single(h.Logger.Entries, e => e.Id.Id == 1211);
+        var logged = Assert.Single(h.Logger.Entries, e => e.EventId.Id == 1211);
         Assert.IsType<InvalidOperationException>(logged.Exception);
         Assert.Equal(2, h.Pipeline.Batches.Last().Batch.Messages.Count);
     }
@@ -181,7 +181,7 @@ public sealed class SinkConsumerRetryTests
 
         await Wait.UntilAsync(() => h.Pipeline.Delivered.Count == 3, "row 1 is delivered in order");
         Assert.Equal(["bad-route", "later"], h.Pipeline.Delivered.Where(m => Row(m) == "1").Select(Name));
-        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1213 && e.Message.Contains("line 2, column 5", StringComparison.Ordinal));
+        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1213 && e.Message.Contains("line 2, column 5", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed class SinkConsumerRetryTests
         await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "the retry");
 
         await Wait.UntilAsync(() => txn.IsComplete, "the message is delivered on retry");
-        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1212);
+        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1212);
     }
 
     [Fact]
@@ -240,7 +240,7 @@ public sealed class SinkConsumerRetryTests
         await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "the retries");
 
         await Wait.UntilAsync(() => h.Consumer.DeliveredMessages == 3, "all are delivered");
-        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1213 && e.Message.Contains("FormatException: bad date", StringComparison.Ordinal));
-        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1213 && e.Message.Contains("no topic", StringComparison.Ordinal));
+        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1213 && e.Message.Contains("FormatException: bad date", StringComparison.Ordinal));
+        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1213 && e.Message.Contains("no topic", StringComparison.Ordinal));
     }
 }

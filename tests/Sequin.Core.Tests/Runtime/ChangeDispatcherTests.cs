@@ -4,6 +4,7 @@ using Sequin.Messages;
 using Sequin.Pipeline;
 using Sequin.Runtime;
 using Sequin.Sinks;
+using Sequin.TestServers;
 
 namespace Sequin.Core.Tests.Runtime;
 
@@ -14,7 +15,7 @@ public sealed class ChangeDispatcherTests
     {
         var time = new FakeTimeProvider();
         using var metrics = new SequinMetrics();
-        var logger = new CollectingLogger();
+        var logger = new ListLogger();
         var gate = new SemaphoreSlim(0);
         var slow = new FakeSinkPipeline(time) { OnDeliver = async (_, ct) => { await gate.WaitAsync(ct); return BatchResult.AllDelivered; } };
         var fast = new FakeSinkPipeline(time);
@@ -56,8 +57,8 @@ public sealed class ChangeDispatcherTests
     {
         var time = new FakeTimeProvider();
         using var metrics = new SequinMetrics();
-        var a = new SinkConsumer(ConsumerHarness.Settings_() with { Database = "a" }, new FakeSinkPipeline(time), new FakeProcessorFactory(), new CollectingLogger(), time, metrics);
-        var b = new SinkConsumer(ConsumerHarness.Settings_() with { Database = "b" }, new FakeSinkPipeline(time), new FakeProcessorFactory(), new CollectingLogger(), time, metrics);
+        var a = new SinkConsumer(ConsumerHarness.Settings_() with { Database = "a" }, new FakeSinkPipeline(time), new FakeProcessorFactory(), new ListLogger(), time, metrics);
+        var b = new SinkConsumer(ConsumerHarness.Settings_() with { Database = "b" }, new FakeSinkPipeline(time), new FakeProcessorFactory(), new ListLogger(), time, metrics);
 
         var dispatcher = ChangeDispatcher.ForDatabase("a", [a, b]);
 

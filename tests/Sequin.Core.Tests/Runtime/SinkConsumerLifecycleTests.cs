@@ -61,7 +61,7 @@ public sealed class SinkConsumerLifecycleTests
         Assert.Equal(0, h.Consumer.DeliveredMessages);
         Assert.Equal(0, h.Consumer.FailedAttempts);
         Assert.Equal(0UL, h.Tracker.GetConfirmableLsn());
-        Assert.Contains(h.Logger.Entries, e => e.Id.Id == 1202);
+        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1202);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Sequin.Messages;
 using Sequin.Pipeline;
 using Sequin.Runtime;
 using Sequin.Sinks;
+using Sequin.TestServers;
 using Xunit.Abstractions;
 
 namespace Sequin.Core.Tests.Runtime;
@@ -25,7 +26,7 @@ public sealed class ThroughputTests(ITestOutputHelper output)
             },
         };
         var settings = ConsumerHarness.Settings_(partitions: 2) with { MaxBufferedMessages = 10_000 };
-        await using var consumer = new SinkConsumer(settings, pipeline, new FakeProcessorFactory(), new CollectingLogger(), TimeProvider.System, metrics);
+        await using var consumer = new SinkConsumer(settings, pipeline, new FakeProcessorFactory(), new ListLogger(), TimeProvider.System, metrics);
         await consumer.StartAsync(default);
         var dispatcher = new ChangeDispatcher([consumer]);
         var tracker = new AckTracker();

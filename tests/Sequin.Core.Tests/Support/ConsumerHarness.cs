@@ -2,6 +2,7 @@ using Sequin.Diagnostics;
 using Sequin.Messages;
 using Sequin.Pipeline;
 using Sequin.Runtime;
+using Sequin.TestServers;
 
 namespace Sequin.Core.Tests.Support;
 
@@ -31,7 +32,7 @@ internal sealed class ConsumerHarness : IAsyncDisposable
 
     public FakeProcessorFactory Processors { get; }
 
-    public CollectingLogger Logger { get; } = new();
+    public ListLogger Logger { get; } = new();
 
     public SequinMetrics Metrics { get; } = new();
 

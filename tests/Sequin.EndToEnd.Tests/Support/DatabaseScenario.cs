@@ -40,7 +40,7 @@ public abstract class DatabaseScenario : IAsyncDisposable
         (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>($"SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = '{SlotName}'");
 
     /// <summary>Waits until the slot is in use (the host, or an in-process runtime, created it and is streaming).</summary>
-    public Task WaitForSlotActiveAsync(SequinHostProcess? host = null) =>
+    public Task WaitForSlotActiveAsync(ChildProcess? host = null) =>
         Eventually.UntilAsync(
             async () =>
             {

@@ -18,7 +18,7 @@ internal sealed class InProcessRuntime : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ServiceProvider _services;
 
-    private InProcessRuntime(SequinRuntime runtime, ServiceProvider services, ListLoggerProvider logs)
+    private InProcessRuntime(SequinRuntime runtime, ServiceProvider services, ListLogger logs)
     {
         Runtime = runtime;
         _services = services;
@@ -28,7 +28,7 @@ internal sealed class InProcessRuntime : IAsyncDisposable
 
     public SequinRuntime Runtime { get; }
 
-    public ListLoggerProvider Logs { get; }
+    public ListLogger Logs { get; }
 
     public Task Completion { get; }
 
@@ -66,7 +66,7 @@ internal sealed class InProcessRuntime : IAsyncDisposable
             };
         }
 
-        var logs = new ListLoggerProvider();
+        var logs = new ListLogger();
         var services = new ServiceCollection().AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug)).BuildServiceProvider();
         var runtime = new SequinRuntime(
             config,

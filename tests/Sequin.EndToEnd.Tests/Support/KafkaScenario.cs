@@ -53,7 +53,7 @@ public sealed class KafkaScenario : DatabaseScenario
         (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
 
     /// <summary>Reads <paramref name="topic"/> until it holds at least <paramref name="count"/> records; the host's output is in the failure.</summary>
-    public async Task<IReadOnlyList<KafkaRecord>> WaitForRecordsAsync(string topic, int count, SequinHostProcess host, TimeSpan? timeout = null)
+    public async Task<IReadOnlyList<KafkaRecord>> WaitForRecordsAsync(string topic, int count, ChildProcess host, TimeSpan? timeout = null)
     {
         try
         {

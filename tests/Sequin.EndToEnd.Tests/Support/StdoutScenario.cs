@@ -56,7 +56,7 @@ public sealed class StdoutScenario : DatabaseScenario
         return ConfigPath;
     }
 
-    public Task WaitForMessagesAsync(int count, SequinHostProcess? host = null, TimeSpan? timeout = null) =>
+    public Task WaitForMessagesAsync(int count, ChildProcess? host = null, TimeSpan? timeout = null) =>
         Eventually.UntilAsync(
             () => StdoutSinkOutput.Count(OutputPath) >= count,
             () => $"{count} messages in {OutputPath} (have {StdoutSinkOutput.Count(OutputPath)}); host output:\n{host?.Output}",

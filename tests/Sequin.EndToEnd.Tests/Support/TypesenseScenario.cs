@@ -86,7 +86,7 @@ public sealed class TypesenseScenario : DatabaseScenario
     }
 
     /// <summary>Waits until the document exists and satisfies <paramref name="condition"/> (default: exists); returns it.</summary>
-    public async Task<JsonObject> WaitForDocumentAsync(SequinHostProcess host, string collection, string id, Func<JsonObject, bool>? condition = null)
+    public async Task<JsonObject> WaitForDocumentAsync(ChildProcess host, string collection, string id, Func<JsonObject, bool>? condition = null)
     {
         JsonObject? last = null;
         await Eventually.UntilAsync(
@@ -101,7 +101,7 @@ public sealed class TypesenseScenario : DatabaseScenario
     }
 
     /// <summary>Waits until the document is gone.</summary>
-    public Task WaitForNoDocumentAsync(SequinHostProcess host, string collection, string id) =>
+    public Task WaitForNoDocumentAsync(ChildProcess host, string collection, string id) =>
         Eventually.UntilAsync(
             async () =>
             {
@@ -174,7 +174,7 @@ public sealed class TypesenseScenario : DatabaseScenario
         await base.DisposeAsync();
     }
 
-    private static void ThrowIfExited(SequinHostProcess host)
+    private static void ThrowIfExited(ChildProcess host)
     {
         if (host.HasExited)
         {

@@ -5,7 +5,7 @@ namespace Sequin.Packaging.Tests.Support;
 
 /// <summary>
 /// Everything a user gets from the packages, made once for the test class in a temporary folder: every package packed
-/// by <c>scripts/pack.sh</c>; the samples copied out of the repository and built from those packages in a clean NuGet
+/// by <c>scripts/pack.sh</c> (once per state of the sources, shared with the template tests: <see cref="PackedPackages"/>); the samples copied out of the repository and built from those packages in a clean NuGet
 /// cache (<c>NUGET_PACKAGES</c>, third-party packages from the machine's feed); the <c>sequin</c> tool installed from the
 /// folder with <c>dotnet tool install --tool-path</c>, and the sample plugin dropped into the tool's plugins folder.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed partial class PackagedSamples : IAsyncLifetime
     public string WorkDirectory { get; } = Path.Combine(Path.GetTempPath(), "sequin-packaging-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>The package folder <c>scripts/pack.sh</c> filled.</summary>
-    public string PackageFolder => Path.Combine(WorkDirectory, "packages");
+    public string PackageFolder { get; private set; } = string.Empty;
 
     /// <summary>The installed tool's command (<c>&lt;tool-path&gt;/sequin</c>).</summary>
     public string SequinTool => Path.Combine(WorkDirectory, "tool", "sequin");
@@ -48,8 +48,7 @@ public sealed partial class PackagedSamples : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(WorkDirectory);
-        PackOutput = await TimedAsync("pack (scripts/pack.sh)", () =>
-            ChildProcess.RunAsync("bash", [RepositoryPaths.PackScript, PackageFolder], RepositoryPaths.Root, StepTimeout));
+        (PackageFolder, PackOutput) = await TimedAsync("pack (scripts/pack.sh, or its shared folder when packed already)", PackedPackages.GetAsync);
 
         var samples = Path.Combine(WorkDirectory, "samples");
         CopySamples(RepositoryPaths.Samples, samples);

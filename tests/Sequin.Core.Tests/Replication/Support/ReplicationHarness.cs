@@ -18,12 +18,12 @@ internal sealed class ReplicationHarness : IAsyncDisposable
         Server = server;
         Database = database;
         Options = options;
-        Source = new ReplicationSource(options, Logger);
+        Source = new ReplicationSource(options, Logger.For<ReplicationSource>());
     }
 
     public PostgresServer Server { get; }
 
-    public ListLogger<ReplicationSource> Logger { get; } = new();
+    public ListLogger Logger { get; } = new();
 
     public string Database { get; }
 

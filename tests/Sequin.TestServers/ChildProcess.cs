@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace Sequin.Packaging.Tests.Support;
+namespace Sequin.TestServers;
 
 /// <summary>
-/// A child process (the dotnet CLI, the installed sequin tool, a sample) with its standard output and error captured.
-/// It gets the test's environment less the MSBuild variables <c>dotnet test</c> sets (they would point a nested
-/// <c>dotnet build</c> at the outer one's MSBuild), with node reuse off so that no build server outlives the test.
+/// A child process (the sequin host, the dotnet CLI, a sample) with its standard output and error captured; the test
+/// projects' one way to start and watch one. It gets the test's environment less the MSBuild variables
+/// <c>dotnet test</c> sets (they would point a nested <c>dotnet build</c> at the outer one's MSBuild), with node reuse
+/// off so that no build server outlives the test. <see cref="StopAsync"/> sends SIGTERM (graceful),
+/// <see cref="KillAsync"/> SIGKILL (a crash).
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
@@ -35,6 +37,8 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    public int ProcessId => _process.Id;
 
     public int ExitCode => _process.ExitCode;
 
@@ -89,20 +93,46 @@ public sealed class ChildProcess : IAsyncDisposable
         string fileName, IEnumerable<string> args, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         await using var child = Start(fileName, args, workingDirectory, environment);
+        return await child.WaitForExitAsync(timeout) == 0
+            ? child.Output
+            : throw new InvalidOperationException($"{child.CommandLine} exited with {child.ExitCode}:\n{child.Output}");
+    }
+
+    /// <summary>Waits until the process printed <paramref name="text"/>; fails early with its output if it exits.</summary>
+    public Task WaitForOutputAsync(string text, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(
+            () =>
+            {
+                if (Output.Contains(text, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                if (HasExited)
+                {
+                    throw new InvalidOperationException($"{CommandLine} exited ({ExitCode}) before printing '{text}':\n{Output}");
+                }
+
+                return false;
+            },
+            () => $"{CommandLine} printed '{text}'; output so far:\n{Output}",
+            timeout);
+
+    /// <summary>Waits for the process to exit by itself; throws with its output after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            await child._process.WaitForExitAsync(cts.Token);
+            await _process.WaitForExitAsync(cts.Token);
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"{child.CommandLine} did not finish within {timeout.TotalMinutes} min:\n{child.Output}");
+            throw new TimeoutException($"{CommandLine} did not finish within {timeout.TotalSeconds} s:\n{Output}");
         }
 
         // WaitForExitAsync returns once the output streams are drained too.
-        return child.ExitCode == 0
-            ? child.Output
-            : throw new InvalidOperationException($"{child.CommandLine} exited with {child.ExitCode}:\n{child.Output}");
+        return _process.ExitCode;
     }
 
     /// <summary>Sends SIGTERM (a graceful stop) and waits for the process to exit; returns its exit code.</summary>
@@ -119,15 +149,21 @@ public sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills the process and its children at once (SIGKILL), as a crash would, and waits for it to be gone.</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(cts.Token);
         }
 
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
         _process.Dispose();
     }
 

@@ -1,6 +1,6 @@
 using System.Xml.Linq;
 
-namespace Sequin.Packaging.Tests.Support;
+namespace Sequin.TestServers;
 
 /// <summary>Where the repository is (found upwards from the test's output by its Sequin.sln), and its one package version.</summary>
 public static class RepositoryPaths

@@ -198,24 +198,28 @@ internal sealed class ConfigReader
         return null;
     }
 
-    /// <summary>Reads one of <paramref name="names"/> (case-insensitive) and returns its index, or null.</summary>
-    public int? GetChoice(IConfiguration parent, string key, string path, IReadOnlyList<string> names)
+    /// <summary>Reads one of <paramref name="allowed"/> by its YAML name (see <see cref="ConfigEnum"/>), or null when absent.</summary>
+    public TEnum? GetEnum<TEnum>(IConfiguration parent, string key, string path, IReadOnlyList<TEnum> allowed, bool required = false)
+        where TEnum : struct, Enum
     {
+        var before = ErrorCount;
         var text = GetString(parent, key, path);
         if (text is null)
         {
+            if (required && ErrorCount == before)
+            {
+                Error(Child(path, key), $"Required: one of {ConfigEnum.List(allowed)}.");
+            }
+
             return null;
         }
 
-        for (var i = 0; i < names.Count; i++)
+        if (ConfigEnum.TryParse(text, allowed, out var value))
         {
-            if (string.Equals(names[i], text.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
+            return value;
         }
 
-        Error(Child(path, key), $"Must be one of {string.Join(", ", names)} (got '{text}').");
+        Error(Child(path, key), $"Must be one of {ConfigEnum.List(allowed)} (got '{text}').");
         return null;
     }
 

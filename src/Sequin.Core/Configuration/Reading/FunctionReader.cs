@@ -1,0 +1,101 @@
+using System.Text;
+using Sequin.Functions;
+using Sequin.Sinks;
+
+namespace Sequin.Configuration;
+
+/// <summary>
+/// Reads one <c>functions[]</c> item (<c>name</c>, <c>description</c>, <c>type</c>, <c>sink_type</c>, <c>code</c> or
+/// <c>file</c>) and runs the function once on a synthetic message, so that syntax and runtime errors are reported at
+/// load time with the function's name, line and column instead of failing every message later.
+/// </summary>
+internal static class FunctionReader
+{
+    private static readonly string[] ReservedNames = ["none", "null", "nil"];
+
+    public static FunctionConfig? Read(ConfigMap map, ISinkPluginCatalog catalog, string baseDirectory)
+    {
+        var before = map.Reader.ErrorCount;
+        var name = map.Name();
+        var description = map.String("description");
+        var kind = map.Enum<FunctionKind>("type", required: true);
+        var sinkType = map.String("sink_type");
+        var code = map.String("code");
+        var file = map.String("file");
+        map.RejectUnknown();
+
+        if (name is not null && ReservedNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            map.Error("name", $"'{name}' is reserved (it means no function); choose another name.");
+        }
+
+        if (kind == FunctionKind.Routing)
+        {
+            if (sinkType is null)
+            {
+                map.Error("sink_type", "Required for a routing function: the sink type it routes for.");
+            }
+            else if (!catalog.TryGetPlugin(sinkType, out _))
+            {
+                map.Error("sink_type", $"Unknown sink type '{sinkType}'. {SinkReader.KnownTypes(catalog)}");
+            }
+        }
+        else if (kind is not null && sinkType is not null)
+        {
+            map.Error("sink_type", "Only routing functions have a sink_type.");
+        }
+
+        string? filePath = null;
+        var codeKey = file is null ? "code" : "file";
+        if (code is not null && file is not null)
+        {
+            map.Error("file", "Give either code or file, not both.");
+        }
+        else if (code is null && file is null)
+        {
+            map.Error("code", "Required: the function's code (or file: a path to it).");
+        }
+        else if (file is not null)
+        {
+            code = FunctionFileReader.Read(baseDirectory, file, out filePath, out var fileError);
+            if (fileError is not null)
+            {
+                map.Error("file", fileError);
+            }
+        }
+
+        if (code is not null && Encoding.UTF8.GetByteCount(code) > FunctionConfig.MaxCodeBytes)
+        {
+            map.Error(codeKey, $"Code must be at most {FunctionConfig.MaxCodeBytes} bytes (got {Encoding.UTF8.GetByteCount(code)}).");
+        }
+
+        if (map.Reader.ErrorCount > before || name is null || kind is null || code is null)
+        {
+            return null;
+        }
+
+        var function = new FunctionConfig
+        {
+            Name = name,
+            Description = description,
+            Kind = kind.Value,
+            SinkType = kind == FunctionKind.Routing ? sinkType!.ToLowerInvariant() : null,
+            Code = code,
+            FilePath = filePath,
+        };
+
+        ISinkPlugin? plugin = null;
+        if (function.SinkType is not null)
+        {
+            catalog.TryGetPlugin(function.SinkType, out plugin);
+        }
+
+        var errors = FunctionValidator.Validate(function.ToDefinition(), plugin?.Routing);
+        foreach (var error in errors)
+        {
+            map.Error(codeKey, file is null ? error.Message : FunctionFileReader.Describe(function, error));
+        }
+
+        return errors.Count == 0 ? function : null;
+    }
+}
