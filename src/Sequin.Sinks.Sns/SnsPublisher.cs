@@ -125,8 +125,8 @@ internal sealed class SnsPublisher : ISinkDelivery
 
         return entry with
         {
-            MessageGroupId = SnsFifoIds.MessageGroupId(groupSource),
-            MessageDeduplicationId = SnsFifoIds.MessageDeduplicationId(change.IdempotencyKey),
+            MessageGroupId = FifoMessageIds.MessageGroupId(groupSource),
+            MessageDeduplicationId = FifoMessageIds.MessageDeduplicationId(change.IdempotencyKey),
         };
     }
 
