@@ -15,9 +15,6 @@ namespace Sequin.Sinks.Sns
     /// </summary>
     public sealed class SnsSink : Sink<SnsSinkOptions>
     {
-        /// <summary>The <c>destination.type</c> name: <c>sns</c>.</summary>
-        public const string Type = "sns";
-
         /// <summary>The route key holding the topic ARN.</summary>
         public const string TopicArnKey = "topic_arn";
 
@@ -49,9 +46,6 @@ namespace Sequin.Sinks.Sns
 
         private static readonly KeyPairCredentialRule Credentials =
             new("access_key_id", "secret_access_key", "use_task_role", "the standard AWS credential chain");
-
-        /// <inheritdoc />
-        public override string TypeName => Type;
 
         /// <inheritdoc />
         public override string Description => "AWS SNS topics (standard and FIFO), with PublishBatch.";

@@ -1,22 +1,13 @@
-using Sequin.Messages;
-using Sequin.Sinks;
-using Sequin.Sinks.Sqs;
-
-// Names the sink class, so the host finds it in plugins/ without scanning.
-[assembly: SequinSinkPlugin(typeof(SqsSink))]
-
 namespace Sequin.Sinks.Sqs;
 
 /// <summary>
 /// The <c>sqs</c> sink: each batch (at most 10 messages and 256 KiB for one queue) becomes one <c>SendMessageBatch</c>
 /// call (<see cref="SqsDelivery"/>). Route key <c>queue_url</c>; FIFO is decided per message from the routed URL.
+/// There is no default route: a routing function must return <c>queue_url</c> (no queue derives from a table).
 /// Credentials are given exactly one way: explicit keys, or <c>use_task_role: true</c>.
 /// </summary>
 public sealed class SqsSink : Sink<SqsSinkOptions>
 {
-    /// <summary>The <c>destination.type</c> name: <c>sqs</c>.</summary>
-    public const string Type = "sqs";
-
     /// <summary>The route key holding the queue URL (the routable option <see cref="SqsSinkOptions.QueueUrl"/>).</summary>
     public const string QueueUrlKey = "queue_url";
 
@@ -41,9 +32,6 @@ public sealed class SqsSink : Sink<SqsSinkOptions>
         new("access_key_id", "secret_access_key", "use_task_role", "the AWS SDK's default credential chain");
 
     /// <inheritdoc />
-    public override string TypeName => Type;
-
-    /// <inheritdoc />
     public override string Description => "AWS SQS queues (standard and FIFO), with SendMessageBatch.";
 
     /// <inheritdoc />
@@ -57,13 +45,6 @@ public sealed class SqsSink : Sink<SqsSinkOptions>
           };
         }
         """;
-
-    /// <summary>No default route: a routing function must return <c>queue_url</c> (there is no queue to derive from a table).</summary>
-    public override void ApplyDefaultRoute(ChangeMessage message, Route route)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(route);
-    }
 
     /// <summary>
     /// Batches of at most 10 messages (<c>SendMessageBatch</c>'s maximum, also the default) and 256 KiB for one queue,
