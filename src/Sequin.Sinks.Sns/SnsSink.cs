@@ -44,9 +44,6 @@ namespace Sequin.Sinks.Sns
             BatchBy = [TopicArnKey],
         };
 
-        private static readonly KeyPairCredentialRule Credentials =
-            new("access_key_id", "secret_access_key", "use_task_role", "the standard AWS credential chain");
-
         /// <inheritdoc />
         public override string Description => "AWS SNS topics (standard and FIFO), with PublishBatch.";
 
@@ -115,7 +112,8 @@ namespace Sequin.Sinks.Sns
                 report("region", $"'{region}' differs from the region of topic_arn ('{arnRegion}'); SNS only accepts a topic's requests in its own region.");
             }
 
-            Credentials.Validate(options.AccessKeyId, options.SecretAccessKey, options.UseTaskRole, report);
+            new KeyPairCredentialRule("access_key_id", "secret_access_key", "use_task_role", "the standard AWS credential chain")
+                .Validate(options.AccessKeyId, options.SecretAccessKey, options.UseTaskRole, report);
         }
 
         // Access key ids are not secret, but only their end is needed to tell them apart in logs.

@@ -28,9 +28,6 @@ public sealed class SqsSink : Sink<SqsSinkOptions>
         BatchBy = [QueueUrlKey],
     };
 
-    private static readonly KeyPairCredentialRule Credentials =
-        new("access_key_id", "secret_access_key", "use_task_role", "the AWS SDK's default credential chain");
-
     /// <inheritdoc />
     public override string Description => "AWS SQS queues (standard and FIFO), with SendMessageBatch.";
 
@@ -78,6 +75,7 @@ public sealed class SqsSink : Sink<SqsSinkOptions>
                 break;
         }
 
-        Credentials.Validate(options.AccessKeyId, options.SecretAccessKey, options.UseTaskRole, report);
+        new KeyPairCredentialRule("access_key_id", "secret_access_key", "use_task_role", "the AWS SDK's default credential chain")
+            .Validate(options.AccessKeyId, options.SecretAccessKey, options.UseTaskRole, report);
     }
 }

@@ -1,4 +1,8 @@
+using Sequin.Sinks;
 using Sequin.Messages;
+using Sequin.Sinks.Typesense;
+
+[assembly: SequinSinkPlugin(typeof(TypesenseSink))]
 
 namespace Sequin.Sinks.Typesense;
 

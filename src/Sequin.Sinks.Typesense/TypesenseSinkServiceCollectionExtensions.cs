@@ -1,8 +1,4 @@
-using Sequin.Sinks;
 using Sequin.Sinks.Typesense;
-
-// The two ways a host finds this sink: in plugins/ by this attribute (no scanning), embedded by AddTypesenseSink().
-[assembly: SequinSinkPlugin(typeof(TypesenseSink))]
 
 namespace Microsoft.Extensions.DependencyInjection;
 
