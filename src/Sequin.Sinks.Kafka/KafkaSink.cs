@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Sequin.Messages;
-using Sequin.Sinks;
-using Sequin.Sinks.Kafka;
-
-[assembly: SequinSinkPlugin(typeof(KafkaSink))]
 
 namespace Sequin.Sinks.Kafka;
 
@@ -15,9 +11,6 @@ namespace Sequin.Sinks.Kafka;
 /// </summary>
 public sealed class KafkaSink : Sink<KafkaSinkOptions>
 {
-    /// <summary>The <c>destination.type</c> of this sink.</summary>
-    public const string Type = "kafka";
-
     /// <summary>The <c>topic</c> route key.</summary>
     public const string TopicKey = "topic";
 
@@ -44,9 +37,6 @@ public sealed class KafkaSink : Sink<KafkaSinkOptions>
 
     // Keyed by relation instance: a schema change brings a new RelationInfo, so entries never go stale.
     private readonly ConditionalWeakTable<RelationInfo, string> _defaultTopics = [];
-
-    /// <inheritdoc />
-    public override string TypeName => Type;
 
     /// <inheritdoc />
     public override string Description => "Apache Kafka (and Kafka-compatible brokers): one idempotent producer per sink, topic per route, murmur2 partitioning by key.";

@@ -1,6 +1,9 @@
 using Sequin.Sinks;
 using Sequin.Sinks.Kafka;
 
+// The two ways a host finds this sink: in plugins/ by this attribute (no scanning), embedded by AddKafkaSink().
+[assembly: SequinSinkPlugin(typeof(KafkaSink))]
+
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Kafka sink for hosts that reference the package instead of loading it from <c>plugins/</c>.</summary>

@@ -10,24 +10,12 @@ namespace Sequin.Sinks.Sns;
 /// entries carry the payload as the message and the string attributes <c>action</c> and <c>table</c>. For a FIFO
 /// topic (decided from the routed ARN) each entry also gets a <c>MessageGroupId</c> and a <c>MessageDeduplicationId</c>.
 /// </summary>
-internal sealed class SnsPublisher : ISinkDelivery
+/// <param name="api">The SNS calls; disposed with the delivery when it is <see cref="IDisposable"/>.</param>
+/// <param name="options">The sink's options (the configured topic and <c>message_group</c>).</param>
+internal sealed class SnsPublisher(ISnsApi api, SnsSinkOptions options) : ISinkDelivery
 {
-    private readonly ISnsApi _api;
-    private readonly SnsSinkOptions _options;
-
-    /// <summary>Creates the delivery over an <see cref="ISnsApi"/>.</summary>
-    /// <param name="api">The SNS calls; disposed with the delivery when it is <see cref="IDisposable"/>.</param>
-    /// <param name="options">The sink's options (the configured topic and <c>message_group</c>).</param>
-    public SnsPublisher(ISnsApi api, SnsSinkOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(api);
-        ArgumentNullException.ThrowIfNull(options);
-        _api = api;
-        _options = options;
-    }
-
     /// <summary>The SNS calls this delivery makes.</summary>
-    public ISnsApi Api => _api;
+    public ISnsApi Api => api;
 
     /// <summary>
     /// Publishes the batch with one <c>PublishBatch</c> call and returns one outcome per message, in order. A message
@@ -50,7 +38,7 @@ internal sealed class SnsPublisher : ISinkDelivery
         var entries = new List<(int Index, SnsPublishEntry Entry)>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
-            var entry = BuildEntry(messages[i], fifo, _options.MessageGroup);
+            var entry = BuildEntry(messages[i], fifo, options.MessageGroup);
             if (entry is null)
             {
                 outcomes[i] = DeliveryOutcome.Permanent(
@@ -74,12 +62,12 @@ internal sealed class SnsPublisher : ISinkDelivery
     /// <remarks>Calls <c>GetTopicAttributes</c> on the configured <c>topic_arn</c> (needs <c>sns:GetTopicAttributes</c>).</remarks>
     public async Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken)
     {
-        if (_options.TopicArn is not { } arn)
+        if (options.TopicArn is not { } arn)
         {
             return ConnectionTestResult.Failed("No topic_arn is configured (routing is dynamic): test the credentials instead.");
         }
 
-        var result = await _api.GetTopicAttributesAsync(arn, cancellationToken).ConfigureAwait(false);
+        var result = await api.GetTopicAttributesAsync(arn, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess
             ? ConnectionTestResult.Ok($"Topic {arn} is reachable (GetTopicAttributes succeeded{(SnsTopicArn.IsFifo(arn) ? ", FIFO topic" : string.Empty)}).")
             : ConnectionTestResult.Failed($"Topic {arn}: {result.Error}");
@@ -89,7 +77,7 @@ internal sealed class SnsPublisher : ISinkDelivery
     /// <remarks>Calls <c>ListTopics</c> (needs <c>sns:ListTopics</c>): the credentials are valid and authorized, no topic named.</remarks>
     public async Task<ConnectionTestResult> TestCredentialsAsync(CancellationToken cancellationToken)
     {
-        var result = await _api.ListTopicsAsync(null, cancellationToken).ConfigureAwait(false);
+        var result = await api.ListTopicsAsync(null, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess
             ? ConnectionTestResult.Ok($"Credentials work: ListTopics returned {result.Value.TopicArns.Count} topic(s){(result.Value.NextToken is null ? string.Empty : " on its first page")}.")
             : ConnectionTestResult.Failed(result.Error.ToString());
@@ -98,7 +86,7 @@ internal sealed class SnsPublisher : ISinkDelivery
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        (_api as IDisposable)?.Dispose();
+        (api as IDisposable)?.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -125,14 +113,14 @@ internal sealed class SnsPublisher : ISinkDelivery
 
         return entry with
         {
-            MessageGroupId = SnsFifoIds.MessageGroupId(groupSource),
-            MessageDeduplicationId = SnsFifoIds.MessageDeduplicationId(change.IdempotencyKey),
+            MessageGroupId = FifoMessageIds.MessageGroupId(groupSource),
+            MessageDeduplicationId = FifoMessageIds.MessageDeduplicationId(change.IdempotencyKey),
         };
     }
 
     private async Task PublishBatchAsync(string topicArn, List<(int Index, SnsPublishEntry Entry)> entries, DeliveryOutcome[] outcomes, CancellationToken cancellationToken)
     {
-        var result = await _api.PublishBatchAsync(topicArn, entries.ConvertAll(e => e.Entry), cancellationToken).ConfigureAwait(false);
+        var result = await api.PublishBatchAsync(topicArn, entries.ConvertAll(e => e.Entry), cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
             var error = result.Error;

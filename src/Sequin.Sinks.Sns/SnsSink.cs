@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sequin.Sinks;
@@ -14,11 +13,8 @@ namespace Sequin.Sinks.Sns
     /// (<see cref="SnsPublisher"/>). Route key <c>topic_arn</c>; FIFO is decided per message from the routed ARN.
     /// Credentials are given exactly one way: explicit keys, or <c>use_task_role: true</c>.
     /// </summary>
-    public sealed partial class SnsSink : Sink<SnsSinkOptions>
+    public sealed class SnsSink : Sink<SnsSinkOptions>
     {
-        /// <summary>The <c>destination.type</c> name: <c>sns</c>.</summary>
-        public const string Type = "sns";
-
         /// <summary>The route key holding the topic ARN.</summary>
         public const string TopicArnKey = "topic_arn";
 
@@ -40,7 +36,6 @@ namespace Sequin.Sinks.Sns
         private static readonly SinkLimits Limits = new()
         {
             MaxBatchMessages = MaxBatchEntries,
-            DefaultBatchMessages = MaxBatchEntries,
             MaxMessageBytes = MaxMessageBytes,
             // Core counts payload bytes; SNS counts the attributes too, so a full batch leaves room for them.
             MaxBatchBytes = MaxMessageBytes - (MaxBatchEntries * MaxAttributeBytes),
@@ -49,27 +44,8 @@ namespace Sequin.Sinks.Sns
             BatchBy = [TopicArnKey],
         };
 
-        private static readonly RoutableKey[] Keys =
-        [
-            new(TopicArnKey, "The SNS topic ARN the message is published to.")
-            {
-                Required = true,
-                MaxLength = SnsTopicArn.MaxLength,
-                AllowWhitespace = false,
-                Pattern = SnsTopicArn.Pattern(),
-                PatternDescription = SnsTopicArn.Description,
-            },
-        ];
-
-        /// <inheritdoc />
-        public override string TypeName => Type;
-
         /// <inheritdoc />
         public override string Description => "AWS SNS topics (standard and FIFO), with PublishBatch.";
-
-        /// <inheritdoc />
-        /// <remarks><c>topic_arn</c>, required and checked to be an SNS topic ARN.</remarks>
-        public override IReadOnlyList<RoutableKey> RouteKeys => Keys;
 
         /// <inheritdoc />
         public override string DefaultRoutingFunction =>
@@ -117,68 +93,31 @@ namespace Sequin.Sinks.Sns
             return new SnsPublisher(api, options);
         }
 
-        /// <inheritdoc />
+        /// <summary>
+        /// Rules between keys (each key's own rules, the ARN and region patterns included, come from its attribute): a
+        /// region is needed without a <c>topic_arn</c> to infer it from and must be the topic's own, and credentials
+        /// are given exactly one way.
+        /// </summary>
         protected override void Validate(SnsSinkOptions options, RoutingMode mode, Action<string, string> report)
         {
             ArgumentNullException.ThrowIfNull(options);
             ArgumentNullException.ThrowIfNull(report);
-            var arnValid = SnsTopicArn.IsValid(options.TopicArn);
-            if (options.TopicArn is { } arn && !arnValid)
-            {
-                report("topic_arn", $"Must be {SnsTopicArn.Description} (got '{arn}').");
-            }
-
-            if (options.Region is { } region)
-            {
-                if (!RegionPattern().IsMatch(region))
-                {
-                    report("region", $"Must be an AWS region such as us-east-1 (got '{region}').");
-                }
-                else if (options.EndpointUrl is null && arnValid && SnsTopicArn.TryGetRegion(options.TopicArn!, out var arnRegion)
-                         && !string.Equals(arnRegion, region, StringComparison.Ordinal))
-                {
-                    report("region", $"'{region}' differs from the region of topic_arn ('{arnRegion}'); SNS only accepts a topic's requests in its own region.");
-                }
-            }
-            else if (mode == RoutingMode.Dynamic)
+            if (options.Region is null && mode == RoutingMode.Dynamic)
             {
                 report("region", "Required when routing is dynamic: there is no topic_arn to infer it from.");
             }
+            else if (options.Region is { } region && options.EndpointUrl is null && options.TopicArn is { } arn
+                     && SnsTopicArn.TryGetRegion(arn, out var arnRegion) && !string.Equals(arnRegion, region, StringComparison.Ordinal))
+            {
+                report("region", $"'{region}' differs from the region of topic_arn ('{arnRegion}'); SNS only accepts a topic's requests in its own region.");
+            }
 
-            // With static routing and no region, topic_arn is valid (and gives the region) or is reported already.
-            ValidateCredentials(options, report);
-        }
-
-        private static void ValidateCredentials(SnsSinkOptions options, Action<string, string> report)
-        {
-            var hasKey = !string.IsNullOrEmpty(options.AccessKeyId);
-            var hasSecret = !string.IsNullOrEmpty(options.SecretAccessKey);
-            if (options.UseTaskRole)
-            {
-                if (hasKey || hasSecret)
-                {
-                    report(hasKey ? "access_key_id" : "secret_access_key", "Give either use_task_role: true (the standard AWS credential chain) or access_key_id and secret_access_key, not both.");
-                }
-            }
-            else if (!hasKey && !hasSecret)
-            {
-                report("access_key_id", "Credentials are required: set access_key_id and secret_access_key, or use_task_role: true for the standard AWS credential chain.");
-            }
-            else if (!hasKey)
-            {
-                report("access_key_id", "Required with secret_access_key.");
-            }
-            else if (!hasSecret)
-            {
-                report("secret_access_key", "Required with access_key_id.");
-            }
+            new KeyPairCredentialRule("access_key_id", "secret_access_key", "use_task_role", "the standard AWS credential chain")
+                .Validate(options.AccessKeyId, options.SecretAccessKey, options.UseTaskRole, report);
         }
 
         // Access key ids are not secret, but only their end is needed to tell them apart in logs.
         private static string MaskKey(string key) => key.Length <= 4 ? "****" : "****" + key[^4..];
-
-        [GeneratedRegex("^[a-z0-9-]{1,64}$", RegexOptions.CultureInvariant)]
-        private static partial Regex RegionPattern();
     }
 }
 

@@ -8,11 +8,12 @@ public sealed class SnsSinkOptions
     /// characters). Required with static routing; cleared with a routing function, which returns it per message.
     /// A name ending in <c>.fifo</c> makes the topic FIFO.
     /// </summary>
-    [SinkOption("The SNS topic ARN to publish to; a name ending in .fifo makes it a FIFO topic.", Routable = true, MaxLength = SnsTopicArn.MaxLength)]
+    [SinkOption("The SNS topic ARN to publish to; a name ending in .fifo makes it a FIFO topic.", Routable = true, MaxLength = SnsTopicArn.MaxLength,
+        Pattern = SnsTopicArn.PatternText, PatternDescription = SnsTopicArn.Description)]
     public string? TopicArn { get; set; }
 
     /// <summary>The AWS region. Default: inferred from <see cref="TopicArn"/>; required when there is none (dynamic routing).</summary>
-    [SinkOption("The AWS region, e.g. us-east-1. Inferred from topic_arn when absent.")]
+    [SinkOption("The AWS region, e.g. us-east-1. Inferred from topic_arn when absent.", Pattern = SnsTopicArn.RegionPattern, PatternDescription = "an AWS region such as us-east-1")]
     public string? Region { get; set; }
 
     /// <summary>The access key id, with <see cref="SecretAccessKey"/> (required unless <see cref="UseTaskRole"/>).</summary>

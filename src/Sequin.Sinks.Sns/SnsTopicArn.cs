@@ -16,11 +16,14 @@ internal static partial class SnsTopicArn
     /// <c>sns</c>, a region of lower-case letters, digits and dashes, a 12-digit account and a name of letters, digits,
     /// <c>_</c>, <c>.</c> and <c>-</c>.
     /// </summary>
-    [GeneratedRegex(@"^arn:aws(?:-cn|-us-gov)?:sns:(?<region>[a-z0-9-]+):(?<account>\d{12}):(?<name>[A-Za-z0-9_.-]+)$", RegexOptions.CultureInvariant)]
-    public static partial Regex Pattern();
+    public const string PatternText = @"^arn:aws(?:-cn|-us-gov)?:sns:(?<region>[a-z0-9-]+):(?<account>\d{12}):(?<name>[A-Za-z0-9_.-]+)$";
 
-    /// <summary>Whether <paramref name="arn"/> is a valid topic ARN of at most <see cref="MaxLength"/> characters.</summary>
-    public static bool IsValid(string? arn) => arn is not null && arn.Length <= MaxLength && Pattern().IsMatch(arn);
+    /// <summary>The pattern of a region: 1-64 lower-case letters, digits and dashes.</summary>
+    public const string RegionPattern = "^[a-z0-9-]{1,64}$";
+
+    /// <summary><see cref="PatternText"/>, compiled.</summary>
+    [GeneratedRegex(PatternText, RegexOptions.CultureInvariant)]
+    public static partial Regex Pattern();
 
     /// <summary>Reads the region out of a topic ARN.</summary>
     /// <returns>False when the ARN is not valid.</returns>

@@ -63,8 +63,8 @@ internal sealed class SqsClient : ISqsClient
             if (fifo)
             {
                 // Ordered per row (the group id); without message grouping, per table.
-                entry.MessageGroupId = SqsFifoIds.MessageGroupId(message.GroupId ?? message.Message.Relation.Schema + "." + message.Message.Relation.Table);
-                entry.MessageDeduplicationId = SqsFifoIds.MessageDeduplicationId(message.Message.IdempotencyKey);
+                entry.MessageGroupId = FifoMessageIds.MessageGroupId(message.GroupId ?? message.Message.Relation.Schema + "." + message.Message.Relation.Table);
+                entry.MessageDeduplicationId = FifoMessageIds.MessageDeduplicationId(message.Message.IdempotencyKey);
             }
 
             entries.Add(entry);

@@ -11,21 +11,12 @@ namespace Sequin.Sinks.Sqs;
 /// larger messages before they get here, retries what is retryable with backoff, parks what is permanent, logs failures
 /// and disposes this.
 /// </summary>
-internal sealed partial class SqsDelivery : ISinkDelivery
+/// <param name="options">The sink's validated options.</param>
+/// <param name="client">The destination's client, disposed with the delivery.</param>
+internal sealed partial class SqsDelivery(SqsSinkOptions options, ISqsClient client) : ISinkDelivery
 {
-    private readonly SqsSinkOptions _options;
-    private readonly ISqsClient _client;
-
-    /// <summary>Creates a delivery over a client (disposed with the delivery).</summary>
-    /// <param name="options">The sink's validated options.</param>
-    /// <param name="client">The destination's client.</param>
-    public SqsDelivery(SqsSinkOptions options, ISqsClient client)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(client);
-        _options = options;
-        _client = client;
-    }
+    private readonly SqsSinkOptions _options = options;
+    private readonly ISqsClient _client = client;
 
     /// <summary>Creates the delivery of a configured sink over a new <see cref="SqsClient"/>.</summary>
     /// <param name="options">The sink's validated options.</param>

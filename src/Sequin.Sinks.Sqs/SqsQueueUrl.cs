@@ -18,7 +18,13 @@ internal static partial class SqsQueueUrl
     /// The pattern a queue URL must match: http or https, a host (and port), a 12-digit account and a queue name of
     /// 1-80 letters, digits, <c>_</c> and <c>-</c>, with the <c>.fifo</c> suffix counted in the 80.
     /// </summary>
-    [GeneratedRegex(@"^https?://(?<host>[A-Za-z0-9.-]+)(?::[0-9]{1,5})?/(?<account>[0-9]{12})/(?=[A-Za-z0-9_.-]{1,80}$)(?<name>[A-Za-z0-9_-]+(?:\.fifo)?)$", RegexOptions.CultureInvariant)]
+    public const string PatternText = @"^https?://(?<host>[A-Za-z0-9.-]+)(?::[0-9]{1,5})?/(?<account>[0-9]{12})/(?=[A-Za-z0-9_.-]{1,80}$)(?<name>[A-Za-z0-9_-]+(?:\.fifo)?)$";
+
+    /// <summary>The pattern of a region: 1-64 lower-case letters, digits and dashes.</summary>
+    public const string RegionPattern = "^[a-z0-9-]{1,64}$";
+
+    /// <summary><see cref="PatternText"/>, compiled.</summary>
+    [GeneratedRegex(PatternText, RegexOptions.CultureInvariant)]
     public static partial Regex Pattern();
 
     // AWS's hosts: sqs.<region>.amazonaws.com(.cn), and the legacy <region>.queue.amazonaws.com.

@@ -1,23 +1,13 @@
-using System.Text.RegularExpressions;
-using Sequin.Messages;
-using Sequin.Sinks;
-using Sequin.Sinks.Sqs;
-
-// Names the sink class, so the host finds it in plugins/ without scanning.
-[assembly: SequinSinkPlugin(typeof(SqsSink))]
-
 namespace Sequin.Sinks.Sqs;
 
 /// <summary>
 /// The <c>sqs</c> sink: each batch (at most 10 messages and 256 KiB for one queue) becomes one <c>SendMessageBatch</c>
 /// call (<see cref="SqsDelivery"/>). Route key <c>queue_url</c>; FIFO is decided per message from the routed URL.
+/// There is no default route: a routing function must return <c>queue_url</c> (no queue derives from a table).
 /// Credentials are given exactly one way: explicit keys, or <c>use_task_role: true</c>.
 /// </summary>
-public sealed partial class SqsSink : Sink<SqsSinkOptions>
+public sealed class SqsSink : Sink<SqsSinkOptions>
 {
-    /// <summary>The <c>destination.type</c> name: <c>sqs</c>.</summary>
-    public const string Type = "sqs";
-
     /// <summary>The route key holding the queue URL (the routable option <see cref="SqsSinkOptions.QueueUrl"/>).</summary>
     public const string QueueUrlKey = "queue_url";
 
@@ -30,36 +20,16 @@ public sealed partial class SqsSink : Sink<SqsSinkOptions>
     private static readonly SinkLimits Limits = new()
     {
         MaxBatchMessages = MaxBatchMessages,
-        DefaultBatchMessages = MaxBatchMessages,
+        // The sink sends no message attributes, so the payloads are what SQS counts, each and all together.
         MaxMessageBytes = MaxMessageBytes,
-        // The sink sends no message attributes, so the payloads are what SQS counts.
         MaxBatchBytes = MaxMessageBytes,
         DefaultLinger = TimeSpan.FromMilliseconds(1),
         MaxConcurrentBatches = 32,
         BatchBy = [QueueUrlKey],
     };
 
-    private static readonly RoutableKey[] Keys =
-    [
-        new(QueueUrlKey, "The SQS queue URL the message is sent to.")
-        {
-            Required = true,
-            MaxLength = SqsQueueUrl.MaxLength,
-            AllowWhitespace = false,
-            Pattern = SqsQueueUrl.Pattern(),
-            PatternDescription = SqsQueueUrl.Description,
-        },
-    ];
-
-    /// <inheritdoc />
-    public override string TypeName => Type;
-
     /// <inheritdoc />
     public override string Description => "AWS SQS queues (standard and FIFO), with SendMessageBatch.";
-
-    /// <inheritdoc />
-    /// <remarks><c>queue_url</c>, required and checked to be an SQS queue URL.</remarks>
-    public override IReadOnlyList<RoutableKey> RouteKeys => Keys;
 
     /// <inheritdoc />
     public override string DefaultRoutingFunction => """
@@ -73,13 +43,6 @@ public sealed partial class SqsSink : Sink<SqsSinkOptions>
         }
         """;
 
-    /// <summary>No default route: a routing function must return <c>queue_url</c> (there is no queue to derive from a table).</summary>
-    public override void ApplyDefaultRoute(ChangeMessage message, Route route)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(route);
-    }
-
     /// <summary>
     /// Batches of at most 10 messages (<c>SendMessageBatch</c>'s maximum, also the default) and 256 KiB for one queue,
     /// messages of at most 256 KiB, 1 ms linger, 32 batches at once. Core enforces them: the sink never re-splits.
@@ -89,66 +52,30 @@ public sealed partial class SqsSink : Sink<SqsSinkOptions>
     /// <inheritdoc />
     public override ISinkDelivery CreateDelivery(SqsSinkOptions options, SinkContext context) => SqsDelivery.Create(options, context);
 
-    /// <summary>Rules between keys, reported with the key they concern (each key's own rules come from its attribute).</summary>
+    /// <summary>
+    /// Rules between keys (each key's own rules, the URL and region patterns included, come from its attribute): the
+    /// region is inferred from an AWS <c>queue_url</c>, else required, and must be the queue's own; credentials are
+    /// given exactly one way.
+    /// </summary>
     protected override void Validate(SqsSinkOptions options, RoutingMode mode, Action<string, string> report)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(report);
-        var urlValid = SqsQueueUrl.IsValid(options.QueueUrl);
-        if (options.QueueUrl is { } url && !urlValid)
+        var urlRegion = options.QueueUrl is { } url && SqsQueueUrl.TryGetRegion(url, out var r) ? r : null;
+        switch (options.Region)
         {
-            report("queue_url", $"Must be {SqsQueueUrl.Description} (got '{url}').");
-        }
-
-        if (options.Region is { } region)
-        {
-            if (!RegionPattern().IsMatch(region))
-            {
-                report("region", $"Must be an AWS region such as us-east-1 (got '{region}').");
-            }
-            else if (options.EndpointUrl is null && urlValid && SqsQueueUrl.TryGetRegion(options.QueueUrl!, out var urlRegion)
-                     && !string.Equals(urlRegion, region, StringComparison.Ordinal))
-            {
+            case null when mode == RoutingMode.Dynamic:
+                report("region", "Required when routing is dynamic: there is no queue_url to infer it from.");
+                break;
+            case null when urlRegion is null && SqsQueueUrl.IsValid(options.QueueUrl):
+                report("region", $"Required: it cannot be inferred from queue_url, whose host is not sqs.<region>.amazonaws.com (got '{options.QueueUrl}').");
+                break;
+            case { } region when options.EndpointUrl is null && urlRegion is not null && !string.Equals(urlRegion, region, StringComparison.Ordinal):
                 report("region", $"'{region}' differs from the region of queue_url ('{urlRegion}'); SQS only accepts a queue's requests in its own region.");
-            }
-        }
-        else if (mode == RoutingMode.Dynamic)
-        {
-            report("region", "Required when routing is dynamic: there is no queue_url to infer it from.");
-        }
-        else if (urlValid && !SqsQueueUrl.TryGetRegion(options.QueueUrl!, out _))
-        {
-            report("region", $"Required: it cannot be inferred from queue_url, whose host is not sqs.<region>.amazonaws.com (got '{options.QueueUrl}').");
+                break;
         }
 
-        ValidateCredentials(options, report);
+        new KeyPairCredentialRule("access_key_id", "secret_access_key", "use_task_role", "the AWS SDK's default credential chain")
+            .Validate(options.AccessKeyId, options.SecretAccessKey, options.UseTaskRole, report);
     }
-
-    private static void ValidateCredentials(SqsSinkOptions options, Action<string, string> report)
-    {
-        var hasKey = !string.IsNullOrEmpty(options.AccessKeyId);
-        var hasSecret = !string.IsNullOrEmpty(options.SecretAccessKey);
-        if (options.UseTaskRole)
-        {
-            if (hasKey || hasSecret)
-            {
-                report(hasKey ? "access_key_id" : "secret_access_key", "Give either use_task_role: true (the AWS SDK's default credential chain) or access_key_id and secret_access_key, not both.");
-            }
-        }
-        else if (!hasKey && !hasSecret)
-        {
-            report("access_key_id", "Credentials are required: set access_key_id and secret_access_key, or use_task_role: true for the AWS SDK's default credential chain.");
-        }
-        else if (!hasKey)
-        {
-            report("access_key_id", "Required with secret_access_key.");
-        }
-        else if (!hasSecret)
-        {
-            report("secret_access_key", "Required with access_key_id.");
-        }
-    }
-
-    [GeneratedRegex("^[a-z0-9-]{1,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex RegionPattern();
 }

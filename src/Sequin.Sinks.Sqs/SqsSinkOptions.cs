@@ -14,11 +14,12 @@ public sealed class SqsSinkOptions
     /// most 2000 characters). Required with static routing; cleared with a routing function, which returns it per
     /// message. A name ending in <c>.fifo</c> makes the queue FIFO.
     /// </summary>
-    [SinkOption("The SQS queue URL to send to; a name ending in .fifo makes it a FIFO queue.", Routable = true, MaxLength = SqsQueueUrl.MaxLength)]
+    [SinkOption("The SQS queue URL to send to; a name ending in .fifo makes it a FIFO queue.", Routable = true, MaxLength = SqsQueueUrl.MaxLength,
+        Pattern = SqsQueueUrl.PatternText, PatternDescription = SqsQueueUrl.Description)]
     public string? QueueUrl { get; set; }
 
     /// <summary>The AWS region. Default: inferred from <see cref="QueueUrl"/>; required when there is none (dynamic routing) or its host names no region.</summary>
-    [SinkOption("The AWS region, e.g. us-east-1. Inferred from queue_url when absent.")]
+    [SinkOption("The AWS region, e.g. us-east-1. Inferred from queue_url when absent.", Pattern = SqsQueueUrl.RegionPattern, PatternDescription = "an AWS region such as us-east-1")]
     public string? Region { get; set; }
 
     /// <summary>The access key id, with <see cref="SecretAccessKey"/> (required unless <see cref="UseTaskRole"/>).</summary>

@@ -1,6 +1,9 @@
 using Sequin.Sinks;
 using Sequin.Sinks.Sqs;
 
+// The two ways a host finds this sink: in plugins/ by this attribute (no scanning), embedded by AddSqsSink().
+[assembly: SequinSinkPlugin(typeof(SqsSink))]
+
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the sqs sink in a host that references the package instead of loading it from <c>plugins/</c>.</summary>

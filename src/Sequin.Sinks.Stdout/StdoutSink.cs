@@ -12,9 +12,6 @@ namespace Sequin.Sinks.Stdout
     public sealed class StdoutSink : Sink<StdoutSinkOptions>
     {
         /// <inheritdoc />
-        public override string TypeName => "stdout";
-
-        /// <inheritdoc />
         public override string Description => "Writes each change as one JSON line to standard output or a file (no server needed).";
 
         /// <inheritdoc />

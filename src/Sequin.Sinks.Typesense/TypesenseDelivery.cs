@@ -11,23 +11,13 @@ namespace Sequin.Sinks.Typesense;
 /// batches go through <c>filter_by=id:[...]</c> (one by one when an id cannot be filtered or the server refuses the
 /// filter); deleting a missing document is a success.
 /// </summary>
-internal sealed class TypesenseDelivery : ISinkDelivery
+internal sealed class TypesenseDelivery(TypesenseSinkOptions options, TypesenseSinkClient client, ILoggerFactory loggerFactory) : ISinkDelivery
 {
     internal const int MaxIdsPerDeleteFilter = 100;
 
-    private readonly TypesenseSinkOptions _options;
-    private readonly TypesenseSinkClient _client;
-    private readonly ILogger _logger;
-
-    public TypesenseDelivery(TypesenseSinkOptions options, TypesenseSinkClient client, ILoggerFactory loggerFactory)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(loggerFactory);
-        _options = options;
-        _client = client;
-        _logger = loggerFactory.CreateLogger<TypesenseDelivery>();
-    }
+    private readonly TypesenseSinkOptions _options = options;
+    private readonly TypesenseSinkClient _client = client;
+    private readonly ILogger _logger = loggerFactory.CreateLogger<TypesenseDelivery>();
 
     public Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken) => _client.TestConnectionAsync(cancellationToken);
 

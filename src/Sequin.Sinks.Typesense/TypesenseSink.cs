@@ -1,5 +1,5 @@
-using Sequin.Messages;
 using Sequin.Sinks;
+using Sequin.Messages;
 using Sequin.Sinks.Typesense;
 
 [assembly: SequinSinkPlugin(typeof(TypesenseSink))]
@@ -12,9 +12,6 @@ namespace Sequin.Sinks.Typesense;
 /// </summary>
 public sealed class TypesenseSink : Sink<TypesenseSinkOptions>
 {
-    /// <summary>The <c>destination.type</c> of this sink.</summary>
-    public const string Type = "typesense";
-
     /// <summary>The route key of what to do with the document.</summary>
     public const string ActionKey = "action";
 
@@ -41,9 +38,6 @@ public sealed class TypesenseSink : Sink<TypesenseSinkOptions>
         new(ActionKey, "What to do with the document: index or delete.") { Required = true, AllowedValues = [IndexAction, DeleteAction] },
         new(CollectionNameKey, "The collection the document goes to.") { Required = true, MaxLength = MaxCollectionNameLength },
     ];
-
-    /// <inheritdoc />
-    public override string TypeName => Type;
 
     /// <inheritdoc />
     public override string Description => "Index and delete documents in Typesense collections (import JSONL, delete by id).";

@@ -258,14 +258,4 @@ public sealed class SnsSinkPipelineTests
         Assert.Equal(2, sns.Server.Published.Count);
         Assert.All(sns.Server.Published, p => Assert.Equal(Md5Hex("public.orders"), p.MessageGroupId));
     }
-
-    [Fact]
-    public void DeduplicationIdsThatDoNotFitAreHashed()
-    {
-        Assert.Equal("MTIzOjQ=", Sequin.Sinks.Sns.Internal.SnsFifoIds.MessageDeduplicationId("MTIzOjQ="));
-        var hashed = Sequin.Sinks.Sns.Internal.SnsFifoIds.MessageDeduplicationId(new string('k', 129));
-        Assert.Equal(64, hashed.Length);
-        Assert.True(Sequin.Sinks.Sns.Internal.SnsFifoIds.IsValidId(hashed));
-        Assert.False(Sequin.Sinks.Sns.Internal.SnsFifoIds.IsValidId("has space"));
-    }
 }

@@ -67,7 +67,7 @@ internal sealed partial class ConsumerPartition
         _parkedGroups[key] = group;
         group.State = MessageGroupState.Busy;
         // Throttled apart from the failure warnings, so that parking shows even while the same error is being retried.
-        if (_owner.ShouldLogFailure("parking: " + error))
+        if (_owner.FailureLog.ShouldLog("parking: " + error))
         {
             if (due - _owner.Time.GetUtcNow() >= NotRetried / 2)
             {
@@ -208,7 +208,7 @@ internal sealed partial class ConsumerPartition
         {
             var error = result.Error ?? "The message processor returned no message.";
             var delay = FailParked(entry, error, DeliveryStatus.Retryable, retryAfter: null, now);
-            if (delay is { } d && _owner.ShouldLogFailure(error))
+            if (delay is { } d && _owner.FailureLog.ShouldLog(error))
             {
                 PipelineLog.ProcessingFailed(_owner.Logger, _owner.Name, entry.Message.Relation.QualifiedName, entry.GroupId, entry.FailedAttempts, error, d);
             }
@@ -377,7 +377,7 @@ internal sealed partial class ConsumerPartition
     private void LogStoreFailure(string operation, Exception exception)
     {
         var error = $"{exception.GetType().Name}: {exception.Message}";
-        if (_owner.ShouldLogFailure(error))
+        if (_owner.FailureLog.ShouldLog(error))
         {
             ParkingLog.StoreFailed(_owner.Logger, _owner.Name, operation, error);
         }

@@ -214,7 +214,7 @@ internal sealed partial class ConsumerPartition
                 {
                     var error = result.Error ?? "The message processor returned no message.";
                     var delay = Fail(entry, error, DeliveryStatus.Retryable, retryAfter: null, now);
-                    if (delay is { } d && _owner.ShouldLogFailure(error))
+                    if (delay is { } d && _owner.FailureLog.ShouldLog(error))
                     {
                         PipelineLog.ProcessingFailed(_owner.Logger, _owner.Name, entry.Message.Relation.QualifiedName, entry.GroupId, entry.FailedAttempts, error, d);
                     }
@@ -298,7 +298,7 @@ internal sealed partial class ConsumerPartition
         if (batch.Exception is { } ex)
         {
             batchError = $"{ex.GetType().Name}: {ex.Message}";
-            if (_owner.ShouldLogFailure(batchError))
+            if (_owner.FailureLog.ShouldLog(batchError))
             {
                 PipelineLog.BatchThrew(_owner.Logger, ex, _owner.Name, batch.Key, batch.Entries.Count);
             }
@@ -345,7 +345,7 @@ internal sealed partial class ConsumerPartition
         }
 
         _owner.OnBatchCompleted(batch.Entries.Count, failed);
-        if (failed > 0 && firstDelay is not null && _owner.ShouldLogFailure(firstError!))
+        if (failed > 0 && firstDelay is not null && _owner.FailureLog.ShouldLog(firstError!))
         {
             PipelineLog.BatchFailed(_owner.Logger, _owner.Name, batch.Key, failed, batch.Entries.Count, firstError!, firstDelay ?? TimeSpan.Zero);
         }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Sequin.Diagnostics;
+
 namespace Sequin.Pipeline;
 
 /// <summary>
@@ -13,6 +16,8 @@ internal sealed class FailureLogThrottle
     private readonly Lock _lock = new();
     private const int MaxRemembered = 256;
     private readonly Dictionary<string, DateTimeOffset> _lastLogged = new(StringComparer.Ordinal);
+    private readonly ILogger? _logger;
+    private readonly string _sinkName = string.Empty;
     private int _suppressed;
 
     /// <summary>Creates a throttle that logs at most one failure per <paramref name="window"/>.</summary>
@@ -22,6 +27,20 @@ internal sealed class FailureLogThrottle
         ArgumentOutOfRangeException.ThrowIfLessThan(window, TimeSpan.Zero);
         _time = time;
         _window = window;
+    }
+
+    /// <summary>Creates the throttle of a sink, which <see cref="ShouldLog(string)"/> tells how many failures went unlogged.</summary>
+    /// <param name="time">The clock.</param>
+    /// <param name="window">At most one log of an error per window.</param>
+    /// <param name="logger">The sink's logger.</param>
+    /// <param name="sinkName">The sink's name, in the suppressed-count line.</param>
+    public FailureLogThrottle(TimeProvider time, TimeSpan window, ILogger logger, string sinkName)
+        : this(time, window)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(sinkName);
+        _logger = logger;
+        _sinkName = sinkName;
     }
 
     /// <summary>The default window: 10 seconds.</summary>
@@ -55,5 +74,24 @@ internal sealed class FailureLogThrottle
             _suppressed = 0;
             return true;
         }
+    }
+
+    /// <summary>
+    /// Records a failure with <paramref name="error"/>; true when the caller should log it now. Before returning true, logs
+    /// (to the sink's logger, when the throttle has one) how many failures were counted but not logged since the last.
+    /// </summary>
+    public bool ShouldLog(string error)
+    {
+        if (!ShouldLog(error, out var suppressed))
+        {
+            return false;
+        }
+
+        if (suppressed > 0 && _logger is not null)
+        {
+            PipelineLog.FailuresSuppressed(_logger, _sinkName, suppressed, _window);
+        }
+
+        return true;
     }
 }

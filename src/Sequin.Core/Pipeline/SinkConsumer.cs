@@ -22,51 +22,22 @@ namespace Sequin.Pipeline;
 /// </remarks>
 internal sealed class SinkConsumer : IAsyncDisposable
 {
-    private readonly IMessageProcessorFactory _processorFactory;
     private readonly SequinMetrics _metrics;
     private readonly SourceFilter _filter;
     private readonly GroupIdResolver _groupIds;
     private readonly BufferGate _gate;
-    private readonly SemaphoreSlim _slots;
-    private readonly CancellationTokenSource _deliveryCts = new();
+    private readonly SinkConsumerCounters _counters;
+    private readonly PartitionRouter _router;
+    private readonly BatchDelivery _delivery;
+    private readonly ParkingHousekeeping? _housekeeping;
     private readonly CancellationTokenSource _loopCts = new();
     private readonly Lock _lifecycleLock = new();
     private readonly TaskCompletionSource<Exception> _crashed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ConsumerPartition[] _partitions = [];
     private Task _completion = Task.CompletedTask;
     private int _state; // 0 created, 1 running, 2 stopping or stopped
     private int _disposed;
-    private uint _spread;
-    private long _delivered;
-    private long _deliveredBatches;
-    private long _failedAttempts;
-    private long _permanentFailures;
-    private long _discarded;
-    private long _filtered;
-    private long _parked;
-    private long _unparked;
-    private long _lastPurgeTicks;
 
     /// <summary>Creates a consumer. Call <see cref="StartAsync"/> to start delivering.</summary>
-    /// <param name="settings">The consumer's settings; validated here.</param>
-    /// <param name="pipeline">The sink's pipeline (batch key, batching limits, delivery).</param>
-    /// <param name="processorFactory">Creates one filter/route/transform processor per partition.</param>
-    /// <param name="logger">The runtime's logger.</param>
-    /// <param name="timeProvider">The clock for linger and retry timers.</param>
-    /// <param name="metrics">The shared <c>Sequin.Core</c> meter.</param>
-    /// <exception cref="ArgumentException">A setting or the pipeline's batching options are invalid.</exception>
-    public SinkConsumer(
-        SinkConsumerSettings settings,
-        ISinkPipeline pipeline,
-        IMessageProcessorFactory processorFactory,
-        ILogger logger,
-        TimeProvider timeProvider,
-        SequinMetrics metrics)
-        : this(settings, pipeline, processorFactory, logger, timeProvider, metrics, parking: null)
-    {
-    }
-
-    /// <summary>Creates a consumer that parks failing messages in <paramref name="parking"/>. Call <see cref="StartAsync"/> to start delivering.</summary>
     /// <param name="settings">The consumer's settings; validated here.</param>
     /// <param name="pipeline">The sink's pipeline (batch key, batching limits, delivery).</param>
     /// <param name="processorFactory">Creates one filter/route/transform processor per partition.</param>
@@ -85,7 +56,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
         ILogger logger,
         TimeProvider timeProvider,
         SequinMetrics metrics,
-        IParkingStore? parking)
+        IParkingStore? parking = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(pipeline);
@@ -107,16 +78,16 @@ internal sealed class SinkConsumer : IAsyncDisposable
         Batching = batching;
         Logger = logger;
         Time = timeProvider;
-        _processorFactory = processorFactory;
         _metrics = metrics;
-        Parking = parking;
         _filter = new SourceFilter(settings);
         _groupIds = new GroupIdResolver(settings);
         _gate = new BufferGate(settings.MaxBufferedBytes, settings.MaxBufferedMessages);
-        _slots = new SemaphoreSlim(batching.MaxConcurrentBatches, batching.MaxConcurrentBatches);
+        _counters = new SinkConsumerCounters(metrics, settings.Consumer.Name);
+        _router = new PartitionRouter(settings.Partitions, index => new ConsumerPartition(this, index, processorFactory.Create()));
+        _delivery = new BatchDelivery(pipeline, batching.MaxConcurrentBatches, _counters, timeProvider);
         Retry = new RetrySchedule(settings.RetryBaseDelay, settings.RetryMaxDelay, settings.RetryJitter);
-        FailureLog = new FailureLogThrottle(timeProvider, FailureLogThrottle.DefaultWindow);
-        MetricTag = new KeyValuePair<string, object?>("sequin.sink.name", settings.Consumer.Name);
+        FailureLog = new FailureLogThrottle(timeProvider, FailureLogThrottle.DefaultWindow, logger, settings.Consumer.Name);
+        _housekeeping = parking is null ? null : new ParkingHousekeeping(parking, settings, logger, timeProvider, FailureLog);
         metrics.Register(this);
     }
 
@@ -142,28 +113,28 @@ internal sealed class SinkConsumer : IAsyncDisposable
     public long PeakBufferedBytes => _gate.PeakBytes;
 
     /// <summary>Messages the sink accepted.</summary>
-    public long DeliveredMessages => Interlocked.Read(ref _delivered);
+    public long DeliveredMessages => _counters.Delivered;
 
     /// <summary>Batches handed to the sink that returned (whatever their outcomes).</summary>
-    public long DeliveredBatches => Interlocked.Read(ref _deliveredBatches);
+    public long DeliveredBatches => _counters.DeliveredBatches;
 
     /// <summary>Failed attempts, of processing (filter/route/transform) or delivery; each is retried or ends in a discard.</summary>
-    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+    public long FailedAttempts => _counters.FailedAttempts;
 
     /// <summary>The failed delivery attempts whose outcome was <see cref="DeliveryStatus.Permanent"/> (also in <see cref="FailedAttempts"/>).</summary>
-    public long PermanentFailures => Interlocked.Read(ref _permanentFailures);
+    public long PermanentFailures => _counters.PermanentFailures;
 
     /// <summary>Messages discarded after <see cref="SinkConsumerSettings.MaxRetryCount"/> failed attempts.</summary>
-    public long DiscardedMessages => Interlocked.Read(ref _discarded);
+    public long DiscardedMessages => _counters.Discarded;
 
     /// <summary>Messages written to the parking store (and so settled for acknowledgement).</summary>
-    public long ParkedMessages => Interlocked.Read(ref _parked);
+    public long ParkedMessages => _counters.Parked;
 
     /// <summary>Parked messages delivered (or filtered) from the parking store and removed from it.</summary>
-    public long UnparkedMessages => Interlocked.Read(ref _unparked);
+    public long UnparkedMessages => _counters.Unparked;
 
     /// <summary>Messages the filter function dropped.</summary>
-    public long FilteredMessages => Interlocked.Read(ref _filtered);
+    public long FilteredMessages => _counters.Filtered;
 
     /// <summary>Completes when the worker partitions have ended; faults if one failed unexpectedly.</summary>
     public Task Completion => _completion;
@@ -178,10 +149,10 @@ internal sealed class SinkConsumer : IAsyncDisposable
     internal ISinkPipeline Pipeline { get; }
 
     /// <summary>The parking store, or null when failing messages stay in memory.</summary>
-    internal IParkingStore? Parking { get; }
+    internal IParkingStore? Parking => _housekeeping?.Store;
 
     /// <summary>Cancelled when a stop is forced: deliveries and parking-store operations are abandoned.</summary>
-    internal CancellationToken DeliveryToken => _deliveryCts.Token;
+    internal CancellationToken DeliveryToken => _delivery.Token;
 
     internal ILogger Logger { get; }
 
@@ -189,26 +160,10 @@ internal sealed class SinkConsumer : IAsyncDisposable
 
     internal RetrySchedule Retry { get; }
 
-    /// <summary>Limits failure warnings to one per window, counting the rest.</summary>
+    /// <summary>Limits failure warnings to one per error and window, counting the rest.</summary>
     internal FailureLogThrottle FailureLog { get; }
 
-    /// <summary>True when a failure with <paramref name="error"/> should be logged now; first reports how many were not logged since the last.</summary>
-    internal bool ShouldLogFailure(string error)
-    {
-        if (!FailureLog.ShouldLog(error, out var suppressed))
-        {
-            return false;
-        }
-
-        if (suppressed > 0)
-        {
-            PipelineLog.FailuresSuppressed(Logger, Name, suppressed, FailureLogThrottle.DefaultWindow);
-        }
-
-        return true;
-    }
-
-    internal KeyValuePair<string, object?> MetricTag { get; }
+    internal KeyValuePair<string, object?> MetricTag => _counters.MetricTag;
 
     /// <summary>Whether this consumer takes <paramref name="message"/> (schemas, tables, actions).</summary>
     public bool Matches(ChangeMessage message) => _filter.Matches(message);
@@ -241,7 +196,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
         var wait = _gate.WaitAsync(entry.Size, cancellationToken);
         if (wait.IsCompletedSuccessfully)
         {
-            Route(entry);
+            _router.Route(entry);
             return ValueTask.CompletedTask;
         }
 
@@ -250,25 +205,11 @@ internal sealed class SinkConsumer : IAsyncDisposable
 
     /// <summary>Starts the worker partitions. Messages taken before are kept and processed.</summary>
     /// <exception cref="InvalidOperationException">The consumer was already started or stopped.</exception>
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        Parking is null ? StartLoops(null) : StartWithParkingAsync(Parking, cancellationToken);
-
-    private async Task StartWithParkingAsync(IParkingStore parking, CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         // The groups parked before are loaded (keys and counts only) so that new messages of them park behind.
-        await parking.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        var groups = await parking.LoadGroupsAsync(Name, cancellationToken).ConfigureAwait(false);
-        if (groups.Count > 0)
-        {
-            ParkingLog.Loaded(Logger, Name, groups.Sum(g => g.Count), groups.Count);
-        }
-
-        await PurgeDiscardedAsync(parking, cancellationToken).ConfigureAwait(false);
-        await StartLoops(groups).ConfigureAwait(false);
-    }
-
-    private Task StartLoops(IReadOnlyList<ParkedGroupSummary>? parked)
-    {
+        var parked = _housekeeping is null ? [] : await _housekeeping.StartAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ConsumerPartition> partitions;
         lock (_lifecycleLock)
         {
             if (_state != 0)
@@ -276,10 +217,10 @@ internal sealed class SinkConsumer : IAsyncDisposable
                 throw new InvalidOperationException($"Sink consumer '{Name}' was already started.");
             }
 
-            EnsurePartitions();
-            foreach (var group in parked ?? [])
+            partitions = _router.EnsurePartitions();
+            foreach (var group in parked)
             {
-                var partition = _partitions[PartitionOf(new GroupKey(group.Key.TableOid, group.Key.IsTruncate, group.Key.GroupId))];
+                var partition = _router.PartitionOf(new GroupKey(group.Key.TableOid, group.Key.IsTruncate, group.Key.GroupId));
                 partition.AdoptParked(group);
 
                 // A tick makes the loop arm its timer for the adopted groups even if no new message comes.
@@ -287,16 +228,16 @@ internal sealed class SinkConsumer : IAsyncDisposable
             }
 
             var token = _loopCts.Token;
-            _completion = Task.WhenAll(_partitions.Select(p => Task.Run(() => RunPartitionAsync(p, token), CancellationToken.None)));
-            if (Parking is { } parking && parked is not null)
+            _completion = Task.WhenAll(partitions.Select(p => Task.Run(() => RunPartitionAsync(p, token), CancellationToken.None)));
+            if (_housekeeping is not null)
             {
-                _ = PollRetryRequestsAsync(parking, DeliveryToken);
+                _ = _housekeeping.PollRetryRequestsAsync(partitions, DeliveryToken);
             }
+
             _state = 1;
         }
 
-        PipelineLog.Started(Logger, Name, _partitions.Length, Batching.MaxMessages, Batching.MaxBytes, Batching.Linger, Batching.MaxConcurrentBatches);
-        return Task.CompletedTask;
+        PipelineLog.Started(Logger, Name, partitions.Count, Batching.MaxMessages, Batching.MaxBytes, Batching.Linger, Batching.MaxConcurrentBatches);
     }
 
     /// <summary>
@@ -323,7 +264,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
         }
 
         _gate.Close();
-        foreach (var p in _partitions)
+        foreach (var p in _router.Created)
         {
             p.Post(new PartitionEvent(null, null, Stop: true));
         }
@@ -335,7 +276,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await _deliveryCts.CancelAsync().ConfigureAwait(false);
+            await _delivery.CancelAsync().ConfigureAwait(false);
             await _loopCts.CancelAsync().ConfigureAwait(false);
             PipelineLog.StopForced(Logger, Name, BufferedMessages);
         }
@@ -362,31 +303,27 @@ internal sealed class SinkConsumer : IAsyncDisposable
         }
 
         _metrics.Unregister(this);
-        _deliveryCts.Dispose();
+        _delivery.Dispose();
         _loopCts.Dispose();
-        _slots.Dispose();
     }
 
-    internal void Deliver(ConsumerPartition partition, DeliveryBatch batch) =>
-        _ = Task.Run(() => DeliverAsync(partition, batch), CancellationToken.None);
+    internal void Deliver(ConsumerPartition partition, DeliveryBatch batch) => _delivery.Deliver(partition, batch);
 
     internal void OnDelivered(PendingMessage entry)
     {
-        Interlocked.Increment(ref _delivered);
+        _counters.OnDelivered();
         Complete(entry);
     }
 
     internal void OnFiltered(PendingMessage entry)
     {
-        Interlocked.Increment(ref _filtered);
-        _metrics.Filtered(MetricTag);
+        _counters.OnFiltered();
         Complete(entry);
     }
 
     internal void OnDiscarded(PendingMessage entry, string reason, bool settle = true)
     {
-        Interlocked.Increment(ref _discarded);
-        _metrics.Discarded(MetricTag);
+        _counters.OnDiscarded();
         var m = entry.Message;
         PipelineLog.Discarded(Logger, Name, ChangeActionNames.ToWireName(m.Action), m.Relation.QualifiedName, entry.GroupId, m.CommitLsn, m.CommitIdx, entry.FailedAttempts, Settings.MaxRetryCount ?? 0, reason);
         if (settle)
@@ -394,156 +331,27 @@ internal sealed class SinkConsumer : IAsyncDisposable
             Complete(entry);
         }
 
-        if (Parking is { } parking && Time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastPurgeTicks) > TimeSpan.TicksPerHour)
-        {
-            _ = PurgeDiscardedAsync(parking, DeliveryToken);
-        }
+        _housekeeping?.OnDiscarded(DeliveryToken);
     }
 
     /// <summary>A message was written to the parking store: it is settled (its buffer space and its transaction's debt released).</summary>
     internal void OnParked(PendingMessage entry)
     {
-        Interlocked.Increment(ref _parked);
+        _counters.OnParked();
         Complete(entry);
     }
 
     /// <summary>A parked message was delivered (or filtered) and removed from the store; it was settled when parked.</summary>
-    internal void OnParkedSettled(bool filtered)
-    {
-        Interlocked.Increment(ref _unparked);
-        if (filtered)
-        {
-            Interlocked.Increment(ref _filtered);
-            _metrics.Filtered(MetricTag);
-        }
-        else
-        {
-            Interlocked.Increment(ref _delivered);
-        }
-    }
+    internal void OnParkedSettled(bool filtered) => _counters.OnUnparked(filtered);
 
-    internal void OnFailedAttempt(bool permanent)
-    {
-        Interlocked.Increment(ref _failedAttempts);
-        if (permanent)
-        {
-            Interlocked.Increment(ref _permanentFailures);
-        }
+    internal void OnFailedAttempt(bool permanent) => _counters.OnFailedAttempt(permanent);
 
-        _metrics.FailedAttempt(MetricTag, permanent);
-    }
-
-    internal void OnBatchCompleted(int count, int failed)
-    {
-        Interlocked.Increment(ref _deliveredBatches);
-        if (count > failed)
-        {
-            _metrics.Delivered(MetricTag, count - failed);
-        }
-    }
-
-    // Operator retry requests (sequin messages retry) reach the partitions within one poll interval.
-    private async Task PollRetryRequestsAsync(IParkingStore parking, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(Settings.RetryRequestPollInterval, Time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                IReadOnlyList<ParkingKey> keys;
-                try
-                {
-                    keys = await parking.TakeRetryRequestsAsync(Name, cancellationToken).ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // Polling is retried at the next tick; a failure is logged (throttled), never fatal.
-                catch (Exception ex) when (ex is not OperationCanceledException)
-#pragma warning restore CA1031
-                {
-                    var error = $"{ex.GetType().Name}: {ex.Message}";
-                    if (ShouldLogFailure(error))
-                    {
-                        ParkingLog.StoreFailed(Logger, Name, "Reading retry requests", error);
-                    }
-
-                    continue;
-                }
-
-                if (keys.Count > 0)
-                {
-                    ParkingLog.RetryRequested(Logger, Name, keys.Count);
-                    foreach (var partition in _partitions)
-                    {
-                        partition.RetryParkedNow(keys);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task PurgeDiscardedAsync(IParkingStore parking, CancellationToken cancellationToken)
-    {
-        Interlocked.Exchange(ref _lastPurgeTicks, Time.GetUtcNow().UtcTicks);
-        try
-        {
-            var purged = await parking.PurgeDiscardedAsync(Name, Time.GetUtcNow() - Settings.DiscardedRetention, cancellationToken).ConfigureAwait(false);
-            if (purged > 0)
-            {
-                ParkingLog.Purged(Logger, Name, purged, Settings.DiscardedRetention);
-            }
-        }
-#pragma warning disable CA1031 // Purging old records is housekeeping: a failure is logged and tried again later.
-        catch (Exception ex) when (ex is not OperationCanceledException)
-#pragma warning restore CA1031
-        {
-            ParkingLog.StoreFailed(Logger, Name, "Removing old discard records", ex.Message);
-        }
-    }
+    internal void OnBatchCompleted(int count, int failed) => _counters.OnBatchCompleted(count, failed);
 
     private async ValueTask EnqueueSlowAsync(ValueTask wait, PendingMessage entry)
     {
         await wait.ConfigureAwait(false);
-        Route(entry);
-    }
-
-    private void Route(PendingMessage entry)
-    {
-        EnsurePartitions();
-        var partitions = _partitions;
-        var index = entry.Key is { } key
-            ? PartitionOf(key)
-            : (int)(Interlocked.Increment(ref _spread) % (uint)partitions.Length);
-        partitions[index].Post(new PartitionEvent(entry, null, Stop: false));
-    }
-
-    private int PartitionOf(GroupKey key)
-    {
-        var hash = (uint)HashCode.Combine(key.TableOid, key.IsTruncate, string.GetHashCode(key.GroupId, StringComparison.Ordinal));
-        return (int)(hash % (uint)_partitions.Length);
-    }
-
-    private void EnsurePartitions()
-    {
-        if (_partitions.Length > 0)
-        {
-            return;
-        }
-
-        lock (_lifecycleLock)
-        {
-            if (_partitions.Length == 0)
-            {
-                var partitions = new ConsumerPartition[Settings.Partitions];
-                for (var i = 0; i < partitions.Length; i++)
-                {
-                    partitions[i] = new ConsumerPartition(this, i, _processorFactory.Create());
-                }
-
-                _partitions = partitions;
-            }
-        }
+        _router.Route(entry);
     }
 
     private void Complete(PendingMessage entry)
@@ -564,42 +372,5 @@ internal sealed class SinkConsumer : IAsyncDisposable
             _crashed.TrySetResult(ex);
             throw;
         }
-    }
-
-    private async Task DeliverAsync(ConsumerPartition partition, DeliveryBatch batch)
-    {
-        var token = _deliveryCts.Token;
-        try
-        {
-            await _slots.WaitAsync(token).ConfigureAwait(false);
-            try
-            {
-                var messages = new RoutedMessage[batch.Entries.Count];
-                for (var i = 0; i < messages.Length; i++)
-                {
-                    messages[i] = batch.Entries[i].Routed!;
-                }
-
-                var started = Time.GetTimestamp();
-                batch.Result = await Pipeline.DeliverAsync(new SinkBatch(batch.Key, messages), token).ConfigureAwait(false);
-                _metrics.Batch(MetricTag, messages.Length, Time.GetElapsedTime(started));
-            }
-            finally
-            {
-                _slots.Release();
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            batch.Abandoned = true;
-        }
-#pragma warning disable CA1031 // The sink's exception fails the batch as retryable; it is logged by the partition.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            batch.Exception = ex;
-        }
-
-        partition.Post(new PartitionEvent(null, batch, Stop: false));
     }
 }

@@ -25,8 +25,12 @@ public abstract class Sink<TOptions> : ISinkPlugin
         _routing = new(() => new SinkRouting<TOptions>(this, _schema.Value));
     }
 
-    /// <summary>The <c>destination.type</c> value, e.g. <c>kafka</c>: lower case letters, digits and <c>_</c>.</summary>
-    public abstract string TypeName { get; }
+    /// <summary>
+    /// The <c>destination.type</c> value, e.g. <c>kafka</c>: lower case letters, digits and <c>_</c>. Default: the class
+    /// name without its <c>Sink</c> suffix, in snake_case (<c>KafkaSink</c> → <c>kafka</c>, <c>MyQueueSink</c> →
+    /// <c>my_queue</c>); override to choose another.
+    /// </summary>
+    public virtual string TypeName => SinkNames.SnakeCase(GetType().Name is { Length: > 4 } name && name.EndsWith("Sink", StringComparison.Ordinal) ? name[..^4] : GetType().Name);
 
     /// <summary>One sentence for <c>sequin plugins</c>.</summary>
     public abstract string Description { get; }

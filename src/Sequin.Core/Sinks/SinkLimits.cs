@@ -14,8 +14,17 @@ public sealed record SinkLimits
     /// <summary>The most messages the destination takes in one batch; <c>batch_size</c> above it is refused. Default: 1,000.</summary>
     public int MaxBatchMessages { get; init; } = 1000;
 
-    /// <summary>Messages per batch when the sink's <c>batch_size</c> is not set. Default: 100 (at most <see cref="MaxBatchMessages"/>).</summary>
-    public int DefaultBatchMessages { get; init; } = 100;
+    private readonly int? _defaultBatchMessages;
+
+    /// <summary>
+    /// Messages per batch when the sink's <c>batch_size</c> is not set. Default: 100, or <see cref="MaxBatchMessages"/>
+    /// when that is smaller.
+    /// </summary>
+    public int DefaultBatchMessages
+    {
+        get => _defaultBatchMessages ?? Math.Min(100, MaxBatchMessages);
+        init => _defaultBatchMessages = value;
+    }
 
     /// <summary>The most payload bytes in one batch. Default: 1 MiB.</summary>
     public long MaxBatchBytes { get; init; } = 1024 * 1024;

@@ -38,6 +38,15 @@ public sealed class SinkOptionAttribute(string description) : Attribute
     /// <summary>The longest accepted text, in characters; 0 for no limit.</summary>
     public int MaxLength { get; set; }
 
+    /// <summary>
+    /// For a text property, a regular expression the whole value must match (anchor it with <c>^</c> and <c>$</c>); a
+    /// routable key's route values must match it too. Default: none.
+    /// </summary>
+    public string? Pattern { get; set; }
+
+    /// <summary>How <see cref="Pattern"/> reads in errors, e.g. <c>an AWS region such as us-east-1</c>: "Must be …".</summary>
+    public string? PatternDescription { get; set; }
+
     /// <summary>For an enum property, the YAML names of its members in declaration order. Default: snake_case names.</summary>
     public string[]? AllowedValues { get; set; }
 }

@@ -41,4 +41,23 @@ public sealed class FailureLogThrottleTests
         Assert.Equal(1, suppressed);
         Assert.False(throttle.ShouldLog("permission denied", out _));
     }
+
+    [Fact]
+    public void ASinksThrottleLogsHowManyFailuresWentUnloggedBeforeTheNextOneIsLogged()
+    {
+        var time = new FakeTimeProvider();
+        var logger = new CollectingLogger();
+        var throttle = new FailureLogThrottle(time, TimeSpan.FromSeconds(10), logger, "orders");
+
+        Assert.True(throttle.ShouldLog("timeout"));
+        Assert.False(throttle.ShouldLog("timeout"));
+        Assert.False(throttle.ShouldLog("timeout"));
+        Assert.Empty(logger.Entries);
+
+        time.Advance(TimeSpan.FromSeconds(11));
+        Assert.True(throttle.ShouldLog("timeout"));
+
+        var line = Assert.Single(logger.Entries);
+        Assert.Contains("Sink orders: 2 more failed attempts", line.Message, StringComparison.Ordinal);
+    }
 }

@@ -87,6 +87,13 @@ public sealed class SinkSdkTests
         Assert.Contains("topic (required): Topic.", new FakeSinkPluginWithoutItsOwnFunction().DefaultRoutingFunction, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TheTypeNameIsTheClassNameWithoutItsSinkSuffixInSnakeCaseUnlessOverridden()
+    {
+        Assert.Equal("my_queue", new MyQueueSink().TypeName);
+        Assert.Equal("nokeys", new NoKeysSink().TypeName);
+    }
+
     private SinkOptionsParseResult Parse(RoutingMode mode, params (string Key, string Value)[] values) =>
         _sink.Schema.Parse(
             new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build(),
@@ -121,5 +128,12 @@ public sealed class SinkSdkTests
         public override string Description => "Fake.";
 
         public override ISinkDelivery CreateDelivery(FakeSinkOptions options, SinkContext context) => throw new NotSupportedException();
+    }
+
+    private sealed class MyQueueSink : Sink<NoKeysOptions>
+    {
+        public override string Description => "My queue.";
+
+        public override ISinkDelivery CreateDelivery(NoKeysOptions options, SinkContext context) => throw new NotSupportedException();
     }
 }

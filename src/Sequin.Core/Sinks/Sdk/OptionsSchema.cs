@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace Sequin.Sinks.Sdk;
 
@@ -13,7 +14,7 @@ internal sealed class OptionsSchema<TOptions> : SinkSchema<TOptions>
 {
     private static readonly MethodInfo AddEnumMethod = typeof(OptionsSchema<TOptions>).GetMethod(nameof(AddEnumProperty), BindingFlags.NonPublic | BindingFlags.Instance)!;
     private readonly Action<TOptions, RoutingMode, Action<string, string>> _validate;
-    private readonly List<(SinkField Field, PropertyInfo Property)> _routable = [];
+    private readonly List<(SinkField Field, PropertyInfo Property, Regex? Pattern, string? PatternDescription)> _routable = [];
 
     public OptionsSchema(Action<TOptions, RoutingMode, Action<string, string>> validate)
     {
@@ -33,7 +34,13 @@ internal sealed class OptionsSchema<TOptions> : SinkSchema<TOptions>
         }
 
         DefaultRouteKeys = _routable
-            .Select(r => new RoutableKey(r.Field.Name, r.Field.Description) { Required = true, MaxLength = r.Field.MaxLength })
+            .Select(r => new RoutableKey(r.Field.Name, r.Field.Description)
+            {
+                Required = true,
+                MaxLength = r.Field.MaxLength,
+                Pattern = r.Pattern,
+                PatternDescription = r.PatternDescription,
+            })
             .ToArray();
     }
 
@@ -43,7 +50,7 @@ internal sealed class OptionsSchema<TOptions> : SinkSchema<TOptions>
     /// <summary>Copies each routable option that is set into the route under its key.</summary>
     public void ApplyStaticRoute(TOptions options, Route route)
     {
-        foreach (var (field, property) in _routable)
+        foreach (var (field, property, _, _) in _routable)
         {
             if (property.GetValue(options) is { } value && route.IsKnownKey(field.Name))
             {
@@ -72,14 +79,24 @@ internal sealed class OptionsSchema<TOptions> : SinkSchema<TOptions>
             Minimum = option.Minimum == long.MinValue ? null : option.Minimum,
             Maximum = option.Maximum == long.MaxValue ? null : option.Maximum,
         };
+        var pattern = option.Pattern is { } text ? new Regex(text, RegexOptions.CultureInvariant) : null;
+        if (pattern is not null && type != typeof(string))
+        {
+            throw new InvalidOperationException($"{typeof(TOptions).Name}.{property.Name} has a Pattern but is not a string.");
+        }
+
         if (option.Routable)
         {
-            _routable.Add((field, property));
+            _routable.Add((field, property, pattern, option.PatternDescription));
         }
 
         if (type == typeof(string))
         {
-            AddString(field with { DefaultValue = defaultValue as string is { Length: > 0 } s ? s : null }, o => property.GetValue(o) as string is { Length: > 0 } v ? v : null, (o, v) => property.SetValue(o, v));
+            AddString(
+                field with { DefaultValue = defaultValue as string is { Length: > 0 } s ? s : null },
+                o => property.GetValue(o) as string is { Length: > 0 } v ? v : null,
+                (o, v) => property.SetValue(o, v),
+                pattern is null ? null : v => pattern.IsMatch(v) ? null : $"Must be {option.PatternDescription ?? "in the expected format"} (got '{(option.Secret ? MaskedSecret : v)}').");
         }
         else if (type == typeof(Uri))
         {

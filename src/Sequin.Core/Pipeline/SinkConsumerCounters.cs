@@ -1,0 +1,107 @@
+using Sequin.Diagnostics;
+
+namespace Sequin.Pipeline;
+
+/// <summary>
+/// What one sink consumer has done, counted: the consumer's public counts read these, and each event also feeds the
+/// shared <c>Sequin.Core</c> meter under the sink's name, so the delivery code reports an event with one call.
+/// </summary>
+/// <param name="metrics">The shared meter.</param>
+/// <param name="sinkName">The sink's name, the <c>sequin.sink.name</c> tag of every measurement.</param>
+internal sealed class SinkConsumerCounters(SequinMetrics metrics, string sinkName)
+{
+    private long _delivered;
+    private long _deliveredBatches;
+    private long _failedAttempts;
+    private long _permanentFailures;
+    private long _discarded;
+    private long _filtered;
+    private long _parked;
+    private long _unparked;
+
+    /// <summary>The tag of the sink's measurements.</summary>
+    public KeyValuePair<string, object?> MetricTag { get; } = new("sequin.sink.name", sinkName);
+
+    /// <summary>Messages the sink accepted, parked ones delivered later included.</summary>
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Batches handed to the sink that returned (whatever their outcomes).</summary>
+    public long DeliveredBatches => Interlocked.Read(ref _deliveredBatches);
+
+    /// <summary>Failed attempts, of processing or delivery.</summary>
+    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    /// <summary>The failed delivery attempts whose outcome was permanent (also in <see cref="FailedAttempts"/>).</summary>
+    public long PermanentFailures => Interlocked.Read(ref _permanentFailures);
+
+    /// <summary>Messages discarded after their last allowed attempt.</summary>
+    public long Discarded => Interlocked.Read(ref _discarded);
+
+    /// <summary>Messages the filter function dropped, parked ones filtered later included.</summary>
+    public long Filtered => Interlocked.Read(ref _filtered);
+
+    /// <summary>Messages written to the parking store.</summary>
+    public long Parked => Interlocked.Read(ref _parked);
+
+    /// <summary>Parked messages delivered (or filtered) and removed from the store.</summary>
+    public long Unparked => Interlocked.Read(ref _unparked);
+
+    /// <summary>A message was delivered.</summary>
+    public void OnDelivered() => Interlocked.Increment(ref _delivered);
+
+    /// <summary>The filter function dropped a message.</summary>
+    public void OnFiltered()
+    {
+        Interlocked.Increment(ref _filtered);
+        metrics.Filtered(MetricTag);
+    }
+
+    /// <summary>A message was discarded.</summary>
+    public void OnDiscarded()
+    {
+        Interlocked.Increment(ref _discarded);
+        metrics.Discarded(MetricTag);
+    }
+
+    /// <summary>A message was parked.</summary>
+    public void OnParked() => Interlocked.Increment(ref _parked);
+
+    /// <summary>A parked message was delivered, or filtered, and removed from the store.</summary>
+    public void OnUnparked(bool filtered)
+    {
+        Interlocked.Increment(ref _unparked);
+        if (filtered)
+        {
+            OnFiltered();
+        }
+        else
+        {
+            OnDelivered();
+        }
+    }
+
+    /// <summary>An attempt failed; <paramref name="permanent"/> when the destination said retrying would not help.</summary>
+    public void OnFailedAttempt(bool permanent)
+    {
+        Interlocked.Increment(ref _failedAttempts);
+        if (permanent)
+        {
+            Interlocked.Increment(ref _permanentFailures);
+        }
+
+        metrics.FailedAttempt(MetricTag, permanent);
+    }
+
+    /// <summary>The sink returned a batch of <paramref name="messages"/> after <paramref name="duration"/>.</summary>
+    public void OnBatchReturned(int messages, TimeSpan duration) => metrics.Batch(MetricTag, messages, duration);
+
+    /// <summary>A partition settled a returned batch of <paramref name="count"/> messages, <paramref name="failed"/> of them failed.</summary>
+    public void OnBatchCompleted(int count, int failed)
+    {
+        Interlocked.Increment(ref _deliveredBatches);
+        if (count > failed)
+        {
+            metrics.Delivered(MetricTag, count - failed);
+        }
+    }
+}
