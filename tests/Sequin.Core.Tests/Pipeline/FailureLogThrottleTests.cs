@@ -1,3 +1,4 @@
+using Sequin.TestServers;
 using Sequin.Core.Tests.Support;
 using Sequin.Pipeline;
 
@@ -46,7 +47,7 @@ public sealed class FailureLogThrottleTests
     public void ASinksThrottleLogsHowManyFailuresWentUnloggedBeforeTheNextOneIsLogged()
     {
         var time = new FakeTimeProvider();
-        var logger = new CollectingLogger();
+        var logger = new ListLogger();
         var throttle = new FailureLogThrottle(time, TimeSpan.FromSeconds(10), logger, "orders");
 
         Assert.True(throttle.ShouldLog("timeout"));
