@@ -81,7 +81,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
         _metrics = metrics;
         _filter = new SourceFilter(settings);
         _groupIds = new GroupIdResolver(settings);
-        _gate = new BufferGate(settings.MaxBufferedBytes, settings.MaxBufferedMessages);
+        _gate = new BufferGate(settings.MaxBufferedBytes, settings.ResolveMaxBufferedMessages(batching.MaxMessages));
         _counters = new SinkConsumerCounters(metrics, settings.Consumer.Name);
         _router = new PartitionRouter(settings.Partitions, index => new ConsumerPartition(this, index, processorFactory.Create()));
         _delivery = new BatchDelivery(pipeline, batching.MaxConcurrentBatches, _counters, timeProvider);

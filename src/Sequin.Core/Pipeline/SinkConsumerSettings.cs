@@ -72,13 +72,30 @@ public sealed record SinkConsumerSettings
     public long MaxBufferedBytes { get; init; } = 128L * 1024 * 1024;
 
     /// <summary>
-    /// The most messages buffered for this sink before WAL reading pauses. Default: 20 000. Each buffered message
-    /// costs several times its <see cref="ChangeMessage.EstimatedSize"/> on the heap and survives garbage collections
-    /// until delivered, so with small rows this cap, not <see cref="MaxBufferedBytes"/>, is what bounds memory: at
-    /// 100 000 a 1M-change burst peaked at 400–640 MB RSS, at 20 000 at 150–240 MB with the same throughput
-    /// (bench/RESULTS.md).
+    /// The most messages buffered for this sink before WAL reading pauses; null (the default) for
+    /// <see cref="DefaultMaxBufferedMessages"/> or four batches of the sink's batch size, whichever is more (see
+    /// <see cref="ResolveMaxBufferedMessages"/>). Each buffered message costs several times its
+    /// <see cref="ChangeMessage.EstimatedSize"/> on the heap and lives until delivered, so with small rows this cap,
+    /// not <see cref="MaxBufferedBytes"/>, is what bounds memory. It is kept small on purpose: when the sink side is
+    /// slower than the WAL reader (a routing function, a slow destination) the buffer stays full, and every gen0
+    /// garbage collection then promotes the buffered messages to older generations, whose collections cost more than
+    /// the buffer saves. Measured with a routing function (bench/RESULTS.md, Run 9): 20 000 buffered messages gave
+    /// 12–15 gen2 collections per 200 000 changes and dynamic routing at 0.44–0.49 of static; 2 000 gave none and 0.72.
     /// </summary>
-    public int MaxBufferedMessages { get; init; } = 20_000;
+    public int? MaxBufferedMessages { get; init; }
+
+    /// <summary>The message cap of the buffer when <see cref="MaxBufferedMessages"/> is not set, for batches of up to 500 messages.</summary>
+    public const int DefaultMaxBufferedMessages = 2_000;
+
+    /// <summary>
+    /// The message cap of the buffer: <see cref="MaxBufferedMessages"/> when set, otherwise
+    /// <see cref="DefaultMaxBufferedMessages"/> or four batches of <paramref name="batchMessages"/>, whichever is more
+    /// (so that batches keep filling while earlier ones are delivered).
+    /// </summary>
+    /// <param name="batchMessages">The sink's effective batch size (messages per batch).</param>
+    /// <returns>The most messages the buffer holds.</returns>
+    public int ResolveMaxBufferedMessages(int batchMessages) =>
+        MaxBufferedMessages ?? Math.Max(DefaultMaxBufferedMessages, 4 * batchMessages);
 
     /// <summary>Worker partitions (hash of group id); each has its own router and function engine. Default: processor count.</summary>
     public int Partitions { get; init; } = Environment.ProcessorCount;
@@ -108,7 +125,10 @@ public sealed record SinkConsumerSettings
         ArgumentNullException.ThrowIfNull(GroupColumns, nameof(GroupColumns));
         ArgumentOutOfRangeException.ThrowIfLessThan(Partitions, 1, nameof(Partitions));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedBytes, 1, nameof(MaxBufferedBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedMessages, 1, nameof(MaxBufferedMessages));
+        if (MaxBufferedMessages is { } maxMessages)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1, nameof(MaxBufferedMessages));
+        }
         if (MaxRetryCount is { } maxRetry)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(maxRetry, nameof(MaxRetryCount));

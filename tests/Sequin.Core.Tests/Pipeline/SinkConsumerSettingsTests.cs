@@ -11,10 +11,14 @@ public sealed class SinkConsumerSettingsTests
     public void DefaultsAreValid() => Valid().Validate();
 
     [Fact]
-    public void TheBufferIsBoundedBy20000MessagesAnd128MiB()
+    public void TheBufferIsBoundedBy2000MessagesOrFourBatchesAnd128MiB()
     {
-        // 20 000, not 100 000: with small rows the message cap is what bounds the heap (bench/RESULTS.md, peak RSS).
-        Assert.Equal(20_000, Valid().MaxBufferedMessages);
+        // Small on purpose: a full buffer of many messages is promoted by every gen0 collection (bench/RESULTS.md, Run 9).
+        Assert.Null(Valid().MaxBufferedMessages);
+        Assert.Equal(2_000, Valid().ResolveMaxBufferedMessages(batchMessages: 100));
+        Assert.Equal(2_000, Valid().ResolveMaxBufferedMessages(batchMessages: 500));
+        Assert.Equal(4_000, Valid().ResolveMaxBufferedMessages(batchMessages: 1_000));
+        Assert.Equal(7, (Valid() with { MaxBufferedMessages = 7 }).ResolveMaxBufferedMessages(batchMessages: 1_000));
         Assert.Equal(128L * 1024 * 1024, Valid().MaxBufferedBytes);
     }
 
