@@ -38,18 +38,29 @@ internal sealed class ConfigReader
         }
     }
 
+    /// <summary>True when <paramref name="section"/> is not given; reports it when it is <paramref name="required"/>.</summary>
+    private bool IsAbsent(IConfigurationSection section, string keyPath, bool required)
+    {
+        if (IsPresent(section))
+        {
+            return false;
+        }
+
+        if (required)
+        {
+            Error(keyPath, "Required.");
+        }
+
+        return true;
+    }
+
     /// <summary>Returns a map section, or null when absent; reports a scalar or list given instead.</summary>
     public IConfigurationSection? GetMap(IConfiguration parent, string key, string path, bool required = false)
     {
         var section = parent.GetSection(key);
         var keyPath = Child(path, key);
-        if (!IsPresent(section))
+        if (IsAbsent(section, keyPath, required))
         {
-            if (required)
-            {
-                Error(keyPath, "Required.");
-            }
-
             return null;
         }
 
@@ -72,13 +83,8 @@ internal sealed class ConfigReader
     {
         var section = parent.GetSection(key);
         var keyPath = Child(path, key);
-        if (!IsPresent(section))
+        if (IsAbsent(section, keyPath, required))
         {
-            if (required)
-            {
-                Error(keyPath, "Required.");
-            }
-
             return null;
         }
 
