@@ -12,9 +12,9 @@ internal interface ISqsClient : IAsyncDisposable
     /// <param name="queueUrl">The queue (the <c>queue_url</c> route key); a name ending in <c>.fifo</c> is a FIFO queue.</param>
     /// <param name="messages">The messages, in order: their UTF-8 JSON payloads are the bodies.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>One result per message, in order.</returns>
+    /// <returns>One outcome per message, in order: <see cref="DeliveryOutcome.Delivered"/>, <see cref="DeliveryOutcome.Retry"/> or <see cref="DeliveryOutcome.Permanent"/> with the destination's reason.</returns>
     /// <exception cref="SqsClientException">The whole call failed; <see cref="SqsClientException.IsRetryable"/> says whether to retry.</exception>
-    Task<IReadOnlyList<SqsSendResult>> SendBatchAsync(string queueUrl, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DeliveryOutcome>> SendBatchAsync(string queueUrl, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken);
 
     /// <summary>Checks that the queue exists and the credentials may read its attributes (<c>GetQueueAttributes</c>).</summary>
     /// <param name="queueUrl">The queue.</param>

@@ -12,7 +12,7 @@ namespace Sequin.Sinks.Sqs;
 /// <summary>
 /// The default <see cref="ISqsClient"/>, on the AWS SDK's <see cref="AmazonSQSClient"/>: one SDK client per region
 /// (a routing function may send to queues in several regions; with <c>endpoint_url</c> there is one), created on first
-/// use and disposed with this. Maps the SDK's per-entry results and exceptions to <see cref="SqsSendResult"/> and
+/// use and disposed with this. Maps the SDK's per-entry results and exceptions to <see cref="DeliveryOutcome"/> and
 /// <see cref="SqsClientException"/>: sender faults (a malformed request, a missing queue, refused credentials) are
 /// permanent, throttling, server and network errors retryable. The SDK does not retry by itself: Core retries with backoff.
 /// </summary>
@@ -46,7 +46,7 @@ internal sealed class SqsClient : ISqsClient
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<SqsSendResult>> SendBatchAsync(string queueUrl, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeliveryOutcome>> SendBatchAsync(string queueUrl, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queueUrl);
         ArgumentNullException.ThrowIfNull(messages);
@@ -133,14 +133,14 @@ internal sealed class SqsClient : ISqsClient
             : new AmazonSQSClient(new BasicAWSCredentials(options.AccessKeyId, options.SecretAccessKey), config);
     }
 
-    private static SqsSendResult[] Results(SendMessageBatchResponse response, int count)
+    private static DeliveryOutcome[] Results(SendMessageBatchResponse response, int count)
     {
-        var results = new SqsSendResult?[count];
+        var results = new DeliveryOutcome?[count];
         foreach (var ok in response.Successful ?? [])
         {
             if (TryIndex(ok.Id, count, out var i))
             {
-                results[i] = SqsSendResult.Delivered;
+                results[i] = DeliveryOutcome.Delivered;
             }
         }
 
@@ -149,11 +149,11 @@ internal sealed class SqsClient : ISqsClient
             if (TryIndex(failed.Id, count, out var i))
             {
                 var error = $"Error from AWS: {failed.Message} ({failed.Code})";
-                results[i] = failed.SenderFault == true ? SqsSendResult.Permanent(error) : SqsSendResult.Retry(error);
+                results[i] = failed.SenderFault == true ? DeliveryOutcome.Permanent(error) : DeliveryOutcome.Retry(error);
             }
         }
 
-        return [.. results.Select(r => r ?? SqsSendResult.Retry("SQS returned no result for this message."))];
+        return [.. results.Select(r => r ?? DeliveryOutcome.Retry("SQS returned no result for this message."))];
     }
 
     private static bool TryIndex(string? id, int count, out int index) =>

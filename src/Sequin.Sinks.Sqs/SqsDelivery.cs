@@ -42,25 +42,14 @@ internal sealed partial class SqsDelivery(SqsSinkOptions options, ISqsClient cli
     {
         ArgumentNullException.ThrowIfNull(batch);
         var queueUrl = batch.Messages[0].Route.GetRequired(SqsSink.QueueUrlKey);
-        IReadOnlyList<SqsSendResult> results;
         try
         {
-            results = await _client.SendBatchAsync(queueUrl, batch.Messages, cancellationToken).ConfigureAwait(false);
+            return await _client.SendBatchAsync(queueUrl, batch.Messages, cancellationToken).ConfigureAwait(false);
         }
         catch (SqsClientException ex)
         {
-            var outcome = ex.IsRetryable ? DeliveryOutcome.Retry(ex.Message) : DeliveryOutcome.Permanent(ex.Message);
-            return Enumerable.Repeat(outcome, batch.Messages.Count).ToArray();
+            return batch.All(ex.IsRetryable ? DeliveryOutcome.Retry(ex.Message) : DeliveryOutcome.Permanent(ex.Message));
         }
-
-        if (results.Count != batch.Messages.Count)
-        {
-            return Enumerable.Repeat(DeliveryOutcome.Retry($"The client returned {results.Count} results for {batch.Messages.Count} messages."), batch.Messages.Count).ToArray();
-        }
-
-        return results.Select(r => r.Error is null
-            ? DeliveryOutcome.Delivered
-            : r.IsRetryable ? DeliveryOutcome.Retry(r.Error) : DeliveryOutcome.Permanent(r.Error)).ToArray();
     }
 
     /// <inheritdoc />

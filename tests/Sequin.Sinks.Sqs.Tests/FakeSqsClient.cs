@@ -10,7 +10,7 @@ internal sealed class FakeSqsClient : ISqsClient
     public List<(string QueueUrl, IReadOnlyList<string> Payloads)> Sent { get; } = [];
 
     /// <summary>Results for the next sends; all delivered when empty.</summary>
-    public Queue<SqsSendResult[]> Results { get; } = new();
+    public Queue<DeliveryOutcome[]> Results { get; } = new();
 
     /// <summary>Thrown by every call when set.</summary>
     public SqsClientException? Failure { get; set; }
@@ -21,7 +21,7 @@ internal sealed class FakeSqsClient : ISqsClient
 
     public bool Disposed { get; private set; }
 
-    public Task<IReadOnlyList<SqsSendResult>> SendBatchAsync(string queueUrl, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeliveryOutcome>> SendBatchAsync(string queueUrl, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken)
     {
         Sent.Add((queueUrl, [.. messages.Select(m => Encoding.UTF8.GetString(m.Payload.Span))]));
         if (Failure is not null)
@@ -29,7 +29,7 @@ internal sealed class FakeSqsClient : ISqsClient
             throw Failure;
         }
 
-        IReadOnlyList<SqsSendResult> results = Results.Count > 0 ? Results.Dequeue() : new SqsSendResult[messages.Count];
+        IReadOnlyList<DeliveryOutcome> results = Results.Count > 0 ? Results.Dequeue() : new DeliveryOutcome[messages.Count];
         return Task.FromResult(results);
     }
 

@@ -34,12 +34,13 @@ public sealed class SqsClientTests
 
         var results = await client.SendBatchAsync(Some.QueueUrl, [Some.Routed(1), Some.Routed(2), Some.Routed(3), Some.Routed(4)], CancellationToken.None);
 
-        Assert.True(results[0].IsRetryable);
+        Assert.Equal(DeliveryStatus.Retryable, results[0].Status);
         Assert.Equal("Error from AWS: We encountered an internal error. (InternalError)", results[0].Error);
-        Assert.False(results[1].IsRetryable);
+        Assert.Equal(DeliveryStatus.Permanent, results[1].Status);
         Assert.Contains("InvalidParameterValue", results[1].Error, StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatus.Delivered, results[2].Status);
         Assert.Null(results[2].Error);
-        Assert.True(results[3].IsRetryable); // in neither list: sent again
+        Assert.Equal(DeliveryStatus.Retryable, results[3].Status); // in neither list: sent again
         Assert.Equal("SQS returned no result for this message.", results[3].Error);
         Assert.Equal(["0", "1", "2", "3"], _sent!.Entries.Select(e => e.Id));
         Assert.Equal(Some.QueueUrl, _sent.QueueUrl);

@@ -32,7 +32,7 @@ public sealed class SqsDeliveryTests : IAsyncDisposable
     [Fact]
     public async Task PerEntryResultsBecomeDeliveredRetryableAndPermanentOutcomes()
     {
-        _client.Results.Enqueue([SqsSendResult.Delivered, SqsSendResult.Permanent("malformed"), SqsSendResult.Retry("throttled")]);
+        _client.Results.Enqueue([DeliveryOutcome.Delivered, DeliveryOutcome.Permanent("malformed"), DeliveryOutcome.Retry("throttled")]);
         await using var delivery = new SqsDelivery(Options, _client);
 
         var outcomes = await delivery.DeliverAsync(Some.Batch(1, 2, 3), CancellationToken.None);

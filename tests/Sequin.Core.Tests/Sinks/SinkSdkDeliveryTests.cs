@@ -82,6 +82,20 @@ public sealed class SinkSdkDeliveryTests
         return (client, sink.CreatePipeline(options, client, context));
     }
 
+    [Fact]
+    public void AWholeCallsFailureGivesEveryMessageTheSameOutcome()
+    {
+        var (_, pipeline) = Create(new ProbeSink());
+        var batch = Batch(pipeline, 1, 2, 3);
+
+        var outcomes = batch.All(DeliveryOutcome.Permanent("queue does not exist"));
+
+        Assert.Equal(3, outcomes.Count);
+        Assert.All(outcomes, o => Assert.Equal(DeliveryStatus.Permanent, o.Status));
+        Assert.All(outcomes, o => Assert.Equal("queue does not exist", o.Error));
+        Assert.All(batch.AllDelivered(), o => Assert.True(o.IsDelivered));
+    }
+
     private static SinkBatch Batch(ISinkPipeline pipeline, params int[] sizes) =>
         new("k", [.. sizes.Select(size => Routed(pipeline, size))]);
 

@@ -10,7 +10,7 @@ internal sealed class FakeWebhookClient : IWebhookClient
     public List<(string? Destination, IReadOnlyList<string> Payloads)> Sent { get; } = [];
 
     /// <summary>Results for the next sends; all delivered when empty.</summary>
-    public Queue<WebhookSendResult[]> Results { get; } = new();
+    public Queue<DeliveryOutcome[]> Results { get; } = new();
 
     /// <summary>Thrown by every call when set.</summary>
     public WebhookClientException? Failure { get; set; }
@@ -21,7 +21,7 @@ internal sealed class FakeWebhookClient : IWebhookClient
 
     public bool Disposed { get; private set; }
 
-    public Task<IReadOnlyList<WebhookSendResult>> SendBatchAsync(string? destination, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeliveryOutcome>> SendBatchAsync(string? destination, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken)
     {
         Sent.Add((destination, [.. messages.Select(m => Encoding.UTF8.GetString(m.Payload.Span))]));
         if (Failure is not null)
@@ -29,7 +29,7 @@ internal sealed class FakeWebhookClient : IWebhookClient
             throw Failure;
         }
 
-        IReadOnlyList<WebhookSendResult> results = Results.Count > 0 ? Results.Dequeue() : new WebhookSendResult[messages.Count];
+        IReadOnlyList<DeliveryOutcome> results = Results.Count > 0 ? Results.Dequeue() : new DeliveryOutcome[messages.Count];
         return Task.FromResult(results);
     }
 

@@ -156,7 +156,7 @@ public sealed class WebhookDeliveryTests : IAsyncDisposable
     [Fact]
     public async Task PerEntryResultsBecomeDeliveredRetryableAndPermanentOutcomes()
     {
-        _client.Results.Enqueue([WebhookSendResult.Delivered, WebhookSendResult.Permanent("malformed"), WebhookSendResult.Retry("throttled")]);
+        _client.Results.Enqueue([DeliveryOutcome.Delivered, DeliveryOutcome.Permanent("malformed"), DeliveryOutcome.Retry("throttled")]);
         await using var delivery = new WebhookDelivery(Options, _client);
 
         var outcomes = await delivery.DeliverAsync(Some.Batch(1, 2, 3), CancellationToken.None);

@@ -17,9 +17,9 @@ internal interface IWebhookClient : IAsyncDisposable
     /// or a deduplication id; <see cref="RoutedMessage.Route"/> holds the other route keys.
     /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>One result per message, in order.</returns>
+    /// <returns>One outcome per message, in order: <see cref="DeliveryOutcome.Delivered"/>, <see cref="DeliveryOutcome.Retry"/> or <see cref="DeliveryOutcome.Permanent"/> with the destination's reason.</returns>
     /// <exception cref="WebhookClientException">The whole call failed; <see cref="WebhookClientException.IsRetryable"/> says whether to retry.</exception>
-    Task<IReadOnlyList<WebhookSendResult>> SendBatchAsync(string? destination, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DeliveryOutcome>> SendBatchAsync(string? destination, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken);
 
     /// <summary>Checks that the destination exists and may be written to.</summary>
     /// <param name="destination">The destination, or null for the client's default.</param>

@@ -27,7 +27,7 @@ internal sealed class WebhookClient : IWebhookClient
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<WebhookSendResult>> SendBatchAsync(string? destination, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeliveryOutcome>> SendBatchAsync(string? destination, IReadOnlyList<RoutedMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var body = new MemoryStream();
@@ -115,9 +115,9 @@ internal sealed class WebhookClient : IWebhookClient
 
     private static string Describe(string? destination) => destination is null ? "The destination" : $"Destination '{destination}'";
 
-    private static WebhookSendResult[] Results(string body, int count)
+    private static DeliveryOutcome[] Results(string body, int count)
     {
-        var results = new WebhookSendResult[count];
+        var results = new DeliveryOutcome[count]; // default: Delivered
         if (string.IsNullOrWhiteSpace(body))
         {
             return results; // all delivered
@@ -138,8 +138,10 @@ internal sealed class WebhookClient : IWebhookClient
         foreach (var item in document.RootElement.EnumerateArray())
         {
             results[i++] = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String
-                ? new WebhookSendResult(error.GetString(), !(item.TryGetProperty("retryable", out var retryable) && retryable.ValueKind == JsonValueKind.False))
-                : WebhookSendResult.Delivered;
+                ? item.TryGetProperty("retryable", out var retryable) && retryable.ValueKind == JsonValueKind.False
+                    ? DeliveryOutcome.Permanent(error.GetString()!)
+                    : DeliveryOutcome.Retry(error.GetString()!)
+                : DeliveryOutcome.Delivered;
         }
 
         return results;

@@ -96,11 +96,11 @@ internal sealed partial class WebhookDelivery : ISinkDelivery
         }
         catch (HttpRequestException ex)
         {
-            return Every(batch, DeliveryOutcome.Retry($"POST {url.GetLeftPart(UriPartial.Path)} failed: {ex.Message}"));
+            return batch.All(DeliveryOutcome.Retry($"POST {url.GetLeftPart(UriPartial.Path)} failed: {ex.Message}"));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Every(batch, DeliveryOutcome.Retry($"POST {url.GetLeftPart(UriPartial.Path)} took longer than timeout_seconds ({_options.TimeoutSeconds} s)."));
+            return batch.All(DeliveryOutcome.Retry($"POST {url.GetLeftPart(UriPartial.Path)} took longer than timeout_seconds ({_options.TimeoutSeconds} s)."));
         }
 
         using (response)
@@ -112,7 +112,7 @@ internal sealed partial class WebhookDelivery : ISinkDelivery
             }
 
             var error = $"POST {url.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(body)}";
-            return Every(batch, IsRetryable(response.StatusCode)
+            return batch.All(IsRetryable(response.StatusCode)
                 ? DeliveryOutcome.Retry(error, response.Headers.RetryAfter?.Delta)
                 : DeliveryOutcome.Permanent(error));
         }
@@ -194,7 +194,7 @@ internal sealed partial class WebhookDelivery : ISinkDelivery
 
             if (document.RootElement.GetArrayLength() != batch.Messages.Count)
             {
-                return Every(batch, DeliveryOutcome.Retry($"The destination answered {document.RootElement.GetArrayLength()} results for {batch.Messages.Count} messages."));
+                return batch.All(DeliveryOutcome.Retry($"The destination answered {document.RootElement.GetArrayLength()} results for {batch.Messages.Count} messages."));
             }
 
             var outcomes = new DeliveryOutcome[batch.Messages.Count];
@@ -217,9 +217,6 @@ internal sealed partial class WebhookDelivery : ISinkDelivery
     private static bool IsRetryable(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
         || (int)status >= 500;
-
-    private static DeliveryOutcome[] Every(SinkBatch batch, DeliveryOutcome outcome) =>
-        Enumerable.Repeat(outcome, batch.Messages.Count).ToArray();
 
     private static string Truncate(string text) => text.Length <= 500 ? text : text[..500] + "...";
 }
@@ -272,25 +269,14 @@ internal sealed partial class WebhookDelivery : ISinkDelivery
 //#else
         string? destination = null;
 //#endif
-        IReadOnlyList<WebhookSendResult> results;
         try
         {
-            results = await _client.SendBatchAsync(destination, batch.Messages, cancellationToken).ConfigureAwait(false);
+            return await _client.SendBatchAsync(destination, batch.Messages, cancellationToken).ConfigureAwait(false);
         }
         catch (WebhookClientException ex)
         {
-            var outcome = ex.IsRetryable ? DeliveryOutcome.Retry(ex.Message) : DeliveryOutcome.Permanent(ex.Message);
-            return Enumerable.Repeat(outcome, batch.Messages.Count).ToArray();
+            return batch.All(ex.IsRetryable ? DeliveryOutcome.Retry(ex.Message) : DeliveryOutcome.Permanent(ex.Message));
         }
-
-        if (results.Count != batch.Messages.Count)
-        {
-            return Enumerable.Repeat(DeliveryOutcome.Retry($"The client returned {results.Count} results for {batch.Messages.Count} messages."), batch.Messages.Count).ToArray();
-        }
-
-        return results.Select(r => r.Error is null
-            ? DeliveryOutcome.Delivered
-            : r.IsRetryable ? DeliveryOutcome.Retry(r.Error) : DeliveryOutcome.Permanent(r.Error)).ToArray();
     }
 
     /// <inheritdoc />
