@@ -55,7 +55,7 @@ internal static class BenchRows
 /// <summary>
 /// The per-change work of reading the WAL and writing the default payload, on the end-to-end workload's row:
 /// <c>DecodeTuple</c> turns a pgoutput TupleData (the bytes of an Insert's new row: column count, then per column
-/// <c>'t'</c>, length, text) into a <see cref="ChangeMessage"/> the way <c>ReplicationSource</c> does (UTF-8 text per
+/// <c>'t'</c>, length, text) into a <see cref="ChangeMessage"/> the way <c>PgOutputDecoder</c> and <c>ValueReader</c> do (UTF-8 text per
 /// column, <see cref="RowImage"/>, message); Npgsql's own framing and stream per value are not included.
 /// <c>WriteJson</c> is <see cref="ChangeMessageJsonWriter"/> into a reused buffer, as the message processor uses it.
 /// </summary>
