@@ -31,9 +31,11 @@ internal sealed class SinkConsumer : IAsyncDisposable
     private readonly BatchDelivery _delivery;
     private readonly ParkingHousekeeping? _housekeeping;
     private readonly CancellationTokenSource _loopCts = new();
+    private readonly CancellationTokenSource _pollCts = new(); // the retry-request poll, stopped first by StopAsync
     private readonly Lock _lifecycleLock = new();
     private readonly TaskCompletionSource<Exception> _crashed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _completion = Task.CompletedTask;
+    private Task _polling = Task.CompletedTask;
     private int _state; // 0 created, 1 running, 2 stopping or stopped
     private int _disposed;
 
@@ -231,7 +233,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
             _completion = Task.WhenAll(partitions.Select(p => Task.Run(() => RunPartitionAsync(p, token), CancellationToken.None)));
             if (_housekeeping is not null)
             {
-                _ = _housekeeping.PollRetryRequestsAsync(partitions, DeliveryToken);
+                _polling = _housekeeping.PollRetryRequestsAsync(partitions, _pollCts.Token);
             }
 
             _state = 1;
@@ -264,6 +266,10 @@ internal sealed class SinkConsumer : IAsyncDisposable
         }
 
         _gate.Close();
+
+        // No operator retry requests are taken while stopping: the parking store may be released right after.
+        await _pollCts.CancelAsync().ConfigureAwait(false);
+        await _polling.ConfigureAwait(false);
         foreach (var p in _router.Created)
         {
             p.Post(new PartitionEvent(null, null, Stop: true));
@@ -305,6 +311,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
         _metrics.Unregister(this);
         _delivery.Dispose();
         _loopCts.Dispose();
+        _pollCts.Dispose();
     }
 
     internal void Deliver(ConsumerPartition partition, DeliveryBatch batch) => _delivery.Deliver(partition, batch);

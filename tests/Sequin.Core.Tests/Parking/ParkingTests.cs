@@ -139,6 +139,24 @@ public sealed class ParkingTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task AStoppedConsumerNoLongerPollsForRetryRequestsSoItsStoreMayBeReleased()
+    {
+        var (store, _) = await StoreAsync();
+        var time = new FakeTimeProvider();
+        var poll = TimeSpan.FromSeconds(7); // no other timer of the consumer uses this interval
+        await using var h = new ConsumerHarness(Settings() with { RetryRequestPollInterval = poll }, parking: store, time: time);
+        var firstPoll = time.GetUtcNow() + poll;
+        await Wait.UntilAsync(() => time.DueTimes.Contains(firstPoll), "the retry-request poll is armed");
+
+        await h.Consumer.StopAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(firstPoll, time.DueTimes); // stopped with the consumer, not later
+        await store.DisposeAsync(); // what the runtime does once its sinks have stopped
+        time.Advance(poll * 3);
+        Assert.DoesNotContain(h.Logger.Entries, e => e.Message.Contains("Reading retry requests", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ParkedMessagesSurviveARestartAndNewChangesOfTheirRowWaitBehindThem()
     {
         var (store, cs) = await StoreAsync();
