@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Sequin.Messages;
+using Sequin.Sinks.Aws;
 using Sequin.Sinks.Sns.Internal;
 
 namespace Sequin.Sinks.Sns;
@@ -34,7 +35,7 @@ internal sealed class SnsPublisher(ISnsApi api, SnsSinkOptions options) : ISinkD
         }
 
         var topicArn = messages[0].Route.GetRequired(SnsSink.TopicArnKey);
-        var fifo = SnsTopicArn.IsFifo(topicArn);
+        var fifo = AwsAddressKind.IsFifo(topicArn);
         var entries = new List<(int Index, SnsPublishEntry Entry)>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
@@ -69,7 +70,7 @@ internal sealed class SnsPublisher(ISnsApi api, SnsSinkOptions options) : ISinkD
 
         var result = await api.GetTopicAttributesAsync(arn, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess
-            ? ConnectionTestResult.Ok($"Topic {arn} is reachable (GetTopicAttributes succeeded{(SnsTopicArn.IsFifo(arn) ? ", FIFO topic" : string.Empty)}).")
+            ? ConnectionTestResult.Ok($"Topic {arn} is reachable (GetTopicAttributes succeeded{(AwsAddressKind.IsFifo(arn) ? ", FIFO topic" : string.Empty)}).")
             : ConnectionTestResult.Failed($"Topic {arn}: {result.Error}");
     }
 

@@ -89,7 +89,7 @@ namespace Sequin.Sinks.Sns
                 context.LoggerFactory.CreateLogger<SnsSink>(),
                 endpoint,
                 region,
-                options.UseTaskRole ? "default AWS credential chain" : "access key " + MaskKey(options.AccessKeyId!));
+                options.DescribeCredentials());
             return new SnsPublisher(api, options);
         }
 
@@ -102,22 +102,8 @@ namespace Sequin.Sinks.Sns
         {
             ArgumentNullException.ThrowIfNull(options);
             ArgumentNullException.ThrowIfNull(report);
-            if (options.Region is null && mode == RoutingMode.Dynamic)
-            {
-                report("region", "Required when routing is dynamic: there is no topic_arn to infer it from.");
-            }
-            else if (options.Region is { } region && options.EndpointUrl is null && options.TopicArn is { } arn
-                     && SnsTopicArn.TryGetRegion(arn, out var arnRegion) && !string.Equals(arnRegion, region, StringComparison.Ordinal))
-            {
-                report("region", $"'{region}' differs from the region of topic_arn ('{arnRegion}'); SNS only accepts a topic's requests in its own region.");
-            }
-
-            new KeyPairCredentialRule("access_key_id", "secret_access_key", "use_task_role", "the standard AWS credential chain")
-                .Validate(options.AccessKeyId, options.SecretAccessKey, options.UseTaskRole, report);
+            options.ValidateAwsKeys(mode, report);
         }
-
-        // Access key ids are not secret, but only their end is needed to tell them apart in logs.
-        private static string MaskKey(string key) => key.Length <= 4 ? "****" : "****" + key[^4..];
     }
 }
 

@@ -2,10 +2,11 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Amazon.Runtime;
-using Amazon.SQS;
 using Amazon.SQS.Model;
-using Sequin.Sinks;
+using Amazon.SQS;
+using Sequin.Sinks.Aws;
 using Sequin.Sinks.Sqs.Internal;
+using Sequin.Sinks;
 
 namespace Sequin.Sinks.Sqs;
 
@@ -50,7 +51,7 @@ internal sealed class SqsClient : ISqsClient
     {
         ArgumentNullException.ThrowIfNull(queueUrl);
         ArgumentNullException.ThrowIfNull(messages);
-        var fifo = SqsQueueUrl.IsFifo(queueUrl);
+        var fifo = AwsAddressKind.IsFifo(queueUrl);
         var entries = new List<SendMessageBatchRequestEntry>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
@@ -106,11 +107,6 @@ internal sealed class SqsClient : ISqsClient
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Describes the credentials for a log line: the source, and only the end of an access key id.</summary>
-    internal static string DescribeCredentials(SqsSinkOptions options) => options.UseTaskRole
-        ? "default AWS credential chain"
-        : "access key " + (options.AccessKeyId is { Length: > 4 } key ? "****" + key[^4..] : "****");
-
     private static AmazonSQSClient CreateSdkClient(SqsSinkOptions options, string region)
     {
         var config = new AmazonSQSConfig
@@ -128,9 +124,7 @@ internal sealed class SqsClient : ISqsClient
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
         }
 
-        return options.UseTaskRole
-            ? new AmazonSQSClient(config)
-            : new AmazonSQSClient(new BasicAWSCredentials(options.AccessKeyId, options.SecretAccessKey), config);
+        return options.CreateCredentials() is { } credentials ? new AmazonSQSClient(credentials, config) : new AmazonSQSClient(config);
     }
 
     private static DeliveryOutcome[] Results(SendMessageBatchResponse response, int count)
@@ -201,7 +195,6 @@ internal sealed class SqsClient : ISqsClient
 
     // The queue's own region when its URL names one (dynamic routing may span regions); else the configured one.
     private string RegionFor(string? queueUrl) =>
-        _options.EndpointUrl is null && queueUrl is not null && SqsQueueUrl.TryGetRegion(queueUrl, out var region)
-            ? region
-            : _options.EffectiveRegion ?? throw new SqsClientException("No region: set region, or a queue_url on sqs.<region>.amazonaws.com.", isRetryable: false);
+        (_options.EndpointUrl is null && queueUrl is not null ? SqsSinkOptions.QueueUrlKind.RegionOf(queueUrl) : null)
+            ?? _options.EffectiveRegion ?? throw new SqsClientException("No region: set region, or a queue_url on sqs.<region>.amazonaws.com.", isRetryable: false);
 }

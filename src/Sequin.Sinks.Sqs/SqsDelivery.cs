@@ -30,7 +30,7 @@ internal sealed partial class SqsDelivery(SqsSinkOptions options, ISqsClient cli
             context.LoggerFactory.CreateLogger<SqsSink>(),
             options.EndpointUrl?.AbsoluteUri ?? "AWS",
             options.EffectiveRegion ?? "per queue",
-            SqsClient.DescribeCredentials(options));
+            options.DescribeCredentials());
         return new SqsDelivery(options, new SqsClient(options));
     }
 

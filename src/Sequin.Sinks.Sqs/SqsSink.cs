@@ -61,21 +61,6 @@ public sealed class SqsSink : Sink<SqsSinkOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(report);
-        var urlRegion = options.QueueUrl is { } url && SqsQueueUrl.TryGetRegion(url, out var r) ? r : null;
-        switch (options.Region)
-        {
-            case null when mode == RoutingMode.Dynamic:
-                report("region", "Required when routing is dynamic: there is no queue_url to infer it from.");
-                break;
-            case null when urlRegion is null && SqsQueueUrl.IsValid(options.QueueUrl):
-                report("region", $"Required: it cannot be inferred from queue_url, whose host is not sqs.<region>.amazonaws.com (got '{options.QueueUrl}').");
-                break;
-            case { } region when options.EndpointUrl is null && urlRegion is not null && !string.Equals(urlRegion, region, StringComparison.Ordinal):
-                report("region", $"'{region}' differs from the region of queue_url ('{urlRegion}'); SQS only accepts a queue's requests in its own region.");
-                break;
-        }
-
-        new KeyPairCredentialRule("access_key_id", "secret_access_key", "use_task_role", "the AWS SDK's default credential chain")
-            .Validate(options.AccessKeyId, options.SecretAccessKey, options.UseTaskRole, report);
+        options.ValidateAwsKeys(mode, report);
     }
 }

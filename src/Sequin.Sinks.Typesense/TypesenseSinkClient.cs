@@ -246,11 +246,11 @@ internal sealed class TypesenseSinkClient : IAsyncDisposable
             try
             {
                 lines.Add(JsonSerializer.Deserialize(text, TypesenseJsonContext.Default.TypesenseImportLineResult)
-                    ?? new TypesenseImportLineResult { Error = "Typesense returned an empty result line." });
+                    ?? new TypesenseImportLineResult(false, "Typesense returned an empty result line.", null));
             }
             catch (JsonException)
             {
-                lines.Add(new TypesenseImportLineResult { Error = "Typesense returned an unreadable result line: " + Truncate(text), Code = 500 });
+                lines.Add(new TypesenseImportLineResult(false, "Typesense returned an unreadable result line: " + Truncate(text), 500));
             }
         }
 

@@ -191,7 +191,7 @@ public sealed class SnsSinkSchemaTests
         Assert.True(_schema.Fields.Single(f => f.Name == "topic_arn").Routable);
         Assert.True(_schema.Fields.Single(f => f.Name == "secret_access_key").Secret);
         Assert.Equal(
-            ["topic_arn", "region", "access_key_id", "secret_access_key", "use_task_role", "endpoint_url", "message_group"],
+            ["topic_arn", "message_group", "region", "access_key_id", "secret_access_key", "use_task_role", "endpoint_url"],
             _schema.Fields.Select(f => f.Name));
     }
 }

@@ -137,8 +137,8 @@ public sealed class SqsClientTests
     [Fact]
     public void LogLinesNameTheKeyByItsEndOnly()
     {
-        Assert.Equal("access key ****MPLE", SqsClient.DescribeCredentials(new SqsSinkOptions { AccessKeyId = "AKIDEXAMPLE", SecretAccessKey = "s3cret" }));
-        Assert.Equal("default AWS credential chain", SqsClient.DescribeCredentials(new SqsSinkOptions { UseTaskRole = true }));
+        Assert.Equal("access key ****MPLE", new SqsSinkOptions { AccessKeyId = "AKIDEXAMPLE", SecretAccessKey = "s3cret" }.DescribeCredentials());
+        Assert.Equal("default AWS credential chain", new SqsSinkOptions { UseTaskRole = true }.DescribeCredentials());
     }
 
     private SqsClient Client(SqsSinkOptions? options = null)

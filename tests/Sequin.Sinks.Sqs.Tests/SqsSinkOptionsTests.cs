@@ -137,7 +137,7 @@ public sealed class SqsSinkOptionsTests
     {
         var names = _schema.Fields.Select(f => f.Name).ToList();
 
-        Assert.Equal(["queue_url", "region", "access_key_id", "secret_access_key", "use_task_role", "endpoint_url", "timeout_seconds"], names);
+        Assert.Equal(["queue_url", "timeout_seconds", "region", "access_key_id", "secret_access_key", "use_task_role", "endpoint_url"], names);
         Assert.True(_schema.Fields.Single(f => f.Name == "secret_access_key").Secret);
         Assert.All(_schema.Fields, f => Assert.False(string.IsNullOrWhiteSpace(f.Description)));
     }

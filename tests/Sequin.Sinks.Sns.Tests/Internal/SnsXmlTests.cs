@@ -84,13 +84,12 @@ public sealed class SnsXmlTests
     [InlineData("arn:aws-us-gov:sns:us-gov-west-1:123456789012:t.fifo", "us-gov-west-1")]
     public void RegionIsReadFromTheArn(string arn, string region)
     {
-        Assert.True(SnsTopicArn.TryGetRegion(arn, out var got));
-        Assert.Equal(region, got);
+        Assert.Equal(region, new SnsSinkOptions { TopicArn = arn }.EffectiveRegion);
     }
 
     [Fact]
     public void ChinaRegionsUseTheChinaEndpoint()
     {
-        Assert.Equal(new Uri("https://sns.cn-north-1.amazonaws.com.cn/"), SnsTopicArn.DefaultEndpoint("cn-north-1"));
+        Assert.Equal(new Uri("https://sns.cn-north-1.amazonaws.com.cn/"), new SnsSinkOptions { Region = "cn-north-1" }.EffectiveEndpoint);
     }
 }

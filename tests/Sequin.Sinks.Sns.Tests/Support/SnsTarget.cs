@@ -26,7 +26,7 @@ public sealed class SnsTarget : IAsyncLifetime
     {
         get
         {
-            SnsTopicArn.TryGetRegion(TopicArn, out var region);
+            var region = SnsSinkOptions.TopicArnKind.RegionOf(TopicArn);
             var account = TopicArn.Split(':')[4];
             return $"arn:aws:sns:{region}:{account}:sequin-test-missing-{Guid.NewGuid():N}";
         }
@@ -70,7 +70,7 @@ public sealed class SnsTarget : IAsyncLifetime
         EndpointUrl = Endpoint,
     };
 
-    public string Region => SnsTopicArn.TryGetRegion(TopicArn, out var region) ? region : Some.Region;
+    public string Region => SnsSinkOptions.TopicArnKind.RegionOf(TopicArn) ?? Some.Region;
 
     public async Task DisposeAsync()
     {

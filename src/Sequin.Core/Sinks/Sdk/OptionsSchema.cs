@@ -20,12 +20,9 @@ internal sealed class OptionsSchema<TOptions> : SinkSchema<TOptions>
     {
         _validate = validate;
         var defaults = new TOptions();
-        foreach (var property in typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var (property, option) in OrderedOptions())
         {
-            if (property.GetCustomAttribute<SinkOptionAttribute>() is { } option)
-            {
-                AddProperty(property, option, property.GetValue(defaults));
-            }
+            AddProperty(property, option, property.GetValue(defaults));
         }
 
         if (Fields.Count == 0)
@@ -46,6 +43,26 @@ internal sealed class OptionsSchema<TOptions> : SinkSchema<TOptions>
 
     /// <summary>One required route key per routable option.</summary>
     public IReadOnlyList<RoutableKey> DefaultRouteKeys { get; }
+
+    // The keys in the order users read them (schema, exports, `sequin plugins`): as declared, the options class's own
+    // keys first, then its base class's (e.g. the AWS keys every AWS sink shares).
+    private static IEnumerable<(PropertyInfo Property, SinkOptionAttribute Option)> OrderedOptions() =>
+        typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => (Property: p, Option: p.GetCustomAttribute<SinkOptionAttribute>()!))
+            .Where(p => p.Option is not null)
+            .OrderByDescending(p => InheritanceDepth(p.Property.DeclaringType!))
+            .ThenBy(p => p.Property.MetadataToken);
+
+    private static int InheritanceDepth(Type type)
+    {
+        var depth = 0;
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+        {
+            depth++;
+        }
+
+        return depth;
+    }
 
     /// <summary>Copies each routable option that is set into the route under its key.</summary>
     public void ApplyStaticRoute(TOptions options, Route route)
