@@ -16,4 +16,14 @@ if (args.Length > 0 && args[0] == "probe")
     return;
 }
 
+if (args.Length > 0 && args[0] == "loop")
+{
+    // One processing step in a loop for a profiler to sample: loop [static|dynamic] [seconds], e.g. under
+    // `dotnet-trace collect --profile cpu-sampling -- dotnet Sequin.Benchmarks.dll loop dynamic 20`.
+    var dynamic = args.Length < 2 || args[1] != "static";
+    var seconds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20;
+    Sequin.Functions.Engines.LargeStackThread.Run(() => QuickRun.Loop(dynamic, TimeSpan.FromSeconds(seconds), Console.Out), "loop").GetAwaiter().GetResult();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(RoutingBenchmarks).Assembly).Run(args);

@@ -9,6 +9,26 @@ namespace Sequin.Benchmarks;
 /// </summary>
 internal static class QuickRun
 {
+    /// <summary>Runs <see cref="RoutingBenchmarks.ProcessDynamic"/> (or the static one) for <paramref name="duration"/>, for a profiler.</summary>
+    public static void Loop(bool dynamic, TimeSpan duration, TextWriter output)
+    {
+        var bench = new RoutingBenchmarks();
+        bench.Setup();
+        var watch = Stopwatch.StartNew();
+        long calls = 0;
+        while (watch.Elapsed < duration)
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                _ = dynamic ? bench.ProcessDynamic() : bench.ProcessStatic();
+            }
+
+            calls += 1000;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(dynamic ? "ProcessDynamic" : "ProcessStatic")}: {calls:N0} calls, {watch.Elapsed.TotalNanoseconds / calls:F0} ns/call"));
+    }
+
     public static void Run(TextWriter output)
     {
         var bench = new RoutingBenchmarks();
