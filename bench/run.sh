@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark, one command from a fresh clone (after `bash scripts/install-deps.sh`):
-#   bash bench/run.sh                 # 1,000,000 changes (~200 B rows) + 200,000 (~1.6 KB rows) + 30 s latency run
+#   bash bench/run.sh                 # 1,000,000 changes (~200 B rows) + 200,000 (~1.6 KB rows) + 100,000 one-change
+#                                     # transactions + the real `sequin run` process + 30 s latency runs at 1/4 and 1/2
 #   bash bench/run.sh --changes 100000 --latency-seconds 10    # a quick run
 # Builds Release, starts a throwaway PostgreSQL 15 (wal_level=logical, fsync off), then runs
 # bench/Sequin.Benchmarks.EndToEnd, which writes the workload, measures the pg_recvlogical ceiling and each sink (Kafka on
@@ -15,6 +16,9 @@ rm -rf "$work"; mkdir -p "$work" "$root/bench/results"
 echo "== building (Release)"
 dotnet build bench/Sequin.Benchmarks.EndToEnd -c Release -nologo -clp:ErrorsOnly -v:q
 bench_dll="$root/bench/Sequin.Benchmarks.EndToEnd/bin/Release/net10.0/Sequin.Benchmarks.EndToEnd.dll"
+# The real `sequin run` process scenario runs the host as built here, with its plugins/ folder.
+dotnet build src/Sequin.Host -c Release -nologo -clp:ErrorsOnly -v:q
+host_dll="$root/src/Sequin.Host/bin/Release/net10.0/sequin.dll"
 
 source scripts/lib/throwaway-pg.sh
 pg_start "$work/pg" "max_wal_size = 8GB
@@ -32,4 +36,4 @@ kafka_args=(--kafka mock)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 report="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ).md"
 echo "== running the benchmark (report: $report)"
-dotnet "$bench_dll" --pg-port "$port" "${kafka_args[@]}" --work "$work/run" --commit "$commit" --report "$report" "$@"
+dotnet "$bench_dll" --pg-port "$port" "${kafka_args[@]}" --work "$work/run" --commit "$commit" --host "$host_dll" --report "$report" "$@"

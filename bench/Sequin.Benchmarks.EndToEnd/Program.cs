@@ -50,26 +50,39 @@ var report = new Report(options);
 var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSink(), new KafkaSink()]);
 Log($"PostgreSQL {await Workload.ScalarAsync<string>(db, "SHOW server_version", ct)} on port {options.PgPort}; Kafka: {options.Kafka ?? "(none)"}");
 
-var phases = new List<(string Label, long Changes, int Pad)> { ("~200 B rows", options.Changes, 2) };
+var phases = new List<(string Label, long Changes, int Pad, int TxnSize)> { ("~200 B rows", options.Changes, 2, options.TxnSize) };
 if (options.LargeChanges > 0)
 {
-    phases.Add(("~1.6 KB rows", options.LargeChanges, 32));
+    phases.Add(("~1.6 KB rows", options.LargeChanges, 32, options.TxnSize));
+}
+
+if (options.OltpChanges > 0)
+{
+    // The OLTP shape: every change its own transaction (BEGIN, one row, COMMIT in the WAL), with its own ceiling.
+    phases.Add(("~200 B rows, 1 change per transaction", options.OltpChanges, 2, 1));
 }
 
 double nullStaticRate = 0;
 double ceilingSmall = 0;
-foreach (var (label, changes, pad) in phases)
+double stdoutRate = 0;
+foreach (var (label, changes, pad, txnSize) in phases)
 {
-    var scenarios = new List<Scenario>
+    var oltp = txnSize == 1;
+    var scenarios = new List<Scenario> { new("null, static routing", "null", Dynamic: false) };
+    if (!oltp)
     {
-        new("null, static routing", "null", Dynamic: false),
-        new("null, dynamic routing (JS)", "null", Dynamic: true),
-        new("stdout to a file", "stdout", Dynamic: false),
-    };
+        scenarios.Add(new Scenario("null, dynamic routing (JS)", "null", Dynamic: true));
+        scenarios.Add(new Scenario("stdout to a file", "stdout", Dynamic: false));
+        if (options.HostDll is not null && pad == 2)
+        {
+            scenarios.Add(new Scenario("`sequin run` process, stdout plugin", "process", Dynamic: false));
+        }
+    }
+
     if (options.Kafka is not null)
     {
         scenarios.Add(new Scenario("kafka (mock broker)", "kafka", Dynamic: false));
-        if (pad == 2)
+        if (pad == 2 && !oltp)
         {
             scenarios.Add(new Scenario("kafka, dynamic routing (JS)", "kafka", Dynamic: true));
         }
@@ -77,14 +90,14 @@ foreach (var (label, changes, pad) in phases)
 
     scenarios = [.. scenarios.Where(s => options.Only is null || s.Label.Contains(options.Only, StringComparison.OrdinalIgnoreCase))];
 
-    Log($"== {label}: {changes:N0} changes in transactions of {options.TxnSize}");
+    Log($"== {label}: {changes:N0} changes in transactions of {txnSize}");
     await Workload.ResetAsync(db, 10_000, pad, ct);
     var rowBytes = await Workload.ScalarAsync<decimal>(db, "SELECT round(avg(pg_column_size(t.*))) FROM benchmark_records t", ct);
     Log($"average row size {rowBytes} bytes");
 
     // Warm-up (first phase only): every scenario once over a small burst, unmeasured, so that the measured bursts run
     // JIT-compiled (tier-1) code as a long-running service does, not the first seconds of a fresh process.
-    if (options.WarmupChanges > 0 && pad == 2)
+    if (options.WarmupChanges > 0 && pad == 2 && !oltp)
     {
         var warmSlots = scenarios.Select((_, i) => $"s_warm_{i}").ToList();
         foreach (var slot in warmSlots)
@@ -96,6 +109,12 @@ foreach (var (label, changes, pad) in phases)
         await Workload.RunAsync(db, options.WarmupChanges, options.TxnSize, pad, ct);
         for (var i = 0; i < scenarios.Count; i++)
         {
+            if (scenarios[i].Sink == "process")
+            {
+                await DropSlotAsync(db, warmSlots[i], ct);
+                continue; // a fresh process each time: nothing to warm
+            }
+
             var warm = await Burst.RunAsync(options, plugins, scenarios[i], warmSlots[i], options.WarmupChanges, ct);
             Log($"warm-up {scenarios[i].Label}: {options.WarmupChanges / warm.Elapsed.TotalSeconds:N0} changes/s (not reported)");
             await DropSlotAsync(db, warmSlots[i], ct);
@@ -119,7 +138,7 @@ foreach (var (label, changes, pad) in phases)
     }
 
     var write = Stopwatch.StartNew();
-    await Workload.RunAsync(db, changes, options.TxnSize, pad, ct);
+    await Workload.RunAsync(db, changes, txnSize, pad, ct);
     var endLsn = await Workload.ScalarAsync<string>(db, "SELECT pg_current_wal_lsn()::text", ct);
     await Workload.ExecAsync(db, "INSERT INTO bench_marker VALUES (1)", ct); // WAL past endLsn, so pg_recvlogical stops.
     var walBytes = await Workload.ScalarAsync<decimal>(db, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) FROM pg_replication_slots WHERE slot_name = 's_ceiling_0'", ct);
@@ -133,19 +152,35 @@ foreach (var (label, changes, pad) in phases)
         Log($"ceiling (pg_recvlogical, pgoutput): {ceiling.TotalSeconds:F2} s = {ceilingRate:N0} changes/s");
         report.AddCeiling($"{label}, before {scenario.Label}", rowBytes, changes, ceiling, ceilingRate);
         await DropSlotAsync(db, $"s_ceiling_{i}", ct);
-        if (pad == 2)
+        if (pad == 2 && !oltp)
         {
             ceilingSmall = Math.Max(ceilingSmall, ceilingRate);
         }
 
         var slot = $"s_bench_{i}";
+        if (scenario.Sink == "process")
+        {
+            var process = await HostProcessBurst.RunAsync(options, slot, changes, ct);
+            var whole = changes / process.Elapsed.TotalSeconds;
+            var afterFirst = changes / (process.Elapsed - process.FirstLine).TotalSeconds;
+            Log($"{scenario.Label}: {process.Elapsed.TotalSeconds:F2} s = {whole:N0} changes/s from process start ({afterFirst:N0}/s after the first line at {process.FirstLine.TotalSeconds:F2} s), {whole / ceilingRate:P0} of ceiling, {(stdoutRate > 0 ? whole / stdoutRate : 0):P0} of in-process stdout, peak RSS {process.PeakRssMb:N0} MB, CPU {process.CpuSeconds:F1} s");
+            report.AddProcess(label, scenario, changes, process, ceilingRate, stdoutRate);
+            await DropSlotAsync(db, slot, ct);
+            continue;
+        }
+
         var result = await Burst.RunAsync(options, plugins, scenario, slot, changes, ct);
         var rate = changes / result.Elapsed.TotalSeconds;
         Log($"{scenario.Label}: {result.Elapsed.TotalSeconds:F2} s = {rate:N0} changes/s, {rate / ceilingRate:P0} of ceiling, peak RSS {result.PeakRssMb:N0} MB, CPU {result.CpuSeconds:F1} s, {result.AverageBatch:F1} messages per batch, {result.AllocatedPerChange / 1024:F1} KB allocated per change, GCs {result.Gen0}/{result.Gen1}/{result.Gen2}");
         report.AddBurst(label, scenario, changes, result, rate, ceilingRate);
-        if (pad == 2 && scenario.Sink == "null" && !scenario.Dynamic)
+        if (pad == 2 && !oltp && scenario.Sink == "null" && !scenario.Dynamic)
         {
             nullStaticRate = rate;
+        }
+
+        if (pad == 2 && !oltp && scenario.Sink == "stdout")
+        {
+            stdoutRate = rate;
         }
 
         await DropSlotAsync(db, slot, ct);
@@ -155,13 +190,17 @@ foreach (var (label, changes, pad) in phases)
 // Steady load at about half the saturated rate, null sink: commit timestamp -> sink acknowledgement.
 if (options.LatencySeconds > 0 && (options.Only is null || "latency".Contains(options.Only, StringComparison.OrdinalIgnoreCase)))
 {
+    // At a quarter and at half of the saturated rate (the lower of null static and its ceiling), or at --latency-rate.
     var saturated = nullStaticRate > 0 ? Math.Min(nullStaticRate, ceilingSmall > 0 ? ceilingSmall : nullStaticRate) : 20_000;
-    var rate = options.LatencyRate ?? Math.Round(saturated / 2 / 100) * 100;
-    Log($"== latency: {rate:N0} changes/s for {options.LatencySeconds} s, null sink, ~200 B rows");
-    await Workload.ResetAsync(db, 10_000, 2, ct);
-    var latency = await Latency.RunAsync(options, plugins, db, rate, ct);
-    report.AddLatency(rate, saturated, latency);
-    Log($"latency: sent {latency.Sent:N0}, p50 {latency.P50Ms:F1} ms, p99 {latency.P99Ms:F1} ms, max {latency.MaxMs:F1} ms");
+    double[] rates = options.LatencyRate is { } fixedRate ? [fixedRate] : [Math.Round(saturated / 4 / 100) * 100, Math.Round(saturated / 2 / 100) * 100];
+    foreach (var rate in rates)
+    {
+        Log($"== latency: {rate:N0} changes/s for {options.LatencySeconds} s, null sink, ~200 B rows");
+        await Workload.ResetAsync(db, 10_000, 2, ct);
+        var latency = await Latency.RunAsync(options, plugins, db, rate, ct);
+        report.AddLatency(rate, saturated, latency);
+        Log($"latency: sent {latency.Sent:N0}, p50 {latency.P50Ms:F1} ms, p99 {latency.P99Ms:F1} ms, max {latency.MaxMs:F1} ms");
+    }
 }
 
 var text = report.ToMarkdown();
@@ -200,6 +239,8 @@ internal sealed record BenchOptions
     public string? Kafka { get; init; }
     public long Changes { get; init; } = 1_000_000;
     public long LargeChanges { get; init; } = -1;
+    public long OltpChanges { get; init; } = -1;
+    public string? HostDll { get; init; }
     public int TxnSize { get; init; } = 100;
     public long WarmupChanges { get; init; } = 50_000;
     public int LatencySeconds { get; init; } = 30;
@@ -223,6 +264,8 @@ internal sealed record BenchOptions
                 "--kafka" => o with { Kafka = Next() },
                 "--changes" => o with { Changes = long.Parse(Next(), inv) },
                 "--large-changes" => o with { LargeChanges = long.Parse(Next(), inv) },
+                "--oltp-changes" => o with { OltpChanges = long.Parse(Next(), inv) },
+                "--host" => o with { HostDll = Next() },
                 "--warmup-changes" => o with { WarmupChanges = long.Parse(Next(), inv) },
                 "--txn-size" => o with { TxnSize = int.Parse(Next(), inv) },
                 "--latency-seconds" => o with { LatencySeconds = int.Parse(Next(), inv) },
@@ -239,6 +282,11 @@ internal sealed record BenchOptions
         if (o.LargeChanges < 0)
         {
             o = o with { LargeChanges = Math.Min(o.Changes, 200_000) };
+        }
+
+        if (o.OltpChanges < 0)
+        {
+            o = o with { OltpChanges = Math.Min(o.Changes, 100_000) };
         }
 
         Directory.CreateDirectory(o.WorkDir);
@@ -327,6 +375,7 @@ internal sealed class Report(BenchOptions options)
     private readonly StringBuilder _ceilings = new();
     private readonly StringBuilder _bursts = new();
     private readonly StringBuilder _latency = new();
+    private readonly StringBuilder _process = new();
     private readonly string _loadStart = ReadLoad();
 
     public void AddCeiling(string label, decimal rowBytes, long changes, TimeSpan elapsed, double rate) =>
@@ -338,6 +387,9 @@ internal sealed class Report(BenchOptions options)
     public void AddLatency(double rate, double saturated, LatencyResult r) =>
         _latency.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {rate:N0}/s ({rate / saturated:P0} of {saturated:N0}/s) | {r.Seconds} s | {r.Sent:N0} | {r.Samples:N0} | {r.P50Ms:F1} ms | {r.P90Ms:F1} ms | {r.P99Ms:F1} ms | {r.MaxMs:F1} ms | {r.AchievedRate:N0}/s |"));
 
+    public void AddProcess(string label, Scenario scenario, long changes, HostProcessResult r, double ceiling, double inProcessStdout) =>
+        _process.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {scenario.Label} | {changes:N0} | {r.Elapsed.TotalSeconds:F2} s | {changes / r.Elapsed.TotalSeconds:N0} | {r.FirstLine.TotalSeconds:F2} s | {changes / (r.Elapsed - r.FirstLine).TotalSeconds:N0} | {ceiling:N0} | **{changes / r.Elapsed.TotalSeconds / ceiling:F2}** | {(inProcessStdout > 0 ? changes / r.Elapsed.TotalSeconds / inProcessStdout : 0):F2} | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s |"));
+
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
@@ -346,7 +398,7 @@ internal sealed class Report(BenchOptions options)
         sb.AppendLine();
         sb.AppendLine(inv, $"- Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemTotal()} memory (`/proc/meminfo`), {Environment.OSVersion}, .NET {Environment.Version}.");
         sb.AppendLine(inv, $"- Load average (`/proc/loadavg`) at start: {_loadStart}; at end: {ReadLoad()}.");
-        sb.AppendLine(inv, $"- Workload: mixed 60 % insert / 30 % update / 10 % delete in transactions of {options.TxnSize} changes, WAL written first, then each reader started on its own slot; every scenario ran once over a {options.WarmupChanges:N0}-change burst first (warm-up, not reported). Sequin runs in-process (the benchmark process); peak RSS is that process's `VmHWM`, reset before each burst.");
+        sb.AppendLine(inv, $"- Workload: mixed 60 % insert / 30 % update / 10 % delete in transactions of {options.TxnSize} changes (the OLTP phase: 1), WAL written first, then each reader started on its own slot; every scenario ran once over a {options.WarmupChanges:N0}-change burst first (warm-up, not reported). Sequin runs in-process (the benchmark process); peak RSS is that process's `VmHWM`, reset before each burst.");
         sb.AppendLine();
         sb.AppendLine("Ceiling: `pg_recvlogical` with pgoutput (`proto_version=1`, the same publication) to /dev/null on its own slot, read once right before each scenario (one row per scenario, in order).");
         sb.AppendLine();
@@ -359,6 +411,16 @@ internal sealed class Report(BenchOptions options)
         sb.AppendLine("| rows | sink | changes | time | changes/s | ceiling just before | ratio to ceiling | peak RSS | CPU time | first delivery after | avg batch | allocated per change | GCs gen0/1/2 |");
         sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         sb.Append(_bursts);
+        if (_process.Length > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("The real `sequin run` process (a fresh `dotnet sequin.dll run --config sequin.yaml`, the stdout sink from its `plugins/` folder, writing to a file): from process start to the last line in the file; its peak RSS is the process's own `VmHWM`. The in-process ratio compares with the in-process stdout scenario of the same phase.");
+            sb.AppendLine();
+            sb.AppendLine("| rows | scenario | changes | time from start | changes/s | first line after | changes/s after first line | ceiling just before | ratio to ceiling | ratio to in-process stdout | peak RSS | CPU time |");
+            sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            sb.Append(_process);
+        }
+
         if (_latency.Length > 0)
         {
             sb.AppendLine();
