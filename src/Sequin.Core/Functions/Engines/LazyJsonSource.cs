@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Jint;
 using Jint.Native;
@@ -15,6 +16,9 @@ namespace Sequin.Functions.Engines;
 /// </summary>
 internal sealed class LazyJsonSource(Engine engine, PropertyNames names)
 {
+    // Names up to this length are encoded on the stack.
+    private const int MaxStackName = 64;
+
     private ReadOnlyMemory<byte> _json;
 
     /// <summary>What <see cref="Find"/> found.</summary>
@@ -58,9 +62,13 @@ internal sealed class LazyJsonSource(Engine engine, PropertyNames names)
         value = JsValue.Undefined;
         var valueStart = 0;
         var slot = -1;
+
+        // The name in UTF-8 once, rather than transcoded again for every property compared.
+        Span<byte> utf8 = stackalloc byte[MaxStackName * 3];
+        var utf8Name = name.Length <= MaxStackName ? utf8[..Encoding.UTF8.GetBytes(name, utf8)] : Encoding.UTF8.GetBytes(name);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var match = reader.ValueTextEquals(name);
+            var match = reader.ValueTextEquals(utf8Name);
             reader.Read();
             if (!match)
             {
@@ -82,7 +90,9 @@ internal sealed class LazyJsonSource(Engine engine, PropertyNames names)
             else
             {
                 result = FindResult.Value;
-                value = JsonToJsValue.ReadValue(engine, ref reader, names);
+                value = shared is not null && reader.TokenType == JsonTokenType.String
+                    ? shared.GetString(name, ref reader)
+                    : JsonToJsValue.ReadValue(engine, ref reader, names);
             }
 
             break;
