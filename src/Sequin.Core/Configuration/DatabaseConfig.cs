@@ -24,6 +24,15 @@ public sealed class DatabaseConfig
     /// <summary>The <c>url</c> the connection fields came from, if one was given (it may hold the password: never log it).</summary>
     public string? Url { get; init; }
 
+    /// <summary>The largest <see cref="PoolSize"/>.</summary>
+    public const int MaxPoolSize = 1000;
+
+    /// <summary>
+    /// The most ordinary (non-replication) connections the host opens to this database at once (<c>pool_size</c>), or
+    /// null for Npgsql's default (100). The replication connection is not counted.
+    /// </summary>
+    public int? PoolSize { get; init; }
+
     /// <summary>The replication slot (<c>slot</c>).</summary>
     public required ReplicationSlotConfig Slot { get; init; }
 
@@ -76,6 +85,11 @@ public sealed class DatabaseConfig
         if (SslRootCert is not null)
         {
             builder.RootCertificate = SslRootCert;
+        }
+
+        if (PoolSize is { } poolSize)
+        {
+            builder.MaxPoolSize = poolSize;
         }
 
         return builder.ConnectionString;

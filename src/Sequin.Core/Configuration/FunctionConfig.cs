@@ -23,6 +23,12 @@ public sealed class FunctionConfig
     /// <summary>The code, inline (<c>code</c>) or read from <c>file</c>.</summary>
     public required string Code { get; init; }
 
+    /// <summary>
+    /// For a path function (<c>type: path</c>), its field path into the message (<c>path</c>, e.g. <c>record.address</c>);
+    /// null otherwise. A path function is a transform: <see cref="Code"/> holds the JavaScript generated from the path.
+    /// </summary>
+    public string? Path { get; init; }
+
     /// <summary>The full path of the file the code was read from (<c>file</c>), or null for inline code.</summary>
     public string? FilePath { get; init; }
 

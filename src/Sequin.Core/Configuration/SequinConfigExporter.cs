@@ -71,7 +71,13 @@ public static class SequinConfigExporter
             w.WriteLine($"    await_database: {OptionsMapReader<AwaitDatabaseKeys>.Export(AwaitDatabaseKeys.From(db.AwaitDatabase))}");
             w.WriteLine($"    wal_warnings: {OptionsMapReader<WalWarningsKeys>.Export(WalWarningsKeys.From(db.WalWarnings))}");
             w.WriteLine($"    slot: {{ name: {Quote(db.Slot.Name)}, create_if_not_exists: {Bool(db.Slot.CreateIfNotExists)} }}");
-            w.WriteLine($"    publication: {{ name: {Quote(db.Publication.Name)}, create_if_not_exists: {Bool(db.Publication.CreateIfNotExists)} }}");
+            var initSql = db.Publication.InitSql is null ? string.Empty : $", init_sql: {Quote(db.Publication.InitSql)}";
+            w.WriteLine($"    publication: {{ name: {Quote(db.Publication.Name)}, create_if_not_exists: {Bool(db.Publication.CreateIfNotExists)}{initSql} }}");
+            if (db.PoolSize is { } poolSize)
+            {
+                w.WriteLine($"    pool_size: {poolSize.ToString(CultureInfo.InvariantCulture)}");
+            }
+
             if (db.AnnotationsJson != "{}")
             {
                 w.WriteLine($"    annotations: {db.AnnotationsJson}");
@@ -95,6 +101,13 @@ public static class SequinConfigExporter
             if (fn.Description is not null)
             {
                 w.WriteLine($"    description: {Quote(fn.Description)}");
+            }
+
+            if (fn.Path is not null)
+            {
+                w.WriteLine("    type: path");
+                w.WriteLine($"    path: {Quote(fn.Path)}");
+                continue;
             }
 
             w.WriteLine($"    type: {ConfigEnum.Name(fn.Kind)}");

@@ -31,13 +31,14 @@ public static class SequinConfigLoader
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(catalog);
         var errors = new List<ConfigError>();
-        var reader = new ConfigReader(errors);
+        var warnings = new List<ConfigError>();
+        var reader = new ConfigReader(errors, warnings);
         var root = baseDirectory ?? Directory.GetCurrentDirectory();
         var top = new ConfigMap(reader, configuration, string.Empty);
         var databaseItems = top.List("databases") ?? [];
         var functionItems = top.List("functions") ?? [];
         var sinkItems = top.List("sinks") ?? [];
-        top.RejectUnknown();
+        OriginalKeys.ReadTopLevel(top);
 
         var databases = ReadItems(reader, databaseItems, "databases", "database", map => DatabaseReader.Read(map, root));
         var functions = ReadItems(reader, functionItems, "functions", "function", map => FunctionReader.Read(map, catalog, root));
@@ -45,8 +46,8 @@ public static class SequinConfigLoader
         var sinks = ReadItems(reader, sinkItems, "sinks", "sink", map => SinkReader.Read(map, catalog, loaded));
 
         return errors.Count > 0
-            ? new SequinConfigResult(null, errors)
-            : new SequinConfigResult(new SequinConfig { Databases = databases, Functions = functions, Sinks = sinks }, errors);
+            ? new SequinConfigResult(null, errors) { Warnings = warnings }
+            : new SequinConfigResult(new SequinConfig { Databases = databases, Functions = functions, Sinks = sinks }, errors) { Warnings = warnings };
     }
 
     /// <summary>Reads each item of a top-level list with <paramref name="read"/>, and reports names used twice.</summary>

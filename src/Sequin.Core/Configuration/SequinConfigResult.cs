@@ -9,4 +9,10 @@ public sealed record SequinConfigResult(SequinConfig? Config, IReadOnlyList<Conf
 {
     /// <summary>Whether the configuration is valid (<see cref="Config"/> is set).</summary>
     public bool IsValid => Config is not null && Errors.Count == 0;
+
+    /// <summary>
+    /// Keys that were accepted but are ignored here (keys of the original Sequin this project has no use for, such as
+    /// <c>account</c>), each with its key path and what to do. They never stop loading.
+    /// </summary>
+    public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 }

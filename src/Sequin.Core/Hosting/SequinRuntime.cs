@@ -294,6 +294,7 @@ internal sealed class SequinRuntime
             PublicationName = database.Publication.Name,
             CreateSlotIfNotExists = database.Slot.CreateIfNotExists,
             CreatePublicationIfNotExists = database.Publication.CreateIfNotExists,
+            PublicationInitSql = database.Publication.InitSql,
             WalLagWarningBytes = database.WalWarnings.RetainedBytes,
             UndeliveredAgeWarning = database.WalWarnings.UndeliveredAge,
             Source = new SourceDatabaseInfo(database.Name, database.Name, database.Database, database.Hostname, database.AnnotationsJson),

@@ -20,10 +20,7 @@ internal static class PublicationSetup
             throw new InvalidOperationException($"PostgreSQL's wal_level is '{walLevel}'; logical replication needs wal_level = logical (restart required).");
         }
 
-        var publicationExists = await CatalogQueries.ScalarAsync<bool>(
-            connection, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = @p)", options.PublicationName, cancellationToken)
-            .ConfigureAwait(false);
-        if (publicationExists)
+        if (await ExistsAsync(connection, options, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -46,5 +43,15 @@ internal static class PublicationSetup
         {
             // Created concurrently: fine.
         }
+
+        if (options.PublicationInitSql is not null && !await ExistsAsync(connection, options, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException(
+                $"publication.init_sql ran but did not create publication '{options.PublicationName}'; make it create a publication of that name.");
+        }
     }
+
+    private static Task<bool> ExistsAsync(NpgsqlConnection connection, ReplicationSourceOptions options, CancellationToken cancellationToken) =>
+        CatalogQueries.ScalarAsync<bool>(
+            connection, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = @p)", options.PublicationName, cancellationToken);
 }

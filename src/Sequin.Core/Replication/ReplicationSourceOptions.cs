@@ -37,6 +37,12 @@ public sealed partial class ReplicationSourceOptions
     /// </summary>
     public IList<string> PublicationTables { get; } = new List<string>();
 
+    /// <summary>
+    /// The SQL run instead of the default <c>CREATE PUBLICATION</c> when <see cref="CreatePublicationIfNotExists"/> creates
+    /// the publication (YAML <c>publication.init_sql</c>), or null. It must create a publication named <see cref="PublicationName"/>.
+    /// </summary>
+    public string? PublicationInitSql { get; set; }
+
     /// <summary>How often the confirmable WAL position is reported to PostgreSQL. Default 1 s.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -142,6 +148,11 @@ public sealed partial class ReplicationSourceOptions
     /// <summary>The SQL that creates the publication.</summary>
     internal string CreatePublicationSql()
     {
+        if (!string.IsNullOrWhiteSpace(PublicationInitSql))
+        {
+            return PublicationInitSql;
+        }
+
         var scope = PublicationTables.Count == 0
             ? DefaultPublicationScope
             : "FOR TABLE " + string.Join(", ", PublicationTables.Select(QuoteQualified)) + " WITH (publish_via_partition_root = true)";

@@ -74,7 +74,7 @@ internal static class CliConfigLoader
 
         var explained = errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         List<ConfigError> all = [.. errors, .. result.Errors.Where(e => !explained.Contains(e.Path))];
-        return new SequinConfigResult(null, all.Select(e => Redact(e, variables)).ToList());
+        return new SequinConfigResult(null, all.Select(e => Redact(e, variables)).ToList()) { Warnings = result.Warnings };
     }
 
     /// <summary>Replaces each substituted variable's value (of 3 characters or more) in the message with its reference.</summary>
@@ -118,6 +118,15 @@ internal static class CliConfigLoader
         foreach (var e in errors)
         {
             error.WriteLine($"  {(e.Path.Length == 0 ? "(file)" : e.Path)}: {e.Message}");
+        }
+    }
+
+    /// <summary>Writes each warning as <c>warning: key.path: message</c>.</summary>
+    public static void WriteWarnings(TextWriter error, IReadOnlyList<ConfigError> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            error.WriteLine($"warning: {warning.Path}: {warning.Message}");
         }
     }
 

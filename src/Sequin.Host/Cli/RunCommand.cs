@@ -71,6 +71,11 @@ internal sealed class RunCommand
             return 1;
         }
 
+        foreach (var warning in result.Warnings)
+        {
+            HostLog.ConfigWarning(logger, configPath, warning.Path, warning.Message);
+        }
+
         var config = result.Config!;
         HostLog.ConfigLoaded(logger, configPath, config.Databases.Count, config.Functions.Count, config.Sinks.Count);
         if (_options.ConfigureRunServices is null)

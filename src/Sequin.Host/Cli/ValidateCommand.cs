@@ -19,21 +19,23 @@ internal static class ValidateCommand
             var catalog = CliConfigLoader.LoadCatalog(options, parseResult.GetValue(plugins));
             CliConfigLoader.WriteFailures(error, catalog.Failures);
             var result = CliConfigLoader.Load(configPath, catalog, options);
+            CliConfigLoader.WriteWarnings(error, result.Warnings);
             if (!result.IsValid)
             {
                 CliConfigLoader.WriteErrors(error, configPath, result.Errors);
                 return 1;
             }
 
-            WriteSummary(output, configPath, result.Config!);
+            WriteSummary(output, configPath, result.Config!, result.Warnings.Count);
             return 0;
         });
         return command;
     }
 
-    private static void WriteSummary(TextWriter output, string configPath, SequinConfig config)
+    private static void WriteSummary(TextWriter output, string configPath, SequinConfig config, int warningCount)
     {
-        output.WriteLine($"{configPath} is valid: {config.Databases.Count} database(s), {config.Functions.Count} function(s), {config.Sinks.Count} sink(s).");
+        var warnings = warningCount == 0 ? string.Empty : $", {warningCount} warning(s)";
+        output.WriteLine($"{configPath} is valid: {config.Databases.Count} database(s), {config.Functions.Count} function(s), {config.Sinks.Count} sink(s){warnings}.");
         foreach (var db in config.Databases)
         {
             output.WriteLine($"  database {db.Name}: {db.Hostname}:{db.Port}/{db.Database}, slot {db.Slot.Name}, publication {db.Publication.Name}");
@@ -42,7 +44,8 @@ internal static class ValidateCommand
         foreach (var fn in config.Functions)
         {
             var target = fn.SinkType is null ? string.Empty : $" for {fn.SinkType}";
-            output.WriteLine($"  function {fn.Name}: {fn.Kind.ToString().ToLowerInvariant()}{target}");
+            var kind = fn.Path is null ? fn.Kind.ToString().ToLowerInvariant() : $"path {fn.Path}";
+            output.WriteLine($"  function {fn.Name}: {kind}{target}");
         }
 
         foreach (var sink in config.Sinks)

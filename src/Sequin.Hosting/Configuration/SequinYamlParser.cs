@@ -135,14 +135,8 @@ internal static class SequinYamlParser
                     walk.Data[key] = string.Empty;
                 }
 
-                foreach (var (k, v) in map.Children)
+                foreach (var (name, v) in Entries(map, path, walk))
                 {
-                    if (k is not YamlScalarNode { Value: { Length: > 0 } name })
-                    {
-                        walk.Errors.Add(new ConfigError(path.Length == 0 ? "(root)" : path, $"Keys must be plain text (line {k.Start.Line}, column {k.Start.Column})."));
-                        continue;
-                    }
-
                     Visit(v, key.Length == 0 ? name : key + ":" + name, path.Length == 0 ? name : path + "." + name, depth + 1, walk);
                 }
 
@@ -176,6 +170,51 @@ internal static class SequinYamlParser
 
         walk.AliasPath = outerAlias;
         walk.AliasNode = outerAliasNode;
+    }
+
+    /// <summary>
+    /// A map's entries with YAML merge keys resolved (<c>&lt;&lt;: *base</c> or <c>&lt;&lt;: [*a, *b]</c>): the map's own keys
+    /// win over merged ones, and an earlier merged map wins over a later one, as YAML 1.1 defines them.
+    /// </summary>
+    private static List<(string Name, YamlNode Value)> Entries(YamlMappingNode map, string path, Walk walk)
+    {
+        var entries = new List<(string Name, YamlNode Value)>();
+        var merged = new List<YamlNode>();
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is not YamlScalarNode { Value: { Length: > 0 } name })
+            {
+                walk.Errors.Add(new ConfigError(path.Length == 0 ? "(root)" : path, $"Keys must be plain text (line {k.Start.Line}, column {k.Start.Column})."));
+            }
+            else if (name == "<<" && k is YamlScalarNode { Style: ScalarStyle.Plain })
+            {
+                merged.AddRange(v is YamlSequenceNode sources ? sources.Children : [v]);
+            }
+            else
+            {
+                entries.Add((name, v));
+            }
+        }
+
+        foreach (var source in merged)
+        {
+            if (source is not YamlMappingNode sourceMap)
+            {
+                walk.Errors.Add(new ConfigError(
+                    path.Length == 0 ? "<<" : path + ".<<", $"A merge key takes a map or a list of maps, such as *base (line {source.Start.Line}, column {source.Start.Column})."));
+                continue;
+            }
+
+            foreach (var (name, value) in Entries(sourceMap, path, walk))
+            {
+                if (!entries.Exists(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    entries.Add((name, value));
+                }
+            }
+        }
+
+        return entries;
     }
 
     private static SequinConfigurationException TooLarge(Walk walk, string path, string what)

@@ -42,6 +42,31 @@ internal sealed partial class ConfigMap
 
     public void Error(string key, string message) => Reader.Error(PathOf(key), message);
 
+    public void Warning(string key, string message) => Reader.Warning(PathOf(key), message);
+
+    /// <summary>
+    /// Declares <paramref name="key"/> as a key of the original Sequin that is ignored here: when present, it is a
+    /// warning with <paramref name="message"/>, or an error when <paramref name="isError"/> (ignoring it would change
+    /// what is delivered).
+    /// </summary>
+    public void Ignored(string key, string message, bool isError = false)
+    {
+        Declare(key);
+        if (!Has(key))
+        {
+            return;
+        }
+
+        if (isError)
+        {
+            Error(key, message);
+        }
+        else
+        {
+            Warning(key, message);
+        }
+    }
+
     /// <summary>Whether the key has a value, list or map.</summary>
     public bool Has(string key) => ConfigReader.IsPresent(Section.GetSection(key));
 

@@ -13,8 +13,13 @@ namespace Sequin.Configuration;
 internal sealed class ConfigReader
 {
     private readonly List<ConfigError> _errors;
+    private readonly List<ConfigError> _warnings;
 
-    public ConfigReader(List<ConfigError> errors) => _errors = errors;
+    public ConfigReader(List<ConfigError> errors, List<ConfigError>? warnings = null)
+    {
+        _errors = errors;
+        _warnings = warnings ?? [];
+    }
 
     public int ErrorCount => _errors.Count;
 
@@ -23,6 +28,9 @@ internal sealed class ConfigReader
     public static string Item(string path, int index) => $"{path}[{index.ToString(CultureInfo.InvariantCulture)}]";
 
     public void Error(string path, string message) => _errors.Add(new ConfigError(path, message));
+
+    /// <summary>Records a key that is accepted but ignored or changed in meaning; loading still succeeds.</summary>
+    public void Warning(string path, string message) => _warnings.Add(new ConfigError(path, message));
 
     /// <summary>Whether a key is present with a value, a list or a map (a YAML <c>null</c> counts as absent).</summary>
     public static bool IsPresent(IConfigurationSection section) => section.Value is not null || section.GetChildren().Any();

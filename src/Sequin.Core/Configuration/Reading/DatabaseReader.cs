@@ -19,6 +19,11 @@ internal static class DatabaseReader
         var slot = ReplicationSlotReader.Read(map, "slot", isSlot: true);
         var publication = ReplicationSlotReader.Read(map, "publication", isSlot: false);
         var annotations = map.AnnotationsJson("annotations");
+        var poolSize = map.Integer("pool_size", 1, DatabaseConfig.MaxPoolSize);
+        map.Ignored(
+            "primary",
+            "Not supported: this project reads changes from a primary only; reading from a replica (with primary: for the connection to it) is not. Point the database at the primary.",
+            isError: true);
         map.RejectUnknown();
 
         if (url is not null)
@@ -61,7 +66,8 @@ internal static class DatabaseReader
             Password = password,
             Url = url,
             Slot = new ReplicationSlotConfig(slot.Value.Name, slot.Value.Create),
-            Publication = new PublicationConfig(publication.Value.Name, publication.Value.Create),
+            Publication = new PublicationConfig(publication.Value.Name, publication.Value.Create) { InitSql = publication.Value.InitSql },
+            PoolSize = (int?)poolSize,
             AnnotationsJson = annotations,
             SslMode = sslMode,
             SslRootCert = sslRootCert,

@@ -18,11 +18,43 @@ internal static class FunctionReader
         var before = map.Reader.ErrorCount;
         var name = map.Name();
         var description = map.String("description");
-        var kind = map.Enum<FunctionKind>("type", required: true);
+        var typeText = map.Section["type"]?.Trim();
+        var isPath = string.Equals(typeText, "path", StringComparison.OrdinalIgnoreCase);
+        var isEnrichment = string.Equals(typeText, "enrichment", StringComparison.OrdinalIgnoreCase);
+        FunctionKind? kind;
+        if (isPath || isEnrichment)
+        {
+            map.String("type");
+            kind = isPath ? FunctionKind.Transform : null;
+        }
+        else
+        {
+            kind = map.Enum<FunctionKind>("type", required: true);
+        }
+
         var sinkType = map.String("sink_type");
-        var code = map.String("code");
-        var file = map.String("file");
+        var path = map.String("path")?.Trim();
+        var code = isPath ? null : map.String("code");
+        var file = isPath ? null : map.String("file");
         map.RejectUnknown();
+        if (isEnrichment)
+        {
+            map.Error("type", "Enrichment functions are not supported yet: remove the function and the sinks' enrichment key, or join the data in a transform's source table. See docs/how-to/migrate-from-sequin.md.");
+            return null;
+        }
+
+        if (isPath)
+        {
+            code = PathFunction.ToJavaScript(map, path);
+            if (code is null)
+            {
+                return null;
+            }
+        }
+        else if (path is not null)
+        {
+            map.Error("path", "Only path functions (type: path) have a path.");
+        }
 
         if (name is not null && ReservedNames.Contains(name, StringComparer.OrdinalIgnoreCase))
         {
@@ -51,7 +83,7 @@ internal static class FunctionReader
         {
             map.Error("file", "Give either code or file, not both.");
         }
-        else if (code is null && file is null)
+        else if (code is null && file is null && !isPath)
         {
             map.Error("code", "Required: the function's code (or file: a path to it).");
         }
@@ -62,6 +94,12 @@ internal static class FunctionReader
             {
                 map.Error("file", fileError);
             }
+        }
+
+        if (code is not null && !isPath && ElixirCode.Detect(code) is { } elixir)
+        {
+            map.Error(codeKey, $"This is Elixir ('{elixir}'), from the original Sequin; functions here are JavaScript: {ElixirCode.Hint(kind)}. docs/how-to/migrate-from-sequin.md shows each documented example in both.");
+            return null;
         }
 
         if (code is not null && Encoding.UTF8.GetByteCount(code) > FunctionConfig.MaxCodeBytes)
@@ -82,6 +120,7 @@ internal static class FunctionReader
             SinkType = kind == FunctionKind.Routing ? sinkType!.ToLowerInvariant() : null,
             Code = code,
             FilePath = filePath,
+            Path = isPath ? path : null,
         };
 
         ISinkPlugin? plugin = null;

@@ -2,10 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace Sequin.Configuration;
 
-/// <summary>Reads a database's <c>slot</c> or <c>publication</c>: <c>name</c> and <c>create_if_not_exists</c>.</summary>
+/// <summary>Reads a database's <c>slot</c> or <c>publication</c>: <c>name</c>, <c>create_if_not_exists</c> and, for the publication, <c>init_sql</c>.</summary>
 internal static partial class ReplicationSlotReader
 {
-    public static (string Name, bool Create)? Read(ConfigMap database, string key, bool isSlot)
+    public static (string Name, bool Create, string? InitSql)? Read(ConfigMap database, string key, bool isSlot)
     {
         var map = database.Map(key, required: true);
         if (map is null)
@@ -15,6 +15,7 @@ internal static partial class ReplicationSlotReader
 
         var name = map.String("name", required: true);
         var create = map.Boolean("create_if_not_exists") ?? false;
+        var initSql = isSlot ? null : map.String("init_sql")?.Trim();
         map.RejectUnknown();
         if (name is null)
         {
@@ -33,7 +34,12 @@ internal static partial class ReplicationSlotReader
             return null;
         }
 
-        return (name, create);
+        if (initSql is not null && !create)
+        {
+            map.Warning("init_sql", "Ignored unless create_if_not_exists is true (it only runs to create a missing publication).");
+        }
+
+        return (name, create, initSql);
     }
 
     [GeneratedRegex("^[a-z0-9_]{1,63}$")]

@@ -27,6 +27,7 @@ internal static class SinkReader
         var transformName = SinkFunctionsReader.ReadName(map, "transform");
         var mode = routingName is null ? RoutingMode.Static : RoutingMode.Dynamic;
         var (plugin, options) = ReadDestination(map, catalog, mode);
+        OriginalKeys.ReadSink(map);
         map.RejectUnknown();
 
         if (database is not null && !loaded.Databases.Any(d => string.Equals(d.Name, database, StringComparison.Ordinal))
@@ -91,7 +92,7 @@ internal static class SinkReader
         ISinkPlugin? plugin = null;
         if (type is not null && !catalog.TryGetPlugin(type.Trim(), out plugin))
         {
-            destination.Error("type", $"Unknown sink type '{type}'. {KnownTypes(catalog)}");
+            destination.Error("type", $"Unknown sink type '{type}'. {SinkTypeHints.For(type.Trim())}{KnownTypes(catalog)}");
         }
 
         if (plugin is null)

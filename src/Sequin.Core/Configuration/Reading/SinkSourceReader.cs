@@ -3,7 +3,10 @@ using Sequin.Pipeline;
 
 namespace Sequin.Configuration;
 
-/// <summary>Reads what a sink takes from the database: <c>source</c> (schemas and tables), <c>actions</c>, <c>tables</c> (grouping columns) and <c>message_grouping</c>.</summary>
+/// <summary>
+/// Reads what a sink takes from the database: <c>source</c> (schemas and tables) or the original's one-table
+/// <c>table</c> and one-schema <c>schema</c>, <c>actions</c>, <c>tables</c> (grouping columns) and <c>message_grouping</c>.
+/// </summary>
 internal static class SinkSourceReader
 {
     /// <summary>The actions a sink may list; backfill reads always pass.</summary>
@@ -37,7 +40,21 @@ internal static class SinkSourceReader
 
     private static (List<string>? IncludeSchemas, List<string>? ExcludeSchemas, List<string>? IncludeTables, List<string>? ExcludeTables) ReadSource(ConfigMap sink)
     {
+        // The original's older one-table and one-schema forms: table: public.users, schema: public.
+        var table = sink.String("table")?.Trim();
+        var schema = sink.String("schema")?.Trim();
         var source = sink.Map("source");
+        if (table is not null || schema is not null)
+        {
+            var key = table is not null ? "table" : "schema";
+            if (source is not null || (table is not null && schema is not null))
+            {
+                sink.Error(key, "Give either table, schema or source, not more than one.");
+            }
+
+            return (schema is null ? null : [schema], null, table is null ? null : [QualifyTable(table)], null);
+        }
+
         if (source is null)
         {
             return default;
