@@ -35,6 +35,17 @@ public abstract class AwsSinkOptions
     [SinkOption("Call this endpoint instead of AWS's, e.g. an emulator or LocalStack (http://127.0.0.1:4566).")]
     public Uri? EndpointUrl { get; set; }
 
+    /// <summary>
+    /// The original Sequin's emulator switch: with true, requests go to <see cref="EmulatorBaseUrl"/> (which
+    /// <see cref="ValidateAwsKeys"/> makes the <see cref="EndpointUrl"/>). Default: false.
+    /// </summary>
+    [SinkOption("With true, requests go to emulator_base_url (the original Sequin's form of endpoint_url, e.g. for LocalStack).")]
+    public bool UseEmulator { get; set; }
+
+    /// <summary>The emulator's base URL (e.g. <c>http://localstack:4566</c>), used when <see cref="UseEmulator"/> is true.</summary>
+    [SinkOption("The emulator's URL, e.g. http://localstack:4566; required when use_emulator is true.")]
+    public Uri? EmulatorBaseUrl { get; set; }
+
     /// <summary>The region requests are signed for: <see cref="Region"/>, else the one in the configured address, else null.</summary>
     public string? EffectiveRegion => Region ?? (Address is { } address ? AddressKind.RegionOf(address) : null);
 
@@ -58,8 +69,9 @@ public abstract class AwsSinkOptions
             SecretAccessKey ?? throw new InvalidOperationException("secret_access_key is missing."));
 
     /// <summary>
-    /// The rules between the shared keys: a region is needed when the address gives none, and must be the address's own
-    /// (unless <see cref="EndpointUrl"/> points elsewhere); credentials are given exactly one way. Call it from the
+    /// The rules between the shared keys: the original's <see cref="UseEmulator"/> needs <see cref="EmulatorBaseUrl"/>,
+    /// which becomes <see cref="EndpointUrl"/>; a region is needed when the address gives none, and must be the address's
+    /// own (unless <see cref="EndpointUrl"/> points elsewhere); credentials are given exactly one way. Call it from the
     /// sink's <see cref="Sink{TOptions}.Validate"/>.
     /// </summary>
     /// <param name="mode">Static routing (the address is configured) or dynamic (a routing function returns it).</param>
@@ -67,6 +79,22 @@ public abstract class AwsSinkOptions
     public void ValidateAwsKeys(RoutingMode mode, Action<string, string> report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        if (UseEmulator)
+        {
+            if (EmulatorBaseUrl is null)
+            {
+                report("emulator_base_url", "Required when use_emulator is true: the emulator's URL, e.g. http://localstack:4566.");
+            }
+            else if (EndpointUrl is not null && EndpointUrl != EmulatorBaseUrl)
+            {
+                report("emulator_base_url", "Give either endpoint_url or use_emulator with emulator_base_url, not both.");
+            }
+            else
+            {
+                EndpointUrl = EmulatorBaseUrl;
+            }
+        }
+
         var kind = AddressKind;
         var addressRegion = Address is { } address ? kind.RegionOf(address) : null;
         switch (Region)

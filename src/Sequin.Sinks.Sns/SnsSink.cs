@@ -103,6 +103,10 @@ namespace Sequin.Sinks.Sns
             ArgumentNullException.ThrowIfNull(options);
             ArgumentNullException.ThrowIfNull(report);
             options.ValidateAwsKeys(mode, report);
+            if (options.DeclaredFifo is { } isFifo && options.TopicArn is { } topicArn && isFifo != Sequin.Sinks.Aws.AwsAddressKind.IsFifo(topicArn))
+            {
+                report("is_fifo", $"Is {(isFifo ? "true" : "false")}, but topic_arn {(isFifo ? "does not end" : "ends")} in .fifo; a topic is FIFO exactly when its name ends in .fifo.");
+            }
         }
     }
 }

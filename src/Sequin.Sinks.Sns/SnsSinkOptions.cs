@@ -35,6 +35,13 @@ public sealed class SnsSinkOptions : AwsSinkOptions
     [SinkOption("For FIFO topics, the MessageGroupId source: group_id (the row's ordering group) or table.")]
     public SnsMessageGroup MessageGroup { get; set; } = SnsMessageGroup.GroupId;
 
+    /// <summary>
+    /// The original Sequin's <c>is_fifo</c>: whether the topic is FIFO. Optional: a topic is FIFO when its ARN ends in
+    /// <c>.fifo</c>, and a value that says otherwise is an error. Default: null (from the ARN).
+    /// </summary>
+    [SinkOption("Whether the topic is FIFO; optional, as it follows from topic_arn ending in .fifo (a different value is an error).", Name = "is_fifo")]
+    public bool? DeclaredFifo { get; set; }
+
     /// <summary>Whether the configured topic is a FIFO topic (its name ends in <c>.fifo</c>). With routing, each routed ARN decides.</summary>
     public bool IsFifo => TopicArn is not null && AwsAddressKind.IsFifo(TopicArn);
 
