@@ -11,4 +11,10 @@ public enum KafkaSaslMechanism
 
     /// <summary>SASL/SCRAM-SHA-512. YAML: <c>scram_sha_512</c>.</summary>
     ScramSha512,
+
+    /// <summary>
+    /// AWS MSK IAM authentication, as the original Sequin offers it. YAML: <c>aws_msk_iam</c>. Not supported by this
+    /// sink: a configuration naming it is refused with an error (use <c>scram_sha_512</c>, which MSK also offers).
+    /// </summary>
+    AwsMskIam,
 }

@@ -122,7 +122,16 @@ public sealed class KafkaSink : Sink<KafkaSinkOptions>
             report("topic", $"Must be a Kafka topic name: ASCII letters, digits, '.', '_' and '-', not '.' or '..' (got '{topic}').");
         }
 
-        if (options.SaslMechanism is { } mechanism)
+        if (options.SaslMechanism == KafkaSaslMechanism.AwsMskIam)
+        {
+            report("sasl_mechanism", "aws_msk_iam is not supported: this Kafka sink (librdkafka via Confluent.Kafka) has no AWS MSK IAM signer. Enable SASL/SCRAM on the MSK cluster and use scram_sha_512 with username and password, or keep the original for this sink.");
+        }
+        else if (options.AwsRegion is not null || options.AwsAccessKeyId is not null || options.AwsSecretAccessKey is not null)
+        {
+            report(options.AwsRegion is not null ? "aws_region" : options.AwsAccessKeyId is not null ? "aws_access_key_id" : "aws_secret_access_key", "Only applies with sasl_mechanism: aws_msk_iam, which is not supported; remove it.");
+        }
+
+        if (options.SaslMechanism is { } mechanism && mechanism != KafkaSaslMechanism.AwsMskIam)
         {
             var name = SinkNames.SnakeCase(mechanism.ToString());
             if (string.IsNullOrEmpty(options.Username))

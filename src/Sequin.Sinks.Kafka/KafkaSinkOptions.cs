@@ -44,6 +44,18 @@ public sealed class KafkaSinkOptions
     [SinkOption("SASL password.", Secret = true)]
     public string? Password { get; set; }
 
+    /// <summary><c>aws_region</c>: the original Sequin's region for <c>aws_msk_iam</c>, which this sink refuses. Default: null.</summary>
+    [SinkOption("The original Sequin's AWS region for sasl_mechanism aws_msk_iam (not supported here).")]
+    public string? AwsRegion { get; set; }
+
+    /// <summary><c>aws_access_key_id</c>: the original Sequin's key id for <c>aws_msk_iam</c>, which this sink refuses. Default: null.</summary>
+    [SinkOption("The original Sequin's AWS access key id for sasl_mechanism aws_msk_iam (not supported here).")]
+    public string? AwsAccessKeyId { get; set; }
+
+    /// <summary><c>aws_secret_access_key</c>: the original Sequin's secret key for <c>aws_msk_iam</c>, which this sink refuses. Default: null.</summary>
+    [SinkOption("The original Sequin's AWS secret access key for sasl_mechanism aws_msk_iam (not supported here).", Secret = true)]
+    public string? AwsSecretAccessKey { get; set; }
+
     /// <summary>
     /// <c>allow_sasl_plaintext</c>: accept SASL with <c>tls: false</c>, where the credentials (the password itself with
     /// <c>plain</c>) and every message cross the network unencrypted. Only for trusted networks; without it, SASL

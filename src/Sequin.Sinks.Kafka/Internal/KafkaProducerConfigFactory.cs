@@ -47,7 +47,8 @@ internal static class KafkaProducerConfigFactory
             {
                 KafkaSaslMechanism.Plain => SaslMechanism.Plain,
                 KafkaSaslMechanism.ScramSha256 => SaslMechanism.ScramSha256,
-                _ => SaslMechanism.ScramSha512,
+                KafkaSaslMechanism.ScramSha512 => SaslMechanism.ScramSha512,
+                _ => throw new NotSupportedException("sasl_mechanism aws_msk_iam is not supported (validation refuses it)."),
             };
             config.SaslUsername = options.Username;
             config.SaslPassword = options.Password;
