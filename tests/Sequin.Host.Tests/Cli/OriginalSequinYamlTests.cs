@@ -1,0 +1,127 @@
+using Sequin.Configuration;
+using Sequin.Host.Cli;
+using Sequin.Host.Tests.Support;
+
+namespace Sequin.Host.Tests.Cli;
+
+/// <summary>
+/// Issue 16: <c>sequin validate</c>, with the shipped plugins, over configs written for the original Sequin: its own
+/// end-to-end config, one using every key of its YAML reference for the parts this project has (accepted, with one
+/// warning per key for things this project has no use for), and one of the keys it refuses (one error line each).
+/// </summary>
+public sealed class OriginalSequinYamlTests
+{
+    private static readonly SequinCliOptions Options = new()
+    {
+        DefaultPluginsDirectory = Yaml.PluginsDirectory,
+        GetEnvironmentVariable = _ => null,
+    };
+
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Original", name);
+
+    private static SequinConfig Load(string name)
+    {
+        var result = CliConfigLoader.Load(Fixture(name), CliConfigLoader.LoadCatalog(Options, null), Options);
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        return result.Config!;
+    }
+
+    [Fact]
+    public async Task TheOriginalsOwnEndToEndConfigValidatesWithOneWarningForAccount()
+    {
+        var (exit, output, error) = await CliRunner.RunAsync(Options, "validate", "--config", Fixture("e2e-sequin.yml"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("1 database(s), 0 function(s), 2 sink(s), 1 warning(s).", output, StringComparison.Ordinal);
+        Assert.Contains("sink demo-to-kafka: kafka from e2e-database", output, StringComparison.Ordinal);
+        Assert.Contains("sink demo-to-sqs: sqs from e2e-database", output, StringComparison.Ordinal);
+        Assert.Equal(["warning: account: Ignored: this project has no accounts (one process, one config); remove the key. See docs/how-to/migrate-from-sequin.md."], Lines(error));
+    }
+
+    [Fact]
+    public void TheOriginalsEndToEndConfigKeepsItsMeaning()
+    {
+        var config = Load("e2e-sequin.yml");
+
+        var db = Assert.Single(config.Databases);
+        Assert.Equal(("postgres", "sequin_test", "postgres"), (db.Hostname, db.Database, db.Password)); // ${VAR:-default}
+        Assert.Equal(5, db.PoolSize);
+        Assert.Contains("Maximum Pool Size=5", db.BuildConnectionString(), StringComparison.Ordinal);
+        Assert.Equal(new AwaitDatabaseConfig(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5)), db.AwaitDatabase);
+        Assert.Equal("create publication sequin_e2e_pub for all tables with (publish_via_partition_root = true)", db.Publication.InitSql);
+        Assert.Equal(["public.kafka_test_table"], config.FindSink("demo-to-kafka")!.Settings.IncludeTables);
+        Assert.Equal(["public.sqs_test_table"], config.FindSink("demo-to-sqs")!.Settings.IncludeTables);
+        Assert.Equal(10, config.FindSink("demo-to-sqs")!.Settings.BatchSize);
+
+        // use_emulator + emulator_base_url send SQS requests to the emulator, as endpoint_url does.
+        var exported = SequinConfigExporter.Export(config);
+        Assert.Contains("endpoint_url: \"http://localstack:4566\"", exported, StringComparison.Ordinal);
+        Assert.Contains("init_sql: \"create publication sequin_e2e_pub", exported, StringComparison.Ordinal);
+        Assert.Contains("pool_size: 5", exported, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryReferenceKeyForWhatThisProjectHasIsAcceptedAndTheRestWarnedOncePerKey()
+    {
+        var (exit, output, error) = await CliRunner.RunAsync(Options, "validate", "--config", Fixture("every-key.yaml"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("1 database(s), 4 function(s), 11 sink(s), 5 warning(s).", output, StringComparison.Ordinal);
+        Assert.Contains("function my-path-function: path record", output, StringComparison.Ordinal);
+        Assert.Equal(["account", "users", "api_tokens", "http_endpoints", "base_sink_config"], Lines(error).Select(l => l.Split(':')[1].Trim()));
+    }
+
+    [Fact]
+    public void EveryReferenceKeyKeepsItsMeaning()
+    {
+        var config = Load("every-key.yaml");
+
+        // YAML anchors with merge keys: the base's database, schema and transform, under the sink's own name.
+        var audit = config.FindSink("audit-logging")!;
+        Assert.Equal(("my-database", "my-transform-function"), (audit.Settings.Database, audit.TransformFunction!.Name));
+        Assert.Equal(["public"], audit.Settings.IncludeSchemas);
+        Assert.Equal(["public.users"], config.FindSink("one-table")!.Settings.IncludeTables);
+        Assert.Equal(SinkStatus.Disabled, config.FindSink("one-table")!.Status);
+
+        var mySink = config.FindSink("my-sink")!;
+        Assert.Equal(("my-path-function", "my-filter-function", "my-routing-function"), (mySink.TransformFunction!.Name, mySink.FilterFunction!.Name, mySink.RoutingFunction!.Name));
+        Assert.Equal("record", mySink.TransformFunction.Path);
+        Assert.Equal(["account_id"], mySink.Settings.GroupColumns["public.users"]);
+        Assert.Equal(10, Assert.Single(config.Databases).PoolSize);
+
+        // The export reads back to the same config, path functions and emulator URLs included.
+        var exported = SequinConfigExporter.Export(config);
+        Assert.Contains("type: path", exported, StringComparison.Ordinal);
+        var again = Yaml.Load(exported, CliConfigLoader.LoadCatalog(Options, null));
+        Assert.True(again.IsValid, string.Join("\n", again.Errors));
+        Assert.Equal(exported, SequinConfigExporter.Export(again.Config!));
+    }
+
+    [Fact]
+    public async Task KeysWhoseAbsenceWouldChangeWhatIsDeliveredAreRefusedWithOneLineEach()
+    {
+        var (exit, output, error) = await CliRunner.RunAsync(Options, "validate", "--config", Fixture("refused.yaml"));
+
+        Assert.Equal(1, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("7 error(s)", error, StringComparison.Ordinal);
+        string[] expected =
+        [
+            "change_retentions: Not supported: this project does not write change retention tables",
+            "databases[0].primary: Not supported: this project reads changes from a primary only",
+            "functions[0].type: Enrichment functions are not supported yet",
+            "functions[1].code: This is Elixir ('def transform(action, record, changes, metadata) do'), from the original Sequin; functions here are JavaScript",
+            "sinks[0].destination.type: Unknown sink type 'webhook'. 'webhook' is a sink type of the original Sequin that this project has no plugin for",
+            "sinks[1].destination.sasl_mechanism: aws_msk_iam is not supported",
+            "sinks[1].enrichment: Enrichment functions are not supported yet",
+        ];
+        foreach (var line in expected)
+        {
+            Assert.Single(Lines(error), l => l.StartsWith(line, StringComparison.Ordinal));
+        }
+
+        Assert.Contains("warning: http_endpoints: Ignored", error, StringComparison.Ordinal);
+    }
+
+    private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+}
