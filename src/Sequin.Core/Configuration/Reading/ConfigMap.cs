@@ -11,6 +11,7 @@ namespace Sequin.Configuration;
 internal sealed partial class ConfigMap
 {
     private readonly List<string> _keys = [];
+    private readonly List<string> _ignored = [];
 
     public ConfigMap(ConfigReader reader, IConfiguration section, string path)
     {
@@ -45,14 +46,14 @@ internal sealed partial class ConfigMap
     public void Warning(string key, string message) => Reader.Warning(PathOf(key), message);
 
     /// <summary>
-    /// Declares <paramref name="key"/> as a key of the original Sequin that is ignored here: when present, it is a
-    /// warning with <paramref name="message"/>, or an error when <paramref name="isError"/> (ignoring it would change
-    /// what is delivered).
+    /// Declares <paramref name="key"/> as a key of the original Sequin that is ignored here (not listed among the known
+    /// fields): when present, it is a warning with <paramref name="message"/>, or an error when <paramref name="isError"/>
+    /// (ignoring it would change what is delivered); a null message accepts it silently.
     /// </summary>
-    public void Ignored(string key, string message, bool isError = false)
+    public void Ignored(string key, string? message, bool isError = false)
     {
-        Declare(key);
-        if (!Has(key))
+        _ignored.Add(key);
+        if (!Has(key) || message is null)
         {
             return;
         }
@@ -103,8 +104,8 @@ internal sealed partial class ConfigMap
         return name;
     }
 
-    /// <summary>Reports every key no read asked for. Call after the last read.</summary>
-    public void RejectUnknown() => Reader.RejectUnknown(Section, Path, _keys);
+    /// <summary>Reports every key no read asked for (and not <see cref="Ignored"/>), listing the keys read. Call after the last read.</summary>
+    public void RejectUnknown() => Reader.RejectUnknown(Section, Path, _keys, _ignored);
 
     /// <summary>
     /// Reports <c>name</c> when an earlier item of the same list used it. Names are checked as written, so that a

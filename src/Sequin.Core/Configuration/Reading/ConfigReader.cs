@@ -35,11 +35,12 @@ internal sealed class ConfigReader
     /// <summary>Whether a key is present with a value, a list or a map (a YAML <c>null</c> counts as absent).</summary>
     public static bool IsPresent(IConfigurationSection section) => section.Value is not null || section.GetChildren().Any();
 
-    public void RejectUnknown(IConfiguration section, string path, IReadOnlyCollection<string> known)
+    /// <summary>Reports each key of <paramref name="section"/> that is neither <paramref name="known"/> nor <paramref name="ignored"/>, listing the known ones.</summary>
+    public void RejectUnknown(IConfiguration section, string path, IReadOnlyCollection<string> known, IReadOnlyCollection<string>? ignored = null)
     {
         foreach (var child in section.GetChildren())
         {
-            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase) && ignored?.Contains(child.Key, StringComparer.OrdinalIgnoreCase) != true)
             {
                 Error(Child(path, child.Key), $"Unknown field. Known fields: {string.Join(", ", known)}.");
             }
