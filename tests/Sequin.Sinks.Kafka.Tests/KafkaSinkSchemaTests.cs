@@ -314,9 +314,31 @@ public sealed class KafkaSinkSchemaTests
         Assert.True(fields["topic"].Routable);
         Assert.Equal(255, fields["topic"].MaxLength);
         Assert.True(fields["password"].Secret);
-        Assert.Equal(["plain", "scram_sha_256", "scram_sha_512"], fields["sasl_mechanism"].AllowedValues);
+        Assert.True(fields["aws_secret_access_key"].Secret);
+        Assert.Equal(["plain", "scram_sha_256", "scram_sha_512", "aws_msk_iam"], fields["sasl_mechanism"].AllowedValues);
         Assert.Equal("200", fields["batch_size"].DefaultValue);
         Assert.Equal("1000000", fields["max_message_bytes"].DefaultValue);
-        Assert.All(fields.Values.Where(f => f.Name != "password"), f => Assert.False(f.Secret));
+        Assert.All(fields.Values.Where(f => f.Name is not "password" and not "aws_secret_access_key"), f => Assert.False(f.Secret));
+    }
+
+    [Fact]
+    public void TheOriginalsAwsMskIamIsReadAndRefusedWithTheReason()
+    {
+        var result = Parse(RoutingMode.Static, ("hosts", "b-1.msk.amazonaws.com:9098"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", "aws_msk_iam"),
+            ("aws_region", "us-east-1"), ("aws_access_key_id", "AKID"), ("aws_secret_access_key", "secret"));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("sinks[0].destination.sasl_mechanism", error.Path);
+        Assert.StartsWith("aws_msk_iam is not supported", error.Message, StringComparison.Ordinal);
+        Assert.Contains("scram_sha_512", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AwsKeysWithoutAwsMskIamAreRejected()
+    {
+        var result = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("aws_region", "us-east-1"));
+
+        Assert.Equal("sinks[0].destination.aws_region: Only applies with sasl_mechanism: aws_msk_iam, which is not supported; remove it.", Assert.Single(result.Errors).ToString());
     }
 }

@@ -191,7 +191,29 @@ public sealed class SnsSinkSchemaTests
         Assert.True(_schema.Fields.Single(f => f.Name == "topic_arn").Routable);
         Assert.True(_schema.Fields.Single(f => f.Name == "secret_access_key").Secret);
         Assert.Equal(
-            ["topic_arn", "message_group", "region", "access_key_id", "secret_access_key", "use_task_role", "endpoint_url"],
+            ["topic_arn", "message_group", "is_fifo", "region", "access_key_id", "secret_access_key", "use_task_role", "endpoint_url", "use_emulator", "emulator_base_url"],
             _schema.Fields.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void TheOriginalsUseEmulatorAndIsFifoAreAccepted()
+    {
+        var result = Parse(RoutingMode.Static, ("topic_arn", Some.FifoTopicArn), ("access_key_id", "test"), ("secret_access_key", "test"),
+            ("use_emulator", "true"), ("emulator_base_url", "http://localstack:4566"), ("is_fifo", "true"));
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        var options = Assert.IsType<SnsSinkOptions>(result.Options);
+        Assert.Equal(new Uri("http://localstack:4566"), options.EndpointUrl);
+        Assert.True(options.IsFifo);
+    }
+
+    [Fact]
+    public void IsFifoThatContradictsTheTopicArnIsRejected()
+    {
+        var result = Parse(RoutingMode.Static, ("topic_arn", Some.TopicArn), ("use_task_role", "true"), ("is_fifo", "true"));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("sinks[0].destination.is_fifo", error.Path);
+        Assert.StartsWith("Is true, but topic_arn does not end in .fifo", error.Message, StringComparison.Ordinal);
     }
 }

@@ -137,11 +137,32 @@ public sealed class SqsSinkOptionsTests
     {
         var names = _schema.Fields.Select(f => f.Name).ToList();
 
-        Assert.Equal(["queue_url", "timeout_seconds", "region", "access_key_id", "secret_access_key", "use_task_role", "endpoint_url"], names);
+        Assert.Equal(["queue_url", "timeout_seconds", "region", "access_key_id", "secret_access_key", "use_task_role", "endpoint_url", "use_emulator", "emulator_base_url"], names);
         Assert.True(_schema.Fields.Single(f => f.Name == "secret_access_key").Secret);
         Assert.All(_schema.Fields, f => Assert.False(string.IsNullOrWhiteSpace(f.Description)));
     }
 
     private SinkOptionsParseResult Parse(RoutingMode mode, params (string, string?)[] values) =>
         _schema.Parse(Some.Config([.. values.Where(v => v.Item2 is not null)]), mode, Some.Path);
+
+    [Fact]
+    public void TheOriginalsUseEmulatorWithEmulatorBaseUrlSendsRequestsThere()
+    {
+        var result = Parse(RoutingMode.Static, ("queue_url", Some.QueueUrl), ("access_key_id", "test"), ("secret_access_key", "test"),
+            ("use_emulator", "true"), ("emulator_base_url", "http://localstack:4566"));
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal(new Uri("http://localstack:4566"), Assert.IsType<SqsSinkOptions>(result.Options).EndpointUrl);
+    }
+
+    [Theory]
+    [InlineData(null, "sinks[0].destination.emulator_base_url: Required when use_emulator is true")]
+    [InlineData("http://127.0.0.1:1234", "sinks[0].destination.emulator_base_url: Give either endpoint_url or use_emulator with emulator_base_url, not both.")]
+    public void UseEmulatorNeedsEmulatorBaseUrlAndNoOtherEndpointUrl(string? endpointUrl, string expected)
+    {
+        var result = Parse(RoutingMode.Static, ("queue_url", Some.QueueUrl), ("use_task_role", "true"), ("use_emulator", "true"),
+            ("endpoint_url", endpointUrl), ("emulator_base_url", endpointUrl is null ? null : "http://localstack:4566"));
+
+        Assert.StartsWith(expected, Assert.Single(result.Errors).ToString(), StringComparison.Ordinal);
+    }
 }
