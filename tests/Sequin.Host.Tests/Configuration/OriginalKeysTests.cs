@@ -100,6 +100,16 @@ public sealed class OriginalKeysTests : IDisposable
         Assert.Contains(expected, Assert.Single(result.Errors).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ARoutingFunctionForASinkTypeOfTheOriginalOnlySaysSo()
+    {
+        var result = Yaml.Load(Database + "functions:\n  - { name: r, type: routing, sink_type: webhook, code: \"function route() { return {}; }\" }\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("functions[0].sink_type", error.Path);
+        Assert.Contains("'webhook' is a sink type of the original Sequin that this project has no plugin for", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("address.city", "Must be a dot path starting with one of record, changes, action, metadata")]
     [InlineData("record..city", "Must be a dot path")]

@@ -69,7 +69,7 @@ internal static class FunctionReader
             }
             else if (!catalog.TryGetPlugin(sinkType, out _))
             {
-                map.Error("sink_type", $"Unknown sink type '{sinkType}'. {SinkReader.KnownTypes(catalog)}");
+                map.Error("sink_type", $"Unknown sink type '{sinkType}'. {SinkTypeHints.For(sinkType.Trim())}{SinkReader.KnownTypes(catalog)}");
             }
         }
         else if (kind is not null && sinkType is not null)
