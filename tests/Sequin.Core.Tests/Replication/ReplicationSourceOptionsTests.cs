@@ -40,6 +40,16 @@ public sealed class ReplicationSourceOptionsTests
     }
 
     [Fact]
+    public void InitSqlReplacesTheDefaultPublicationStatement()
+    {
+        var options = Valid();
+        options.PublicationTables.Add("orders");
+        options.PublicationInitSql = "create publication sequin_pub for all tables";
+        options.Validate();
+        Assert.Equal("create publication sequin_pub for all tables", options.CreatePublicationSql());
+    }
+
+    [Fact]
     public void SourceIsDerivedFromTheConnectionStringWhenNotGiven()
     {
         var source = Valid().ResolveSource();
