@@ -71,7 +71,7 @@ internal sealed class BackfillTable
         var describe = new NpgsqlCommand(
             """
             select a.attname, a.atttypid, a.atttypmod, pg_catalog.format_type(a.atttypid, a.atttypmod),
-                   coalesce(pg_catalog.array_position(i.indkey::int2[], a.attnum), 0)
+                   coalesce((select k.ord from pg_catalog.unnest(i.indkey) with ordinality k(attnum, ord) where k.attnum = a.attnum), 0)::int
             from pg_catalog.pg_attribute a
             left join pg_catalog.pg_index i on i.indrelid = a.attrelid and i.indisprimary
             where a.attrelid = @oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''

@@ -25,8 +25,9 @@ internal sealed class KeysetPageReader
         _request = request;
         var relation = table.Relation;
         var from = BackfillTable.Quote(relation.Schema) + "." + BackfillTable.Quote(relation.Table);
-        _select = "select " + string.Join(", ", relation.Columns.Select(c => BackfillTable.Quote(c.Name) + "::text")) + " from " + from;
-        var keys = table.KeysetIndexes.Select(i => BackfillTable.Quote(relation.Columns[i].Name)).ToList();
+        // Columns are qualified with the alias: an output column named like a key would otherwise be what ORDER BY sorts (as text).
+        _select = "select " + string.Join(", ", relation.Columns.Select(c => "t." + BackfillTable.Quote(c.Name) + "::text")) + " from " + from + " t";
+        var keys = table.KeysetIndexes.Select(i => "t." + BackfillTable.Quote(relation.Columns[i].Name)).ToList();
         _orderBy = " order by " + string.Join(", ", keys);
         var parameters = table.KeysetTypes.Select((type, i) => $"@k{i}::text::{type}");
         _afterCursor = " where (" + string.Join(", ", keys) + ") > (" + string.Join(", ", parameters) + ")";
@@ -43,7 +44,7 @@ internal sealed class KeysetPageReader
         else if (_request.Kind == BackfillKind.Partial)
         {
             var sort = _table.KeysetIndexes[0];
-            builder.Append(" where ").Append(BackfillTable.Quote(_table.Relation.Columns[sort].Name))
+            builder.Append(" where t.").Append(BackfillTable.Quote(_table.Relation.Columns[sort].Name))
                 .Append(" >= @start::text::").Append(_table.KeysetTypes[0]);
         }
 

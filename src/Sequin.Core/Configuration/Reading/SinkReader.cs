@@ -27,6 +27,7 @@ internal static class SinkReader
         var transformName = SinkFunctionsReader.ReadName(map, "transform");
         var mode = routingName is null ? RoutingMode.Static : RoutingMode.Dynamic;
         var (plugin, options) = ReadDestination(map, catalog, mode);
+        var initialBackfill = InitialBackfillReader.Read(map);
         map.RejectUnknown();
 
         if (database is not null && !loaded.Databases.Any(d => string.Equals(d.Name, database, StringComparison.Ordinal))
@@ -66,6 +67,7 @@ internal static class SinkReader
             RoutingFunction = routing,
             FilterFunction = filter,
             TransformFunction = transform,
+            InitialBackfill = initialBackfill,
         };
     }
 
