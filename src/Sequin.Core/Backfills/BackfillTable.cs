@@ -13,7 +13,8 @@ namespace Sequin.Backfills;
 /// </summary>
 internal sealed class BackfillTable
 {
-    private BackfillTable(RelationInfo relation, int[] keysetIndexes, string[] keysetTypes, int[] primaryKeyIndexes)
+    /// <summary>Creates a description from its parts (<see cref="LoadAsync"/> reads them from the catalog).</summary>
+    internal BackfillTable(RelationInfo relation, int[] keysetIndexes, string[] keysetTypes, int[] primaryKeyIndexes)
     {
         Relation = relation;
         KeysetIndexes = keysetIndexes;
