@@ -76,7 +76,9 @@ internal sealed class BackfillSupervisor
 
                     await PollAsync(store, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+#pragma warning disable CA1031 // Backfills must never stop the host: whatever failed is logged and tried again at the next poll.
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
                 {
                     BackfillLog.PollFailed(_logger, _database, e.Message);
                 }
