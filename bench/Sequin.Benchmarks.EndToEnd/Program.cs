@@ -76,6 +76,10 @@ foreach (var (label, changes, pad) in phases)
     }
 
     scenarios = [.. scenarios.Where(s => options.Only is null || s.Label.Contains(options.Only, StringComparison.OrdinalIgnoreCase))];
+    if (scenarios.Count == 0)
+    {
+        continue; // --only picked none of these (e.g. --only backfill)
+    }
 
     Log($"== {label}: {changes:N0} changes in transactions of {options.TxnSize}");
     await Workload.ResetAsync(db, 10_000, pad, ct);
@@ -152,6 +156,16 @@ foreach (var (label, changes, pad) in phases)
     }
 }
 
+// Backfill: rows/s of a backfill into the null sink (and Kafka) against COPY of the same table, in the same run.
+if (options.BackfillRows > 0 && (options.Only is null || "backfill".Contains(options.Only, StringComparison.OrdinalIgnoreCase)))
+{
+    Log($"== backfill: {options.BackfillRows:N0} rows of ~200 B");
+    foreach (var result in await BackfillBench.RunAsync(options, plugins, db, ct))
+    {
+        report.AddBackfill(result);
+    }
+}
+
 // Steady load at about half the saturated rate, null sink: commit timestamp -> sink acknowledgement.
 if (options.LatencySeconds > 0 && (options.Only is null || "latency".Contains(options.Only, StringComparison.OrdinalIgnoreCase)))
 {
@@ -202,6 +216,7 @@ internal sealed record BenchOptions
     public long LargeChanges { get; init; } = -1;
     public int TxnSize { get; init; } = 100;
     public long WarmupChanges { get; init; } = 50_000;
+    public long BackfillRows { get; init; } = 500_000;
     public int LatencySeconds { get; init; } = 30;
     public double? LatencyRate { get; init; }
     public string WorkDir { get; init; } = Path.Combine(Path.GetTempPath(), "sequin-bench");
@@ -224,6 +239,7 @@ internal sealed record BenchOptions
                 "--changes" => o with { Changes = long.Parse(Next(), inv) },
                 "--large-changes" => o with { LargeChanges = long.Parse(Next(), inv) },
                 "--warmup-changes" => o with { WarmupChanges = long.Parse(Next(), inv) },
+                "--backfill-rows" => o with { BackfillRows = long.Parse(Next(), inv) },
                 "--txn-size" => o with { TxnSize = int.Parse(Next(), inv) },
                 "--latency-seconds" => o with { LatencySeconds = int.Parse(Next(), inv) },
                 "--latency-rate" => o with { LatencyRate = double.Parse(Next(), inv) },
@@ -327,6 +343,7 @@ internal sealed class Report(BenchOptions options)
     private readonly StringBuilder _ceilings = new();
     private readonly StringBuilder _bursts = new();
     private readonly StringBuilder _latency = new();
+    private readonly StringBuilder _backfills = new();
     private readonly string _loadStart = ReadLoad();
 
     public void AddCeiling(string label, decimal rowBytes, long changes, TimeSpan elapsed, double rate) =>
@@ -337,6 +354,9 @@ internal sealed class Report(BenchOptions options)
 
     public void AddLatency(double rate, double saturated, LatencyResult r) =>
         _latency.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {rate:N0}/s ({rate / saturated:P0} of {saturated:N0}/s) | {r.Seconds} s | {r.Sent:N0} | {r.Samples:N0} | {r.P50Ms:F1} ms | {r.P90Ms:F1} ms | {r.P99Ms:F1} ms | {r.MaxMs:F1} ms | {r.AchievedRate:N0}/s |"));
+
+    public void AddBackfill(BackfillResult r) =>
+        _backfills.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Sink} | {r.Rows:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.RowsPerSecond:N0} | {r.CopyRowsPerSecond:N0} | **{r.RowsPerSecond / r.CopyRowsPerSecond:F2}** | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s |"));
 
     public string ToMarkdown()
     {
@@ -359,6 +379,16 @@ internal sealed class Report(BenchOptions options)
         sb.AppendLine("| rows | sink | changes | time | changes/s | ceiling just before | ratio to ceiling | peak RSS | CPU time | first delivery after | avg batch | allocated per change | GCs gen0/1/2 |");
         sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         sb.Append(_bursts);
+        if (_backfills.Length > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Backfill (~200 B rows, default backfill options): from creating the backfill to the sink's acknowledgement of the last `read`, against `COPY (SELECT * FROM benchmark_records) TO STDOUT` of the same table read right before (second of two reads, warm cache).");
+            sb.AppendLine();
+            sb.AppendLine("| sink | rows | time | rows/s | COPY rows/s | ratio to COPY | peak RSS | CPU time |");
+            sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            sb.Append(_backfills);
+        }
+
         if (_latency.Length > 0)
         {
             sb.AppendLine();
