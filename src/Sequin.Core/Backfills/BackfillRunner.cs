@@ -126,8 +126,17 @@ internal sealed class BackfillRunner
                     break;
                 }
 
-                page.SetRows(rows);
-                await BackfillWatermark.EmitAsync(connection, _record.Id, page.BatchId, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    page.SetRows(rows);
+                    await BackfillWatermark.EmitAsync(connection, _record.Id, page.BatchId, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _coordinator.Close(page);
+                    throw;
+                }
+
                 cursor = reader.CursorOf(rows[^1]);
                 inFlight.Enqueue((page, (string[])cursor, rows.Count));
                 readThisRun += rows.Count;

@@ -160,11 +160,17 @@ internal sealed class BackfillSupervisor
                 continue;
             }
 
+            // Read again: a runner that ended after the list above was read has marked its backfill completed by now.
+            if (await store.GetAsync(record.Id, cancellationToken).ConfigureAwait(false) is not { Status: BackfillStatus.Active } fresh)
+            {
+                continue;
+            }
+
             var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var runner = new BackfillRunner(record, _connectionString, store, consumer, _coordinator, _source, _options, _logger, _time);
+            var runner = new BackfillRunner(fresh, _connectionString, store, consumer, _coordinator, _source, _options, _logger, _time);
             var running = new Running(stop);
-            _running[record.Id] = running;
-            running.Task = RunOneAsync(store, record, runner, running, cancellationToken);
+            _running[fresh.Id] = running;
+            running.Task = RunOneAsync(store, fresh, runner, running, cancellationToken);
         }
     }
 
