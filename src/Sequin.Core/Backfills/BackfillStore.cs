@@ -229,9 +229,21 @@ internal sealed class BackfillStore : IAsyncDisposable
         }
     }
 
+    // Reading creates nothing: a database where no backfill was ever started (or a role that may not create the schema) has none.
     private async Task<IReadOnlyList<BackfillRecord>> QueryAsync(string sql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await QueryExistingAsync(sql, bind, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            return [];
+        }
+    }
+
+    private async Task<IReadOnlyList<BackfillRecord>> QueryExistingAsync(string sql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken)
+    {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
