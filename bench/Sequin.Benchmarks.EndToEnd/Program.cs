@@ -89,6 +89,10 @@ foreach (var (label, changes, pad, txnSize) in phases)
     }
 
     scenarios = [.. scenarios.Where(s => options.Only is null || s.Label.Contains(options.Only, StringComparison.OrdinalIgnoreCase))];
+    if (scenarios.Count == 0)
+    {
+        continue; // --only picked none of these (e.g. --only backfill)
+    }
 
     Log($"== {label}: {changes:N0} changes in transactions of {txnSize}");
     await Workload.ResetAsync(db, 10_000, pad, ct);
@@ -187,6 +191,16 @@ foreach (var (label, changes, pad, txnSize) in phases)
     }
 }
 
+// Backfill: rows/s of a backfill into the null sink (and Kafka) against COPY of the same table, in the same run.
+if (options.BackfillRows > 0 && (options.Only is null || "backfill".Contains(options.Only, StringComparison.OrdinalIgnoreCase)))
+{
+    Log($"== backfill: {options.BackfillRows:N0} rows of ~200 B");
+    foreach (var result in await BackfillBench.RunAsync(options, plugins, db, ct))
+    {
+        report.AddBackfill(result);
+    }
+}
+
 // Steady load at about half the saturated rate, null sink: commit timestamp -> sink acknowledgement.
 if (options.LatencySeconds > 0 && (options.Only is null || "latency".Contains(options.Only, StringComparison.OrdinalIgnoreCase)))
 {
@@ -243,6 +257,7 @@ internal sealed record BenchOptions
     public string? HostDll { get; init; }
     public int TxnSize { get; init; } = 100;
     public long WarmupChanges { get; init; } = 50_000;
+    public long BackfillRows { get; init; } = 500_000;
     public int LatencySeconds { get; init; } = 30;
     public double? LatencyRate { get; init; }
     public string WorkDir { get; init; } = Path.Combine(Path.GetTempPath(), "sequin-bench");
@@ -267,6 +282,7 @@ internal sealed record BenchOptions
                 "--oltp-changes" => o with { OltpChanges = long.Parse(Next(), inv) },
                 "--host" => o with { HostDll = Next() },
                 "--warmup-changes" => o with { WarmupChanges = long.Parse(Next(), inv) },
+                "--backfill-rows" => o with { BackfillRows = long.Parse(Next(), inv) },
                 "--txn-size" => o with { TxnSize = int.Parse(Next(), inv) },
                 "--latency-seconds" => o with { LatencySeconds = int.Parse(Next(), inv) },
                 "--latency-rate" => o with { LatencyRate = double.Parse(Next(), inv) },
@@ -376,6 +392,7 @@ internal sealed class Report(BenchOptions options)
     private readonly StringBuilder _bursts = new();
     private readonly StringBuilder _latency = new();
     private readonly StringBuilder _process = new();
+    private readonly StringBuilder _backfills = new();
     private readonly string _loadStart = ReadLoad();
 
     public void AddCeiling(string label, decimal rowBytes, long changes, TimeSpan elapsed, double rate) =>
@@ -389,6 +406,9 @@ internal sealed class Report(BenchOptions options)
 
     public void AddProcess(string label, Scenario scenario, long changes, HostProcessResult r, double ceiling, double inProcessStdout) =>
         _process.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {scenario.Label} | {changes:N0} | {r.Elapsed.TotalSeconds:F2} s | {changes / r.Elapsed.TotalSeconds:N0} | {r.FirstLine.TotalSeconds:F2} s | {changes / (r.Elapsed - r.FirstLine).TotalSeconds:N0} | {ceiling:N0} | **{changes / r.Elapsed.TotalSeconds / ceiling:F2}** | {(inProcessStdout > 0 ? changes / r.Elapsed.TotalSeconds / inProcessStdout : 0):F2} | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s |"));
+
+    public void AddBackfill(BackfillResult r) =>
+        _backfills.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Sink} | {r.Rows:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.RowsPerSecond:N0} | {r.CopyRowsPerSecond:N0} | **{r.RowsPerSecond / r.CopyRowsPerSecond:F2}** | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s |"));
 
     public string ToMarkdown()
     {
@@ -419,6 +439,14 @@ internal sealed class Report(BenchOptions options)
             sb.AppendLine("| rows | scenario | changes | time from start | changes/s | first line after | changes/s after first line | ceiling just before | ratio to ceiling | ratio to in-process stdout | peak RSS | CPU time |");
             sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             sb.Append(_process);
+        if (_backfills.Length > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Backfill (~200 B rows, default backfill options): from creating the backfill to the sink's acknowledgement of the last `read`, against `COPY (SELECT * FROM benchmark_records) TO STDOUT` of the same table read right before (second of two reads, warm cache).");
+            sb.AppendLine();
+            sb.AppendLine("| sink | rows | time | rows/s | COPY rows/s | ratio to COPY | peak RSS | CPU time |");
+            sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            sb.Append(_backfills);
         }
 
         if (_latency.Length > 0)

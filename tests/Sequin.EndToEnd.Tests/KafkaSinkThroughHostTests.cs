@@ -48,6 +48,29 @@ public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task AnInitialBackfillPublishesEveryExistingRowAsAReadKeyedByRowWithItsBackfillIdempotencyKey()
+    {
+        await using var broker = await KafkaMockBroker.StartAsync();
+        await using var scenario = await KafkaScenario.CreateAsync(postgres, broker, "kafka_backfill");
+        var topic = KafkaScenario.UniqueTopic("backfill");
+        await broker.CreateTopicAsync(topic, partitions: 2);
+        await scenario.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY, status text NOT NULL, amount int NOT NULL); INSERT INTO orders SELECT g, 'new', g FROM generate_series(1, 300) g");
+        await using var host = SequinHostProcess.Start(scenario.WriteConfig(destinationExtra: $"topic: {topic}", sinkExtra: "initial_backfill: true"));
+
+        var records = await scenario.WaitForRecordsAsync(topic, 300, host);
+        Assert.Equal(0, await host.StopAsync());
+
+        Assert.All(records, r => Assert.Equal("read", r.Header("action")));
+        Assert.Equal(Enumerable.Range(1, 300).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), records.Select(r => r.Key!).OrderBy(int.Parse));
+        var first = records.First(r => r.Key == "7");
+        var payload = JsonNode.Parse(first.Payload!)!;
+        Assert.Equal(7, (int)payload["record"]!["amount"]!);
+        Assert.Null(payload["changes"]);
+        var key = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(first.Header("idempotency_key")!));
+        Assert.Matches("^[0-9a-f-]{36}:7$", key);
+    }
+
+    [Fact]
     public async Task RoutingFunctionSendsTwoTablesToTwoTopicsWithItsKeys()
     {
         await using var broker = await KafkaMockBroker.StartAsync();

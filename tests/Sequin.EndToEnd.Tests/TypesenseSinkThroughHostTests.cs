@@ -56,6 +56,45 @@ public sealed class TypesenseSinkThroughHostTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task AnInitialBackfillIndexesTheRowsThatAlreadyExistAndLiveChangesFollowThroughTheHost()
+    {
+        await using var scenario = await TypesenseScenario.CreateAsync(postgres, "ts_backfill");
+        var products = scenario.Collection("products");
+        await scenario.CreateCollectionAsync(products);
+        await scenario.ExecuteAsync(Tables);
+        await scenario.ExecuteAsync("INSERT INTO products SELECT g, 'product ' || g FROM generate_series(1, 2500) g");
+        var config = scenario.WriteConfig($$"""
+              - name: products-to-typesense
+                database: db
+                source: { include_tables: ["public.products"] }
+                initial_backfill:
+                  - table: products
+                destination:
+                  {DESTINATION}
+                  collection_name: {{products}}
+            """);
+        await using var host = SequinHostProcess.Start(config);
+        await scenario.WaitForSlotActiveAsync(host);
+
+        // The rows written before the host ever ran are indexed by the backfill (as `read` messages, indexed like inserts).
+        foreach (var id in new[] { "1", "1250", "2500" })
+        {
+            var document = await scenario.WaitForDocumentAsync(host, products, id);
+            Assert.Equal("product " + id, (string?)document["name"]);
+        }
+
+        await using var store = new Sequin.Backfills.BackfillStore(scenario.Server.ConnectionString(scenario.Database));
+        await Eventually.UntilAsync(
+            async () => (await store.ListAsync(null, activeOnly: false, CancellationToken.None)).Single() is { Status: Sequin.Backfills.BackfillStatus.Completed, RowsDelivered: 2500 },
+            () => "the backfill completed with 2,500 reads; host output:\n" + host.Output);
+        await scenario.ExecuteAsync("UPDATE products SET name = 'renamed' WHERE id = 1250; DELETE FROM products WHERE id = 2500");
+        await scenario.WaitForDocumentAsync(host, products, "1250", d => (string?)d["name"] == "renamed");
+        await scenario.WaitForNoDocumentAsync(host, products, "2500");
+        Assert.Equal(0, await host.StopAsync());
+        Assert.Contains("completed: 2500 rows read, 2500 read messages delivered", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DynamicRoutingByFunctionSendsTwoTablesToTwoCollectionsThroughTheHost()
     {
         await using var scenario = await TypesenseScenario.CreateAsync(postgres, "ts_dynamic");

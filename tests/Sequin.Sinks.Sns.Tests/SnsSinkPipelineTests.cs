@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Sequin.Messages;
 using Sequin.Sinks;
 using Sequin.Sinks.Sns.Tests.Support;
 using Sequin.TestServers.Aws;
@@ -207,6 +208,25 @@ public sealed class SnsSinkPipelineTests
         var published = Assert.Single(sns.Server.Published);
         Assert.Equal(Md5Hex("7"), published.MessageGroupId);
         Assert.Equal(message.Message.IdempotencyKey, published.MessageDeduplicationId);
+    }
+
+    [Fact]
+    public async Task ABackfillReadIsPublishedWithActionReadAndItsBackfillIdempotencyKeyAsDeduplicationId()
+    {
+        await using var sns = FakeSns.Start();
+        var change = Some.Change(7, ChangeAction.Read, commitLsn: 0xABCDEF, commitIdx: 3);
+        var read = new ChangeMessage(ChangeAction.Read, change.Record, change.Transaction, change.CommitIdx, change.Source, "YmFja2ZpbGwtMTo3");
+        var route = new Route(new SnsSink().RouteKeys) { [SnsSink.TopicArnKey] = Some.FifoTopicArn };
+        var payload = ChangeMessageJsonWriter.ToUtf8Bytes(read, new ConsumerInfo("orders-to-sns", "orders-to-sns"), TimestampFormat.Iso8601);
+
+        var result = await sns.Pipeline.DeliverAsync(Batch(Some.FifoTopicArn, new RoutedMessage(read, route, "7", payload, false)), CancellationToken.None);
+
+        Assert.Null(result.Count);
+        var published = Assert.Single(sns.Server.Published);
+        Assert.Equal("read", published.Attributes["action"]);
+        Assert.Equal("YmFja2ZpbGwtMTo3", published.MessageDeduplicationId);
+        Assert.Contains("\"action\":\"read\"", published.Message, StringComparison.Ordinal);
+        Assert.Contains("\"idempotency_key\":\"YmFja2ZpbGwtMTo3\"", published.Message, StringComparison.Ordinal);
     }
 
     [Fact]

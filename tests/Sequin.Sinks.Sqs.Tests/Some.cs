@@ -49,6 +49,16 @@ internal static class Some
         return new RoutedMessage(change, route, groupId ?? id.ToString(CultureInfo.InvariantCulture), payload, isTransformed: false);
     }
 
+    /// <summary>A backfill's <c>read</c> of row <paramref name="id"/>, routed to <paramref name="queueUrl"/>.</summary>
+    public static RoutedMessage RoutedRead(int id, string queueUrl)
+    {
+        var record = new RowImage(Orders, [ColumnValue.FromText(id.ToString(CultureInfo.InvariantCulture)), ColumnValue.FromText("widget")]);
+        var read = new ChangeMessage(ChangeAction.Read, record, null, new TransactionInfo(0x2000, DateTimeOffset.UnixEpoch.AddDays(20000), 0), id, Source);
+        var route = new Route(new SqsSink().RouteKeys);
+        route[SqsSink.QueueUrlKey] = queueUrl;
+        return new RoutedMessage(read, route, id.ToString(CultureInfo.InvariantCulture), ChangeMessageJsonWriter.ToUtf8Bytes(read, Consumer, TimestampFormat.Iso8601), isTransformed: false);
+    }
+
     /// <summary>A batch of changes with ids <paramref name="ids"/> for <see cref="QueueUrl"/>.</summary>
     public static SinkBatch Batch(params int[] ids) => BatchFor(QueueUrl, ids);
 

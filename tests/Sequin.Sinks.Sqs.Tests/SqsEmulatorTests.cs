@@ -50,6 +50,23 @@ public sealed class SqsEmulatorTests(AwsEmulatorsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task ABackfillReadReachesAFifoQueueWithActionReadAndItsIdempotencyKeyAsDeduplicationId()
+    {
+        var queue = await Queues.CreateAsync(Name("reads") + ".fifo");
+        await using var delivery = Delivery(queue);
+        var read = Some.RoutedRead(5, queue);
+
+        var outcomes = await delivery.DeliverAsync(new SinkBatch(queue, [read]), CancellationToken.None);
+
+        Assert.All(outcomes, o => Assert.True(o.IsDelivered, o.Error));
+        var received = Assert.Single(await Queues.WaitForAsync(queue, 1));
+        using var body = System.Text.Json.JsonDocument.Parse(received.Body);
+        Assert.Equal("read", body.RootElement.GetProperty("action").GetString());
+        Assert.Equal(5, IdOf(received.Body));
+        Assert.Equal(read.Message.IdempotencyKey, received.Attributes["MessageDeduplicationId"]);
+    }
+
+    [Fact]
     public async Task AnEntryTheQueueRefusesFailsAloneAndPermanently()
     {
         // A queue that takes at most 1024 bytes: SQS (and the emulator) refuse the larger entry in the batch

@@ -40,6 +40,9 @@ public sealed class SinkConfig
     /// Creates the filter → route → transform processors of this sink (its functions compiled once), as the runtime
     /// uses them; also what <c>sequin functions test</c> runs a sample message through.
     /// </summary>
+    /// <summary>The sink's <c>initial_backfill</c>, or null: created once, the first time a host runs the sink.</summary>
+    internal Backfills.InitialBackfill? InitialBackfill { get; init; }
+
     internal Routing.MessageProcessorFactory CreateProcessorFactory() => new(new Routing.MessageProcessorOptions
     {
         Routing = Plugin.Routing,

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Sequin.Backfills;
 using NpgsqlTypes;
 using Sequin.Configuration;
 using Sequin.Diagnostics;
@@ -104,10 +105,16 @@ internal sealed class SequinRuntime
                     continue;
                 }
 
-                var source = new ReplicationSource(BuildSourceOptions(database), _loggerFactory.CreateLogger<ReplicationSource>(), _time);
+                var sourceOptions = BuildSourceOptions(database);
+                var source = new ReplicationSource(sourceOptions, _loggerFactory.CreateLogger<ReplicationSource>(), _time);
                 var start = await DatabaseAwaiter.PrepareAsync(database, source, _logger, _time, stop.Token).ConfigureAwait(false);
                 RuntimeLog.DatabaseStarting(_logger, database.Name, database.Slot.Name, new NpgsqlLogSequenceNumber(start).ToString(), string.Join(", ", consumers.Select(c => c.Name)));
-                databases.Add(new RunningDatabase(database, source, new AckTracker(start), new ChangeDispatcher(consumers)));
+                var coordinator = new BackfillCoordinator(new ChangeDispatcher(consumers));
+                var initial = active.Where(s => s.InitialBackfill is not null && s.Settings.Database == database.Name).ToDictionary(s => s.Name, s => s.InitialBackfill!, StringComparer.Ordinal);
+                var backfills = new BackfillSupervisor(
+                    database.Name, sourceOptions.ConnectionString, database.Publication.Name, source.Source, consumers, initial, coordinator,
+                    _options.Backfills, _loggerFactory.CreateLogger("Sequin.Backfills"), _time);
+                databases.Add(new RunningDatabase(database, source, new AckTracker(start), coordinator, backfills));
             }
 
             foreach (var sink in sinks)
@@ -117,9 +124,11 @@ internal sealed class SequinRuntime
 
             var watching = sinks.Select(s => WatchAsync(s.Consumer, stop)).ToList();
             var reading = databases.Select(d => ReadAsync(d, stop)).ToList();
+            var backfilling = databases.Select(d => d.Backfills.RunAsync(stop.Token)).ToList();
             await Task.WhenAll(reading).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(watching).ConfigureAwait(false);
+            await Task.WhenAll(backfilling).ConfigureAwait(false);
             if (watching.Select(w => w.Result).FirstOrDefault(e => e is not null) is { } crash)
             {
                 throw crash;
@@ -306,5 +315,5 @@ internal sealed class SequinRuntime
 
     private sealed record RunningSink(ISinkClient Client, ISinkPipeline Pipeline, SinkConsumer Consumer);
 
-    private sealed record RunningDatabase(DatabaseConfig Config, ReplicationSource Source, AckTracker Tracker, ChangeDispatcher Dispatcher);
+    private sealed record RunningDatabase(DatabaseConfig Config, ReplicationSource Source, AckTracker Tracker, BackfillCoordinator Dispatcher, BackfillSupervisor Backfills);
 }

@@ -14,4 +14,7 @@ public sealed class SequinRuntimeOptions
     /// intervals, reconnect delays) after they are built from the configuration; null keeps the defaults.
     /// </summary>
     public Action<Replication.ReplicationSourceOptions>? ConfigureReplication { get; set; }
+
+    /// <summary>How backfills page and pace themselves (internal: tests shorten the intervals).</summary>
+    internal Backfills.BackfillOptions Backfills { get; set; } = new();
 }

@@ -41,6 +41,14 @@ public sealed class ChangeMessage
         EstimatedSize = 160 + record.EstimateSize() + (oldRecord?.EstimateSize() ?? 0) + (transactionAnnotationsJson?.Length * 2 ?? 0);
     }
 
+    /// <summary>Creates a message with its own idempotency key: a backfill's <c>read</c> message (see <c>Backfills.ReadMessages</c>).</summary>
+    internal ChangeMessage(ChangeAction action, RowImage record, TransactionInfo transaction, int commitIdx, SourceDatabaseInfo source, string idempotencyKey)
+        : this(action, record, null, transaction, commitIdx, source)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        _idempotencyKey = idempotencyKey;
+    }
+
     /// <summary>The change kind.</summary>
     public ChangeAction Action { get; }
 
@@ -71,7 +79,10 @@ public sealed class ChangeMessage
     /// <summary><c>metadata.transaction_annotations</c> as JSON text, or null.</summary>
     public string? TransactionAnnotationsJson { get; }
 
-    /// <summary><c>metadata.idempotency_key</c>: base64 of <c>"&lt;commit_lsn&gt;:&lt;commit_idx&gt;"</c>.</summary>
+    /// <summary>
+    /// <c>metadata.idempotency_key</c>: base64 of <c>"&lt;commit_lsn&gt;:&lt;commit_idx&gt;"</c>; for a backfill's
+    /// <c>read</c> message, base64 of <c>"&lt;backfill_id&gt;:&lt;pk1&gt;:&lt;pk2&gt;…"</c>.
+    /// </summary>
     public string IdempotencyKey => _idempotencyKey ??= Messages.IdempotencyKey.For(CommitLsn, CommitIdx);
 
     /// <summary>An approximate in-memory size in bytes, used to bound buffers.</summary>

@@ -38,6 +38,12 @@ public sealed class TransactionInfo
     /// <summary>Whether the Commit message arrived and every delivery owed for the transaction is done.</summary>
     public bool IsComplete => Volatile.Read(ref _pending) == 0;
 
+    /// <summary>
+    /// Called once, on the thread that settles the last owed delivery, when the transaction becomes complete. Backfill
+    /// pages use it to learn that all their <c>read</c> messages are delivered.
+    /// </summary>
+    internal Action? Completed { get; init; }
+
     /// <summary>Records that one more delivery (one message to one sink) is owed for this transaction.</summary>
     internal void AddPending() => Interlocked.Increment(ref _pending);
 
@@ -48,6 +54,11 @@ public sealed class TransactionInfo
         if (left < 0)
         {
             throw new InvalidOperationException($"Transaction {Xid} completed more deliveries than it owed.");
+        }
+
+        if (left == 0)
+        {
+            Completed?.Invoke();
         }
     }
 

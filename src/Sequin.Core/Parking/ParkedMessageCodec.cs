@@ -73,6 +73,11 @@ internal static class ParkedMessageCodec
                 w.WriteString("transaction_annotations", annotations);
             }
 
+            if (message.Action == ChangeAction.Read)
+            {
+                w.WriteString("idempotency_key", message.IdempotencyKey); // a backfill's key, not derived from the position
+            }
+
             w.WriteEndObject();
         }
 
@@ -123,7 +128,13 @@ internal static class ParkedMessageCodec
                 s.GetProperty("hostname").GetString()!,
                 s.GetProperty("annotations").GetString()!);
             var annotations = root.TryGetProperty("transaction_annotations", out var a) ? a.GetString() : null;
-            return new ChangeMessage(action, record, oldRecord, txn, root.GetProperty("commit_idx").GetInt32(), source, annotations);
+            var commitIdx = root.GetProperty("commit_idx").GetInt32();
+            if (root.TryGetProperty("idempotency_key", out var key) && key.GetString() is { Length: > 0 } idempotencyKey)
+            {
+                return new ChangeMessage(action, record, txn, commitIdx, source, idempotencyKey);
+            }
+
+            return new ChangeMessage(action, record, oldRecord, txn, commitIdx, source, annotations);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or OverflowException)
         {

@@ -152,6 +152,13 @@ internal sealed class PgOutputDecoder : IDisposable
             return;
         }
 
+        if (string.Equals(message.Prefix, Backfills.BackfillWatermark.Prefix, StringComparison.Ordinal))
+        {
+            var content = await _values.ReadToEndAsync(message.Data, cancellationToken).ConfigureAwait(false);
+            await _handler.HandleWatermarkAsync(content, (ulong)message.MessageLsn, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (transactional && _transaction is not null)
         {
             await _annotations.ApplyAsync(message, _transaction.Xid, _values, cancellationToken).ConfigureAwait(false);

@@ -20,4 +20,10 @@ internal interface IChangeHandler
 
     /// <summary>The current transaction committed; <paramref name="endLsn"/> is the LSN just past its commit record.</summary>
     void CommitTransaction(TransactionInfo transaction, ulong endLsn);
+
+    /// <summary>
+    /// A backfill watermark (a logical message with prefix <see cref="Backfills.BackfillWatermark.Prefix"/>) arrived at
+    /// <paramref name="lsn"/>, in WAL order with the changes. May wait while buffers are full. The default ignores it.
+    /// </summary>
+    ValueTask HandleWatermarkAsync(string content, ulong lsn, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

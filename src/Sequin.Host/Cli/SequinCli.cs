@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Sequin.Host.Cli;
 
-/// <summary>The <c>sequin</c> command line: validate, plugins, functions init, test-connection, config export, messages, run.</summary>
+/// <summary>The <c>sequin</c> command line: validate, plugins, functions init, test-connection, config export, messages, backfill, run.</summary>
 internal static class SequinCli
 {
     public static RootCommand Create(SequinCliOptions options)
@@ -17,6 +17,7 @@ internal static class SequinCli
             TestConnectionCommand.Create(options),
             ConfigCommand.Create(options),
             MessagesCommand.Create(options),
+            BackfillCommand.Create(options),
         };
     }
 }

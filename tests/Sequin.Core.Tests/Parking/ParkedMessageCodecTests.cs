@@ -48,6 +48,17 @@ public sealed class ParkedMessageCodecTests
     }
 
     [Fact]
+    public void ABackfillReadKeepsItsOwnIdempotencyKey()
+    {
+        var read = new ChangeMessage(ChangeAction.Read, Some.Change(7).Record, Some.Transaction(0x9000), 3, Some.Source, "YmFja2ZpbGw6Nw==");
+
+        var back = ParkedMessageCodec.Decode(ParkedMessageCodec.Encode(read));
+
+        Assert.Equal((ChangeAction.Read, "YmFja2ZpbGw6Nw==", 0x9000UL, 3), (back.Action, back.IdempotencyKey, back.CommitLsn, back.CommitIdx));
+        Assert.NotEqual(IdempotencyKey.For(0x9000, 3), back.IdempotencyKey);
+    }
+
+    [Fact]
     public void BytesThatAreNotAParkedMessageFailWithAFormatException()
     {
         Assert.Throws<FormatException>(() => ParkedMessageCodec.Decode("{\"v\":9}"u8));

@@ -291,6 +291,28 @@ public sealed class MessageProcessorTests
         Assert.Equal(ProcessResultKind.Routed, processor.Process(Some.Message(ChangeAction.Update, oldHouse: "Corrino"), "42").Kind);
     }
 
+    [Fact]
+    public void FunctionsSeeABackfillReadAsActionReadWithNullChanges()
+    {
+        var options = new MessageProcessorOptions
+        {
+            Routing = new KafkaLikeRoutedConsumer(),
+            Consumer = Some.Consumer,
+            Limits = Some.Limits,
+            Mode = RoutingMode.Dynamic,
+            FilterFunction = Some.Filter("return action === 'read' && changes === null;"),
+            RoutingFunction = Some.Route("return { topic: action === 'read' ? 'backfill' : 'live' };"),
+            TransformFunction = Some.Transform("return { op: action, id: record.id };"),
+        };
+        var processor = Some.Processor(options);
+
+        var routed = Some.Routed(processor.Process(Some.Message(ChangeAction.Read), "42"));
+
+        Assert.Equal("backfill", routed.Route["topic"]);
+        Assert.Equal("{\"op\":\"read\",\"id\":42}", Encoding.UTF8.GetString(routed.Payload.Span));
+        Assert.Equal(ProcessResultKind.Filtered, processor.Process(Some.Message(ChangeAction.Insert), "42").Kind);
+    }
+
     [Theory]
     [InlineData("return 1;", "number 1")]
     [InlineData("return 'true';", "string \"true\"")]

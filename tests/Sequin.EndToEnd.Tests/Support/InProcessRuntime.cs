@@ -35,7 +35,11 @@ internal sealed class InProcessRuntime : IAsyncDisposable
     public SinkConsumer Consumer => Runtime.Consumers.Single();
 
     /// <summary>Loads <paramref name="yamlPath"/>, lets <paramref name="adjust"/> change each sink's runtime settings, and starts.</summary>
-    public static InProcessRuntime Start(string yamlPath, IEnumerable<ISinkPlugin> plugins, Func<SinkConsumerSettings, SinkConsumerSettings>? adjust = null)
+    public static InProcessRuntime Start(
+        string yamlPath,
+        IEnumerable<ISinkPlugin> plugins,
+        Func<SinkConsumerSettings, SinkConsumerSettings>? adjust = null,
+        Action<SequinRuntimeOptions>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddSequinYaml(yamlPath).Build();
         var result = SequinConfigLoader.Load(configuration, new SinkPluginCatalog(plugins), Path.GetDirectoryName(yamlPath));
@@ -62,17 +66,16 @@ internal sealed class InProcessRuntime : IAsyncDisposable
                     RoutingFunction = s.RoutingFunction,
                     FilterFunction = s.FilterFunction,
                     TransformFunction = s.TransformFunction,
+                    InitialBackfill = s.InitialBackfill,
                 })],
             };
         }
 
         var logs = new ListLogger();
         var services = new ServiceCollection().AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug)).BuildServiceProvider();
-        var runtime = new SequinRuntime(
-            config,
-            services,
-            services.GetRequiredService<ILoggerFactory>(),
-            options: new SequinRuntimeOptions { DrainTimeout = TimeSpan.FromSeconds(5) });
+        var options = new SequinRuntimeOptions { DrainTimeout = TimeSpan.FromSeconds(5) };
+        configure?.Invoke(options);
+        var runtime = new SequinRuntime(config, services, services.GetRequiredService<ILoggerFactory>(), options: options);
         return new InProcessRuntime(runtime, services, logs);
     }
 

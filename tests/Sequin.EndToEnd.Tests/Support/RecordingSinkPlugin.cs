@@ -20,6 +20,12 @@ public sealed class RecordingSinkPlugin : ISinkPlugin
 
     public ConcurrentQueue<RecordedAttempt> Attempts { get; } = new();
 
+    /// <summary>The messages delivered, in delivery order (per group: commit order), when <see cref="KeepMessages"/> is on.</summary>
+    public ConcurrentQueue<ChangeMessage> DeliveredMessages { get; } = new();
+
+    /// <summary>Keep every delivered message in <see cref="DeliveredMessages"/> (and skip parsing payloads for the attempt records).</summary>
+    public bool KeepMessages { get; set; }
+
     /// <summary>Decides an attempt's outcome from (table, id, action, attempt number starting at 1).</summary>
     public Func<string, int, string, int, DeliveryOutcome> Behaviour { get; set; } = (_, _, _, _) => DeliveryOutcome.Delivered;
 
@@ -48,6 +54,12 @@ public sealed class RecordingSinkPlugin : ISinkPlugin
 
     private DeliveryOutcome Attempt(RoutedMessage message, DateTimeOffset at)
     {
+        if (KeepMessages)
+        {
+            DeliveredMessages.Enqueue(message.Message);
+            return DeliveryOutcome.Delivered;
+        }
+
         using var json = JsonDocument.Parse(message.Payload);
         var record = json.RootElement.GetProperty("record");
         var id = record.TryGetProperty("id", out var idValue) ? idValue.GetInt32() : 0;

@@ -28,6 +28,7 @@ internal static class SinkReader
         var mode = routingName is null ? RoutingMode.Static : RoutingMode.Dynamic;
         var (plugin, options) = ReadDestination(map, catalog, mode);
         OriginalKeys.ReadSink(map);
+        var initialBackfill = InitialBackfillReader.Read(map);
         map.RejectUnknown();
 
         if (database is not null && !loaded.Databases.Any(d => string.Equals(d.Name, database, StringComparison.Ordinal))
@@ -67,6 +68,7 @@ internal static class SinkReader
             RoutingFunction = routing,
             FilterFunction = filter,
             TransformFunction = transform,
+            InitialBackfill = initialBackfill,
         };
     }
 
