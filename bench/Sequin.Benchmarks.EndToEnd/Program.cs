@@ -439,6 +439,8 @@ internal sealed class Report(BenchOptions options)
             sb.AppendLine("| rows | scenario | changes | time from start | changes/s | first line after | changes/s after first line | ceiling just before | ratio to ceiling | ratio to in-process stdout | peak RSS | CPU time |");
             sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             sb.Append(_process);
+        }
+
         if (_backfills.Length > 0)
         {
             sb.AppendLine();
