@@ -76,7 +76,7 @@ public sealed class SnsSinkRoutingTests
 
         Assert.Equal("sns", plugin.TypeName);
         Assert.Equal(["topic_arn"], plugin.Routing.Keys.Select(k => k.Name));
-        Assert.Equal(7, plugin.Schema.Fields.Count);
+        Assert.Equal(10, plugin.Schema.Fields.Count); // topic_arn, is_fifo, message_group and the seven AWS keys
         var attribute = Assert.Single(typeof(SnsSink).Assembly.GetCustomAttributes(typeof(SequinSinkPluginAttribute), false));
         Assert.Equal(typeof(SnsSink), ((SequinSinkPluginAttribute)attribute).PluginType);
     }
