@@ -105,6 +105,18 @@ internal sealed class SinkConsumer : IAsyncDisposable
     /// <summary>Messages held now (taken and not yet delivered, filtered or discarded).</summary>
     public int BufferedMessages => _gate.Messages;
 
+    /// <summary>
+    /// Completes once every partition has handled the events queued to it before this call (messages taken, batches
+    /// completed): a point after which each partition's clock readings for those events have been made. For tests on a
+    /// fake clock, which must not advance it while a partition still has to read it.
+    /// </summary>
+    internal Task WhenPartitionsCaughtUpAsync() => Task.WhenAll(_router.Created.Select(partition =>
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        partition.Post(new PartitionEvent(null, null, false, () => done.TrySetResult()));
+        return done.Task;
+    }));
+
     /// <summary>Estimated bytes (<see cref="ChangeMessage.EstimatedSize"/>) held now.</summary>
     public long BufferedBytes => _gate.Bytes;
 

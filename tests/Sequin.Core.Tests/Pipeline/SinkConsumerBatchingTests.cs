@@ -22,6 +22,7 @@ public sealed class SinkConsumerBatchingTests
 
         await Wait.UntilAsync(() => h.Pipeline.Batches.Count == 2, "two full batches are sent");
         Assert.Equal([3, 3], BatchSizes(h.Pipeline));
+        await h.Consumer.WhenPartitionsCaughtUpAsync(); // message 7 is in its batch, opened at t0
         await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromMinutes(1), "the linger of the partial batch");
 
         await Wait.UntilAsync(() => h.Pipeline.Batches.Count == 3, "the partial batch is sent");
@@ -63,6 +64,7 @@ public sealed class SinkConsumerBatchingTests
             await h.FeedAsync([Some.Change(i, Some.Transaction(), table: i % 2 == 0 ? Some.OtherTable : Some.Table)]);
         }
 
+        await h.Consumer.WhenPartitionsCaughtUpAsync(); // every message is in its batch, opened at t0
         await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromMinutes(1), "the linger");
 
         await Wait.UntilAsync(() => h.Pipeline.Batches.Count == 2, "one batch per key is sent");
@@ -89,6 +91,9 @@ public sealed class SinkConsumerBatchingTests
             await h.FeedAsync([Some.Change(i, Some.Transaction())]);
         }
 
+        // The first batch's timer is also due at t0 + 5 s: advancing before the partition has taken message 3 would
+        // open its batch at t0 + 5 s, due at t0 + 10 s.
+        await h.Consumer.WhenPartitionsCaughtUpAsync();
         await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(5), "the consumer's batch timeout");
         await Wait.UntilAsync(() => h.Pipeline.Batches.Count == 2, "both batches are sent");
         Assert.Equal([2, 1], BatchSizes(h.Pipeline));
