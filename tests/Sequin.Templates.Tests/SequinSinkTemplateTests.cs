@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
@@ -87,16 +86,12 @@ public sealed class SequinSinkTemplateTests(PostgresFixture postgres, GeneratedS
     [Fact]
     public async Task ChangeFromPostgresReachesTheGeneratedHttpSinkThroughTheInstalledTool()
     {
-        var port = FreePort();
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
         var received = new List<(string Path, string Body)>();
-        var serving = ServeAsync(listener, received);
+        await using var listener = LoopbackHttpServer.Start(context => RecordAsync(context, received));
 
         var database = await postgres.CreateDatabaseAsync("generated_sink");
         await postgres.Server.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY, status text NOT NULL)", database);
-        var config = WriteConfig(database, $"http://127.0.0.1:{port}/hooks");
+        var config = WriteConfig(database, $"{listener.Url}/hooks");
 
         await using var tool = ChildProcess.Start(generated.SequinTool, ["run", "--config", config], generated.WorkDirectory);
         await Eventually.UntilAsync(
@@ -108,8 +103,6 @@ public sealed class SequinSinkTemplateTests(PostgresFixture postgres, GeneratedS
 
         await Eventually.UntilAsync(() => Snapshot(received).Count > 0, () => $"the listener got a request; tool output:\n{tool.Output}");
         Assert.Equal(0, await tool.StopAsync());
-        listener.Stop();
-        await serving;
 
         var (path, body) = Assert.Single(Snapshot(received));
         Assert.Equal("/hooks/orders-hook", path);
@@ -128,41 +121,21 @@ public sealed class SequinSinkTemplateTests(PostgresFixture postgres, GeneratedS
         }
     }
 
-    /// <summary>Answers every request with 200 and an empty body (all delivered), recording POSTs.</summary>
-    private static async Task ServeAsync(HttpListener listener, List<(string Path, string Body)> received)
+    /// <summary>Answers a request with 200 and an empty body (all delivered), recording POSTs.</summary>
+    private static async Task RecordAsync(HttpListenerContext context, List<(string Path, string Body)> received)
     {
-        while (listener.IsListening)
+        if (context.Request.HttpMethod == "POST")
         {
-            HttpListenerContext context;
-            try
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync();
+            lock (received)
             {
-                context = await listener.GetContextAsync();
+                received.Add((context.Request.Url!.AbsolutePath, body));
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return; // stopped
-            }
-
-            if (context.Request.HttpMethod == "POST")
-            {
-                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                var body = await reader.ReadToEndAsync();
-                lock (received)
-                {
-                    received.Add((context.Request.Url!.AbsolutePath, body));
-                }
-            }
-
-            context.Response.StatusCode = 200;
-            context.Response.Close();
         }
-    }
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
+        context.Response.StatusCode = 200;
+        context.Response.Close();
     }
 
     private string WriteConfig(string database, string url)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,9 +20,8 @@ public sealed class TypesenseFakeServer : IAsyncDisposable, IDisposable
     /// <summary>Typesense's 401 body text.</summary>
     public const string UnauthorizedMessage = "Forbidden - a valid `x-typesense-api-key` header must be sent.";
 
-    private readonly HttpListener _listener;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _http;
     private readonly object _gate = new();
     private readonly Dictionary<string, TypesenseFakeCollection> _collections = new(StringComparer.Ordinal);
     private readonly List<string> _requests = [];
@@ -33,16 +31,14 @@ public sealed class TypesenseFakeServer : IAsyncDisposable, IDisposable
     private TimeSpan _delay;
     private int _delayCount = int.MaxValue;
 
-    private TypesenseFakeServer(HttpListener listener, string url, string apiKey)
+    private TypesenseFakeServer(string apiKey)
     {
-        _listener = listener;
-        Url = url;
         ApiKey = apiKey;
-        _loop = Task.Run(AcceptLoopAsync);
+        _http = LoopbackHttpServer.Start(HandleAsync);
     }
 
     /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
-    public string Url { get; }
+    public string Url => _http.Url;
 
     /// <summary>The accepted API key.</summary>
     public string ApiKey { get; }
@@ -85,22 +81,7 @@ public sealed class TypesenseFakeServer : IAsyncDisposable, IDisposable
     public static TypesenseFakeServer Start(string apiKey = DefaultApiKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(apiKey);
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = FreePort();
-            var url = $"http://127.0.0.1:{port}";
-            var listener = new HttpListener();
-            listener.Prefixes.Add(url + "/");
-            try
-            {
-                listener.Start();
-                return new TypesenseFakeServer(listener, url, apiKey);
-            }
-            catch (HttpListenerException) when (attempt < 10)
-            {
-                listener.Close(); // the port was taken between probing and binding: try another.
-            }
-        }
+        return new TypesenseFakeServer(apiKey);
     }
 
     /// <summary>Makes the next <paramref name="count"/> requests fail with <paramref name="statusCode"/> and a Typesense error body.</summary>
@@ -164,47 +145,13 @@ public sealed class TypesenseFakeServer : IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Close();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped.
-        }
-
+        await _stop.CancelAsync().ConfigureAwait(false); // ends delayed responses
+        await _http.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return; // the listener was closed.
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
 
     private async Task HandleAsync(HttpListenerContext context)
     {

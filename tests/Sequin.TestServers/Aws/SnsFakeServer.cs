@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security;
 using System.Security.Cryptography;
 using System.Text;
@@ -26,8 +25,7 @@ public sealed class SnsFakeServer : IAsyncDisposable
     private const string Xmlns = "http://sns.amazonaws.com/doc/2010-03-31/";
     private const int MaxBytes = 256 * 1024;
 
-    private readonly HttpListener _listener;
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _http;
     private readonly ConcurrentDictionary<string, string> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HashSet<string>> _denied = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HashSet<string>> _topics = new(StringComparer.Ordinal);
@@ -36,18 +34,16 @@ public sealed class SnsFakeServer : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Queue<(int Status, string Code, string Message, TimeSpan? RetryAfter)> _injected = new();
 
-    private SnsFakeServer(HttpListener listener, Uri endpoint, string region, string accountId)
+    private SnsFakeServer(string region, string accountId)
     {
-        _listener = listener;
-        Endpoint = endpoint;
         Region = region;
         AccountId = accountId;
         _keys[AccessKeyId] = SecretAccessKey;
-        _loop = Task.Run(LoopAsync);
+        _http = LoopbackHttpServer.Start(HandleAsync);
     }
 
     /// <summary>The endpoint, e.g. <c>http://127.0.0.1:40001/</c>.</summary>
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _http.Endpoint;
 
     /// <summary>The region the fake expects in signatures and puts in ARNs.</summary>
     public string Region { get; }
@@ -65,28 +61,7 @@ public sealed class SnsFakeServer : IAsyncDisposable
     public IReadOnlyList<SnsFakeRequest> Requests => _requests.ToArray();
 
     /// <summary>Starts the fake on a free loopback port.</summary>
-    public static SnsFakeServer Start(string region = "us-east-1", string accountId = "123456789012")
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var prefix = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/");
-            var listener = new HttpListener();
-            listener.Prefixes.Add(prefix);
-            try
-            {
-                listener.Start();
-                return new SnsFakeServer(listener, new Uri(prefix), region, accountId);
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close(); // the port was taken in between: try another
-            }
-        }
-    }
+    public static SnsFakeServer Start(string region = "us-east-1", string accountId = "123456789012") => new(region, accountId);
 
     /// <summary>Adds an access key the fake accepts.</summary>
     public void AddCredentials(string accessKeyId, string secretAccessKey) => _keys[accessKeyId] = secretAccessKey;
@@ -122,19 +97,7 @@ public sealed class SnsFakeServer : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            await _loop;
-        }
-        catch (ObjectDisposedException)
-        {
-            // The listener was closed while waiting for a request.
-        }
-    }
+    public ValueTask DisposeAsync() => _http.DisposeAsync();
 
     /// <summary>Computes a SigV4 signature the way AWS documents it (used to verify requests).</summary>
     public static string ComputeSignature(string secret, string amzDate, string region, string service, string canonicalRequest)
@@ -168,28 +131,6 @@ public sealed class SnsFakeServer : IAsyncDisposable
     }
 
     private static string RequestId() => Guid.NewGuid().ToString();
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (HttpListenerException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
 
     private async Task HandleAsync(HttpListenerContext context)
     {
