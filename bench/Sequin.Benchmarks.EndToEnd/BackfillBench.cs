@@ -8,7 +8,7 @@ using Sequin.Hosting;
 namespace Sequin.Benchmarks.EndToEnd;
 
 /// <summary>One backfill measurement: rows/s of a sink against <c>COPY (SELECT ...) TO STDOUT</c> of the same table in the same run.</summary>
-internal sealed record BackfillResult(string Sink, long Rows, TimeSpan Elapsed, double RowsPerSecond, double CopyRowsPerSecond, double PeakRssMb, double CpuSeconds);
+internal sealed record BackfillResult(string Sink, long Rows, TimeSpan Elapsed, double RowsPerSecond, double CopyRowsPerSecond, double PeakRssMb, double CpuSeconds, double AllocatedBytesPerRow, string Gcs);
 
 /// <summary>
 /// Backfill throughput: a table of <c>--backfill-rows</c> rows (~200 B), read once by <c>COPY (SELECT * ...) TO STDOUT</c>
@@ -40,7 +40,7 @@ internal static class BackfillBench
             Log($"COPY (SELECT * FROM {Workload.Table}) TO STDOUT: {copy.TotalSeconds:F2} s = {copyRate:N0} rows/s");
             var result = await BackfillOnceAsync(options, plugins, db, sink, new BackfillRequest("public." + Workload.Table, BackfillKind.Full), rows, ct);
             results.Add(result with { CopyRowsPerSecond = copyRate });
-            Log($"backfill into {sink}: {result.Elapsed.TotalSeconds:F2} s = {result.RowsPerSecond:N0} rows/s, {result.RowsPerSecond / copyRate:P0} of COPY, peak RSS {result.PeakRssMb:N0} MB, CPU {result.CpuSeconds:F1} s");
+            Log($"backfill into {sink}: {result.Elapsed.TotalSeconds:F2} s = {result.RowsPerSecond:N0} rows/s, {result.RowsPerSecond / copyRate:P0} of COPY, peak RSS {result.PeakRssMb:N0} MB, CPU {result.CpuSeconds:F1} s, {result.AllocatedBytesPerRow:N0} B allocated per row, GCs {result.Gcs}");
         }
 
         return results;
@@ -83,6 +83,8 @@ internal static class BackfillBench
         var rssReset = Memory.ResetPeak();
         using var sampler = new RssSampler();
         var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedStart = GC.GetTotalAllocatedBytes(precise: false);
+        int[] gcStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         var consumer = runtime.Consumers.Single();
         await using var store = new BackfillStore(config.Databases[0].BuildConnectionString());
         var watch = Stopwatch.StartNew();
@@ -101,10 +103,12 @@ internal static class BackfillBench
         var elapsed = watch.Elapsed;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
         var peak = rssReset ? Memory.PeakRssMb() : sampler.PeakMb;
+        var allocated = (GC.GetTotalAllocatedBytes(precise: false) - allocatedStart) / (double)rows;
+        var gcs = string.Create(CultureInfo.InvariantCulture, $"{GC.CollectionCount(0) - gcStart[0]}/{GC.CollectionCount(1) - gcStart[1]}/{GC.CollectionCount(2) - gcStart[2]}");
         await stop.CancelAsync();
         await run;
         await Workload.ExecAsync(db, $"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{slot}'", ct);
-        return new BackfillResult(sink, rows, elapsed, rows / elapsed.TotalSeconds, 0, peak, cpu);
+        return new BackfillResult(sink, rows, elapsed, rows / elapsed.TotalSeconds, 0, peak, cpu, allocated, gcs);
     }
 
     private static async Task ThrowIfStoppedAsync(Task run)

@@ -408,7 +408,7 @@ internal sealed class Report(BenchOptions options)
         _process.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {scenario.Label} | {changes:N0} | {r.Elapsed.TotalSeconds:F2} s | {changes / r.Elapsed.TotalSeconds:N0} | {r.FirstLine.TotalSeconds:F2} s | {changes / (r.Elapsed - r.FirstLine).TotalSeconds:N0} | {ceiling:N0} | **{changes / r.Elapsed.TotalSeconds / ceiling:F2}** | {(inProcessStdout > 0 ? changes / r.Elapsed.TotalSeconds / inProcessStdout : 0):F2} | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s |"));
 
     public void AddBackfill(BackfillResult r) =>
-        _backfills.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Sink} | {r.Rows:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.RowsPerSecond:N0} | {r.CopyRowsPerSecond:N0} | **{r.RowsPerSecond / r.CopyRowsPerSecond:F2}** | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s |"));
+        _backfills.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Sink} | {r.Rows:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.RowsPerSecond:N0} | {r.CopyRowsPerSecond:N0} | **{r.RowsPerSecond / r.CopyRowsPerSecond:F2}** | {r.PeakRssMb:N0} MB | {r.CpuSeconds:F1} s | {r.AllocatedBytesPerRow:N0} B | {r.Gcs} |"));
 
     public string ToMarkdown()
     {
@@ -446,8 +446,8 @@ internal sealed class Report(BenchOptions options)
             sb.AppendLine();
             sb.AppendLine("Backfill (~200 B rows, default backfill options): from creating the backfill to the sink's acknowledgement of the last `read`, against `COPY (SELECT * FROM benchmark_records) TO STDOUT` of the same table read right before (second of two reads, warm cache).");
             sb.AppendLine();
-            sb.AppendLine("| sink | rows | time | rows/s | COPY rows/s | ratio to COPY | peak RSS | CPU time |");
-            sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            sb.AppendLine("| sink | rows | time | rows/s | COPY rows/s | ratio to COPY | peak RSS | CPU time | allocated per row | GCs gen0/1/2 |");
+            sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             sb.Append(_backfills);
         }
 

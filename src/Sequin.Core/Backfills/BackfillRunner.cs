@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Text;
@@ -173,11 +174,39 @@ internal sealed class BackfillRunner
     /// <summary>base64 of <c>"&lt;backfill_id&gt;:&lt;pk1&gt;:&lt;pk2&gt;…"</c>, the idempotency key of a read message.</summary>
     internal static string IdempotencyKey(string prefix, IReadOnlyList<string> primaryKey)
     {
-        var text = prefix + string.Join(':', primaryKey);
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var encoded = new byte[Base64.GetMaxEncodedToUtf8Length(bytes.Length)];
-        Base64.EncodeToUtf8(bytes, encoded, out _, out var written);
-        return Encoding.ASCII.GetString(encoded, 0, written);
+        var length = Encoding.UTF8.GetByteCount(prefix) + Math.Max(0, primaryKey.Count - 1);
+        foreach (var part in primaryKey)
+        {
+            length += Encoding.UTF8.GetByteCount(part);
+        }
+
+        // One buffer for the UTF-8 text and its base64 (encoded in place), one string: this runs for every backfilled row.
+        var encodedLength = Base64.GetMaxEncodedToUtf8Length(length);
+        var rented = encodedLength <= 512 ? null : ArrayPool<byte>.Shared.Rent(encodedLength);
+        Span<byte> buffer = rented ?? stackalloc byte[512];
+        try
+        {
+            var at = Encoding.UTF8.GetBytes(prefix, buffer);
+            for (var i = 0; i < primaryKey.Count; i++)
+            {
+                if (i > 0)
+                {
+                    buffer[at++] = (byte)':';
+                }
+
+                at += Encoding.UTF8.GetBytes(primaryKey[i], buffer[at..]);
+            }
+
+            Base64.EncodeToUtf8InPlace(buffer, at, out var written);
+            return Encoding.ASCII.GetString(buffer[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     private static async Task<long> EstimateRowsAsync(NpgsqlConnection connection, BackfillTable table, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 
 namespace Sequin.Messages;
@@ -11,7 +10,6 @@ namespace Sequin.Messages;
 /// </summary>
 internal static class PgValueJson
 {
-    private const string TimestampOutFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff";
 
     /// <summary>Writes one column value.</summary>
     /// <param name="writer">The destination.</param>
@@ -90,8 +88,7 @@ internal static class PgValueJson
     }
 
     /// <summary>Formats a timestamp as metadata does: ISO 8601, UTC, six fractional digits, <c>Z</c>.</summary>
-    public static string FormatUtc(DateTimeOffset value) =>
-        value.UtcDateTime.ToString(TimestampOutFormat, CultureInfo.InvariantCulture) + "Z";
+    public static string FormatUtc(DateTimeOffset value) => IsoTimestamp.ToString(value.UtcDateTime, zone: true);
 
     private static void WriteNumber(Utf8JsonWriter writer, string text)
     {
@@ -147,13 +144,8 @@ internal static class PgValueJson
             return;
         }
 
-        Span<char> buffer = stackalloc char[32];
-        value.UtcDateTime.TryFormat(buffer, out var n, TimestampOutFormat, CultureInfo.InvariantCulture);
-        if (withZone)
-        {
-            buffer[n++] = 'Z';
-        }
-
-        writer.WriteStringValue(buffer[..n]);
+        Span<byte> buffer = stackalloc byte[IsoTimestamp.MaxLength];
+        var length = IsoTimestamp.Write(value.UtcDateTime, buffer, withZone);
+        writer.WriteStringValue(buffer[..length]);
     }
 }

@@ -83,6 +83,20 @@ public sealed class WatermarkProtocolTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(200)]
+    [InlineData(1000)] // longer than the stack buffer: a rented one
+    public void ReadIdempotencyKeysOfAnyLengthAndNonAsciiKeysRoundTrip(int length)
+    {
+        var text = new string('é', length / 2) + new string('x', length - (length / 2));
+
+        var key = BackfillRunner.IdempotencyKey("b:", [text, "ü", string.Empty]);
+
+        Assert.Equal("b:" + text + ":ü:", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(key)));
+    }
+
+    [Theory]
     [InlineData(1000, 1000, 100, 2000)] // a full page well within the budget: double
     [InlineData(1000, 400, 100, 1000)] // a short page: stay
     [InlineData(1000, 1000, 600, 1000)] // within the budget but not fast: stay
