@@ -56,6 +56,10 @@ public sealed class BackfillCliTests(PostgresFixture postgres)
         Assert.True(statusExit == 0, status);
         var line = Assert.Single(status.Split('\n'), l => l.Contains("\tpublic.t\t", StringComparison.Ordinal));
         Assert.Contains("\tpartial from at >= 2025-01-01\tactive\t", line, StringComparison.Ordinal);
+        var (secondExit, second) = await BackfillAsync(scenario, "start", "--sink", "to-file", "--table", "t");
+        Assert.NotEqual(0, secondExit);
+        Assert.Contains($"already has an active backfill of public.t ({line.Split('\t')[0]})", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", second, StringComparison.Ordinal); // a message, not a stack trace
 
         var (cancelExit, cancelled) = await BackfillAsync(scenario, "cancel", "--id", line.Split('\t')[0]);
         Assert.True(cancelExit == 0, cancelled);

@@ -164,6 +164,32 @@ public sealed class BackfillTests(PostgresFixture postgres, ITestOutputHelper ou
         Assert.Equal(reads, sink.DeliveredMessages.Count(m => m.Action == ChangeAction.Read));
     }
 
+    [Fact]
+    public async Task ASecondActiveBackfillOfOneSinkAndTableIsRefusedNamingTheFirstAndAnInitialOneIsSkipped()
+    {
+        var database = await postgres.CreateDatabaseAsync("backfill_one_active");
+        await using var store = new BackfillStore(postgres.Server.ConnectionString(database));
+        var ct = CancellationToken.None;
+        var first = await store.CreateAsync("to-file", new BackfillRequest("items", BackfillKind.Full), ct);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            store.CreateAsync("to-file", new BackfillRequest("public.items", BackfillKind.Partial, "id", "10"), ct));
+        Assert.Contains($"Sink 'to-file' already has an active backfill of public.items ({first.Id})", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sequin backfill cancel", error.Message, StringComparison.Ordinal);
+
+        // Another sink, another table: allowed. The initial backfill of a table with an active one is left to that one.
+        await store.CreateAsync("other-sink", new BackfillRequest("items", BackfillKind.Full), ct);
+        var initial = await store.CreateInitialAsync("to-file", [new BackfillRequest("items", BackfillKind.Full), new BackfillRequest("orders", BackfillKind.Full)], ct);
+        var orders = Assert.Single(initial);
+        Assert.Equal("public.orders", (await store.GetAsync(orders, ct))!.Request.QualifiedTable);
+
+        // Once the first has ended, the table can be backfilled again.
+        Assert.True(await store.FinishAsync(first.Id, BackfillStatus.Cancelled, null, ct));
+        var again = await store.CreateAsync("to-file", new BackfillRequest("items", BackfillKind.Full), ct);
+        Assert.Equal(BackfillStatus.Active, again.Status);
+        Assert.Equal(3, (await store.ListAsync(null, activeOnly: true, ct)).Count); // other-sink items, orders, items again
+    }
+
     private static async Task<IReadOnlyList<BackfillRecord>> WaitForBackfillsAsync(DatabaseScenario scenario, InProcessRuntime runtime, int count, TimeSpan timeout)
     {
         await using var store = new BackfillStore(scenario.Server.ConnectionString(scenario.Database));

@@ -19,6 +19,8 @@ internal sealed class BackfillStore : IAsyncDisposable
     /// <summary>The table recording which sinks' initial backfills were created.</summary>
     public const string InitialTable = PostgresParkingStore.Schema + ".initial_backfills";
 
+    private const string OneActiveIndex = "backfills_one_active";
+
     private const string Columns = "id, sink, table_name, kind, sort_column, start_position, state, cursor, rows_read, rows_delivered, rows_estimated, error, created_at, updated_at";
 
     private static readonly string CreateSql = $"""
@@ -41,6 +43,12 @@ internal sealed class BackfillStore : IAsyncDisposable
             created_at timestamptz not null default now(),
             updated_at timestamptz not null default now());
         create index if not exists backfills_sink_state on {Table} (sink, state);
+        -- One active backfill per sink and table: a second would read every row again for nothing.
+        do $do$ begin
+            create unique index if not exists backfills_one_active on {Table} (sink, table_name) where state = 'active';
+        exception when unique_violation then
+            raise warning 'sequin: two active backfills of one sink and table exist; the one-per-table rule applies once one of them ends';
+        end $do$;
         create table if not exists {InitialTable} (
             sink text primary key,
             recorded_at timestamptz not null default now());
@@ -89,7 +97,19 @@ internal sealed class BackfillStore : IAsyncDisposable
         await using (connection.ConfigureAwait(false))
         {
             var id = Guid.NewGuid();
-            await InsertAsync(connection, null, id, sink, request, initial: false, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await InsertAsync(connection, null, id, sink, request, initial: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == OneActiveIndex)
+            {
+                var active = (await ListAsync([sink], activeOnly: true, cancellationToken).ConfigureAwait(false))
+                    .FirstOrDefault(b => b.Request.QualifiedTable == request.QualifiedTable);
+                throw new InvalidOperationException(
+                    $"Sink '{sink}' already has an active backfill of {request.QualifiedTable}{(active is null ? string.Empty : $" ({active.Id})")}: wait for it to complete, or cancel it with `sequin backfill cancel` first.",
+                    e);
+            }
+
             return await GetAsync(id, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Backfill {id} vanished right after it was created.");
         }
@@ -120,9 +140,12 @@ internal sealed class BackfillStore : IAsyncDisposable
                 var ids = new List<Guid>();
                 foreach (var request in requests)
                 {
+                    // A backfill of the table started by hand before the first start stands in for the initial one.
                     var id = Guid.NewGuid();
-                    await InsertAsync(connection, transaction, id, sink, request, initial: true, cancellationToken).ConfigureAwait(false);
-                    ids.Add(id);
+                    if (await InsertAsync(connection, transaction, id, sink, request, initial: true, cancellationToken).ConfigureAwait(false) == 1)
+                    {
+                        ids.Add(id);
+                    }
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -204,7 +227,8 @@ internal sealed class BackfillStore : IAsyncDisposable
     {
         request.Validate();
         var command = new NpgsqlCommand(
-            $"insert into {Table} (id, sink, table_name, kind, sort_column, start_position, state, initial) values (@id, @sink, @table, @kind, @sort, @start, 'active', @initial)",
+            $"insert into {Table} (id, sink, table_name, kind, sort_column, start_position, state, initial) values (@id, @sink, @table, @kind, @sort, @start, 'active', @initial)"
+                + (initial ? " on conflict do nothing" : string.Empty),
             connection,
             transaction);
         command.Parameters.AddWithValue("id", id);

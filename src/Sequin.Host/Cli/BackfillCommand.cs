@@ -218,7 +218,7 @@ internal static class BackfillCommand
             {
                 return await action(store).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or ArgumentException)
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or ArgumentException or InvalidOperationException)
             {
                 error.WriteLine($"Database {database.Name} ({database.Hostname}:{database.Port}/{database.Database}): {ex.Message}");
                 return default;
