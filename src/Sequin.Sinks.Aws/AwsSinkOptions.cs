@@ -36,8 +36,8 @@ public abstract class AwsSinkOptions
     public Uri? EndpointUrl { get; set; }
 
     /// <summary>
-    /// The original Sequin's emulator switch: with true, requests go to <see cref="EmulatorBaseUrl"/> (which
-    /// <see cref="ValidateAwsKeys"/> makes the <see cref="EndpointUrl"/>). Default: false.
+    /// The original Sequin's emulator switch: with true, requests go to <see cref="EmulatorBaseUrl"/> (see
+    /// <see cref="EffectiveEndpointUrl"/>). Default: false.
     /// </summary>
     [SinkOption("With true, requests go to emulator_base_url (the original Sequin's form of endpoint_url, e.g. for LocalStack).")]
     public bool UseEmulator { get; set; }
@@ -45,6 +45,12 @@ public abstract class AwsSinkOptions
     /// <summary>The emulator's base URL (e.g. <c>http://localstack:4566</c>), used when <see cref="UseEmulator"/> is true.</summary>
     [SinkOption("The emulator's URL, e.g. http://localstack:4566; required when use_emulator is true.")]
     public Uri? EmulatorBaseUrl { get; set; }
+
+    /// <summary>
+    /// The endpoint requests go to instead of AWS's: <see cref="EndpointUrl"/>, else <see cref="EmulatorBaseUrl"/> when
+    /// <see cref="UseEmulator"/> is true, else null (AWS). Derived, so that validating or exporting the options changes none of them.
+    /// </summary>
+    public Uri? EffectiveEndpointUrl => EndpointUrl ?? (UseEmulator ? EmulatorBaseUrl : null);
 
     /// <summary>The region requests are signed for: <see cref="Region"/>, else the one in the configured address, else null.</summary>
     public string? EffectiveRegion => Region ?? (Address is { } address ? AddressKind.RegionOf(address) : null);
@@ -69,9 +75,9 @@ public abstract class AwsSinkOptions
             SecretAccessKey ?? throw new InvalidOperationException("secret_access_key is missing."));
 
     /// <summary>
-    /// The rules between the shared keys: the original's <see cref="UseEmulator"/> needs <see cref="EmulatorBaseUrl"/>,
-    /// which becomes <see cref="EndpointUrl"/>; a region is needed when the address gives none, and must be the address's
-    /// own (unless <see cref="EndpointUrl"/> points elsewhere); credentials are given exactly one way. Call it from the
+    /// The rules between the shared keys: the original's <see cref="UseEmulator"/> needs <see cref="EmulatorBaseUrl"/>
+    /// and no other <see cref="EndpointUrl"/>; a region is needed when the address gives none, and must be the address's
+    /// own (unless <see cref="EffectiveEndpointUrl"/> points elsewhere); credentials are given exactly one way. Call it from the
     /// sink's <see cref="Sink{TOptions}.Validate"/>.
     /// </summary>
     /// <param name="mode">Static routing (the address is configured) or dynamic (a routing function returns it).</param>
@@ -89,10 +95,6 @@ public abstract class AwsSinkOptions
             {
                 report("emulator_base_url", "Give either endpoint_url or use_emulator with emulator_base_url, not both.");
             }
-            else
-            {
-                EndpointUrl = EmulatorBaseUrl;
-            }
         }
 
         var kind = AddressKind;
@@ -105,7 +107,7 @@ public abstract class AwsSinkOptions
             case null when addressRegion is null && Address is { } a && kind.IsValid(a):
                 report("region", $"Required: it cannot be inferred from {kind.Key}, {kind.RegionHint} (got '{a}').");
                 break;
-            case { } region when EndpointUrl is null && addressRegion is not null && !string.Equals(addressRegion, region, StringComparison.Ordinal):
+            case { } region when EffectiveEndpointUrl is null && addressRegion is not null && !string.Equals(addressRegion, region, StringComparison.Ordinal):
                 report("region", $"'{region}' differs from the region of {kind.Key} ('{addressRegion}'); {kind.Service} only accepts a {kind.Resource}'s requests in its own region.");
                 break;
         }

@@ -46,10 +46,10 @@ public sealed class SnsSinkOptions : AwsSinkOptions
     public bool IsFifo => TopicArn is not null && AwsAddressKind.IsFifo(TopicArn);
 
     /// <summary>
-    /// The endpoint requests go to: <see cref="AwsSinkOptions.EndpointUrl"/>, else AWS's regional SNS endpoint
+    /// The endpoint requests go to: <see cref="AwsSinkOptions.EffectiveEndpointUrl"/>, else AWS's regional SNS endpoint
     /// (<c>https://sns.&lt;region&gt;.amazonaws.com/</c>, <c>.com.cn</c> in China), else null without a region.
     /// </summary>
-    public Uri? EffectiveEndpoint => EndpointUrl ?? (EffectiveRegion is { } r
+    public Uri? EffectiveEndpoint => EffectiveEndpointUrl ?? (EffectiveRegion is { } r
         ? new Uri($"https://sns.{r}.{(r.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com")}/")
         : null);
 

@@ -114,7 +114,7 @@ internal sealed class SqsClient : ISqsClient
             Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
             MaxErrorRetry = 0, // Core retries with backoff, and counts the attempts against max_retry_count.
         };
-        if (options.EndpointUrl is { } endpoint)
+        if (options.EffectiveEndpointUrl is { } endpoint)
         {
             config.ServiceURL = endpoint.AbsoluteUri;
             config.AuthenticationRegion = region;
@@ -195,6 +195,6 @@ internal sealed class SqsClient : ISqsClient
 
     // The queue's own region when its URL names one (dynamic routing may span regions); else the configured one.
     private string RegionFor(string? queueUrl) =>
-        (_options.EndpointUrl is null && queueUrl is not null ? SqsSinkOptions.QueueUrlKind.RegionOf(queueUrl) : null)
+        (_options.EffectiveEndpointUrl is null && queueUrl is not null ? SqsSinkOptions.QueueUrlKind.RegionOf(queueUrl) : null)
             ?? _options.EffectiveRegion ?? throw new SqsClientException("No region: set region, or a queue_url on sqs.<region>.amazonaws.com.", isRetryable: false);
 }

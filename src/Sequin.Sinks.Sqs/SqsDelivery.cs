@@ -28,7 +28,7 @@ internal sealed partial class SqsDelivery(SqsSinkOptions options, ISqsClient cli
         ArgumentNullException.ThrowIfNull(context);
         SqsSinkLog.ClientCreated(
             context.LoggerFactory.CreateLogger<SqsSink>(),
-            options.EndpointUrl?.AbsoluteUri ?? "AWS",
+            options.EffectiveEndpointUrl?.AbsoluteUri ?? "AWS",
             options.EffectiveRegion ?? "per queue",
             options.DescribeCredentials());
         return new SqsDelivery(options, new SqsClient(options));

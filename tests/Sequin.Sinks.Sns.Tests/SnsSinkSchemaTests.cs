@@ -203,7 +203,9 @@ public sealed class SnsSinkSchemaTests
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         var options = Assert.IsType<SnsSinkOptions>(result.Options);
-        Assert.Equal(new Uri("http://localstack:4566"), options.EndpointUrl);
+        Assert.Equal(new Uri("http://localstack:4566"), options.EffectiveEndpointUrl);
+        Assert.Equal(new Uri("http://localstack:4566"), options.EffectiveEndpoint);
+        Assert.Null(options.EndpointUrl); // validation derives the endpoint, it does not rewrite the user's keys
         Assert.True(options.IsFifo);
     }
 

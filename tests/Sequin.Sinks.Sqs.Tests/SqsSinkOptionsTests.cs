@@ -152,7 +152,9 @@ public sealed class SqsSinkOptionsTests
             ("use_emulator", "true"), ("emulator_base_url", "http://localstack:4566"));
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
-        Assert.Equal(new Uri("http://localstack:4566"), Assert.IsType<SqsSinkOptions>(result.Options).EndpointUrl);
+        var options = Assert.IsType<SqsSinkOptions>(result.Options);
+        Assert.Equal(new Uri("http://localstack:4566"), options.EffectiveEndpointUrl);
+        Assert.Null(options.EndpointUrl); // validation derives the endpoint, it does not rewrite the user's keys
     }
 
     [Theory]

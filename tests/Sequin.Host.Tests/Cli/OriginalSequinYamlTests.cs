@@ -53,9 +53,13 @@ public sealed class OriginalSequinYamlTests
         Assert.Equal(["public.sqs_test_table"], config.FindSink("demo-to-sqs")!.Settings.IncludeTables);
         Assert.Equal(10, config.FindSink("demo-to-sqs")!.Settings.BatchSize);
 
-        // use_emulator + emulator_base_url send SQS requests to the emulator, as endpoint_url does.
+        // use_emulator + emulator_base_url send SQS requests to the emulator, as endpoint_url does; the export keeps the user's keys.
+        var sqs = config.FindSink("demo-to-sqs")!.Options; // the plugin's own type, loaded from the plugins folder
+        Assert.Equal(new Uri("http://localstack:4566"), sqs.GetType().GetProperty("EffectiveEndpointUrl")!.GetValue(sqs));
         var exported = SequinConfigExporter.Export(config);
-        Assert.Contains("endpoint_url: \"http://localstack:4566\"", exported, StringComparison.Ordinal);
+        Assert.Contains("use_emulator: true", exported, StringComparison.Ordinal);
+        Assert.Contains("emulator_base_url: \"http://localstack:4566\"", exported, StringComparison.Ordinal);
+        Assert.DoesNotContain("endpoint_url:", exported, StringComparison.Ordinal);
         Assert.Contains("init_sql: \"create publication sequin_e2e_pub", exported, StringComparison.Ordinal);
         Assert.Contains("pool_size: 5", exported, StringComparison.Ordinal);
     }
