@@ -25,6 +25,12 @@ public static class SequinConfigExporter
         WriteDatabases(config, writer);
         WriteFunctions(config, writer);
         WriteSinks(config, writer);
+        if (config.Http is { } http)
+        {
+            var token = http.Token is null ? string.Empty : $", token: {Quote(Masked)}";
+            writer.WriteLine($"http: {{ listen: {Quote($"{http.Host}:{http.Port.ToString(CultureInfo.InvariantCulture)}")}{token} }}");
+        }
+
         return writer.ToString();
     }
 
