@@ -1,0 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Sequin.Hosting.AspNetCore.Api;
+
+/// <summary>Source-generated JSON for the API's records (camelCase, nulls omitted).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(IReadOnlyList<DatabaseView>))]
+[JsonSerializable(typeof(IReadOnlyList<SinkView>))]
+internal sealed partial class SequinApiJsonContext : JsonSerializerContext;
