@@ -14,6 +14,7 @@ internal static class SequinApiEndpoints
     public static void AddServices(IServiceCollection services)
     {
         services.AddOpenApi(DocumentName);
+        services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, SequinApiJsonContext.Default));
     }
 
@@ -22,8 +23,25 @@ internal static class SequinApiEndpoints
         endpoints.MapOpenApi();
         var api = endpoints.MapGroup("/api").WithTags("Sequin");
         api.MapGet("/databases", (SequinServices sequin) => TypedResults.Ok(SinkViews.Databases(sequin)))
-            .WithName("ListDatabases").WithSummary("The configured databases with their sinks.");
+            .WithName("ListDatabases").WithSummary("The configured databases with their slot, publication and sinks.");
         api.MapGet("/sinks", (SequinServices sequin) => TypedResults.Ok(SinkViews.Sinks(sequin)))
             .WithName("ListSinks").WithSummary("Every configured sink with its status and figures.");
+
+        var sink = api.MapGroup("/sinks/{name}");
+        sink.MapGet(string.Empty, SinkHandlers.Get)
+            .WithName("GetSink").WithSummary("One sink: status, figures, configuration (secrets masked) and recent errors.");
+        sink.MapPost("/pause", SinkHandlers.Pause)
+            .WithName("PauseSink").WithSummary("Pauses deliveries; held messages stay buffered and unacknowledged until resumed.");
+        sink.MapPost("/resume", SinkHandlers.Resume)
+            .WithName("ResumeSink").WithSummary("Resumes deliveries: held messages go out.");
+        sink.MapPost("/test-connection", SinkHandlers.TestConnectionAsync)
+            .WithName("TestSinkConnection").WithSummary("Checks the destination is reachable with the configured credentials.");
+
+        sink.MapGet("/messages", MessageHandlers.ListAsync)
+            .WithName("ListFailingMessages").WithSummary("The sink's failing (parked) messages: error, attempts, next retry.");
+        sink.MapPost("/messages/{id:long}/retry", MessageHandlers.RetryAsync)
+            .WithName("RetryMessage").WithSummary("Makes a failing message due now: the running sink tries it within seconds.");
+        sink.MapPost("/messages/{id:long}/discard", MessageHandlers.DiscardAsync)
+            .WithName("DiscardMessage").WithSummary("Discards a failing message (recorded in sequin_state.discarded_messages).");
     }
 }

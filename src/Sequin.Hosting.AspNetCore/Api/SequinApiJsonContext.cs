@@ -7,4 +7,8 @@ namespace Sequin.Hosting.AspNetCore.Api;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IReadOnlyList<DatabaseView>))]
 [JsonSerializable(typeof(IReadOnlyList<SinkView>))]
+[JsonSerializable(typeof(SinkDetail))]
+[JsonSerializable(typeof(ConnectionTestView))]
+[JsonSerializable(typeof(IReadOnlyList<FailingMessageView>))]
+[JsonSerializable(typeof(MessageChangeView))]
 internal sealed partial class SequinApiJsonContext : JsonSerializerContext;

@@ -59,6 +59,6 @@ internal static class SinkViews
             return sink.Status.ToString().ToLowerInvariant();
         }
 
-        return consumer is null ? "starting" : "running";
+        return consumer is null ? "starting" : consumer.IsPaused ? "paused" : "running";
     }
 }
