@@ -88,16 +88,16 @@ internal sealed class RunCommand
         }
 
         var config = result.Config!;
+        if (!HttpEndpoint.TryResolve(config.Http, httpListen, _options.GetEnvironmentVariable, out var http, out var token, out var problem))
+        {
+            error.WriteLine($"sequin run: {problem}");
+            return 1;
+        }
+
         HostLog.ConfigLoaded(logger, configPath, config.Databases.Count, config.Functions.Count, config.Sinks.Count);
         if (_options.ConfigureRunServices is null)
         {
             error.WriteLine("sequin run: this build has no runtime wired (SequinCliOptions.ConfigureRunServices is not set).");
-            return 1;
-        }
-
-        if (!HttpEndpoint.TryResolve(config.Http, httpListen, _options.GetEnvironmentVariable, out var http, out var token, out var problem))
-        {
-            error.WriteLine($"sequin run: {problem}");
             return 1;
         }
 

@@ -7,7 +7,7 @@ namespace Sequin.Host.Cli;
 
 /// <summary>
 /// <c>sequin test-connection &lt;sink&gt;</c>: creates the sink's client through its plugin and checks the destination:
-/// <see cref="ISinkClient.TestConnectionAsync"/> in static mode, <see cref="ISinkClient.TestCredentialsAsync"/> in dynamic mode.
+/// <see cref="Sequin.Sinks.ISinkClient.TestConnectionAsync"/> in static mode, <see cref="Sequin.Sinks.ISinkClient.TestCredentialsAsync"/> in dynamic mode.
 /// </summary>
 internal static class TestConnectionCommand
 {
