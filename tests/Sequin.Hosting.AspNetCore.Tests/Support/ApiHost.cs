@@ -1,5 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,7 +59,18 @@ internal sealed class ApiHost : IAsyncDisposable
     public SinkConsumer Consumer => _host.Services.GetRequiredService<SequinRuntime>().Consumers.Single();
 
     /// <summary>Starts the host on database <c>prefix_N</c>, listening on <paramref name="listen"/> with the token.</summary>
-    public static async Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string listen = "0.0.0.0:0")
+    public static Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string listen = "0.0.0.0:0") =>
+        StartAsync(postgres, prefix, $"http:\n  listen: \"{listen}\"\n  token: {Token}\n", embedded: false);
+
+    /// <summary>
+    /// Starts an application's own <c>WebApplication</c> that embeds Sequin (<c>AddSequin</c>, <c>AddSequinHttp</c>,
+    /// <c>MapSequin</c>) on 127.0.0.1 without a token. A request header <c>X-Test-Remote</c> sets the caller's address,
+    /// as if the request came from that machine.
+    /// </summary>
+    public static Task<ApiHost> StartEmbeddedAsync(PostgresFixture postgres, string prefix) =>
+        StartAsync(postgres, prefix, string.Empty, embedded: true);
+
+    private static async Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string httpYaml, bool embedded)
     {
         var database = await postgres.CreateDatabaseAsync(prefix);
         await postgres.Server.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v int)", database);
@@ -79,10 +94,7 @@ internal sealed class ApiHost : IAsyncDisposable
                   type: gated
                   label: api-test
                   api_key: {{SinkSecret}}
-            http:
-              listen: "{{listen}}"
-              token: {{Token}}
-
+            {{httpYaml}}
             """);
 
         var sink = new GatedSinkPlugin();
@@ -92,14 +104,7 @@ internal sealed class ApiHost : IAsyncDisposable
         var config = Slow(result.Config!);
 
         var logs = new ListLogger();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = directory });
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
-        builder.Services.AddSequin(config, o => o.DrainTimeout = TimeSpan.FromSeconds(5));
-        builder.Services.AddSequinHttpListener(config.Http!, config.Http!.Token);
-        var host = builder.Build();
-        await host.StartAsync();
-        var listener = host.Services.GetRequiredService<SequinHttpListener>();
-        var address = new UriBuilder(listener.Address!) { Host = "127.0.0.1" }.Uri;
+        var (host, address) = embedded ? await StartEmbeddedAsync(config, directory, logs) : await StartToolHostAsync(config, directory, logs);
         var api = new ApiHost(host, directory, database, postgres.Server, sink, logs, address, new ConcurrentQueue<string>());
         await Eventually.UntilAsync(
             async () => await postgres.Server.ScalarAsync<long>("SELECT count(*) FROM pg_replication_slots WHERE active", database) == 1,
@@ -117,6 +122,42 @@ internal sealed class ApiHost : IAsyncDisposable
         }
 
         return client;
+    }
+
+    // As `sequin run` builds it: the generic host, the runtime, and the listener of `http:`.
+    private static async Task<(IHost, Uri)> StartToolHostAsync(SequinConfig config, string directory, ListLogger logs)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = directory });
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.Services.AddSequin(config, o => o.DrainTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSequinHttpListener(config.Http!, config.Http!.Token);
+        var host = builder.Build();
+        await host.StartAsync();
+        var listener = host.Services.GetRequiredService<SequinHttpListener>();
+        return (host, new UriBuilder(listener.Address!) { Host = "127.0.0.1" }.Uri);
+    }
+
+    // As an application embeds it: its own WebApplication, one call for the services and one for the endpoints.
+    private static async Task<(IHost, Uri)> StartEmbeddedAsync(SequinConfig config, string directory, ListLogger logs)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = directory });
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddSequin(config, o => o.DrainTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSequinHttp();
+        var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            if (context.Request.Headers["X-Test-Remote"].ToString() is { Length: > 0 } remote)
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+            }
+
+            return next(context);
+        });
+        app.MapSequin();
+        await app.StartAsync();
+        return (app, new Uri(app.Urls.Single()));
     }
 
     public Task ExecuteAsync(string sql) => Server.ExecuteAsync(sql, Database);
