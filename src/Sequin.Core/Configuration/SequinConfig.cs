@@ -12,6 +12,9 @@ public sealed class SequinConfig
     /// <summary>The sink consumers (<c>sinks:</c>).</summary>
     public IReadOnlyList<SinkConfig> Sinks { get; init; } = [];
 
+    /// <summary>The HTTP endpoint (<c>http:</c>), or null when it is off.</summary>
+    public HttpConfig? Http { get; init; }
+
     /// <summary>Finds a database by name (case-sensitive), or null.</summary>
     public DatabaseConfig? FindDatabase(string name) => Databases.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
 

@@ -25,6 +25,12 @@ public static class SequinConfigExporter
         WriteDatabases(config, writer);
         WriteFunctions(config, writer);
         WriteSinks(config, writer);
+        if (config.Http is { } http)
+        {
+            var token = http.Token is null ? string.Empty : $", token: {Quote(Masked)}";
+            writer.WriteLine($"http: {{ listen: {Quote($"{http.Host}:{http.Port.ToString(CultureInfo.InvariantCulture)}")}{token} }}");
+        }
+
         return writer.ToString();
     }
 
@@ -132,65 +138,79 @@ public static class SequinConfigExporter
         w.WriteLine("sinks:");
         foreach (var sink in config.Sinks)
         {
-            var s = sink.Settings;
-            w.WriteLine($"  - name: {Quote(sink.Name)}");
-            w.WriteLine($"    database: {Quote(s.Database)}");
-            w.WriteLine($"    status: {ConfigEnum.Name(sink.Status)}");
-            var source = new List<string>();
-            AddList(source, "include_schemas", s.IncludeSchemas);
-            AddList(source, "exclude_schemas", s.ExcludeSchemas);
-            AddList(source, "include_tables", s.IncludeTables);
-            AddList(source, "exclude_tables", s.ExcludeTables);
-            if (source.Count > 0)
-            {
-                w.WriteLine($"    source: {{ {string.Join(", ", source)} }}");
-            }
+            WriteSink(sink, w);
+        }
+    }
 
-            w.WriteLine($"    actions: [{ConfigEnum.List(s.Actions.Where(a => a != ChangeAction.Read).Order())}]");
-            if (s.GroupColumns.Count > 0)
-            {
-                w.WriteLine("    tables:");
-                foreach (var (table, columns) in s.GroupColumns)
-                {
-                    w.WriteLine($"      - {{ name: {Quote(table)}, group_column_names: {List(columns)} }}");
-                }
-            }
+    /// <summary>One sink as <c>sequin config export</c> writes it (an item of <c>sinks:</c>, secrets masked); for the HTTP API.</summary>
+    internal static string ExportSink(SinkConfig sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        WriteSink(sink, writer);
+        return writer.ToString();
+    }
 
-            w.WriteLine($"    message_grouping: {Bool(s.MessageGrouping)}");
-            if (s.BatchSize is { } batchSize)
-            {
-                w.WriteLine($"    batch_size: {batchSize.ToString(CultureInfo.InvariantCulture)}");
-            }
+    private static void WriteSink(SinkConfig sink, TextWriter w)
+    {
+        var s = sink.Settings;
+        w.WriteLine($"  - name: {Quote(sink.Name)}");
+        w.WriteLine($"    database: {Quote(s.Database)}");
+        w.WriteLine($"    status: {ConfigEnum.Name(sink.Status)}");
+        var source = new List<string>();
+        AddList(source, "include_schemas", s.IncludeSchemas);
+        AddList(source, "exclude_schemas", s.ExcludeSchemas);
+        AddList(source, "include_tables", s.IncludeTables);
+        AddList(source, "exclude_tables", s.ExcludeTables);
+        if (source.Count > 0)
+        {
+            w.WriteLine($"    source: {{ {string.Join(", ", source)} }}");
+        }
 
-            if (s.BatchTimeout is { } timeout)
+        w.WriteLine($"    actions: [{ConfigEnum.List(s.Actions.Where(a => a != ChangeAction.Read).Order())}]");
+        if (s.GroupColumns.Count > 0)
+        {
+            w.WriteLine("    tables:");
+            foreach (var (table, columns) in s.GroupColumns)
             {
-                w.WriteLine($"    batch_timeout_ms: {((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}");
+                w.WriteLine($"      - {{ name: {Quote(table)}, group_column_names: {List(columns)} }}");
             }
+        }
 
-            w.WriteLine($"    max_retry_count: {(s.MaxRetryCount is { } retries ? retries.ToString(CultureInfo.InvariantCulture) : "null")}");
-            w.WriteLine($"    park_after_failures: {s.ParkAfterFailures.ToString(CultureInfo.InvariantCulture)}");
-            w.WriteLine($"    discarded_retention_days: {((long)s.DiscardedRetention.TotalDays).ToString(CultureInfo.InvariantCulture)}");
-            w.WriteLine($"    timestamp_format: {ConfigEnum.Name(s.TimestampFormat)}");
-            w.WriteLine($"    max_memory_mb: {(s.MaxBufferedBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}");
-            w.WriteLine($"    partition_count: {s.Partitions.ToString(CultureInfo.InvariantCulture)}");
-            if (s.Consumer.AnnotationsJson != "{}")
-            {
-                w.WriteLine($"    annotations: {s.Consumer.AnnotationsJson}");
-            }
+        w.WriteLine($"    message_grouping: {Bool(s.MessageGrouping)}");
+        if (s.BatchSize is { } batchSize)
+        {
+            w.WriteLine($"    batch_size: {batchSize.ToString(CultureInfo.InvariantCulture)}");
+        }
 
-            w.WriteLine($"    routing: {Quote(sink.RoutingFunction?.Name ?? "none")}");
-            w.WriteLine($"    filter: {Quote(sink.FilterFunction?.Name ?? "none")}");
-            w.WriteLine($"    transform: {Quote(sink.TransformFunction?.Name ?? "none")}");
-            w.WriteLine("    destination:");
-            w.WriteLine($"      type: {Quote(sink.Type)}");
-            var fields = sink.Plugin.Schema.Fields;
-            foreach (var (key, value) in sink.Plugin.Schema.Export(sink.Options))
-            {
-                var field = fields.FirstOrDefault(f => string.Equals(f.Name, key, StringComparison.OrdinalIgnoreCase));
-                var secret = field?.Secret == true;
-                var plain = !secret && field?.Type is SinkFieldType.WholeNumber or SinkFieldType.Boolean;
-                w.WriteLine($"      {key}: {(plain ? value : Quote(secret ? Masked : value))}");
-            }
+        if (s.BatchTimeout is { } timeout)
+        {
+            w.WriteLine($"    batch_timeout_ms: {((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        w.WriteLine($"    max_retry_count: {(s.MaxRetryCount is { } retries ? retries.ToString(CultureInfo.InvariantCulture) : "null")}");
+        w.WriteLine($"    park_after_failures: {s.ParkAfterFailures.ToString(CultureInfo.InvariantCulture)}");
+        w.WriteLine($"    discarded_retention_days: {((long)s.DiscardedRetention.TotalDays).ToString(CultureInfo.InvariantCulture)}");
+        w.WriteLine($"    timestamp_format: {ConfigEnum.Name(s.TimestampFormat)}");
+        w.WriteLine($"    max_memory_mb: {(s.MaxBufferedBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}");
+        w.WriteLine($"    partition_count: {s.Partitions.ToString(CultureInfo.InvariantCulture)}");
+        if (s.Consumer.AnnotationsJson != "{}")
+        {
+            w.WriteLine($"    annotations: {s.Consumer.AnnotationsJson}");
+        }
+
+        w.WriteLine($"    routing: {Quote(sink.RoutingFunction?.Name ?? "none")}");
+        w.WriteLine($"    filter: {Quote(sink.FilterFunction?.Name ?? "none")}");
+        w.WriteLine($"    transform: {Quote(sink.TransformFunction?.Name ?? "none")}");
+        w.WriteLine("    destination:");
+        w.WriteLine($"      type: {Quote(sink.Type)}");
+        var fields = sink.Plugin.Schema.Fields;
+        foreach (var (key, value) in sink.Plugin.Schema.Export(sink.Options))
+        {
+            var field = fields.FirstOrDefault(f => string.Equals(f.Name, key, StringComparison.OrdinalIgnoreCase));
+            var secret = field?.Secret == true;
+            var plain = !secret && field?.Type is SinkFieldType.WholeNumber or SinkFieldType.Boolean;
+            w.WriteLine($"      {key}: {(plain ? value : Quote(secret ? Masked : value))}");
         }
     }
 

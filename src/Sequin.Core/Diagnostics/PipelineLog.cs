@@ -34,4 +34,10 @@ internal static partial class PipelineLog
 
     [LoggerMessage(1230, LogLevel.Critical, "Sink {Sink}: partition {Partition} stopped unexpectedly; its messages stay un-acknowledged.")]
     public static partial void PartitionFailed(ILogger logger, Exception exception, string sink, int partition);
+
+    [LoggerMessage(1260, LogLevel.Information, "Sink {Sink} paused: deliveries wait (buffered, unacknowledged) until it is resumed.")]
+    public static partial void SinkPaused(ILogger logger, string sink);
+
+    [LoggerMessage(1261, LogLevel.Information, "Sink {Sink} resumed: held deliveries go out.")]
+    public static partial void SinkResumed(ILogger logger, string sink);
 }

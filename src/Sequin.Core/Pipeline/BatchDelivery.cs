@@ -14,6 +14,7 @@ internal sealed class BatchDelivery : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _cts = new();
+    private readonly PauseGate _pause = new();
 
     /// <summary>Creates the delivery of one consumer.</summary>
     /// <param name="pipeline">The sink's pipeline.</param>
@@ -30,6 +31,9 @@ internal sealed class BatchDelivery : IDisposable
 
     /// <summary>Cancelled when a stop is forced: deliveries and parking-store operations are abandoned.</summary>
     public CancellationToken Token => _cts.Token;
+
+    /// <summary>The consumer's pause switch: while paused, batches wait here before their delivery.</summary>
+    public PauseGate Pause => _pause;
 
     /// <summary>Delivers a batch in the background; its partition gets the outcome as an event.</summary>
     public void Deliver(ConsumerPartition partition, DeliveryBatch batch) =>
@@ -53,6 +57,7 @@ internal sealed class BatchDelivery : IDisposable
             await _slots.WaitAsync(token).ConfigureAwait(false);
             try
             {
+                await _pause.WaitAsync(token).ConfigureAwait(false);
                 var messages = new RoutedMessage[batch.Entries.Count];
                 for (var i = 0; i < messages.Length; i++)
                 {

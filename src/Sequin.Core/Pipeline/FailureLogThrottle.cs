@@ -18,7 +18,11 @@ internal sealed class FailureLogThrottle
     private readonly Dictionary<string, DateTimeOffset> _lastLogged = new(StringComparer.Ordinal);
     private readonly ILogger? _logger;
     private readonly string _sinkName = string.Empty;
+    private readonly List<RecentError> _recent = [];
     private int _suppressed;
+
+    /// <summary>How many distinct errors <see cref="Recent"/> keeps.</summary>
+    public const int MaxRecent = 20;
 
     /// <summary>Creates a throttle that logs at most one failure per <paramref name="window"/>.</summary>
     public FailureLogThrottle(TimeProvider time, TimeSpan window)
@@ -57,6 +61,7 @@ internal sealed class FailureLogThrottle
         var now = _time.GetUtcNow();
         lock (_lock)
         {
+            Remember(error, now);
             if (_lastLogged.TryGetValue(error, out var last) && now - last < _window)
             {
                 _suppressed++;
@@ -74,6 +79,31 @@ internal sealed class FailureLogThrottle
             _suppressed = 0;
             return true;
         }
+    }
+
+    /// <summary>The last <see cref="MaxRecent"/> distinct errors recorded, oldest first, with their counts.</summary>
+    public IReadOnlyList<RecentError> Recent()
+    {
+        lock (_lock)
+        {
+            return [.. _recent];
+        }
+    }
+
+    private void Remember(string error, DateTimeOffset now)
+    {
+        var index = _recent.FindIndex(r => string.Equals(r.Error, error, StringComparison.Ordinal));
+        var entry = index < 0 ? new RecentError(error, 1, now, now) : _recent[index] with { Count = _recent[index].Count + 1, LastAt = now };
+        if (index >= 0)
+        {
+            _recent.RemoveAt(index);
+        }
+        else if (_recent.Count >= MaxRecent)
+        {
+            _recent.RemoveAt(0);
+        }
+
+        _recent.Add(entry);
     }
 
     /// <summary>

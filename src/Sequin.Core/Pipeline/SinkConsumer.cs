@@ -326,6 +326,39 @@ internal sealed class SinkConsumer : IAsyncDisposable
         _pollCts.Dispose();
     }
 
+    /// <summary>Whether deliveries are paused (<see cref="Pause"/>).</summary>
+    public bool IsPaused => _delivery.Pause.IsPaused;
+
+    /// <summary>
+    /// Pauses deliveries: batches already handed to the sink finish, the next ones wait, buffered and unacknowledged,
+    /// until <see cref="Resume"/>. False when already paused.
+    /// </summary>
+    public bool Pause()
+    {
+        var paused = _delivery.Pause.Pause();
+        if (paused)
+        {
+            PipelineLog.SinkPaused(Logger, Name);
+        }
+
+        return paused;
+    }
+
+    /// <summary>Resumes deliveries: the held batches go out, in order. False when not paused.</summary>
+    public bool Resume()
+    {
+        var resumed = _delivery.Pause.Resume();
+        if (resumed)
+        {
+            PipelineLog.SinkResumed(Logger, Name);
+        }
+
+        return resumed;
+    }
+
+    /// <summary>The last distinct delivery errors, oldest first.</summary>
+    public IReadOnlyList<RecentError> RecentErrors => FailureLog.Recent();
+
     internal void Deliver(ConsumerPartition partition, DeliveryBatch batch) => _delivery.Deliver(partition, batch);
 
     internal void OnDelivered(PendingMessage entry)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sequin.Configuration;
 using Sequin.Hosting;
+using Sequin.Hosting.AspNetCore;
 
 namespace Sequin.Host.Cli;
 
@@ -27,17 +28,22 @@ internal sealed class RunCommand
     {
         var config = CliOptions.Config();
         var plugins = CliOptions.PluginsDirectory();
-        var command = new Command("run", "Streams changes from the configured databases to the sinks until stopped.") { config, plugins };
+        var httpListen = new Option<string?>("--http-listen")
+        {
+            Description = "Serves the HTTP management API on host:port (as http.listen in sequin.yaml; e.g. 127.0.0.1:7376). A non-loopback address needs a token (http.token or SEQUIN_HTTP_TOKEN).",
+        };
+        var command = new Command("run", "Streams changes from the configured databases to the sinks until stopped.") { config, plugins, httpListen };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult.GetValue(config)!,
             parseResult.GetValue(plugins),
             parseResult.InvocationConfiguration.Error,
-            cancellationToken));
+            cancellationToken,
+            parseResult.GetValue(httpListen)));
         return command;
     }
 
     /// <summary>Runs the host; returns the exit code (0 after a clean stop, 1 for invalid configuration or a runtime failure).</summary>
-    public async Task<int> RunAsync(string configPath, string? pluginsDirectory, TextWriter error, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(string configPath, string? pluginsDirectory, TextWriter error, CancellationToken cancellationToken, string? httpListen = null)
     {
         ArgumentNullException.ThrowIfNull(error);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -52,7 +58,12 @@ internal sealed class RunCommand
         // default; Logging__LogLevel__System.Net.Http.HttpClient=Information (or appsettings.json) brings them back.
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
         {
-            InitialData = [new("Logging:LogLevel:System.Net.Http.HttpClient", "Warning")],
+            InitialData =
+            [
+                new("Logging:LogLevel:System.Net.Http.HttpClient", "Warning"),
+                // The HTTP endpoint's per-request lines (ASP.NET Core's hosting and routing logs), likewise.
+                new("Logging:LogLevel:Microsoft.AspNetCore", "Warning"),
+            ],
         });
 
         // Plugins are loaded before the host is built: they decide which destinations parse. Their load messages go
@@ -77,6 +88,12 @@ internal sealed class RunCommand
         }
 
         var config = result.Config!;
+        if (!HttpEndpoint.TryResolve(config.Http, httpListen, _options.GetEnvironmentVariable, out var http, out var token, out var problem))
+        {
+            error.WriteLine($"sequin run: {problem}");
+            return 1;
+        }
+
         HostLog.ConfigLoaded(logger, configPath, config.Databases.Count, config.Functions.Count, config.Sinks.Count);
         if (_options.ConfigureRunServices is null)
         {
@@ -89,6 +106,10 @@ internal sealed class RunCommand
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient();
         _options.ConfigureRunServices(builder.Services, config, catalog);
+        if (http is not null)
+        {
+            builder.Services.AddSequinHttpListener(http, token);
+        }
 
         // The host must wait for the runtime's whole graceful stop: the drain, then the final acknowledgement (up to 15 s).
         builder.Services.AddOptions<HostOptions>().Configure<IServiceProvider>((hostOptions, services) =>

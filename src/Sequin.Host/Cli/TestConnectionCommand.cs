@@ -1,13 +1,13 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Sequin.Sinks;
+using Sequin.Hosting;
 
 namespace Sequin.Host.Cli;
 
 /// <summary>
 /// <c>sequin test-connection &lt;sink&gt;</c>: creates the sink's client through its plugin and checks the destination:
-/// <see cref="ISinkClient.TestConnectionAsync"/> in static mode, <see cref="ISinkClient.TestCredentialsAsync"/> in dynamic mode.
+/// <see cref="Sequin.Sinks.ISinkClient.TestConnectionAsync"/> in static mode, <see cref="Sequin.Sinks.ISinkClient.TestCredentialsAsync"/> in dynamic mode.
 /// </summary>
 internal static class TestConnectionCommand
 {
@@ -29,26 +29,9 @@ internal static class TestConnectionCommand
             }
 
             using var services = new ServiceCollection().AddHttpClient().AddLogging().BuildServiceProvider();
-            var context = new SinkContext(sink.Settings.Consumer, sink.RoutingMode, services, NullLoggerFactory.Instance, TimeProvider.System);
-            using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeoutSource.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, parseResult.GetValue(timeout))));
-            var what = sink.RoutingMode == RoutingMode.Static ? "connection (static routing)" : "credentials (dynamic routing)";
-            ConnectionTestResult test;
-            var client = sink.Plugin.CreateClient(sink.Options, context);
-            await using (client.ConfigureAwait(false))
-            {
-                try
-                {
-                    test = sink.RoutingMode == RoutingMode.Static
-                        ? await client.TestConnectionAsync(timeoutSource.Token).ConfigureAwait(false)
-                        : await client.TestCredentialsAsync(timeoutSource.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    test = ConnectionTestResult.Failed($"No answer within {parseResult.GetValue(timeout)} s.");
-                }
-            }
-
+            var seconds = Math.Max(1, parseResult.GetValue(timeout));
+            var what = SinkConnectionTest.What(sink);
+            var test = await SinkConnectionTest.RunAsync(sink, services, NullLoggerFactory.Instance, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
             var writer = test.Success ? output : error;
             writer.WriteLine($"{sink.Name} ({sink.Type}) {what}: {(test.Success ? "OK" : "FAILED")}: {test.Message}");
             return test.Success ? 0 : 1;

@@ -61,4 +61,31 @@ public sealed class FailureLogThrottleTests
         var line = Assert.Single(logger.Entries);
         Assert.Contains("Sink orders: 2 more failed attempts", line.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TheLastDistinctErrorsAreKeptWithTheirCountsNewestLast()
+    {
+        var time = new FakeTimeProvider();
+        var throttle = new FailureLogThrottle(time, TimeSpan.FromSeconds(10));
+        var start = time.GetUtcNow();
+
+        throttle.ShouldLog("disk full", out _);
+        time.Advance(TimeSpan.FromSeconds(1));
+        throttle.ShouldLog("timeout", out _);
+        time.Advance(TimeSpan.FromSeconds(1));
+        throttle.ShouldLog("disk full", out _);
+        Assert.Equal(
+            [new RecentError("timeout", 1, start.AddSeconds(1), start.AddSeconds(1)), new RecentError("disk full", 2, start, start.AddSeconds(2))],
+            throttle.Recent());
+
+        for (var i = 0; i < FailureLogThrottle.MaxRecent + 5; i++)
+        {
+            throttle.ShouldLog($"error {i}", out _);
+        }
+
+        var recent = throttle.Recent();
+        Assert.Equal(FailureLogThrottle.MaxRecent, recent.Count);
+        Assert.Equal($"error {FailureLogThrottle.MaxRecent + 4}", recent[^1].Error);
+        Assert.DoesNotContain(recent, r => r.Error == "disk full");
+    }
 }

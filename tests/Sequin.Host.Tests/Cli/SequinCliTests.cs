@@ -277,6 +277,59 @@ public sealed class SequinCliTests : IDisposable
         Assert.True(StopImmediately.SawServices);
     }
 
+    [Fact]
+    public async Task RunWithHttpListenServesTheApiOnKestrelAndRefusesABadOrUnprotectedBind()
+    {
+        var path = _dir.Write("sequin.yaml", Yaml.ValidConfig);
+
+        var unprotected = await CliRunner.RunAsync(Options((_, _, _) => throw new InvalidOperationException("must not be called")), "run", "--config", path, "--http-listen", "0.0.0.0:0");
+        var bad = await CliRunner.RunAsync(Options((_, _, _) => throw new InvalidOperationException("must not be called")), "run", "--config", path, "--http-listen", "example.com:80");
+        Assert.Equal(1, unprotected.Exit);
+        Assert.Contains("http.token: Required when http.listen is not a loopback address", unprotected.Err, StringComparison.Ordinal);
+        Assert.Equal(1, bad.Exit);
+        Assert.Contains("--http-listen: Expected host:port", bad.Err, StringComparison.Ordinal);
+
+        // On loopback without a token: the listener answers GET /api/sinks through a real socket.
+        (System.Net.HttpStatusCode Status, string Body)? seen = null;
+        var (exit, _, error) = await CliRunner.RunAsync(
+            Options((services, _, _) => services.AddHostedService(sp => new CallApiThenStop(
+                sp.GetRequiredService<IHostApplicationLifetime>(),
+                sp.GetRequiredService<Sequin.Hosting.AspNetCore.SequinHttpListener>(),
+                result => seen = result))),
+            "run",
+            "--config",
+            path,
+            "--http-listen",
+            "127.0.0.1:0");
+
+        Assert.True(exit == 0, error);
+        Assert.Equal(System.Net.HttpStatusCode.OK, seen?.Status);
+        Assert.Contains("\"name\":\"orders-static\"", seen?.Body, StringComparison.Ordinal);
+    }
+
+    private sealed class CallApiThenStop(IHostApplicationLifetime lifetime, Sequin.Hosting.AspNetCore.SequinHttpListener listener, Action<(System.Net.HttpStatusCode, string)> report) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+            {
+                try
+                {
+                    using var client = new HttpClient { BaseAddress = listener.Address };
+                    using var response = await client.GetAsync(new Uri("/api/sinks", UriKind.Relative));
+                    report((response.StatusCode, await response.Content.ReadAsStringAsync()));
+                }
+                finally
+                {
+                    lifetime.StopApplication();
+                }
+            }));
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     public void Dispose()
     {
         _plugins.Dispose();

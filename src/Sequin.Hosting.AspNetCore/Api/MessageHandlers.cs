@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Sequin.Parking;
+
+namespace Sequin.Hosting.AspNetCore.Api;
+
+/// <summary>
+/// The handlers of <c>/api/sinks/{name}/messages</c>: a sink's parked messages (the ones that failed
+/// <c>park_after_failures</c> times; docs/reference/failures.md), with retry now and discard, through the same
+/// <see cref="PostgresParkingStore"/> as <c>sequin messages</c>.
+/// </summary>
+internal static class MessageHandlers
+{
+    private const string DefaultDiscardReason = "discarded by an operator (HTTP API)";
+
+    public static async Task<Results<Ok<IReadOnlyList<FailingMessageView>>, ProblemHttpResult>> ListAsync(
+        string name, SequinServices sequin, CancellationToken cancellationToken, long after = 0, int limit = 100)
+    {
+        if (limit is < 1 or > 10_000)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad limit", detail: $"limit must be between 1 and 10000 (got {limit}).");
+        }
+
+        return await WithStoreAsync<IReadOnlyList<FailingMessageView>>(name, sequin, async store =>
+        {
+            var listed = await store.ListAsync(name, discarded: false, after, limit, cancellationToken).ConfigureAwait(false);
+            return [.. listed.Select(m => new FailingMessageView(
+                m.Id, m.Table, m.Action, m.GroupId, new NpgsqlTypes.NpgsqlLogSequenceNumber(m.CommitLsn).ToString(), m.CommitIdx, m.FailedAttempts, m.Error, m.At))];
+        }).ConfigureAwait(false);
+    }
+
+    public static Task<Results<Ok<MessageChangeView>, ProblemHttpResult>> RetryAsync(string name, long id, SequinServices sequin, CancellationToken cancellationToken) =>
+        ChangeAsync(name, id, sequin, store => store.RetryNowAsync(name, [id], cancellationToken));
+
+    public static Task<Results<Ok<MessageChangeView>, ProblemHttpResult>> DiscardAsync(string name, long id, SequinServices sequin, CancellationToken cancellationToken, string? reason = null) =>
+        ChangeAsync(name, id, sequin, store => store.DiscardParkedAsync(name, [id], reason is { Length: > 0 } ? reason : DefaultDiscardReason, cancellationToken));
+
+    private static async Task<Results<Ok<MessageChangeView>, ProblemHttpResult>> ChangeAsync(string name, long id, SequinServices sequin, Func<PostgresParkingStore, Task<int>> change)
+    {
+        var result = await WithStoreAsync(name, sequin, async store => new MessageChangeView(id, await change(store).ConfigureAwait(false))).ConfigureAwait(false);
+        return result.Result is Ok<MessageChangeView> { Value.Changed: 0 }
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such message", detail: $"Sink '{name}' has no parked message {id}.")
+            : result;
+    }
+
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> WithStoreAsync<T>(string name, SequinServices sequin, Func<PostgresParkingStore, Task<T>> action)
+    {
+        if (SinkHandlers.Find(sequin, name) is not { } sink)
+        {
+            return SinkHandlers.NotFound(name);
+        }
+
+        var database = sequin.Config!.FindDatabase(sink.Settings.Database)!;
+        var store = new PostgresParkingStore(database.BuildConnectionString());
+        await using (store.ConfigureAwait(false))
+        {
+            try
+            {
+                return TypedResults.Ok(await action(store).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "Database unavailable",
+                    detail: $"Database '{database.Name}' ({database.Hostname}:{database.Port}/{database.Database}): {ex.Message}");
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Sequin.Hosting.AspNetCore.Api;
+
+/// <summary>The management API under <c>/api</c> (docs/reference/http-api.md) and its OpenAPI description.</summary>
+internal static class SequinApiEndpoints
+{
+    /// <summary>The OpenAPI document name: served at <c>/openapi/v1.json</c>.</summary>
+    public const string DocumentName = "v1";
+
+    public static void AddServices(IServiceCollection services)
+    {
+        services.AddOpenApi(DocumentName);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, SequinApiJsonContext.Default));
+    }
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapOpenApi();
+        var api = endpoints.MapGroup("/api").WithTags("Sequin");
+        api.MapGet("/databases", (SequinServices sequin) => TypedResults.Ok(SinkViews.Databases(sequin)))
+            .WithName("ListDatabases").WithSummary("The configured databases with their slot, publication and sinks.");
+        api.MapGet("/sinks", (SequinServices sequin) => TypedResults.Ok(SinkViews.Sinks(sequin)))
+            .WithName("ListSinks").WithSummary("Every configured sink with its status and figures.");
+
+        var sink = api.MapGroup("/sinks/{name}");
+        sink.MapGet(string.Empty, SinkHandlers.Get)
+            .WithName("GetSink").WithSummary("One sink: status, figures, configuration (secrets masked) and recent errors.");
+        sink.MapPost("/pause", SinkHandlers.Pause)
+            .WithName("PauseSink").WithSummary("Pauses deliveries; held messages stay buffered and unacknowledged until resumed.");
+        sink.MapPost("/resume", SinkHandlers.Resume)
+            .WithName("ResumeSink").WithSummary("Resumes deliveries: held messages go out.");
+        sink.MapPost("/test-connection", SinkHandlers.TestConnectionAsync)
+            .WithName("TestSinkConnection").WithSummary("Checks the destination is reachable with the configured credentials.");
+
+        sink.MapGet("/messages", MessageHandlers.ListAsync)
+            .WithName("ListFailingMessages").WithSummary("The sink's failing (parked) messages: error, attempts, next retry.");
+        sink.MapPost("/messages/{id:long}/retry", MessageHandlers.RetryAsync)
+            .WithName("RetryMessage").WithSummary("Makes a failing message due now: the running sink tries it within seconds.");
+        sink.MapPost("/messages/{id:long}/discard", MessageHandlers.DiscardAsync)
+            .WithName("DiscardMessage").WithSummary("Discards a failing message (recorded in sequin_state.discarded_messages).");
+    }
+}

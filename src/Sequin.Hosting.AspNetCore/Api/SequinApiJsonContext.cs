@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Sequin.Hosting.AspNetCore.Api;
+
+/// <summary>Source-generated JSON for the API's records (camelCase, nulls omitted).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(IReadOnlyList<DatabaseView>))]
+[JsonSerializable(typeof(IReadOnlyList<SinkView>))]
+[JsonSerializable(typeof(SinkDetail))]
+[JsonSerializable(typeof(ConnectionTestView))]
+[JsonSerializable(typeof(IReadOnlyList<FailingMessageView>))]
+[JsonSerializable(typeof(MessageChangeView))]
+internal sealed partial class SequinApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sequin.Configuration;
+using Sequin.Pipeline;
+
+namespace Sequin.Hosting.AspNetCore.Tests.Support;
+
+/// <summary>
+/// A throwaway database and the host as <c>sequin run</c> builds it with <c>http:</c> set: a generic host running the
+/// Sequin runtime (the <see cref="GatedSinkPlugin"/> registered in code) and the Kestrel listener on a free port. Every
+/// response body the tests' <see cref="Client"/> received and every log line are kept, for the secrets check.
+/// </summary>
+internal sealed class ApiHost : IAsyncDisposable
+{
+    public const string Token = "tok-9f3c1d7e-http-api-secret";
+    public const string SinkSecret = "sink-secret-5b2e8a41";
+
+    private readonly IHost _host;
+    private readonly string _directory;
+
+    private ApiHost(IHost host, string directory, string database, PostgresServer server, GatedSinkPlugin sink, ListLogger logs, Uri address, ConcurrentQueue<string> bodies)
+    {
+        _host = host;
+        _directory = directory;
+        Database = database;
+        Server = server;
+        Sink = sink;
+        Logs = logs;
+        Address = address;
+        Bodies = bodies;
+        Client = CreateClient(withToken: true);
+    }
+
+    public string Database { get; }
+
+    public PostgresServer Server { get; }
+
+    public GatedSinkPlugin Sink { get; }
+
+    public ListLogger Logs { get; }
+
+    /// <summary>Where the listener answers (127.0.0.1 and its port, whatever address it is bound to).</summary>
+    public Uri Address { get; }
+
+    /// <summary>Every response body received through a client of <see cref="CreateClient"/>.</summary>
+    public ConcurrentQueue<string> Bodies { get; }
+
+    /// <summary>A client that sends the token.</summary>
+    public HttpClient Client { get; }
+
+    public SinkConsumer Consumer => _host.Services.GetRequiredService<SequinRuntime>().Consumers.Single();
+
+    /// <summary>Starts the host on database <c>prefix_N</c>, listening on <paramref name="listen"/> with the token.</summary>
+    public static Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string listen = "0.0.0.0:0") =>
+        StartAsync(postgres, prefix, $"http:\n  listen: \"{listen}\"\n  token: {Token}\n", embedded: false);
+
+    /// <summary>
+    /// Starts an application's own <c>WebApplication</c> that embeds Sequin (<c>AddSequin</c>, <c>AddSequinHttp</c>,
+    /// <c>MapSequin</c>) on 127.0.0.1 without a token. A request header <c>X-Test-Remote</c> sets the caller's address,
+    /// as if the request came from that machine.
+    /// </summary>
+    public static Task<ApiHost> StartEmbeddedAsync(PostgresFixture postgres, string prefix) =>
+        StartAsync(postgres, prefix, string.Empty, embedded: true);
+
+    private static async Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string httpYaml, bool embedded)
+    {
+        var database = await postgres.CreateDatabaseAsync(prefix);
+        await postgres.Server.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v int)", database);
+        var directory = Path.Combine(Path.GetTempPath(), "sequin-http-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "sequin.yaml");
+        await File.WriteAllTextAsync(path, $$"""
+            databases:
+              - name: db
+                hostname: {{PostgresServer.Host}}
+                port: {{postgres.Server.Port}}
+                database: {{database}}
+                username: postgres
+                slot: { name: sequin_{{database.Replace('-', '_')}}, create_if_not_exists: true }
+                publication: { name: sequin_pub, create_if_not_exists: true }
+            sinks:
+              - name: gated
+                database: db
+                park_after_failures: 1
+                destination:
+                  type: gated
+                  label: api-test
+                  api_key: {{SinkSecret}}
+            {{httpYaml}}
+            """);
+
+        var sink = new GatedSinkPlugin();
+        var configuration = new ConfigurationBuilder().AddSequinYaml(path).Build();
+        var result = SequinConfigLoader.Load(configuration, new SinkPluginCatalog([sink]), directory);
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        var config = Slow(result.Config!);
+
+        var logs = new ListLogger();
+        var (host, address) = embedded ? await StartEmbeddedAsync(config, directory, logs) : await StartToolHostAsync(config, directory, logs);
+        var api = new ApiHost(host, directory, database, postgres.Server, sink, logs, address, new ConcurrentQueue<string>());
+        await Eventually.UntilAsync(
+            async () => await postgres.Server.ScalarAsync<long>("SELECT count(*) FROM pg_replication_slots WHERE active", database) == 1,
+            () => "the replication slot is in use");
+        return api;
+    }
+
+    /// <summary>A client of the listener that records every response body; with or without the token.</summary>
+    public HttpClient CreateClient(bool withToken)
+    {
+        var client = new HttpClient(new RecordingHandler(Bodies)) { BaseAddress = Address };
+        if (withToken)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        }
+
+        return client;
+    }
+
+    // As `sequin run` builds it: the generic host, the runtime, and the listener of `http:`.
+    private static async Task<(IHost, Uri)> StartToolHostAsync(SequinConfig config, string directory, ListLogger logs)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = directory });
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.Services.AddSequin(config, o => o.DrainTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSequinHttpListener(config.Http!, config.Http!.Token);
+        var host = builder.Build();
+        await host.StartAsync();
+        var listener = host.Services.GetRequiredService<SequinHttpListener>();
+        return (host, new UriBuilder(listener.Address!) { Host = "127.0.0.1" }.Uri);
+    }
+
+    // As an application embeds it: its own WebApplication, one call for the services and one for the endpoints.
+    private static async Task<(IHost, Uri)> StartEmbeddedAsync(SequinConfig config, string directory, ListLogger logs)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = directory });
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddSequin(config, o => o.DrainTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSequinHttp();
+        var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            if (context.Request.Headers["X-Test-Remote"].ToString() is { Length: > 0 } remote)
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+            }
+
+            return next(context);
+        });
+        app.MapSequin();
+        await app.StartAsync();
+        return (app, new Uri(app.Urls.Single()));
+    }
+
+    public Task ExecuteAsync(string sql) => Server.ExecuteAsync(sql, Database);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Consumer.Resume(); // a paused sink would hold the drain for its whole timeout
+        await _host.StopAsync();
+        _host.Dispose();
+        await Server.ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active AND database = '{Database}'");
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    // Parked messages are retried after 10 minutes: only the API's retry brings one back within a test.
+    private static SequinConfig Slow(SequinConfig config) => new()
+    {
+        Databases = config.Databases,
+        Functions = config.Functions,
+        Http = config.Http,
+        Sinks = [.. config.Sinks.Select(s => new SinkConfig
+        {
+            Settings = s.Settings with { RetryBaseDelay = TimeSpan.FromMinutes(10), RetryMaxDelay = TimeSpan.FromMinutes(10), RetryRequestPollInterval = TimeSpan.FromMilliseconds(200) },
+            Status = s.Status,
+            Type = s.Type,
+            Plugin = s.Plugin,
+            Options = s.Options,
+            RoutingMode = s.RoutingMode,
+        })],
+    };
+
+    private sealed class RecordingHandler(ConcurrentQueue<string> bodies) : DelegatingHandler(new HttpClientHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            bodies.Enqueue(await response.Content.ReadAsStringAsync(cancellationToken));
+            return response;
+        }
+    }
+}
