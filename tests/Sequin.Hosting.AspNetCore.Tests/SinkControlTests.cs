@@ -24,8 +24,16 @@ public sealed class SinkControlTests(PostgresFixture postgres)
         Assert.Equal("paused", (await paused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 
         await api.ExecuteAsync("INSERT INTO t SELECT g, 0 FROM generate_series(21, 60) g");
+        var end = await api.Server.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()", api.Database);
         await Eventually.UntilAsync(() => api.Consumer.BufferedMessages == 40, () => $"40 held messages (have {api.Consumer.BufferedMessages})");
         Assert.Equal(20, api.Sink.Delivered.Count);
+
+        // The held changes are not acknowledged: the slot lags behind them.
+        var database = Assert.Single((await api.Client.GetFromJsonAsync<JsonElement>("/api/databases")).EnumerateArray());
+        Assert.Equal("running", database.GetProperty("status").GetString());
+        Assert.True(database.GetProperty("replication").GetProperty("active").GetBoolean());
+        Assert.True(database.GetProperty("replication").GetProperty("lagBytes").GetInt64() > 0);
+        Assert.True(ConfirmedFlush(database) < end, "the slot is not confirmed past the held changes");
         var listed = await api.Client.GetFromJsonAsync<JsonElement>("/api/sinks");
         var sink = Assert.Single(listed.EnumerateArray());
         Assert.Equal("paused", sink.GetProperty("status").GetString());
@@ -37,9 +45,15 @@ public sealed class SinkControlTests(PostgresFixture postgres)
         Assert.Equal("running", (await resumed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         await Eventually.UntilAsync(() => api.Sink.Delivered.Count == 60, () => $"60 deliveries after resume (have {api.Sink.Delivered.Count})");
         Assert.Equal(Enumerable.Range(1, 60), api.Sink.Delivered.Order());
+        await Eventually.UntilAsync(
+            async () => ConfirmedFlush(Assert.Single((await api.Client.GetFromJsonAsync<JsonElement>("/api/databases")).EnumerateArray())) >= end,
+            () => "the slot confirmed past the delivered changes");
         Assert.Contains(api.Logs.Entries, e => e.EventId.Id == 1260);
         Assert.Contains(api.Logs.Entries, e => e.EventId.Id == 1261);
     }
+
+    private static NpgsqlTypes.NpgsqlLogSequenceNumber ConfirmedFlush(JsonElement database) =>
+        NpgsqlTypes.NpgsqlLogSequenceNumber.Parse(database.GetProperty("replication").GetProperty("confirmedFlushLsn").GetString()!);
 
     [Fact]
     public async Task AFailingMessageIsListedWithItsErrorAndCanBeRetriedOrDiscarded()

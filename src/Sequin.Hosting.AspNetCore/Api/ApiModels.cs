@@ -2,10 +2,20 @@ namespace Sequin.Hosting.AspNetCore.Api;
 
 /// <summary>A configured database (<c>GET /api/databases</c>).</summary>
 /// <param name="Name">The database's name in <c>sequin.yaml</c>.</param>
-/// <param name="Slot">The replication slot.</param>
+/// <param name="Status"><c>running</c> (every active sink runs), <c>starting</c>, or <c>idle</c> (no active sink).</param>
+/// <param name="Slot">The replication slot's name.</param>
 /// <param name="Publication">The publication.</param>
 /// <param name="Sinks">The sinks reading from it.</param>
-internal sealed record DatabaseView(string Name, string Slot, string Publication, IReadOnlyList<string> Sinks);
+/// <param name="Replication">The slot as the server reports it, or null when the server could not be asked.</param>
+/// <param name="Error">Why the server could not be asked, or null.</param>
+internal sealed record DatabaseView(string Name, string Status, string Slot, string Publication, IReadOnlyList<string> Sinks, SlotFigures? Replication, string? Error);
+
+/// <summary>A replication slot's state on the server.</summary>
+/// <param name="Exists">Whether the slot exists.</param>
+/// <param name="Active">Whether a connection (this host) is streaming from it.</param>
+/// <param name="ConfirmedFlushLsn">The position acknowledged so far, or null.</param>
+/// <param name="LagBytes">WAL bytes between the server's current position and the acknowledged one, or null.</param>
+internal sealed record SlotFigures(bool Exists, bool Active, string? ConfirmedFlushLsn, long? LagBytes);
 
 /// <summary>A configured sink (<c>GET /api/sinks</c>).</summary>
 /// <param name="Name">The sink's name.</param>

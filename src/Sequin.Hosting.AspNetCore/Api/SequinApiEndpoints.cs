@@ -22,8 +22,8 @@ internal static class SequinApiEndpoints
     {
         endpoints.MapOpenApi();
         var api = endpoints.MapGroup("/api").WithTags("Sequin");
-        api.MapGet("/databases", (SequinServices sequin) => TypedResults.Ok(SinkViews.Databases(sequin)))
-            .WithName("ListDatabases").WithSummary("The configured databases with their slot, publication and sinks.");
+        api.MapGet("/databases", async (SequinServices sequin, CancellationToken cancellationToken) => TypedResults.Ok(await DatabaseViews.ListAsync(sequin, cancellationToken).ConfigureAwait(false)))
+            .WithName("ListDatabases").WithSummary("The configured databases: status, slot with its lag in bytes, publication, sinks.");
         api.MapGet("/sinks", (SequinServices sequin) => TypedResults.Ok(SinkViews.Sinks(sequin)))
             .WithName("ListSinks").WithSummary("Every configured sink with its status and figures.");
 

@@ -6,21 +6,6 @@ namespace Sequin.Hosting.AspNetCore.Api;
 /// <summary>Builds the API's views of databases and sinks from the configuration and the running consumers.</summary>
 internal static class SinkViews
 {
-    public static IReadOnlyList<DatabaseView> Databases(SequinServices sequin)
-    {
-        var config = sequin.Config;
-        if (config is null)
-        {
-            return [];
-        }
-
-        return [.. config.Databases.Select(d => new DatabaseView(
-            d.Name,
-            d.Slot.Name,
-            d.Publication.Name,
-            [.. config.Sinks.Where(s => s.Settings.Database == d.Name).Select(s => s.Name)]))];
-    }
-
     public static IReadOnlyList<SinkView> Sinks(SequinServices sequin)
     {
         var config = sequin.Config;
