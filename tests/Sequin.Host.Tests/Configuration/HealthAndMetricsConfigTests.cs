@@ -56,4 +56,16 @@ public sealed class HealthAndMetricsConfigTests
         Assert.Equal(path, error.Path);
         Assert.DoesNotContain("p4ss", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TheExportKeepsThresholdsAndTheOtlpExport()
+    {
+        var config = Yaml.Load(Yaml.ValidConfig + "\nhealth: { max_lag_ms: 1500 }\nmetrics: { otlp: { endpoint: \"http://c:4318/v1/metrics\", protocol: http/protobuf, interval_ms: 2000 } }\n").Config!;
+
+        var again = Yaml.Load(SequinConfigExporter.Export(config));
+
+        Assert.Empty(again.Errors);
+        Assert.Equal(config.Health, again.Config!.Health);
+        Assert.Equal(config.Otlp, again.Config.Otlp);
+    }
 }
