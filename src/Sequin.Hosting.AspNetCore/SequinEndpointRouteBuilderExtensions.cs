@@ -26,6 +26,8 @@ public static class SequinEndpointRouteBuilderExtensions
 
         // Each part maps its own endpoints: the management API (Api/), health (Health/), metrics (Metrics/).
         SequinApiEndpoints.Map(group);
+        Sequin.Hosting.AspNetCore.Health.SequinHealthEndpoints.Map(group);
+        Sequin.Hosting.AspNetCore.Metrics.SequinMetricsEndpoints.Map(group);
         return group;
     }
 }

@@ -31,6 +31,8 @@ public static class SequinHttpServiceCollectionExtensions
 
         // Each part adds its own services: the management API (Api/), health checks (Health/), metrics (Metrics/).
         SequinApiEndpoints.AddServices(services);
+        Sequin.Hosting.AspNetCore.Health.SequinHealthEndpoints.AddServices(services);
+        Sequin.Hosting.AspNetCore.Metrics.SequinMetricsEndpoints.AddServices(services);
         return services;
     }
 }

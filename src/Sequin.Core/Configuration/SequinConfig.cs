@@ -15,6 +15,12 @@ public sealed class SequinConfig
     /// <summary>The HTTP endpoint (<c>http:</c>), or null when it is off.</summary>
     public HttpConfig? Http { get; init; }
 
+    /// <summary>The readiness thresholds (<c>health:</c>); the defaults when the key is absent.</summary>
+    public HealthConfig Health { get; init; } = HealthConfig.Default;
+
+    /// <summary>The OTLP export of the metrics (<c>metrics.otlp</c>), or null when it is off.</summary>
+    public OtlpConfig? Otlp { get; init; }
+
     /// <summary>Finds a database by name (case-sensitive), or null.</summary>
     public DatabaseConfig? FindDatabase(string name) => Databases.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
 

@@ -31,6 +31,17 @@ public static class SequinConfigExporter
             writer.WriteLine($"http: {{ listen: {Quote($"{http.Host}:{http.Port.ToString(CultureInfo.InvariantCulture)}")}{token} }}");
         }
 
+        var health = config.Health;
+        writer.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"health: {{ message_timeout_ms: {(long)health.MessageTimeout.TotalMilliseconds}, max_lag_bytes: {health.MaxLagBytes}, max_lag_ms: {(long)health.MaxLagTime.TotalMilliseconds}, sink_failing_ms: {(long)health.SinkFailing.TotalMilliseconds} }}"));
+        if (config.Otlp is { } otlp)
+        {
+            writer.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"metrics: {{ otlp: {{ endpoint: {Quote(otlp.Endpoint.ToString())}, protocol: {Quote(otlp.Protocol)}, interval_ms: {(long)otlp.Interval.TotalMilliseconds} }} }}"));
+        }
+
         return writer.ToString();
     }
 

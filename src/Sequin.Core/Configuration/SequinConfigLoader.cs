@@ -39,6 +39,8 @@ public static class SequinConfigLoader
         var functionItems = top.List("functions") ?? [];
         var sinkItems = top.List("sinks") ?? [];
         var http = HttpReader.Read(top);
+        var health = HealthReader.Read(top);
+        var otlp = MetricsReader.Read(top);
         OriginalKeys.ReadTopLevel(top);
 
         var databases = ReadItems(reader, databaseItems, "databases", "database", map => DatabaseReader.Read(map, root));
@@ -48,7 +50,7 @@ public static class SequinConfigLoader
 
         return errors.Count > 0
             ? new SequinConfigResult(null, errors) { Warnings = warnings }
-            : new SequinConfigResult(new SequinConfig { Databases = databases, Functions = functions, Sinks = sinks, Http = http }, errors) { Warnings = warnings };
+            : new SequinConfigResult(new SequinConfig { Databases = databases, Functions = functions, Sinks = sinks, Http = http, Health = health, Otlp = otlp }, errors) { Warnings = warnings };
     }
 
     /// <summary>Reads each item of a top-level list with <paramref name="read"/>, and reports names used twice.</summary>

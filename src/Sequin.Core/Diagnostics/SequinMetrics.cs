@@ -5,14 +5,16 @@ namespace Sequin.Diagnostics;
 
 /// <summary>
 /// The <see cref="Meter"/> named <c>Sequin.Core</c> and its instruments. One instance serves every sink consumer of a
-/// host; each measurement carries the tag <c>sequin.sink.name</c>.
+/// host; each sink measurement carries the tag <c>sequin.sink.name</c>, each replication measurement the tag
+/// <c>sequin.database.name</c>. docs/reference/metrics.md lists every series.
 /// </summary>
 /// <remarks>
 /// Instruments: counters <c>sequin.sink.messages.delivered</c>, <c>sequin.sink.messages.filtered</c>,
 /// <c>sequin.sink.messages.discarded</c>, <c>sequin.sink.delivery.failures</c> (tag <c>sequin.failure.kind</c>:
 /// <c>retryable</c> or <c>permanent</c>), <c>sequin.sink.batches</c>; histograms <c>sequin.sink.batch.size</c>
 /// (messages) and <c>sequin.sink.batch.duration</c> (seconds); gauges <c>sequin.sink.buffered.messages</c> and
-/// <c>sequin.sink.buffered.bytes</c>.
+/// <c>sequin.sink.buffered.bytes</c>; per database: counter <c>sequin.replication.changes.read</c>, gauges
+/// <c>sequin.replication.lag</c> (bytes), <c>sequin.replication.lag.time</c> (seconds), <c>sequin.replication.connected</c>.
 /// </remarks>
 internal sealed class SequinMetrics : IDisposable
 {
@@ -22,6 +24,8 @@ internal sealed class SequinMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Lock _lock = new();
     private readonly List<SinkConsumer> _consumers = [];
+    private readonly List<ReplicationStatus> _databases = [];
+    private readonly Counter<long> _changesRead;
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _filtered;
     private readonly Counter<long> _discarded;
@@ -41,6 +45,10 @@ internal sealed class SequinMetrics : IDisposable
         _batches = _meter.CreateCounter<long>("sequin.sink.batches", "{batch}", "Batches handed to the sink.");
         _batchSize = _meter.CreateHistogram<int>("sequin.sink.batch.size", "{message}", "Messages per batch.");
         _batchDuration = _meter.CreateHistogram<double>("sequin.sink.batch.duration", "s", "Time the sink took to deliver a batch.");
+        _changesRead = _meter.CreateCounter<long>("sequin.replication.changes.read", "{change}", "Changes read from the replication slot and handed to the sinks.");
+        _meter.CreateObservableGauge("sequin.replication.lag", () => ObserveDatabases(d => d.LagBytes), "By", "WAL received from the server but not yet confirmed as delivered by every sink.");
+        _meter.CreateObservableGauge("sequin.replication.lag.time", () => ObserveDatabases(d => d.LagTime.TotalSeconds), "s", "Age of the oldest change not yet delivered by every sink.");
+        _meter.CreateObservableGauge("sequin.replication.connected", () => ObserveDatabases(d => d.Connected ? 1L : 0L), "1", "1 while a replication connection is streaming, else 0.");
         _meter.CreateObservableGauge("sequin.sink.buffered.messages", () => Observe(c => c.BufferedMessages), "{message}", "Messages held by the sink consumer.");
         _meter.CreateObservableGauge("sequin.sink.buffered.bytes", () => Observe(c => c.BufferedBytes), "By", "Estimated bytes held by the sink consumer.");
     }
@@ -64,6 +72,24 @@ internal sealed class SequinMetrics : IDisposable
         }
     }
 
+    internal void Register(ReplicationStatus database)
+    {
+        lock (_lock)
+        {
+            _databases.Add(database);
+        }
+    }
+
+    internal void Unregister(ReplicationStatus database)
+    {
+        lock (_lock)
+        {
+            _databases.Remove(database);
+        }
+    }
+
+    internal void ChangeRead(KeyValuePair<string, object?> database) => _changesRead.Add(1, database);
+
     internal void Delivered(KeyValuePair<string, object?> sink, long count) => _delivered.Add(count, sink);
 
     internal void Filtered(KeyValuePair<string, object?> sink) => _filtered.Add(1, sink);
@@ -78,6 +104,15 @@ internal sealed class SequinMetrics : IDisposable
         _batches.Add(1, sink);
         _batchSize.Record(size, sink);
         _batchDuration.Record(duration.TotalSeconds, sink);
+    }
+
+    private List<Measurement<T>> ObserveDatabases<T>(Func<ReplicationStatus, T> value)
+        where T : struct
+    {
+        lock (_lock)
+        {
+            return _databases.Select(d => new Measurement<T>(value(d), d.MetricTag)).ToList();
+        }
     }
 
     private List<Measurement<long>> Observe(Func<SinkConsumer, long> value)

@@ -31,6 +31,7 @@ internal sealed class SequinRuntime
     private readonly SequinRuntimeOptions _options;
     private readonly ILogger _logger;
     private readonly List<SinkConsumer> _consumers = [];
+    private readonly List<ReplicationStatus> _replication = [];
     private readonly Dictionary<string, PostgresParkingStore> _parkingStores = new(StringComparer.Ordinal);
 
     /// <summary>Creates a runtime for <paramref name="config"/>.</summary>
@@ -70,6 +71,21 @@ internal sealed class SequinRuntime
             }
         }
     }
+
+    /// <summary>The replication status of every database being read (empty before <see cref="RunAsync"/> prepares them); for health checks.</summary>
+    public IReadOnlyList<ReplicationStatus> Replication
+    {
+        get
+        {
+            lock (_replication)
+            {
+                return [.. _replication];
+            }
+        }
+    }
+
+    /// <summary>The number of active sinks in the configuration: every one has a consumer once the runtime runs.</summary>
+    public int ActiveSinkCount => _config.Sinks.Count(s => s.Status == SinkStatus.Active);
 
     /// <summary>
     /// Creates every active sink, prepares every database (publication, slot), then streams until
@@ -152,6 +168,15 @@ internal sealed class SequinRuntime
         finally
         {
             await StopAsync(sinks, databases).ConfigureAwait(false);
+            lock (_replication)
+            {
+                foreach (var status in _replication)
+                {
+                    _metrics.Unregister(status);
+                }
+
+                _replication.Clear();
+            }
         }
     }
 
@@ -310,6 +335,13 @@ internal sealed class SequinRuntime
         };
         _options.ConfigureReplication?.Invoke(options);
         options.Validate();
+        options.Status = new ReplicationStatus(database.Name, _metrics);
+        lock (_replication)
+        {
+            _replication.Add(options.Status);
+        }
+
+        _metrics.Register(options.Status);
         return options;
     }
 

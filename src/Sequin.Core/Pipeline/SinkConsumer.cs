@@ -179,6 +179,9 @@ internal sealed class SinkConsumer : IAsyncDisposable
 
     internal KeyValuePair<string, object?> MetricTag => _counters.MetricTag;
 
+    /// <summary>How long the sink has failed without delivering anything (null: its last outcome was a delivery); for health checks.</summary>
+    internal TimeSpan? FailingFor => _counters.FailingFor;
+
     /// <summary>Whether this consumer takes <paramref name="message"/> (schemas, tables, actions).</summary>
     public bool Matches(ChangeMessage message) => _filter.Matches(message);
 

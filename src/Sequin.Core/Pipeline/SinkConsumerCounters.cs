@@ -18,6 +18,7 @@ internal sealed class SinkConsumerCounters(SequinMetrics metrics, string sinkNam
     private long _filtered;
     private long _parked;
     private long _unparked;
+    private long _failingSinceTicks;
 
     /// <summary>The tag of the sink's measurements.</summary>
     public KeyValuePair<string, object?> MetricTag { get; } = new("sequin.sink.name", sinkName);
@@ -45,6 +46,19 @@ internal sealed class SinkConsumerCounters(SequinMetrics metrics, string sinkNam
 
     /// <summary>Parked messages delivered (or filtered) and removed from the store.</summary>
     public long Unparked => Interlocked.Read(ref _unparked);
+
+    /// <summary>
+    /// How long the sink has been failing without delivering anything: since the first failed attempt after the last
+    /// delivered batch; null while the last outcome was a delivery (or nothing has failed).
+    /// </summary>
+    public TimeSpan? FailingFor
+    {
+        get
+        {
+            var since = Volatile.Read(ref _failingSinceTicks);
+            return since == 0 ? null : TimeSpan.FromMilliseconds(Environment.TickCount64 - since);
+        }
+    }
 
     /// <summary>A message was delivered.</summary>
     public void OnDelivered() => Interlocked.Increment(ref _delivered);
@@ -89,6 +103,7 @@ internal sealed class SinkConsumerCounters(SequinMetrics metrics, string sinkNam
             Interlocked.Increment(ref _permanentFailures);
         }
 
+        Interlocked.CompareExchange(ref _failingSinceTicks, Environment.TickCount64, 0);
         metrics.FailedAttempt(MetricTag, permanent);
     }
 
@@ -101,6 +116,7 @@ internal sealed class SinkConsumerCounters(SequinMetrics metrics, string sinkNam
         Interlocked.Increment(ref _deliveredBatches);
         if (count > failed)
         {
+            Volatile.Write(ref _failingSinceTicks, 0);
             metrics.Delivered(MetricTag, count - failed);
         }
     }

@@ -23,11 +23,12 @@ internal sealed class PgOutputDecoder : IDisposable
     private readonly RelationCatalog _relations;
     private readonly TransactionAnnotations _annotations;
     private readonly ValueReader _values = new();
+    private readonly Diagnostics.ReplicationStatus? _status;
     private TransactionInfo? _transaction;
     private int _commitIdx;
 
     /// <summary>Creates the decoder of one replication connection.</summary>
-    public PgOutputDecoder(IChangeHandler handler, AckTracker tracker, SourceDatabaseInfo source, string slotName, ILogger logger)
+    public PgOutputDecoder(IChangeHandler handler, AckTracker tracker, SourceDatabaseInfo source, string slotName, ILogger logger, Diagnostics.ReplicationStatus? status = null)
     {
         _handler = handler;
         _tracker = tracker;
@@ -36,6 +37,7 @@ internal sealed class PgOutputDecoder : IDisposable
         _logger = logger;
         _relations = new RelationCatalog(logger);
         _annotations = new TransactionAnnotations(logger);
+        _status = status;
     }
 
     /// <summary>
@@ -183,6 +185,7 @@ internal sealed class PgOutputDecoder : IDisposable
         }
 
         var message = new ChangeMessage(action, record, old, transaction, _commitIdx++, _source, _annotations.Current);
+        _status?.OnChangeRead();
         return _handler.HandleAsync(message, cancellationToken);
     }
 

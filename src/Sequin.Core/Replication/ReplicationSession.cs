@@ -58,9 +58,11 @@ internal sealed class ReplicationSession
             startHeartbeat = _heartbeat.EmitAtStartAsync(stop.Token);
             await foreach (var message in connection.StartReplication(slot, pgOptions, stop.Token).ConfigureAwait(false))
             {
+                _options.Status.OnMessage();
                 if (!started)
                 {
                     started = true;
+                    _options.Status.OnConnected();
                     onStarted();
                     if (_logger.IsEnabled(LogLevel.Information))
                     {
@@ -73,6 +75,7 @@ internal sealed class ReplicationSession
         }
         finally
         {
+            _options.Status.OnDisconnected();
             SafeCancellation.Cancel(stop);
             try
             {

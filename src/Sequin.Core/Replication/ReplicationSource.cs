@@ -92,7 +92,7 @@ internal sealed class ReplicationSource
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 Exception? failure = null;
-                var decoder = new PgOutputDecoder(handler, tracker, Source, _options.SlotName, _logger);
+                var decoder = new PgOutputDecoder(handler, tracker, Source, _options.SlotName, _logger, _options.Status);
                 var session = new ReplicationSession(
                     _options, _logger, _heartbeat, decoder, new StatusFeedback(_options, tracker, _slot, _logger, _timeProvider));
                 try

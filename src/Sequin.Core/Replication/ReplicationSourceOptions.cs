@@ -79,6 +79,9 @@ public sealed partial class ReplicationSourceOptions
     /// </summary>
     public SourceDatabaseInfo? Source { get; set; }
 
+    /// <summary>Where the replication reports its connection, messages and lag (health checks and metrics); the runtime sets it.</summary>
+    internal Diagnostics.ReplicationStatus Status { get; set; } = new(string.Empty);
+
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
     internal void Validate()

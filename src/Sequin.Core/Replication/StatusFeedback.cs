@@ -78,6 +78,7 @@ internal sealed class StatusFeedback
         var now = _timeProvider.GetUtcNow();
         var lag = received > confirmable ? (long)(received - confirmable) : 0;
         var oldest = _tracker.OldestOpenCommitTimestamp;
+        _options.Status.OnLag(lag, WalRetentionMonitor.AgeOf(now, oldest));
         switch (_retention.Check(now, lag, oldest))
         {
             case WalRetentionState.Warn:

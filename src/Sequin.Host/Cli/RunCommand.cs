@@ -111,6 +111,11 @@ internal sealed class RunCommand
             builder.Services.AddSequinHttpListener(http, token);
         }
 
+        if (config.Otlp is { } otlp)
+        {
+            Sequin.Hosting.AspNetCore.Metrics.SequinOtlpExport.AddSequinOtlpExport(builder.Services, otlp);
+        }
+
         // The host must wait for the runtime's whole graceful stop: the drain, then the final acknowledgement (up to 15 s).
         builder.Services.AddOptions<HostOptions>().Configure<IServiceProvider>((hostOptions, services) =>
         {

@@ -27,7 +27,7 @@ internal static class OriginalKeys
             $"Not supported: this project does not write change retention tables, so these changes would not be kept. Stream them to a sink instead, or keep the original for them. {Guide}",
             isError: true);
 
-        var known = new[] { "databases", "functions", "sinks", "http", "account", "users", "api_tokens", "http_endpoints", "change_retentions" };
+        var known = new[] { "databases", "functions", "sinks", "http", "health", "metrics", "account", "users", "api_tokens", "http_endpoints", "change_retentions" };
         foreach (var child in top.Section.GetChildren())
         {
             if (known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))

@@ -1,0 +1,72 @@
+namespace Sequin.Diagnostics;
+
+/// <summary>
+/// What one database's replication is doing, for health checks and the <c>Sequin.Core</c> meter: whether a
+/// replication connection is streaming, when it last received a message, and the lag the status feedback measured at
+/// its last tick. Written by the replication machinery (no allocation), read by the meter's observable gauges and the
+/// health checks at scrape or probe time.
+/// </summary>
+internal sealed class ReplicationStatus
+{
+    private readonly SequinMetrics? _metrics;
+    private int _connected;
+    private long _lastMessageTicks;
+    private long _lagBytes;
+    private long _lagMilliseconds;
+
+    /// <summary>Creates the status of database <paramref name="database"/>; its changes are counted in <paramref name="metrics"/> when given.</summary>
+    public ReplicationStatus(string database, SequinMetrics? metrics = null)
+    {
+        Database = database;
+        MetricTag = new KeyValuePair<string, object?>("sequin.database.name", database);
+        _metrics = metrics;
+    }
+
+    /// <summary>The database's name in <c>sequin.yaml</c>.</summary>
+    public string Database { get; }
+
+    /// <summary>The tag of the database's measurements.</summary>
+    public KeyValuePair<string, object?> MetricTag { get; }
+
+    /// <summary>True while a replication connection is streaming.</summary>
+    public bool Connected => Volatile.Read(ref _connected) == 1;
+
+    /// <summary>How long ago the stream last delivered a message (a change, a heartbeat, a transaction boundary); null before the first.</summary>
+    public TimeSpan? SinceLastMessage
+    {
+        get
+        {
+            var last = Volatile.Read(ref _lastMessageTicks);
+            return last == 0 ? null : TimeSpan.FromMilliseconds(Environment.TickCount64 - last);
+        }
+    }
+
+    /// <summary>Bytes of WAL received from the server but not yet confirmed (delivered by every sink), at the last status tick.</summary>
+    public long LagBytes => Volatile.Read(ref _lagBytes);
+
+    /// <summary>The age of the oldest change not yet delivered, at the last status tick (zero when everything is delivered).</summary>
+    public TimeSpan LagTime => TimeSpan.FromMilliseconds(Volatile.Read(ref _lagMilliseconds));
+
+    /// <summary>A replication connection started streaming.</summary>
+    public void OnConnected()
+    {
+        Volatile.Write(ref _connected, 1);
+        OnMessage();
+    }
+
+    /// <summary>The replication connection ended, failed or was cancelled.</summary>
+    public void OnDisconnected() => Volatile.Write(ref _connected, 0);
+
+    /// <summary>The stream delivered a message.</summary>
+    public void OnMessage() => Volatile.Write(ref _lastMessageTicks, Environment.TickCount64);
+
+    /// <summary>A change was read from the slot and handed to the sinks.</summary>
+    public void OnChangeRead() => _metrics?.ChangeRead(MetricTag);
+
+    /// <summary>The status feedback measured the lag.</summary>
+    public void OnLag(long bytes, TimeSpan age)
+    {
+        Volatile.Write(ref _lagBytes, bytes);
+        Volatile.Write(ref _lagMilliseconds, (long)age.TotalMilliseconds);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Globalization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Sequin.Configuration;
+
+namespace Sequin.Hosting.AspNetCore.Health;
+
+/// <summary>Healthy unless a sink has failed without delivering anything for longer than <see cref="HealthConfig.SinkFailing"/>.</summary>
+internal sealed class SinksHealthCheck(SequinServices services) : IHealthCheck
+{
+    /// <inheritdoc />
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (services.Runtime is not { } runtime)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("The Sequin runtime is not registered."));
+        }
+
+        var limit = (services.Config?.Health ?? HealthConfig.Default).SinkFailing;
+        var stuck = runtime.Consumers
+            .Where(c => c.FailingFor is { } failing && failing > limit)
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Name}: failing for {c.FailingFor!.Value.TotalSeconds:0} s (health.sink_failing_ms)"))
+            .ToList();
+        return Task.FromResult(stuck.Count == 0
+            ? HealthCheckResult.Healthy($"{runtime.Consumers.Count} sinks delivering.")
+            : HealthCheckResult.Unhealthy(string.Join("; ", stuck)));
+    }
+}

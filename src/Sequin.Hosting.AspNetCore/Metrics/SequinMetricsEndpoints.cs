@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using Sequin.Diagnostics;
+
+namespace Sequin.Hosting.AspNetCore.Metrics;
+
+/// <summary>
+/// The Prometheus scrape endpoint <c>GET /metrics</c>: an OpenTelemetry meter provider that reads the
+/// <c>Sequin.Core</c> meter (docs/reference/metrics.md) and the OpenTelemetry Prometheus exporter's text format.
+/// </summary>
+internal static class SequinMetricsEndpoints
+{
+    /// <summary>The scrape path.</summary>
+    public const string Path = "/metrics";
+
+    /// <summary>Registers the meter provider with the Prometheus exporter.</summary>
+    public static void AddServices(IServiceCollection services)
+    {
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(SequinMetrics.MeterName)
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+    }
+
+    /// <summary>Maps <c>/metrics</c> on <paramref name="group"/>.</summary>
+    public static void Map(IEndpointRouteBuilder group) => group.MapPrometheusScrapingEndpoint(Path);
+}
