@@ -20,6 +20,12 @@ namespace Sequin.Functions;
 /// </remarks>
 internal sealed class EnrichmentQuery
 {
+    /// <summary>How long one enrichment query may run before its batch fails (retried): 15 s.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>The most connections of the pool each source database gets for enrichment queries.</summary>
+    public const int MaxPoolSize = 4;
+
     private const char KeySeparator = '\u001f';
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeSpan _timeout;
