@@ -100,6 +100,18 @@ public sealed class OriginalKeysTests : IDisposable
         Assert.Contains(expected, Assert.Single(result.Errors).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PublicationSchemasIsIgnoredWithAWarningAsTheOriginalsLoaderDoes()
+    {
+        var result = Yaml.Load(Database.Replace("publication: { name: sequin_pub }", "publication: { name: sequin_pub, create_if_not_exists: true, schemas: [public, sales] }", StringComparison.Ordinal));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("databases[0].publication.schemas", warning.Path);
+        Assert.StartsWith("Ignored, as by the original's loader: a publication created here covers schema public unless init_sql says otherwise", warning.Message, StringComparison.Ordinal);
+        Assert.Null(result.Config!.Databases[0].Publication.InitSql);
+    }
+
     private const string Enrichment = "functions:\n  - { name: e, type: enrichment, code: \"SELECT id, 1 AS one FROM users WHERE id = ANY($1)\" }\n";
 
     [Fact]
