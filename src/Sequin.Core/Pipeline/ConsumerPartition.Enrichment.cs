@@ -27,27 +27,51 @@ internal sealed partial class ConsumerPartition
         {
             if (group.Parked is null && group.Messages.TryPeek(out var head) && head.Routed is null && !head.Enriched)
             {
-                head.Enriched = true;
-                head.Enrichment = null;
-                head.EnrichmentError = null;
-                var relation = head.Message.Relation;
-                if (relation.KeyColumnIndexes.Count == 0 || head.Message.Action == Messages.ChangeAction.Truncate)
-                {
-                    continue; // Nothing to match a row by: enrichment stays null.
-                }
-
-                var key = new KeyValuePair<string, string?>[relation.KeyColumnIndexes.Count];
-                for (var i = 0; i < key.Length; i++)
-                {
-                    var column = relation.KeyColumnIndexes[i];
-                    key[i] = new(relation.Columns[column].Name, head.Message.Record[column].Text);
-                }
-
-                _toEnrich.Add(head);
-                _enrichKeys.Add(key);
+                Collect(head);
             }
         }
 
+        RunEnrichment(query);
+    }
+
+    /// <summary>Enriches one message read back from the parked-messages table (one query for it alone; parking is the exception).</summary>
+    private void EnrichParked(PendingMessage entry)
+    {
+        if (_owner.Enrichment is not { } query)
+        {
+            return;
+        }
+
+        _toEnrich.Clear();
+        _enrichKeys.Clear();
+        Collect(entry);
+        RunEnrichment(query);
+    }
+
+    private void Collect(PendingMessage head)
+    {
+        head.Enriched = true;
+        head.Enrichment = null;
+        head.EnrichmentError = null;
+        var relation = head.Message.Relation;
+        if (relation.KeyColumnIndexes.Count == 0 || head.Message.Action == Messages.ChangeAction.Truncate)
+        {
+            return; // Nothing to match a row by: enrichment stays null.
+        }
+
+        var key = new KeyValuePair<string, string?>[relation.KeyColumnIndexes.Count];
+        for (var i = 0; i < key.Length; i++)
+        {
+            var column = relation.KeyColumnIndexes[i];
+            key[i] = new(relation.Columns[column].Name, head.Message.Record[column].Text);
+        }
+
+        _toEnrich.Add(head);
+        _enrichKeys.Add(key);
+    }
+
+    private void RunEnrichment(EnrichmentQuery query)
+    {
         if (_toEnrich.Count == 0)
         {
             return;
@@ -64,15 +88,26 @@ internal sealed partial class ConsumerPartition
         }
         catch (FunctionException e)
         {
-            foreach (var entry in _toEnrich)
-            {
-                entry.EnrichmentError = e.Error.Message;
-            }
+            Fail(e.Error.Message);
+        }
+#pragma warning disable CA1031 // Whatever the driver throws fails these messages (retried), never the partition.
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            Fail($"Enrichment function '{query.Name}' failed: {e.GetType().Name}: {e.Message}");
         }
         finally
         {
             _toEnrich.Clear();
             _enrichKeys.Clear();
+        }
+
+        void Fail(string error)
+        {
+            foreach (var entry in _toEnrich)
+            {
+                entry.EnrichmentError = error;
+            }
         }
     }
 }

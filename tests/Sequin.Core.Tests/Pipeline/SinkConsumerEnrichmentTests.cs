@@ -75,4 +75,26 @@ public sealed class SinkConsumerEnrichmentTests(PostgresFixture fixture)
         Assert.Equal("1", Row(Assert.Single(h.Pipeline.Delivered)));
         Assert.Equal("""{"id":1,"tenant_name":"Acme"}""", Assert.Single(h.Processors.Enrichments));
     }
+    [Fact]
+    public async Task AParkedMessageIsEnrichedWhenItIsReadBackFromTheTable()
+    {
+        var database = await DatabaseAsync(withTenants: false);
+        await using var source = fixture.Server.DataSource(database);
+        await using var store = new Sequin.Parking.PostgresParkingStore(fixture.Server.ConnectionString(database));
+        var query = new EnrichmentQuery("with-tenant", Sql, source, TimeSpan.FromSeconds(10));
+        var settings = ConsumerHarness.Settings_(partitions: 1) with { ParkAfterFailures = 1 };
+        await using var h = new ConsumerHarness(settings: settings, parking: store, enrichment: query);
+        var t0 = h.Time.GetUtcNow();
+
+        await h.FeedAsync([Some.Change(2, Some.Transaction())]);
+        await Wait.UntilAsync(() => h.Consumer.ParkedMessages == 1, "the failing message is parked");
+        Assert.Empty(h.Processors.Enrichments);
+
+        await fixture.Server.ExecuteAsync(Tenants, database);
+        await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "the retry from the table");
+
+        await Wait.UntilAsync(() => h.Consumer.UnparkedMessages == 1, "the parked message is delivered from the table");
+        Assert.Equal("2", Row(Assert.Single(h.Pipeline.Delivered)));
+        Assert.Equal("""{"id":2,"tenant_name":"Globex"}""", Assert.Single(h.Processors.Enrichments));
+    }
 }
