@@ -65,8 +65,10 @@ public sealed class SinkConsumerEnrichmentTests(PostgresFixture fixture)
         await Wait.UntilAsync(() => h.Consumer.FailedAttempts == 1, "the enrichment failed");
         Assert.Empty(h.Pipeline.Delivered);
         Assert.Empty(h.Processors.Enrichments); // no function saw the message unenriched
-        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1213
-            && e.Message.Contains("Enrichment function 'with-tenant' failed: 42P01: relation \"tenants\" does not exist", StringComparison.Ordinal));
+        await Wait.UntilAsync(
+            () => h.Logger.Entries.Any(e => e.EventId.Id == 1213
+                && e.Message.Contains("Enrichment function 'with-tenant' failed: 42P01: relation \"tenants\" does not exist", StringComparison.Ordinal)),
+            "the failure is logged naming the function");
 
         await fixture.Server.ExecuteAsync(Tenants, database);
         await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "the retry");
