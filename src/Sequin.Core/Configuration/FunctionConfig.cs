@@ -14,7 +14,7 @@ public sealed class FunctionConfig
     /// <summary>A description (<c>description</c>), or null.</summary>
     public string? Description { get; init; }
 
-    /// <summary>What it does (<c>type</c>: <c>routing</c>, <c>filter</c> or <c>transform</c>).</summary>
+    /// <summary>What it does (<c>type</c>: <c>routing</c>, <c>filter</c>, <c>transform</c> or <c>enrichment</c>, whose code is SQL).</summary>
     public required FunctionKind Kind { get; init; }
 
     /// <summary>For routing functions, the sink type it routes for (<c>sink_type</c>); null otherwise.</summary>

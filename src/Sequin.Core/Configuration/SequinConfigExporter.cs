@@ -213,6 +213,11 @@ public static class SequinConfigExporter
         w.WriteLine($"    routing: {Quote(sink.RoutingFunction?.Name ?? "none")}");
         w.WriteLine($"    filter: {Quote(sink.FilterFunction?.Name ?? "none")}");
         w.WriteLine($"    transform: {Quote(sink.TransformFunction?.Name ?? "none")}");
+        if (sink.EnrichmentFunction is { } enrichment)
+        {
+            w.WriteLine($"    enrichment: {Quote(enrichment.Name)}");
+        }
+
         w.WriteLine("    destination:");
         w.WriteLine($"      type: {Quote(sink.Type)}");
         var fields = sink.Plugin.Schema.Fields;

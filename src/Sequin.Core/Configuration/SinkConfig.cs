@@ -36,6 +36,9 @@ public sealed class SinkConfig
     /// <summary>The transform function (<c>transform</c>), or null.</summary>
     public FunctionConfig? TransformFunction { get; init; }
 
+    /// <summary>The enrichment function (<c>enrichment</c>), or null: a SQL query whose rows become <c>metadata.enrichment</c>.</summary>
+    public FunctionConfig? EnrichmentFunction { get; init; }
+
     /// <summary>
     /// Creates the filter → route → transform processors of this sink (its functions compiled once), as the runtime
     /// uses them; also what <c>sequin functions test</c> runs a sample message through.

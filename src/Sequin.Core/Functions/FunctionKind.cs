@@ -20,4 +20,11 @@ public enum FunctionKind
     /// value, which becomes the payload the sink sends. YAML: <c>type: transform</c>.
     /// </summary>
     Transform,
+
+    /// <summary>
+    /// An enrichment function: a SQL query (not JavaScript) run once per batch against the sink's source database with
+    /// the batch's primary-key values as <c>$1</c> (one array per key column); each row it returns becomes its message's
+    /// <c>metadata.enrichment</c>. YAML: <c>type: enrichment</c>.
+    /// </summary>
+    Enrichment,
 }

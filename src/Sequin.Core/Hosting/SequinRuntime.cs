@@ -5,6 +5,7 @@ using Sequin.Backfills;
 using NpgsqlTypes;
 using Sequin.Configuration;
 using Sequin.Diagnostics;
+using Sequin.Functions;
 using Sequin.Messages;
 using Sequin.Parking;
 using Sequin.Pipeline;
@@ -33,6 +34,7 @@ internal sealed class SequinRuntime
     private readonly List<SinkConsumer> _consumers = [];
     private readonly List<ReplicationStatus> _replication = [];
     private readonly Dictionary<string, PostgresParkingStore> _parkingStores = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NpgsqlDataSource> _enrichmentSources = new(StringComparer.Ordinal);
 
     /// <summary>Creates a runtime for <paramref name="config"/>.</summary>
     /// <param name="config">The validated configuration.</param>
@@ -273,6 +275,12 @@ internal sealed class SequinRuntime
         }
 
         _parkingStores.Clear();
+        foreach (var source in _enrichmentSources.Values)
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _enrichmentSources.Clear();
         RuntimeLog.Stopped(_logger);
     }
 
@@ -293,13 +301,40 @@ internal sealed class SequinRuntime
         }
 
         var processors = sink.CreateProcessorFactory();
-        var consumer = new SinkConsumer(settings, pipeline, processors, _loggerFactory.CreateLogger("Sequin.Sinks." + sink.Name), _time, _metrics, GetParkingStore(settings.Database));
+        var consumer = new SinkConsumer(settings, pipeline, processors, _loggerFactory.CreateLogger("Sequin.Sinks." + sink.Name), _time, _metrics, GetParkingStore(settings.Database))
+        {
+            Enrichment = sink.EnrichmentFunction is { } enrichment && GetEnrichmentSource(settings.Database) is { } source
+                ? new EnrichmentQuery(enrichment.Name, enrichment.Code, source, EnrichmentQuery.DefaultTimeout)
+                : null,
+        };
         lock (_consumers)
         {
             _consumers.Add(consumer);
         }
 
         return new RunningSink(client, pipeline, consumer);
+    }
+
+    // Enrichment queries run against the sink's source database: one small pool per database, shared by its sinks.
+    private NpgsqlDataSource? GetEnrichmentSource(string databaseName)
+    {
+        if (_config.Databases.FirstOrDefault(d => d.Name == databaseName) is not { } database)
+        {
+            return null;
+        }
+
+        if (!_enrichmentSources.TryGetValue(databaseName, out var source))
+        {
+            var builder = new NpgsqlConnectionStringBuilder(database.BuildConnectionString())
+            {
+                MaxPoolSize = EnrichmentQuery.MaxPoolSize,
+                ApplicationName = "sequin-enrichment",
+            };
+            source = NpgsqlDataSource.Create(builder);
+            _enrichmentSources.Add(databaseName, source);
+        }
+
+        return source;
     }
 
     // Parked messages live in the sink's source database (schema sequin_state); one store per database.

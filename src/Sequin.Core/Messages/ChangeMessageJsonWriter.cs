@@ -60,7 +60,8 @@ public static class ChangeMessageJsonWriter
     /// Writes the whole message object and tells where its four values lie, as offsets from where the writer stood
     /// (<see cref="Utf8JsonWriter.BytesCommitted"/> + <see cref="Utf8JsonWriter.BytesPending"/>) when it began.
     /// </summary>
-    internal static void Write(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer, TimestampFormat format, out MessageJsonLayout layout)
+    /// <remarks>The message's <c>metadata.enrichment</c> is <paramref name="enrichmentJson"/> (a JSON object from its enrichment function), or null.</remarks>
+    internal static void Write(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer, TimestampFormat format, out MessageJsonLayout layout, string? enrichmentJson = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(message);
@@ -81,7 +82,7 @@ public static class ChangeMessageJsonWriter
         var actionEnd = Position(writer) - origin;
         writer.WritePropertyName("metadata");
         var metadataStart = Position(writer) - origin;
-        WriteMetadata(writer, message, consumer);
+        WriteMetadata(writer, message, consumer, enrichmentJson);
         var metadataEnd = Position(writer) - origin;
         writer.WriteEndObject();
         layout = new MessageJsonLayout(recordStart, recordEnd, changesStart, changesEnd, actionStart, actionEnd, metadataStart, metadataEnd);
@@ -159,7 +160,10 @@ public static class ChangeMessageJsonWriter
     }
 
     /// <summary>Writes <c>metadata</c>. Its timestamps are always ISO 8601.</summary>
-    public static void WriteMetadata(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer)
+    public static void WriteMetadata(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer) => WriteMetadata(writer, message, consumer, null);
+
+    /// <summary>Writes <c>metadata</c> with <c>enrichment</c> set to <paramref name="enrichmentJson"/> (null writes null).</summary>
+    internal static void WriteMetadata(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer, string? enrichmentJson)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(message);
@@ -202,7 +206,16 @@ public static class ChangeMessageJsonWriter
             writer.WriteNullValue();
         }
 
-        writer.WriteNull("enrichment");
+        writer.WritePropertyName("enrichment");
+        if (enrichmentJson is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteRawValue(enrichmentJson);
+        }
+
         writer.WriteStartObject("consumer");
         writer.WriteString("id", consumer.Id);
         writer.WriteString("name", consumer.Name);

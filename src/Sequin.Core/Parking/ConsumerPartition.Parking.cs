@@ -197,7 +197,8 @@ internal sealed partial class ConsumerPartition
             ParkedId = row.Id,
             FailedAttempts = row.FailedAttempts,
         };
-        var result = Process(entry);
+        EnrichParked(entry);
+        var result = entry.EnrichmentError is { } enrichmentError ? ProcessResult.Failed(enrichmentError) : Process(entry);
         if (result.Kind == ProcessResultKind.Filtered)
         {
             SettleParked(entry, filtered: true, now);

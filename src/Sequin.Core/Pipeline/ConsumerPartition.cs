@@ -56,6 +56,7 @@ internal sealed partial class ConsumerPartition
     private void Run(CancellationToken cancellationToken)
     {
         var reader = _events.Reader;
+        _cancellation = cancellationToken;
         try
         {
             while (WaitToRead(reader, cancellationToken))
@@ -161,9 +162,15 @@ internal sealed partial class ConsumerPartition
 
         if (!_stopping)
         {
-            while (_ready.TryDequeue(out var group))
+            // In rounds: each round's heads are enriched with one query, then dispatched; groups that become ready
+            // meanwhile wait for the next round (and its query).
+            while (_ready.Count > 0)
             {
-                Dispatch(group, now);
+                EnrichReady();
+                for (var n = _ready.Count; n > 0 && _ready.TryDequeue(out var group); n--)
+                {
+                    Dispatch(group, now);
+                }
             }
         }
 
@@ -202,7 +209,14 @@ internal sealed partial class ConsumerPartition
         {
             if (entry.Routed is null)
             {
-                var result = Process(entry);
+                if (_owner.Enrichment is not null && !entry.Enriched)
+                {
+                    // The next message of this group (after a filtered one) is enriched in the next round.
+                    _ready.Enqueue(group);
+                    return;
+                }
+
+                var result = entry.EnrichmentError is { } enrichmentError ? ProcessResult.Failed(enrichmentError) : Process(entry);
                 if (result.Kind == ProcessResultKind.Filtered)
                 {
                     group.Messages.Dequeue();
@@ -213,6 +227,7 @@ internal sealed partial class ConsumerPartition
                 if (result.Kind == ProcessResultKind.Failed || result.Message is null)
                 {
                     var error = result.Error ?? "The message processor returned no message.";
+                    entry.Enriched = false; // A retry queries again.
                     var delay = Fail(entry, error, DeliveryStatus.Retryable, retryAfter: null, now);
                     if (delay is { } d && _owner.FailureLog.ShouldLog(error))
                     {
@@ -238,7 +253,7 @@ internal sealed partial class ConsumerPartition
     {
         try
         {
-            var result = _processor.Process(entry.Message, entry.GroupId);
+            var result = _processor.Process(entry.Message, entry.GroupId, entry.Enrichment);
             if (result.Kind == ProcessResultKind.Routed && result.Message is { } routed)
             {
                 entry.BatchKey = _owner.Pipeline.GetBatchKey(routed);

@@ -30,6 +30,15 @@ internal sealed class PendingMessage(ChangeMessage message, string? groupId, Gro
     /// <summary>The row id when this message was read back from the parked-messages table; null for a message from the WAL.</summary>
     public long? ParkedId { get; set; }
 
+    /// <summary>Whether the sink's enrichment function ran for it (since its last failed attempt).</summary>
+    public bool Enriched { get; set; }
+
+    /// <summary>Its <c>metadata.enrichment</c> (a JSON object), or null when there is no function or no row.</summary>
+    public string? Enrichment { get; set; }
+
+    /// <summary>Why its enrichment query failed (naming the function), or null; fails the attempt retryably.</summary>
+    public string? EnrichmentError { get; set; }
+
     /// <summary>Failed attempts so far (processing and delivery).</summary>
     public int FailedAttempts { get; set; }
 }

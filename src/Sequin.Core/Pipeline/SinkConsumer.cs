@@ -96,6 +96,12 @@ internal sealed class SinkConsumer : IAsyncDisposable
     /// <summary>The sink's name.</summary>
     public string Name => Settings.Consumer.Name;
 
+    /// <summary>
+    /// The sink's enrichment function, or null: run once per dispatch round of each partition, before the filter,
+    /// routing and transform functions, which see its row as <c>metadata.enrichment</c>.
+    /// </summary>
+    public Functions.EnrichmentQuery? Enrichment { get; init; }
+
     /// <summary>The consumer's settings.</summary>
     public SinkConsumerSettings Settings { get; }
 

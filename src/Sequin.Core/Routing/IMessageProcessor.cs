@@ -11,5 +11,6 @@ internal interface IMessageProcessor
     /// <summary>Filters, routes and builds the payload of a message. Never throws for bad user code: returns Failed.</summary>
     /// <param name="message">The change.</param>
     /// <param name="groupId">Its ordering group, already computed by the runtime.</param>
-    ProcessResult Process(ChangeMessage message, string? groupId);
+    /// <param name="enrichmentJson">Its <c>metadata.enrichment</c> from the sink's enrichment function (a JSON object), or null.</param>
+    ProcessResult Process(ChangeMessage message, string? groupId, string? enrichmentJson = null);
 }

@@ -38,12 +38,12 @@ internal sealed class MessageProcessor : IMessageProcessor
     }
 
     /// <inheritdoc />
-    public ProcessResult Process(ChangeMessage message, string? groupId)
+    public ProcessResult Process(ChangeMessage message, string? groupId, string? enrichmentJson = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         try
         {
-            var json = WriteMessageJson(message, out var layout);
+            var json = WriteMessageJson(message, enrichmentJson, out var layout);
             var input = new FunctionInput(json, layout);
             if (_filterFunction is not null && !(_filter ??= _filterFunction.CreateInstance()).InvokeFilter(input))
             {
@@ -86,11 +86,11 @@ internal sealed class MessageProcessor : IMessageProcessor
         }
     }
 
-    private ReadOnlyMemory<byte> WriteMessageJson(ChangeMessage message, out MessageJsonLayout layout)
+    private ReadOnlyMemory<byte> WriteMessageJson(ChangeMessage message, string? enrichmentJson, out MessageJsonLayout layout)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
-        ChangeMessageJsonWriter.Write(_writer, message, _options.Consumer, _options.TimestampFormat, out layout);
+        ChangeMessageJsonWriter.Write(_writer, message, _options.Consumer, _options.TimestampFormat, out layout, enrichmentJson);
         _writer.Flush();
         return _buffer.WrittenMemory;
     }

@@ -397,6 +397,34 @@ public sealed class MessageProcessorTests
     }
 
     [Fact]
+    public void TransformReadsMetadataEnrichmentAndItIsNullWithoutOne()
+    {
+        var processor = TransformProcessor("return { house: record.house, account: metadata.enrichment && metadata.enrichment.account_name };");
+
+        var enriched = Some.Routed(processor.Process(Some.Message(), "42", """{"id":42,"account_name":"Acme"}"""));
+        var plain = Some.Routed(processor.Process(Some.Message(), "42"));
+
+        Assert.Contains("\"account\":\"Acme\"", Encoding.UTF8.GetString(enriched.Payload.Span), StringComparison.Ordinal);
+        Assert.Contains("\"account\":null", Encoding.UTF8.GetString(plain.Payload.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithoutATransformThePayloadCarriesMetadataEnrichment()
+    {
+        var processor = Some.Processor(new MessageProcessorOptions
+        {
+            Routing = new KafkaLikeRoutedConsumer(),
+            Consumer = Some.Consumer,
+            Limits = Some.Limits,
+            SinkOptions = new KafkaLikeOptions { Topic = "t" },
+        });
+
+        var routed = Some.Routed(processor.Process(Some.Message(), "42", """{"id":42,"account_name":"Acme"}"""));
+
+        Assert.Contains("\"enrichment\":{\"id\":42,\"account_name\":\"Acme\"}", Encoding.UTF8.GetString(routed.Payload.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TransformMayReturnAScalar()
     {
         var routed = Some.Routed(TransformProcessor("return record.house;").Process(Some.Message(), "42"));

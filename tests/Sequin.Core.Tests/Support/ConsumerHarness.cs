@@ -14,14 +14,15 @@ internal sealed class ConsumerHarness : IAsyncDisposable
         Action<FakeSinkPipeline>? configurePipeline = null,
         FakeProcessorFactory? processors = null,
         Sequin.Parking.IParkingStore? parking = null,
-        FakeTimeProvider? time = null)
+        FakeTimeProvider? time = null,
+        Sequin.Functions.EnrichmentQuery? enrichment = null)
     {
         Time = time ?? new FakeTimeProvider();
         Pipeline = new FakeSinkPipeline(Time);
         configurePipeline?.Invoke(Pipeline);
         Processors = processors ?? new FakeProcessorFactory();
         Settings = settings ?? Settings_();
-        Consumer = new SinkConsumer(Settings, Pipeline, Processors, Logger, Time, Metrics, parking);
+        Consumer = new SinkConsumer(Settings, Pipeline, Processors, Logger, Time, Metrics, parking) { Enrichment = enrichment };
         Dispatcher = new ChangeDispatcher([Consumer]);
         Consumer.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }

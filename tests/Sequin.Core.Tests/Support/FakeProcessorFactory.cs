@@ -23,6 +23,9 @@ internal sealed class FakeProcessorFactory : IMessageProcessorFactory
 
     public int ConcurrentUseViolations;
 
+    /// <summary>The <c>metadata.enrichment</c> each processed message was given, in processing order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string?> Enrichments { get; } = new();
+
     public IMessageProcessor Create()
     {
         Interlocked.Increment(ref _created);
@@ -39,8 +42,9 @@ internal sealed class FakeProcessorFactory : IMessageProcessorFactory
     {
         private int _busy;
 
-        public ProcessResult Process(ChangeMessage message, string? groupId)
+        public ProcessResult Process(ChangeMessage message, string? groupId, string? enrichmentJson = null)
         {
+            owner.Enrichments.Enqueue(enrichmentJson);
             if (Interlocked.Exchange(ref _busy, 1) != 0)
             {
                 Interlocked.Increment(ref owner.ConcurrentUseViolations);

@@ -66,6 +66,7 @@ internal sealed class InProcessRuntime : IAsyncDisposable
                     RoutingFunction = s.RoutingFunction,
                     FilterFunction = s.FilterFunction,
                     TransformFunction = s.TransformFunction,
+                    EnrichmentFunction = s.EnrichmentFunction,
                     InitialBackfill = s.InitialBackfill,
                 })],
             };

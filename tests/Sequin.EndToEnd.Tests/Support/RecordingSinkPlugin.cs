@@ -23,6 +23,9 @@ public sealed class RecordingSinkPlugin : ISinkPlugin
     /// <summary>The messages delivered, in delivery order (per group: commit order), when <see cref="KeepMessages"/> is on.</summary>
     public ConcurrentQueue<ChangeMessage> DeliveredMessages { get; } = new();
 
+    /// <summary>The payload (UTF-8 JSON) of every delivered attempt, in delivery order.</summary>
+    public ConcurrentQueue<string> DeliveredPayloads { get; } = new();
+
     /// <summary>Keep every delivered message in <see cref="DeliveredMessages"/> (and skip parsing payloads for the attempt records).</summary>
     public bool KeepMessages { get; set; }
 
@@ -68,6 +71,11 @@ public sealed class RecordingSinkPlugin : ISinkPlugin
         var attempt = _attempts.AddOrUpdate(key, 1, (_, n) => n + 1);
         var outcome = Behaviour(message.Message.Relation.Table, id, action, attempt);
         Attempts.Enqueue(new RecordedAttempt(message.Message.Relation.Table, id, action, key, attempt, at, outcome.Status == DeliveryStatus.Delivered));
+        if (outcome.Status == DeliveryStatus.Delivered)
+        {
+            DeliveredPayloads.Enqueue(System.Text.Encoding.UTF8.GetString(message.Payload.Span));
+        }
+
         return outcome;
     }
 

@@ -1,4 +1,5 @@
 using Sequin.Configuration;
+using Sequin.Functions;
 using Sequin.Host.Cli;
 using Sequin.Host.Tests.Support;
 
@@ -70,7 +71,7 @@ public sealed class OriginalSequinYamlTests
         var (exit, output, error) = await CliRunner.RunAsync(Options, "validate", "--config", Fixture("every-key.yaml"));
 
         Assert.Equal(0, exit);
-        Assert.Contains("1 database(s), 4 function(s), 11 sink(s), 5 warning(s).", output, StringComparison.Ordinal);
+        Assert.Contains("1 database(s), 5 function(s), 11 sink(s), 5 warning(s).", output, StringComparison.Ordinal);
         Assert.Contains("function my-path-function: path record", output, StringComparison.Ordinal);
         Assert.Equal(["account", "users", "api_tokens", "http_endpoints", "base_sink_config"], Lines(error).Select(l => l.Split(':')[1].Trim()));
     }
@@ -86,6 +87,9 @@ public sealed class OriginalSequinYamlTests
         Assert.Equal(["public"], audit.Settings.IncludeSchemas);
         Assert.Equal(["public.users"], config.FindSink("one-table")!.Settings.IncludeTables);
         Assert.Equal(SinkStatus.Disabled, config.FindSink("one-table")!.Status);
+        var enrichment = config.FindSink("one-table")!.EnrichmentFunction!;
+        Assert.Equal((FunctionKind.Enrichment, "my-enrichment-function"), (enrichment.Kind, enrichment.Name));
+        Assert.EndsWith("WHERE u.id = ANY($1)", enrichment.Code, StringComparison.Ordinal);
 
         var mySink = config.FindSink("my-sink")!;
         Assert.Equal(("my-path-function", "my-filter-function", "my-routing-function"), (mySink.TransformFunction!.Name, mySink.FilterFunction!.Name, mySink.RoutingFunction!.Name));
@@ -96,6 +100,7 @@ public sealed class OriginalSequinYamlTests
         // The export reads back to the same config, path functions and emulator URLs included.
         var exported = SequinConfigExporter.Export(config);
         Assert.Contains("type: path", exported, StringComparison.Ordinal);
+        Assert.Contains("enrichment: \"my-enrichment-function\"", exported, StringComparison.Ordinal);
         var again = Yaml.Load(exported, CliConfigLoader.LoadCatalog(Options, null));
         Assert.True(again.IsValid, string.Join("\n", again.Errors));
         Assert.Equal(exported, SequinConfigExporter.Export(again.Config!));
@@ -108,16 +113,14 @@ public sealed class OriginalSequinYamlTests
 
         Assert.Equal(1, exit);
         Assert.Equal(string.Empty, output);
-        Assert.Contains("7 error(s)", error, StringComparison.Ordinal);
+        Assert.Contains("5 error(s)", error, StringComparison.Ordinal);
         string[] expected =
         [
             "change_retentions: Not supported: this project does not write change retention tables",
             "databases[0].primary: Not supported: this project reads changes from a primary only",
-            "functions[0].type: Enrichment functions are not supported yet",
-            "functions[1].code: This is Elixir ('def transform(action, record, changes, metadata) do'), from the original Sequin; functions here are JavaScript",
+            "functions[0].code: This is Elixir ('def transform(action, record, changes, metadata) do'), from the original Sequin; functions here are JavaScript",
             "sinks[0].destination.type: Unknown sink type 'webhook'. 'webhook' is a sink type of the original Sequin that this project has no plugin for",
             "sinks[1].destination.sasl_mechanism: aws_msk_iam is not supported",
-            "sinks[1].enrichment: Enrichment functions are not supported yet",
         ];
         foreach (var line in expected)
         {

@@ -14,7 +14,7 @@ public sealed class ConfigKeysTests
         "name, url, hostname, port, database, username, password, ssl, ssl_mode, ssl_root_cert, await_database, wal_warnings, slot, publication, annotations, pool_size")]
     [InlineData("functions", "    type: filter\n", "    type: filter\n    lang: js\n", "functions[1].lang", "name, description, type, sink_type, path, code, file")]
     [InlineData("sinks", "    partition_count: 4\n", "    partition_count: 4\n    partitions: 4\n", "sinks[0].partitions",
-        "name, database, status, table, schema, source, actions, tables, message_grouping, batch_size, batch_timeout_ms, max_retry_count, park_after_failures, discarded_retention_days, timestamp_format, max_memory_mb, partition_count, annotations, routing, filter, transform, destination, load_shedding_policy, initial_backfill")]
+        "name, database, status, table, schema, source, actions, tables, message_grouping, batch_size, batch_timeout_ms, max_retry_count, park_after_failures, discarded_retention_days, timestamp_format, max_memory_mb, partition_count, annotations, routing, filter, transform, enrichment, destination, load_shedding_policy, initial_backfill")]
     public void AnUnknownKeyListsEveryKeyItsSectionReads(string section, string anchor, string replacement, string path, string known)
     {
         var result = Yaml.Load(Yaml.ValidConfig.Replace(anchor, replacement, StringComparison.Ordinal));
@@ -28,8 +28,8 @@ public sealed class ConfigKeysTests
     [Theory]
     [InlineData("status: disabled", "status: paused", "sinks[1].status", "Must be one of active, disabled (got 'paused').")]
     [InlineData("timestamp_format: unix_microsecond", "timestamp_format: unix", "sinks[0].timestamp_format", "Must be one of iso8601, unix_microsecond (got 'unix').")]
-    [InlineData("type: filter", "type: map", "functions[1].type", "Must be one of routing, filter, transform (got 'map').")]
-    [InlineData("    type: filter\n", "", "functions[1].type", "Required: one of routing, filter, transform.")]
+    [InlineData("type: filter", "type: map", "functions[1].type", "Must be one of routing, filter, transform, enrichment (got 'map').")]
+    [InlineData("    type: filter\n", "", "functions[1].type", "Required: one of routing, filter, transform, enrichment.")]
     [InlineData("actions: [insert, delete]", "actions: [insert, read]", "sinks[0].actions[1]", "Must be one of insert, update, delete, truncate (got 'read').")]
     public void ABadEnumValueIsAnErrorListingEveryAcceptedName(string anchor, string replacement, string path, string message)
     {

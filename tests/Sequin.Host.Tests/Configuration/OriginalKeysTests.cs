@@ -101,6 +101,55 @@ public sealed class OriginalKeysTests : IDisposable
     }
 
     [Fact]
+    public void PublicationSchemasIsIgnoredWithAWarningAsTheOriginalsLoaderDoes()
+    {
+        var result = Yaml.Load(Database.Replace("publication: { name: sequin_pub }", "publication: { name: sequin_pub, create_if_not_exists: true, schemas: [public, sales] }", StringComparison.Ordinal));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("databases[0].publication.schemas", warning.Path);
+        Assert.StartsWith("Ignored, as by the original's loader: a publication created here covers schema public unless init_sql says otherwise", warning.Message, StringComparison.Ordinal);
+        Assert.Null(result.Config!.Databases[0].Publication.InitSql);
+    }
+
+    private const string Enrichment = "functions:\n  - { name: e, type: enrichment, code: \"SELECT id, 1 AS one FROM users WHERE id = ANY($1)\" }\n";
+
+    [Fact]
+    public void AnEnrichmentFunctionIsTheSinksSqlQuery()
+    {
+        var result = Yaml.Load(Sink("    table: users\n    enrichment: e\n").Replace("sinks:", Enrichment + "sinks:", StringComparison.Ordinal));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        var function = result.Config!.Sinks[0].EnrichmentFunction!;
+        Assert.Equal((Sequin.Functions.FunctionKind.Enrichment, "e"), (function.Kind, function.Name));
+        Assert.Equal("SELECT id, 1 AS one FROM users WHERE id = ANY($1)", function.Code);
+        Assert.Null(Yaml.Load(Sink("    table: users\n    enrichment: none\n")).Config!.Sinks[0].EnrichmentFunction);
+    }
+
+    [Theory]
+    [InlineData("    table: users\n    enrichment: missing\n", "sinks[0].enrichment", "Function 'missing' is not defined in functions")]
+    [InlineData("    schema: public\n    enrichment: e\n", "sinks[0].enrichment", "a sink with an enrichment function reads exactly one table")]
+    [InlineData("    table: users\n    transform: e\n", "sinks[0].transform", "Function 'e' is a enrichment function; transform needs a transform function")]
+    public void AnEnrichmentFunctionInTheWrongPlaceIsNamed(string keys, string path, string expected)
+    {
+        var result = Yaml.Load(Sink(keys).Replace("sinks:", Enrichment + "sinks:", StringComparison.Ordinal));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(path, error.Path);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEnrichmentQueryWithoutDollarOneIsRefusedUnderCode()
+    {
+        var result = Yaml.Load(Database + "functions:\n  - { name: e, type: enrichment, code: \"SELECT id FROM users\" }\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("functions[0].code", error.Path);
+        Assert.Contains("takes the batch's primary keys as $1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ARoutingFunctionForASinkTypeOfTheOriginalOnlySaysSo()
     {
         var result = Yaml.Load(Database + "functions:\n  - { name: r, type: routing, sink_type: webhook, code: \"function route() { return {}; }\" }\n");

@@ -20,12 +20,11 @@ internal static class FunctionReader
         var description = map.String("description");
         var typeText = map.Section["type"]?.Trim();
         var isPath = string.Equals(typeText, "path", StringComparison.OrdinalIgnoreCase);
-        var isEnrichment = string.Equals(typeText, "enrichment", StringComparison.OrdinalIgnoreCase);
         FunctionKind? kind;
-        if (isPath || isEnrichment)
+        if (isPath)
         {
             map.String("type");
-            kind = isPath ? FunctionKind.Transform : null;
+            kind = FunctionKind.Transform;
         }
         else
         {
@@ -37,11 +36,7 @@ internal static class FunctionReader
         var code = isPath ? null : map.String("code");
         var file = isPath ? null : map.String("file");
         map.RejectUnknown();
-        if (isEnrichment)
-        {
-            map.Error("type", "Enrichment functions are not supported yet: remove the function and the sinks' enrichment key, or join the data in a transform's source table. See docs/how-to/migrate-from-sequin.md.");
-            return null;
-        }
+        var isEnrichment = kind == FunctionKind.Enrichment;
 
         if (isPath)
         {
@@ -96,7 +91,12 @@ internal static class FunctionReader
             }
         }
 
-        if (code is not null && !isPath && ElixirCode.Detect(code) is { } elixir)
+        if (code is not null && isEnrichment && !code.Contains("$1", StringComparison.Ordinal))
+        {
+            map.Error(codeKey, "An enrichment function is a SQL query that takes the batch's primary keys as $1 (e.g. SELECT u.id, a.name AS account_name FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.id = ANY($1)); this one has no $1.");
+        }
+
+        if (code is not null && !isPath && !isEnrichment && ElixirCode.Detect(code) is { } elixir)
         {
             map.Error(codeKey, $"This is Elixir ('{elixir}'), from the original Sequin; functions here are JavaScript: {ElixirCode.Hint(kind)}. docs/how-to/migrate-from-sequin.md shows each documented example in both.");
             return null;
@@ -122,6 +122,12 @@ internal static class FunctionReader
             FilePath = filePath,
             Path = isPath ? path : null,
         };
+
+        if (isEnrichment)
+        {
+            // SQL: checked by the source database when it first runs (a failure fails that batch, retried, naming the function).
+            return function;
+        }
 
         ISinkPlugin? plugin = null;
         if (function.SinkType is not null)

@@ -49,7 +49,7 @@ internal static class OriginalKeys
     /// <summary>
     /// Reads a sink's keys of the original that change nothing here: <c>load_shedding_policy</c> (validated; this
     /// project always pauses reading when a sink's buffer is full) and the keys an export of the original holds or its
-    /// loader ignored (<c>id</c>, <c>health</c>, <c>active_backfills</c>, ...); and <c>enrichment</c>, refused unless <c>none</c>.
+    /// loader ignored (<c>id</c>, <c>health</c>, <c>active_backfills</c>, ...).
     /// </summary>
     public static void ReadSink(ConfigMap sink)
     {
@@ -64,14 +64,6 @@ internal static class OriginalKeys
         {
             sink.Error("load_shedding_policy", $"Must be one of pause_on_full, discard_on_full (got '{policy}').");
         }
-
-        // enrichment: none (the original's export writes it) changes nothing; a function would add metadata.enrichment.
-        var enrichment = sink.Section["enrichment"]?.Trim();
-        var enriched = !string.IsNullOrEmpty(enrichment) && !string.Equals(enrichment, "none", StringComparison.OrdinalIgnoreCase);
-        sink.Ignored(
-            "enrichment",
-            enriched ? $"Enrichment functions are not supported yet, and without '{enrichment}' messages would lack metadata.enrichment: remove the key, or keep the original for this sink. {Guide}" : null,
-            isError: true);
 
         foreach (var key in new[] { "id", "inserted_at", "updated_at", "health", "consumer_start", "active_backfill", "active_backfills", "message_kind" })
         {

@@ -16,6 +16,14 @@ internal static partial class ReplicationSlotReader
         var name = map.String("name", required: true);
         var create = map.Boolean("create_if_not_exists") ?? false;
         var initSql = isSlot ? null : map.String("init_sql")?.Trim();
+        if (!isSlot)
+        {
+            // In the original's reference example only: its loader reads name, create_if_not_exists and init_sql.
+            map.Ignored(
+                "schemas",
+                "Ignored, as by the original's loader: a publication created here covers schema public unless init_sql says otherwise (e.g. create publication <name> for tables in schema public, sales); a sink's schema/tables choose what it receives.");
+        }
+
         map.RejectUnknown();
         if (name is null)
         {

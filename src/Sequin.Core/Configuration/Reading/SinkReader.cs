@@ -25,6 +25,7 @@ internal static class SinkReader
         var routingName = SinkFunctionsReader.ReadName(map, "routing");
         var filterName = SinkFunctionsReader.ReadName(map, "filter");
         var transformName = SinkFunctionsReader.ReadName(map, "transform");
+        var enrichmentName = SinkFunctionsReader.ReadName(map, "enrichment");
         var mode = routingName is null ? RoutingMode.Static : RoutingMode.Dynamic;
         var (plugin, options) = ReadDestination(map, catalog, mode);
         OriginalKeys.ReadSink(map);
@@ -52,6 +53,11 @@ internal static class SinkReader
 
         var filter = SinkFunctionsReader.Resolve(map, "filter", filterName, FunctionKind.Filter, loaded.FunctionItems, loaded.Functions);
         var transform = SinkFunctionsReader.Resolve(map, "transform", transformName, FunctionKind.Transform, loaded.FunctionItems, loaded.Functions);
+        var enrichment = SinkFunctionsReader.Resolve(map, "enrichment", enrichmentName, FunctionKind.Enrichment, loaded.FunctionItems, loaded.Functions);
+        if (enrichment is not null && settings.IncludeTables.Count != 1)
+        {
+            map.Error("enrichment", $"Function '{enrichment.Name}' enriches by the primary key of one table: a sink with an enrichment function reads exactly one table (source.include_tables with one entry), as in the original.");
+        }
         if (map.Reader.ErrorCount > before || name is null || database is null || plugin is null || options is null)
         {
             return null;
@@ -68,6 +74,7 @@ internal static class SinkReader
             RoutingFunction = routing,
             FilterFunction = filter,
             TransformFunction = transform,
+            EnrichmentFunction = enrichment,
             InitialBackfill = initialBackfill,
         };
     }
