@@ -129,7 +129,7 @@ public sealed class OriginalKeysTests : IDisposable
     [Theory]
     [InlineData("    table: users\n    enrichment: missing\n", "sinks[0].enrichment", "Function 'missing' is not defined in functions")]
     [InlineData("    schema: public\n    enrichment: e\n", "sinks[0].enrichment", "a sink with an enrichment function reads exactly one table")]
-    [InlineData("    table: users\n    transform: e\n", "sinks[0].transform", "Function 'e' is a enrichment function; transform needs a transform function")]
+    [InlineData("    table: users\n    transform: e\n", "sinks[0].transform", "Function 'e' is an enrichment function; transform needs a transform function")]
     public void AnEnrichmentFunctionInTheWrongPlaceIsNamed(string keys, string path, string expected)
     {
         var result = Yaml.Load(Sink(keys).Replace("sinks:", Enrichment + "sinks:", StringComparison.Ordinal));

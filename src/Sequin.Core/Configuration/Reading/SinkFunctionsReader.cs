@@ -40,10 +40,12 @@ internal static class SinkFunctionsReader
         if (function.Kind != expected)
         {
             var (actual, wanted) = (ConfigEnum.Name(function.Kind), ConfigEnum.Name(expected));
-            sink.Error(key, $"Function '{name}' is a {actual} function; {wanted} needs a {wanted} function.");
+            sink.Error(key, $"Function '{name}' is {Article(actual)} {actual} function; {wanted} needs {Article(wanted)} {wanted} function.");
             return null;
         }
 
         return function;
     }
+
+    private static string Article(string word) => "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 }
