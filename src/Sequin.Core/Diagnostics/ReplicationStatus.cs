@@ -13,6 +13,7 @@ internal sealed class ReplicationStatus
     private long _lastMessageTicks;
     private long _lagBytes;
     private long _lagMilliseconds;
+    private long _serverWal;
 
     /// <summary>Creates the status of database <paramref name="database"/>; its changes are counted in <paramref name="metrics"/> when given.</summary>
     public ReplicationStatus(string database, SequinMetrics? metrics = null)
@@ -41,7 +42,13 @@ internal sealed class ReplicationStatus
         }
     }
 
-    /// <summary>Bytes of WAL received from the server but not yet confirmed (delivered by every sink), at the last status tick.</summary>
+    /// <summary>The server's WAL position at the last heartbeat (0 before the first, or with heartbeats off).</summary>
+    public ulong ServerWal => (ulong)Volatile.Read(ref _serverWal);
+
+    /// <summary>
+    /// Bytes of WAL between the server's position (the later of what the stream received and where the last heartbeat
+    /// was written) and the position every sink has confirmed, at the last status tick.
+    /// </summary>
     public long LagBytes => Volatile.Read(ref _lagBytes);
 
     /// <summary>The age of the oldest change not yet delivered, at the last status tick (zero when everything is delivered).</summary>
@@ -62,6 +69,21 @@ internal sealed class ReplicationStatus
 
     /// <summary>A change was read from the slot and handed to the sinks.</summary>
     public void OnChangeRead() => _metrics?.ChangeRead(MetricTag);
+
+    /// <summary>A heartbeat was written at <paramref name="lsn"/>: the server's WAL reached at least there.</summary>
+    public void OnServerWal(ulong lsn)
+    {
+        long current;
+        do
+        {
+            current = Volatile.Read(ref _serverWal);
+            if ((ulong)current >= lsn)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _serverWal, (long)lsn, current) != current);
+    }
 
     /// <summary>The status feedback measured the lag.</summary>
     public void OnLag(long bytes, TimeSpan age)

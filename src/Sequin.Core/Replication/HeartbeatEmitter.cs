@@ -21,15 +21,20 @@ internal sealed class HeartbeatEmitter
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly Diagnostics.ReplicationStatus? _status;
 
-    /// <summary>Creates an emitter; an <paramref name="interval"/> of zero turns heartbeats off.</summary>
-    public HeartbeatEmitter(string connectionString, string slotName, TimeSpan interval, ILogger logger, TimeProvider timeProvider)
+    /// <summary>
+    /// Creates an emitter; an <paramref name="interval"/> of zero turns heartbeats off. A <paramref name="status"/>, when
+    /// given, is told the server's WAL position at each heartbeat (the upper end of the lag metric).
+    /// </summary>
+    public HeartbeatEmitter(string connectionString, string slotName, TimeSpan interval, ILogger logger, TimeProvider timeProvider, Diagnostics.ReplicationStatus? status = null)
     {
         _connectionString = connectionString;
         _slotName = slotName;
         _interval = interval;
         _logger = logger;
         _timeProvider = timeProvider;
+        _status = status;
     }
 
     /// <summary>Whether heartbeats are on.</summary>
@@ -48,7 +53,12 @@ internal sealed class HeartbeatEmitter
         await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.AddWithValue("prefix", Prefix);
         command.Parameters.AddWithValue("payload", payload);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // The message's LSN is the server's WAL position now: it keeps the lag metric true while reading is paused
+        // (full sink buffers), when the stream's own last received position stands still.
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is NpgsqlTypes.NpgsqlLogSequenceNumber lsn)
+        {
+            _status?.OnServerWal((ulong)lsn);
+        }
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ internal sealed class ReplicationSource
         _timeProvider = timeProvider ?? TimeProvider.System;
         Source = options.ResolveSource();
         _slot = new ReplicationSlot(options, _logger, _timeProvider);
-        _heartbeat = new HeartbeatEmitter(options.ConnectionString, options.SlotName, options.HeartbeatInterval, _logger, _timeProvider);
+        _heartbeat = new HeartbeatEmitter(options.ConnectionString, options.SlotName, options.HeartbeatInterval, _logger, _timeProvider, options.Status);
         _reconnect = new RetrySchedule(options.ReconnectBaseDelay, options.ReconnectMaxDelay, ReconnectJitter);
     }
 

@@ -45,7 +45,7 @@ internal sealed class StatusFeedback
                 continue;
             }
 
-            CheckRetention((ulong)connection.LastReceivedLsn, lsn);
+            CheckRetention(Math.Max((ulong)connection.LastReceivedLsn, _options.Status.ServerWal), lsn);
 
             // Noted before it can reach PostgreSQL (Npgsql's own feedback repeats it): the slot may be at most here.
             _slot.NoteAcknowledged(lsn);
