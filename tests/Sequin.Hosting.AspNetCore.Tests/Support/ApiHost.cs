@@ -170,6 +170,14 @@ internal sealed class ApiHost : IAsyncDisposable
         _host.Dispose();
         await Server.ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active AND database = '{Database}'");
         Directory.Delete(_directory, recursive: true);
+
+        // The suite's secrets check: every response body and log line of every test that ran a host, not only the security test's.
+        var texts = Bodies.Concat(Logs.Entries.Select(e => e.Message + " " + e.Exception));
+        var leaks = texts.Where(t => t.Contains(Token, StringComparison.Ordinal) || t.Contains(SinkSecret, StringComparison.Ordinal)).ToList();
+        if (leaks.Count > 0)
+        {
+            throw new InvalidOperationException($"A configured secret appeared in {leaks.Count} response bodies or log lines, e.g.: {leaks[0]}");
+        }
     }
 
     // Parked messages are retried after 10 minutes: only the API's retry brings one back within a test.
