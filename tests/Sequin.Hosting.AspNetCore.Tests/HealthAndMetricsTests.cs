@@ -32,7 +32,10 @@ public sealed class HealthAndMetricsTests(PostgresFixture postgres)
                     return response.StatusCode == HttpStatusCode.ServiceUnavailable;
                 },
                 () => $"unready while PostgreSQL is stopped (last: {body})");
-            Assert.Equal("Unhealthy", body);
+            var report = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+            Assert.Equal("Unhealthy", (string?)report["status"]);
+            Assert.Equal("Unhealthy", (string?)report["checks"]!["sequin-replication"]!["status"]);
+            Assert.False(string.IsNullOrEmpty((string?)report["checks"]!["sequin-replication"]!["description"]));
             Assert.Equal(HttpStatusCode.OK, (await api.Client.GetAsync("/health/live")).StatusCode);
 
             await own.Server.StartAgainAsync();
@@ -46,6 +49,35 @@ public sealed class HealthAndMetricsTests(PostgresFixture postgres)
         {
             await own.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task ReadinessNamesASinkThatFailsPastItsThresholdAndRecoversWhenItDeliversAgain()
+    {
+        await using var api = await ApiHost.StartAsync(postgres, "ready_sink"); // health.sink_failing_ms: 1000
+        await Eventually.UntilAsync(async () => (await api.Client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, () => "ready at start");
+
+        api.Sink.Refused[1] = true;
+        await api.ExecuteAsync("INSERT INTO t VALUES (1, 1)");
+        var body = string.Empty;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var response = await api.Client.GetAsync("/health/ready");
+                body = await response.Content.ReadAsStringAsync();
+                return response.StatusCode == HttpStatusCode.ServiceUnavailable;
+            },
+            () => $"unready once the sink has failed for a second (last: {body})");
+        var sinks = System.Text.Json.Nodes.JsonNode.Parse(body)!["checks"]!["sequin-sinks"]!;
+        Assert.Equal("Unhealthy", (string?)sinks["status"]);
+        Assert.Contains("gated", (string?)sinks["description"], StringComparison.Ordinal);
+        Assert.Equal("Healthy", (string?)System.Text.Json.Nodes.JsonNode.Parse(body)!["checks"]!["sequin-replication"]!["status"]);
+        Assert.Equal(HttpStatusCode.OK, (await api.Client.GetAsync("/health/live")).StatusCode);
+
+        // Row 1 is parked after its first failure (park_after_failures: 1); the next row is delivered and the sink is healthy again.
+        await api.ExecuteAsync("INSERT INTO t VALUES (2, 2)");
+        await Eventually.UntilAsync(() => api.Sink.Delivered.Contains(2), () => "row 2 delivered");
+        await Eventually.UntilAsync(async () => (await api.Client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, () => "ready again after a delivery");
     }
 
     [Fact]

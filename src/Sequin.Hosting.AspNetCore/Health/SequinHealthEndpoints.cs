@@ -9,7 +9,7 @@ namespace Sequin.Hosting.AspNetCore.Health;
 /// <summary>
 /// Liveness and readiness on Microsoft.Extensions.Diagnostics.HealthChecks: <c>GET /health/live</c> answers 200 while
 /// the process serves requests (no check runs); <c>GET /health/ready</c> runs the checks tagged <see cref="ReadyTag"/>
-/// (replication, sinks, plugins) and answers 200 (Healthy) or 503 (Unhealthy) with a plain-text status.
+/// (replication, sinks, plugins) and answers 200 (Healthy) or 503 (Unhealthy) with each check's status and description as JSON (<see cref="HealthReportWriter"/>).
 /// </summary>
 internal static class SequinHealthEndpoints
 {
@@ -28,7 +28,7 @@ internal static class SequinHealthEndpoints
     /// <summary>Maps <c>/health/live</c> and <c>/health/ready</c> on <paramref name="group"/>.</summary>
     public static void Map(IEndpointRouteBuilder group)
     {
-        group.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        group.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        group.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteAsync });
+        group.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthReportWriter.WriteAsync });
     }
 }

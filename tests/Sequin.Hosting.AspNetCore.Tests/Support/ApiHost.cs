@@ -94,6 +94,8 @@ internal sealed class ApiHost : IAsyncDisposable
                   type: gated
                   label: api-test
                   api_key: {{SinkSecret}}
+            health:
+              sink_failing_ms: 1000
             {{httpYaml}}
             """);
 
@@ -186,6 +188,7 @@ internal sealed class ApiHost : IAsyncDisposable
         Databases = config.Databases,
         Functions = config.Functions,
         Http = config.Http,
+        Health = config.Health,
         Sinks = [.. config.Sinks.Select(s => new SinkConfig
         {
             Settings = s.Settings with { RetryBaseDelay = TimeSpan.FromMinutes(10), RetryMaxDelay = TimeSpan.FromMinutes(10), RetryRequestPollInterval = TimeSpan.FromMilliseconds(200) },
