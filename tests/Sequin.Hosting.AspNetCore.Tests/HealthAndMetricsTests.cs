@@ -108,11 +108,16 @@ public sealed class HealthAndMetricsTests(PostgresFixture postgres)
         Assert.Equal(1, Value(samples, "sequin_replication_connected", "sequin_database_name", "db"));
         Assert.Contains(samples, s => s.Name == "sequin_sink_batch_size_bucket" && s.Labels.ContainsKey("le"));
         Assert.Contains(samples, s => s.Name == "sequin_sink_batch_duration_seconds_count" && s.Value >= 1);
+        Assert.Equal("histogram", types["sequin_sink_delivery_latency_seconds"]);
+        Assert.Equal(10, Value(samples, "sequin_sink_delivery_latency_seconds_count", "sequin_sink_name", "gated")); // one per delivered change
 
         Assert.Equal(HttpStatusCode.OK, (await api.Client.PostAsync("/api/sinks/gated/resume", null)).StatusCode);
         await Eventually.UntilAsync(() => api.Sink.Delivered.Count == 60, () => "60 deliveries after resume");
         await Eventually.UntilAsync(async () => LagBytes(await ScrapeAsync(api)) < held, () => $"lag below {held} bytes after catching up");
         await Eventually.UntilAsync(async () => LagSeconds(await ScrapeAsync(api)) == 0, () => "no undelivered change after catching up");
+        var after = (await ScrapeAsync(api)).Samples;
+        Assert.Equal(60, Value(after, "sequin_sink_delivery_latency_seconds_count", "sequin_sink_name", "gated"));
+        Assert.True(Value(after, "sequin_sink_delivery_latency_seconds_sum", "sequin_sink_name", "gated") > 0, "the held changes waited: their latency adds up to more than 0 s");
         Assert.Equal(60, Value((await ScrapeAsync(api)).Samples, "sequin_sink_messages_delivered_total", "sequin_sink_name", "gated"));
     }
 

@@ -12,7 +12,7 @@ namespace Sequin.Diagnostics;
 /// Instruments: counters <c>sequin.sink.messages.delivered</c>, <c>sequin.sink.messages.filtered</c>,
 /// <c>sequin.sink.messages.discarded</c>, <c>sequin.sink.delivery.failures</c> (tag <c>sequin.failure.kind</c>:
 /// <c>retryable</c> or <c>permanent</c>), <c>sequin.sink.batches</c>; histograms <c>sequin.sink.batch.size</c>
-/// (messages) and <c>sequin.sink.batch.duration</c> (seconds); gauges <c>sequin.sink.buffered.messages</c> and
+/// (messages), <c>sequin.sink.batch.duration</c> (seconds) and <c>sequin.sink.delivery.latency</c> (seconds, commit to delivery); gauges <c>sequin.sink.buffered.messages</c> and
 /// <c>sequin.sink.buffered.bytes</c>; per database: counter <c>sequin.replication.changes.read</c>, gauges
 /// <c>sequin.replication.lag</c> (bytes), <c>sequin.replication.lag.time</c> (seconds), <c>sequin.replication.connected</c>.
 /// </remarks>
@@ -33,6 +33,7 @@ internal sealed class SequinMetrics : IDisposable
     private readonly Counter<long> _batches;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _batchDuration;
+    private readonly Histogram<double> _deliveryLatency;
 
     /// <summary>Creates the instruments, through <paramref name="meterFactory"/> when given (the host's DI does so).</summary>
     public SequinMetrics(IMeterFactory? meterFactory = null)
@@ -45,6 +46,7 @@ internal sealed class SequinMetrics : IDisposable
         _batches = _meter.CreateCounter<long>("sequin.sink.batches", "{batch}", "Batches handed to the sink.");
         _batchSize = _meter.CreateHistogram<int>("sequin.sink.batch.size", "{message}", "Messages per batch.");
         _batchDuration = _meter.CreateHistogram<double>("sequin.sink.batch.duration", "s", "Time the sink took to deliver a batch.");
+        _deliveryLatency = _meter.CreateHistogram<double>("sequin.sink.delivery.latency", "s", "From a change's commit in PostgreSQL to its delivery by the sink.");
         _changesRead = _meter.CreateCounter<long>("sequin.replication.changes.read", "{change}", "Changes read from the replication slot and handed to the sinks.");
         _meter.CreateObservableGauge("sequin.replication.lag", () => ObserveDatabases(d => d.LagBytes), "By", "WAL received from the server but not yet confirmed as delivered by every sink.");
         _meter.CreateObservableGauge("sequin.replication.lag.time", () => ObserveDatabases(d => d.LagTime.TotalSeconds), "s", "Age of the oldest change not yet delivered by every sink.");
@@ -98,6 +100,12 @@ internal sealed class SequinMetrics : IDisposable
 
     internal void FailedAttempt(KeyValuePair<string, object?> sink, bool permanent) =>
         _failures.Add(1, sink, new KeyValuePair<string, object?>("sequin.failure.kind", permanent ? "permanent" : "retryable"));
+
+    /// <summary>Whether anyone listens to <c>sequin.sink.delivery.latency</c> (reading the clock per message is skipped otherwise).</summary>
+    internal bool DeliveryLatencyEnabled => _deliveryLatency.Enabled;
+
+    internal void DeliveryLatency(KeyValuePair<string, object?> sink, TimeSpan latency) =>
+        _deliveryLatency.Record(Math.Max(0, latency.TotalSeconds), sink);
 
     internal void Batch(KeyValuePair<string, object?> sink, int size, TimeSpan duration)
     {

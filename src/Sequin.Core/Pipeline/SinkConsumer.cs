@@ -373,6 +373,11 @@ internal sealed class SinkConsumer : IAsyncDisposable
     internal void OnDelivered(PendingMessage entry)
     {
         _counters.OnDelivered();
+        if (_metrics.DeliveryLatencyEnabled)
+        {
+            _metrics.DeliveryLatency(_counters.MetricTag, Time.GetUtcNow() - entry.Message.CommitTimestamp);
+        }
+
         Complete(entry);
     }
 
