@@ -13,8 +13,9 @@ pg_start() {
   mkdir -p "$dir"
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres "$dir"
-    # postgres must reach the folder: open the two levels above it (e.g. .local/quickstart), as before.
-    chmod 755 "$(dirname "$dir")" "$(dirname "$(dirname "$dir")")"
+    # postgres must reach the folder: let everyone traverse the two levels above it (e.g. .local/quickstart). Only add
+    # permissions: a chmod 755 here once took the sticky bit and world-write off /tmp for a folder under it.
+    chmod a+rx "$(dirname "$dir")" "$(dirname "$(dirname "$dir")")"
   fi
   run_pg "$pgbin/initdb" -D "$dir/data" -U postgres -A trust >/dev/null
   cat >> "$dir/data/postgresql.conf" <<CONF
