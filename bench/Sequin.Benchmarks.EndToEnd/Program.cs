@@ -276,7 +276,7 @@ internal sealed record BenchOptions
             o = args[i] switch
             {
                 "--pg-port" => o with { PgPort = int.Parse(Next(), inv) },
-                "--kafka" => o with { Kafka = Next() },
+                "--kafka" => o with { Kafka = Next() is var k && k != "none" ? k : null },
                 "--changes" => o with { Changes = long.Parse(Next(), inv) },
                 "--large-changes" => o with { LargeChanges = long.Parse(Next(), inv) },
                 "--oltp-changes" => o with { OltpChanges = long.Parse(Next(), inv) },
@@ -355,6 +355,11 @@ internal static class BenchConfig
                 values["sinks:0:destination:hosts"] = options.Kafka;
                 values["sinks:0:destination:topic"] = "bench";
                 break;
+        }
+
+        if (Environment.GetEnvironmentVariable("BENCH_MAX_MEMORY_MB") is { Length: > 0 } maxMemory)
+        {
+            values["sinks:0:max_memory_mb"] = maxMemory;
         }
 
         if (scenario.Dynamic)

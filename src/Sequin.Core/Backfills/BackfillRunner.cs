@@ -175,9 +175,9 @@ internal sealed class BackfillRunner
     internal static string IdempotencyKey(string prefix, IReadOnlyList<string> primaryKey)
     {
         var length = Encoding.UTF8.GetByteCount(prefix) + Math.Max(0, primaryKey.Count - 1);
-        foreach (var part in primaryKey)
+        for (var i = 0; i < primaryKey.Count; i++) // not foreach: an interface enumerator per row
         {
-            length += Encoding.UTF8.GetByteCount(part);
+            length += Encoding.UTF8.GetByteCount(primaryKey[i]);
         }
 
         // One buffer for the UTF-8 text and its base64 (encoded in place), one string: this runs for every backfilled row.

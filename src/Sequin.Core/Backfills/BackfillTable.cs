@@ -122,45 +122,65 @@ internal sealed class BackfillTable
         return new BackfillTable(relation, [.. keyset], [.. keyset.Select(k => columns[k].TypeName)], primaryKey);
     }
 
-    /// <summary>The primary key of <paramref name="row"/> (any image with this table's column names) as one string, or null when a key column is missing.</summary>
+    /// <summary>
+    /// The primary key of <paramref name="row"/> (any image with this table's column names) as one string, or null when a
+    /// key column is missing: the key's text for a one-column key, else each part followed by <c>\0</c>.
+    /// </summary>
     public string? KeyOf(RowImage row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        if (ReferenceEquals(row.Relation, Relation))
+        var same = ReferenceEquals(row.Relation, Relation);
+        var count = PrimaryKeyIndexes.Count;
+        if (count == 1)
         {
-            return Join(row, PrimaryKeyIndexes);
+            // The common case, once per read row and per change during a backfill: no new string.
+            return KeyPart(row, 0, same);
         }
 
-        var builder = new StringBuilder();
-        foreach (var name in PrimaryKeyNames)
+        var parts = new string[count];
+        var length = 0;
+        for (var k = 0; k < count; k++)
         {
-            if (!row.TryGetValue(name, out var value) || value.Text is null)
+            if (KeyPart(row, k, same) is not { } text)
             {
                 return null;
             }
 
-            builder.Append(value.Text).Append('\0');
+            parts[k] = text;
+            length += text.Length + 1;
         }
 
-        return builder.ToString();
+        return string.Create(length, parts, static (span, parts) =>
+        {
+            foreach (var part in parts)
+            {
+                part.AsSpan().CopyTo(span);
+                span[part.Length] = '\0';
+                span = span[(part.Length + 1)..];
+            }
+        });
     }
 
     /// <summary>The text of each primary key column of a read row, in index order.</summary>
-    public string[] PrimaryKeyTexts(RowImage row) => [.. PrimaryKeyIndexes.Select(i => row[i].Text ?? string.Empty)];
-
-    private static string? Join(RowImage row, IReadOnlyList<int> indexes)
+    public string[] PrimaryKeyTexts(RowImage row)
     {
-        var builder = new StringBuilder();
-        foreach (var i in indexes)
+        ArgumentNullException.ThrowIfNull(row);
+        var texts = new string[PrimaryKeyIndexes.Count];
+        for (var k = 0; k < texts.Length; k++)
         {
-            if (row[i].Text is not { } text)
-            {
-                return null;
-            }
-
-            builder.Append(text).Append('\0');
+            texts[k] = row[PrimaryKeyIndexes[k]].Text ?? string.Empty;
         }
 
-        return builder.ToString();
+        return texts;
+    }
+
+    private string? KeyPart(RowImage row, int k, bool sameRelation)
+    {
+        if (sameRelation)
+        {
+            return row[PrimaryKeyIndexes[k]].Text;
+        }
+
+        return row.TryGetValue(PrimaryKeyNames[k], out var value) ? value.Text : null;
     }
 }

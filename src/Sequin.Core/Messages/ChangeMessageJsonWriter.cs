@@ -61,28 +61,28 @@ public static class ChangeMessageJsonWriter
     /// (<see cref="Utf8JsonWriter.BytesCommitted"/> + <see cref="Utf8JsonWriter.BytesPending"/>) when it began.
     /// </summary>
     /// <remarks>The message's <c>metadata.enrichment</c> is <paramref name="enrichmentJson"/> (a JSON object from its enrichment function), or null.</remarks>
-    internal static void Write(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer, TimestampFormat format, out MessageJsonLayout layout, string? enrichmentJson = null)
+    internal static void Write(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer, TimestampFormat format, out MessageJsonLayout layout, string? enrichmentJson = null, MessageJsonCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(consumer);
         var origin = Position(writer);
         writer.WriteStartObject();
-        writer.WritePropertyName("record");
+        writer.WritePropertyName(MetadataNames.Record);
         var recordStart = Position(writer) - origin;
         WriteRecord(writer, message, format);
         var recordEnd = Position(writer) - origin;
-        writer.WritePropertyName("changes");
+        writer.WritePropertyName(MetadataNames.Changes);
         var changesStart = Position(writer) - origin;
         WriteChanges(writer, message, format);
         var changesEnd = Position(writer) - origin;
-        writer.WritePropertyName("action");
+        writer.WritePropertyName(MetadataNames.Action);
         var actionStart = Position(writer) - origin;
         writer.WriteStringValue(message.Action.ToWireName());
         var actionEnd = Position(writer) - origin;
-        writer.WritePropertyName("metadata");
+        writer.WritePropertyName(MetadataNames.Metadata);
         var metadataStart = Position(writer) - origin;
-        WriteMetadata(writer, message, consumer, enrichmentJson);
+        WriteMetadata(writer, message, consumer, enrichmentJson, cache);
         var metadataEnd = Position(writer) - origin;
         writer.WriteEndObject();
         layout = new MessageJsonLayout(recordStart, recordEnd, changesStart, changesEnd, actionStart, actionEnd, metadataStart, metadataEnd);
@@ -105,6 +105,7 @@ public static class ChangeMessageJsonWriter
             var record = message.Record;
             var old = message.OldRecord;
             var columns = record.Relation.Columns;
+            var names = record.Relation.JsonNames;
             for (var i = 0; i < record.Count; i++)
             {
                 var value = record[i];
@@ -114,7 +115,7 @@ public static class ChangeMessageJsonWriter
                     value = old[i];
                 }
 
-                writer.WritePropertyName(columns[i].Name);
+                writer.WritePropertyName(names.Column(i));
                 PgValueJson.Write(writer, columns[i], value, format);
             }
         }
@@ -142,6 +143,7 @@ public static class ChangeMessageJsonWriter
         {
             var record = message.Record;
             var columns = record.Relation.Columns;
+            var names = record.Relation.JsonNames;
             for (var i = 0; i < record.Count; i++)
             {
                 var before = old[i];
@@ -151,7 +153,7 @@ public static class ChangeMessageJsonWriter
                     continue;
                 }
 
-                writer.WritePropertyName(columns[i].Name);
+                writer.WritePropertyName(names.Column(i));
                 PgValueJson.Write(writer, columns[i], before, format);
             }
         }
@@ -163,21 +165,22 @@ public static class ChangeMessageJsonWriter
     public static void WriteMetadata(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer) => WriteMetadata(writer, message, consumer, null);
 
     /// <summary>Writes <c>metadata</c> with <c>enrichment</c> set to <paramref name="enrichmentJson"/> (null writes null).</summary>
-    internal static void WriteMetadata(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer, string? enrichmentJson)
+    internal static void WriteMetadata(Utf8JsonWriter writer, ChangeMessage message, ConsumerInfo consumer, string? enrichmentJson, MessageJsonCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(consumer);
         var relation = message.Relation;
         var source = message.Source;
+        var names = relation.JsonNames;
         writer.WriteStartObject();
-        writer.WriteString("table_schema", relation.Schema);
-        writer.WriteString("table_name", relation.Table);
-        writer.WriteString("commit_timestamp", PgValueJson.FormatUtc(message.CommitTimestamp));
-        writer.WriteNumber("commit_lsn", message.CommitLsn);
-        writer.WriteNumber("commit_idx", message.CommitIdx);
-        writer.WriteString("idempotency_key", message.IdempotencyKey);
-        writer.WriteStartArray("record_pks");
+        writer.WriteString(MetadataNames.TableSchema, names.Schema);
+        writer.WriteString(MetadataNames.TableName, names.Table);
+        writer.WriteString(MetadataNames.CommitTimestamp, PgValueJson.FormatUtc(message.CommitTimestamp));
+        writer.WriteNumber(MetadataNames.CommitLsn, message.CommitLsn);
+        writer.WriteNumber(MetadataNames.CommitIdx, message.CommitIdx);
+        writer.WriteString(MetadataNames.IdempotencyKey, message.IdempotencyKey);
+        writer.WriteStartArray(MetadataNames.RecordPks);
         if (message.Action != ChangeAction.Truncate)
         {
             foreach (var i in relation.KeyColumnIndexes)
@@ -195,8 +198,18 @@ public static class ChangeMessageJsonWriter
         }
 
         writer.WriteEndArray();
-        writer.WriteString("database_name", source.Name);
-        writer.WritePropertyName("transaction_annotations");
+        var databaseJson = ReadOnlySpan<byte>.Empty;
+        if (cache is not null && ReferenceEquals(cache.Consumer, consumer))
+        {
+            databaseJson = cache.DatabaseJson(source, out var databaseName);
+            writer.WriteString(MetadataNames.DatabaseName, databaseName);
+        }
+        else
+        {
+            writer.WriteString(MetadataNames.DatabaseName, source.Name);
+        }
+
+        writer.WritePropertyName(MetadataNames.TransactionAnnotations);
         if (message.TransactionAnnotationsJson is { } annotations)
         {
             writer.WriteRawValue(annotations);
@@ -206,7 +219,7 @@ public static class ChangeMessageJsonWriter
             writer.WriteNullValue();
         }
 
-        writer.WritePropertyName("enrichment");
+        writer.WritePropertyName(MetadataNames.Enrichment);
         if (enrichmentJson is null)
         {
             writer.WriteNullValue();
@@ -214,6 +227,17 @@ public static class ChangeMessageJsonWriter
         else
         {
             writer.WriteRawValue(enrichmentJson);
+        }
+
+        if (!databaseJson.IsEmpty)
+        {
+            // Encoded once per consumer and source (MessageJsonCache), copied as they are.
+            writer.WritePropertyName(MetadataNames.Consumer);
+            writer.WriteRawValue(cache!.ConsumerJson, skipInputValidation: true);
+            writer.WritePropertyName(MetadataNames.Database);
+            writer.WriteRawValue(databaseJson, skipInputValidation: true);
+            writer.WriteEndObject();
+            return;
         }
 
         writer.WriteStartObject("consumer");
@@ -248,6 +272,10 @@ public static class ChangeMessageJsonWriter
             return message.Record[keys[0]].Text;
         }
 
-        return string.Join(':', keys.Select(k => message.Record[k].Text ?? string.Empty));
+        return JoinKeys(message.Record, keys);
     }
+
+    // Its own method: a lambda capturing the parameter in PrimaryKeyGroupId would allocate a closure on every call.
+    private static string JoinKeys(RowImage record, IReadOnlyList<int> keys) =>
+        string.Join(':', keys.Select(k => record[k].Text ?? string.Empty));
 }

@@ -7,6 +7,7 @@ namespace Sequin.Messages;
 public sealed class RelationInfo
 {
     private readonly Dictionary<string, int> _columnIndex;
+    private RelationJsonNames? _jsonNames;
 
     /// <summary>Creates a relation description.</summary>
     /// <param name="oid">The table OID.</param>
@@ -58,4 +59,7 @@ public sealed class RelationInfo
 
     /// <summary>Returns the index of a column by name, or -1.</summary>
     public int IndexOf(string columnName) => _columnIndex.TryGetValue(columnName, out var i) ? i : -1;
+
+    /// <summary>The schema, table and column names as JSON text, encoded on first use (every message writes them).</summary>
+    internal RelationJsonNames JsonNames => _jsonNames ??= new RelationJsonNames(this);
 }

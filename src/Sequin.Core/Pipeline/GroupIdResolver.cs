@@ -14,12 +14,14 @@ internal sealed class GroupIdResolver
     private readonly bool _grouping;
     private readonly Dictionary<string, IReadOnlyList<string>> _groupColumns;
     private readonly ConcurrentDictionary<RelationInfo, int[]?> _columnIndexes = new();
+    private readonly Func<RelationInfo, int[]?> _columnIndexesOf;
 
     /// <summary>Creates a resolver from a consumer's settings.</summary>
     public GroupIdResolver(SinkConsumerSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _grouping = settings.MessageGrouping;
+        _columnIndexesOf = ColumnIndexesOf; // one delegate, not one per message
         _groupColumns = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var (table, columns) in settings.GroupColumns)
         {
@@ -41,7 +43,7 @@ internal sealed class GroupIdResolver
             return message.Relation.QualifiedName;
         }
 
-        var indexes = _groupColumns.Count == 0 ? null : _columnIndexes.GetOrAdd(message.Relation, ColumnIndexesOf);
+        var indexes = _groupColumns.Count == 0 ? null : _columnIndexes.GetOrAdd(message.Relation, _columnIndexesOf);
         var id = indexes is null ? ChangeMessageJsonWriter.PrimaryKeyGroupId(message) : Join(message.Record, indexes);
         return string.IsNullOrEmpty(id) ? null : id;
     }

@@ -7,7 +7,7 @@ internal sealed class MessageGroup(GroupKey? key)
     public GroupKey? Key { get; } = key;
 
     /// <summary>The group's messages in commit order; the head is the one being processed, batched or retried.</summary>
-    public Queue<PendingMessage> Messages { get; } = new();
+    public PendingQueue Messages { get; } = new();
 
     /// <summary>Set while the group is parked: its head and older messages are in the parked-messages table.</summary>
     public ParkState? Parked { get; set; }

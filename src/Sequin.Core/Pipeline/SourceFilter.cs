@@ -15,6 +15,7 @@ internal sealed class SourceFilter
     private readonly HashSet<string> _excludeTables;
     private readonly IReadOnlySet<ChangeAction> _actions;
     private readonly ConcurrentDictionary<RelationInfo, bool> _tableMatches = new();
+    private readonly Func<RelationInfo, bool> _matchesTable;
 
     /// <summary>Creates the filter of a consumer's settings.</summary>
     public SourceFilter(SinkConsumerSettings settings)
@@ -25,6 +26,7 @@ internal sealed class SourceFilter
         _includeTables = new HashSet<string>(settings.IncludeTables.Select(Qualify), StringComparer.Ordinal);
         _excludeTables = new HashSet<string>(settings.ExcludeTables.Select(Qualify), StringComparer.Ordinal);
         _actions = settings.Actions;
+        _matchesTable = MatchesTable; // one delegate, not one per message
     }
 
     /// <summary><c>schema.table</c> for a configured table name; a bare name means <c>public</c>.</summary>
@@ -43,7 +45,7 @@ internal sealed class SourceFilter
             return false;
         }
 
-        return _tableMatches.GetOrAdd(message.Relation, MatchesTable);
+        return _tableMatches.GetOrAdd(message.Relation, _matchesTable);
     }
 
     private bool MatchesTable(RelationInfo relation)

@@ -23,6 +23,7 @@ internal sealed class MessageProcessor : IMessageProcessor
     private readonly List<RouteEntry> _entries = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(2048);
     private readonly Utf8JsonWriter _writer;
+    private readonly MessageJsonCache _jsonCache;
     private IFunctionInstance? _filter;
     private IFunctionInstance? _route;
     private IFunctionInstance? _transform;
@@ -35,6 +36,7 @@ internal sealed class MessageProcessor : IMessageProcessor
         _transformFunction = transform;
         _router = new Router(options.Routing, options.Mode == RoutingMode.Static ? options.SinkOptions : null, options.Consumer.Name);
         _writer = new Utf8JsonWriter(_buffer, ChangeMessageJsonWriter.WriterOptions);
+        _jsonCache = new MessageJsonCache(options.Consumer);
     }
 
     /// <inheritdoc />
@@ -90,7 +92,7 @@ internal sealed class MessageProcessor : IMessageProcessor
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
-        ChangeMessageJsonWriter.Write(_writer, message, _options.Consumer, _options.TimestampFormat, out layout, enrichmentJson);
+        ChangeMessageJsonWriter.Write(_writer, message, _options.Consumer, _options.TimestampFormat, out layout, enrichmentJson, _jsonCache);
         _writer.Flush();
         return _buffer.WrittenMemory;
     }

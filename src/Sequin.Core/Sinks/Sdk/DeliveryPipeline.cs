@@ -40,9 +40,12 @@ internal sealed class DeliveryPipeline : ISinkPipeline
         {
             0 => SingleBatchKey,
             1 => message.Route[_batchBy[0]] ?? string.Empty,
-            _ => string.Join('\u001f', _batchBy.Select(i => message.Route[i])),
+            _ => JoinedBatchKey(message.Route),
         };
     }
+
+    // Its own method: a lambda capturing the parameter in GetBatchKey would allocate a closure on every call.
+    private string JoinedBatchKey(Route route) => string.Join('\u001f', _batchBy.Select(i => route[i]));
 
     public async ValueTask<BatchResult> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
