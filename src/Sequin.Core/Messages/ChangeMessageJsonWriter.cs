@@ -176,7 +176,8 @@ public static class ChangeMessageJsonWriter
         writer.WriteStartObject();
         writer.WriteString(MetadataNames.TableSchema, names.Schema);
         writer.WriteString(MetadataNames.TableName, names.Table);
-        writer.WriteString(MetadataNames.CommitTimestamp, PgValueJson.FormatUtc(message.CommitTimestamp));
+        Span<byte> commitTimestamp = stackalloc byte[IsoTimestamp.MaxLength];
+        writer.WriteString(MetadataNames.CommitTimestamp, commitTimestamp[..IsoTimestamp.Write(message.CommitTimestamp.UtcDateTime, commitTimestamp, zone: true)]);
         writer.WriteNumber(MetadataNames.CommitLsn, message.CommitLsn);
         writer.WriteNumber(MetadataNames.CommitIdx, message.CommitIdx);
         writer.WriteString(MetadataNames.IdempotencyKey, message.IdempotencyKey);

@@ -87,6 +87,9 @@ internal static class PgValueJson
         writer.WriteStringValue(text);
     }
 
+    // The characters of PostgreSQL's numeric, real and double precision output for finite values.
+    private static readonly System.Buffers.SearchValues<char> NumberCharacters = System.Buffers.SearchValues.Create("0123456789.eE+-");
+
     /// <summary>Formats a timestamp as metadata does: ISO 8601, UTC, six fractional digits, <c>Z</c>.</summary>
     public static string FormatUtc(DateTimeOffset value) => IsoTimestamp.ToString(value.UtcDateTime, zone: true);
 
@@ -95,7 +98,9 @@ internal static class PgValueJson
         // NaN and ±Infinity are not JSON numbers: keep them as strings rather than lose them.
         if (text.Length > 0 && (char.IsAsciiDigit(text[0]) || (text[0] == '-' && text.Length > 1 && char.IsAsciiDigit(text[1]))))
         {
-            writer.WriteRawValue(text, skipInputValidation: false);
+            // PostgreSQL's output of a finite number is a JSON number; the full check (a JSON reader) runs only for text
+            // holding anything else, which it then refuses.
+            writer.WriteRawValue(text, skipInputValidation: !text.AsSpan().ContainsAnyExcept(NumberCharacters));
         }
         else
         {
