@@ -68,19 +68,19 @@ public static class ChangeMessageJsonWriter
         ArgumentNullException.ThrowIfNull(consumer);
         var origin = Position(writer);
         writer.WriteStartObject();
-        writer.WritePropertyName(MetadataNames.Record);
+        writer.WritePropertyName(MessageJsonNames.Record);
         var recordStart = Position(writer) - origin;
         WriteRecord(writer, message, format);
         var recordEnd = Position(writer) - origin;
-        writer.WritePropertyName(MetadataNames.Changes);
+        writer.WritePropertyName(MessageJsonNames.Changes);
         var changesStart = Position(writer) - origin;
         WriteChanges(writer, message, format);
         var changesEnd = Position(writer) - origin;
-        writer.WritePropertyName(MetadataNames.Action);
+        writer.WritePropertyName(MessageJsonNames.Action);
         var actionStart = Position(writer) - origin;
         writer.WriteStringValue(message.Action.ToWireName());
         var actionEnd = Position(writer) - origin;
-        writer.WritePropertyName(MetadataNames.Metadata);
+        writer.WritePropertyName(MessageJsonNames.Metadata);
         var metadataStart = Position(writer) - origin;
         WriteMetadata(writer, message, consumer, enrichmentJson, cache);
         var metadataEnd = Position(writer) - origin;
@@ -174,14 +174,14 @@ public static class ChangeMessageJsonWriter
         var source = message.Source;
         var names = relation.JsonNames;
         writer.WriteStartObject();
-        writer.WriteString(MetadataNames.TableSchema, names.Schema);
-        writer.WriteString(MetadataNames.TableName, names.Table);
+        writer.WriteString(MessageJsonNames.TableSchema, names.Schema);
+        writer.WriteString(MessageJsonNames.TableName, names.Table);
         Span<byte> commitTimestamp = stackalloc byte[IsoTimestamp.MaxLength];
-        writer.WriteString(MetadataNames.CommitTimestamp, commitTimestamp[..IsoTimestamp.Write(message.CommitTimestamp.UtcDateTime, commitTimestamp, zone: true)]);
-        writer.WriteNumber(MetadataNames.CommitLsn, message.CommitLsn);
-        writer.WriteNumber(MetadataNames.CommitIdx, message.CommitIdx);
-        writer.WriteString(MetadataNames.IdempotencyKey, message.IdempotencyKey);
-        writer.WriteStartArray(MetadataNames.RecordPks);
+        writer.WriteString(MessageJsonNames.CommitTimestamp, commitTimestamp[..IsoTimestamp.Write(message.CommitTimestamp.UtcDateTime, commitTimestamp, zone: true)]);
+        writer.WriteNumber(MessageJsonNames.CommitLsn, message.CommitLsn);
+        writer.WriteNumber(MessageJsonNames.CommitIdx, message.CommitIdx);
+        writer.WriteString(MessageJsonNames.IdempotencyKey, message.IdempotencyKey);
+        writer.WriteStartArray(MessageJsonNames.RecordPks);
         if (message.Action != ChangeAction.Truncate)
         {
             foreach (var i in relation.KeyColumnIndexes)
@@ -203,14 +203,14 @@ public static class ChangeMessageJsonWriter
         if (cache is not null && ReferenceEquals(cache.Consumer, consumer))
         {
             databaseJson = cache.DatabaseJson(source, out var databaseName);
-            writer.WriteString(MetadataNames.DatabaseName, databaseName);
+            writer.WriteString(MessageJsonNames.DatabaseName, databaseName);
         }
         else
         {
-            writer.WriteString(MetadataNames.DatabaseName, source.Name);
+            writer.WriteString(MessageJsonNames.DatabaseName, source.Name);
         }
 
-        writer.WritePropertyName(MetadataNames.TransactionAnnotations);
+        writer.WritePropertyName(MessageJsonNames.TransactionAnnotations);
         if (message.TransactionAnnotationsJson is { } annotations)
         {
             writer.WriteRawValue(annotations);
@@ -220,7 +220,7 @@ public static class ChangeMessageJsonWriter
             writer.WriteNullValue();
         }
 
-        writer.WritePropertyName(MetadataNames.Enrichment);
+        writer.WritePropertyName(MessageJsonNames.Enrichment);
         if (enrichmentJson is null)
         {
             writer.WriteNullValue();
@@ -233,9 +233,9 @@ public static class ChangeMessageJsonWriter
         if (!databaseJson.IsEmpty)
         {
             // Encoded once per consumer and source (MessageJsonCache), copied as they are.
-            writer.WritePropertyName(MetadataNames.Consumer);
+            writer.WritePropertyName(MessageJsonNames.Consumer);
             writer.WriteRawValue(cache!.ConsumerJson, skipInputValidation: true);
-            writer.WritePropertyName(MetadataNames.Database);
+            writer.WritePropertyName(MessageJsonNames.Database);
             writer.WriteRawValue(databaseJson, skipInputValidation: true);
             writer.WriteEndObject();
             return;

@@ -25,6 +25,30 @@ public sealed class MessageProcessorTests
     }
 
     [Fact]
+    public void PayloadsOfOneProcessorMatchTheWriterAcrossSourcesAndRelations()
+    {
+        // The processor encodes names and the consumer/database objects once (MessageJsonCache, RelationJsonNames);
+        // each payload must still be what the plain writer gives, when the source and the relation change between messages.
+        var processor = Some.Processor(Some.StaticOptions());
+        var odd = new RelationInfo(99, "sch\"ema", "t\\able", [new RelationColumn("id", PgTypeOids.Int8, -1, true), new RelationColumn("na\"me\n", PgTypeOids.Text, -1, false)]);
+        var transaction = new TransactionInfo(1, new DateTimeOffset(2025, 3, 1, 10, 0, 0, TimeSpan.Zero), 1);
+        var other = new SourceDatabaseInfo("db-2", "ar\"rakis", "arrakis_db", "db2.internal", "{\"region\":\"south\"}");
+        ChangeMessage[] messages =
+        [
+            Some.Message(),
+            new(ChangeAction.Insert, new RowImage(odd, [ColumnValue.FromText("7"), ColumnValue.FromText("x\"y")]), null, transaction, 0, other, null),
+            Some.Message(id: "43"),
+            new(ChangeAction.Read, new RowImage(odd, [ColumnValue.FromText("8"), ColumnValue.Null]), null, transaction, 1, other, null),
+        ];
+
+        foreach (var message in messages)
+        {
+            var routed = Some.Routed(processor.Process(message, null));
+            Assert.Equal(ChangeMessageJsonWriter.ToUtf8Bytes(message, Some.Consumer, TimestampFormat.Iso8601), routed.Payload.ToArray());
+        }
+    }
+
+    [Fact]
     public void StaticModeWithoutAConfiguredTopicKeepsTheDefaultRoute()
     {
         var routed = Some.Routed(Some.Processor(Some.StaticOptions(topic: null)).Process(Some.Message(), "42"));

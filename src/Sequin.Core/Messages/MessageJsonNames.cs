@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace Sequin.Messages;
 
-/// <summary>The message JSON's fixed property names, encoded once.</summary>
-internal static class MetadataNames
+/// <summary>The message JSON's fixed property names (top level and metadata), encoded once.</summary>
+internal static class MessageJsonNames
 {
     public static readonly JsonEncodedText Record = JsonEncodedText.Encode("record");
     public static readonly JsonEncodedText Changes = JsonEncodedText.Encode("changes");
