@@ -241,20 +241,34 @@ public static class ChangeMessageJsonWriter
             return;
         }
 
-        writer.WriteStartObject("consumer");
+        writer.WritePropertyName(MessageJsonNames.Consumer);
+        WriteConsumer(writer, consumer);
+        writer.WritePropertyName(MessageJsonNames.Database);
+        WriteDatabase(writer, source);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes the <c>metadata.consumer</c> object.</summary>
+    internal static void WriteConsumer(Utf8JsonWriter writer, ConsumerInfo consumer)
+    {
+        writer.WriteStartObject();
         writer.WriteString("id", consumer.Id);
         writer.WriteString("name", consumer.Name);
         writer.WritePropertyName("annotations");
         writer.WriteRawValue(consumer.AnnotationsJson);
         writer.WriteEndObject();
-        writer.WriteStartObject("database");
+    }
+
+    /// <summary>Writes the <c>metadata.database</c> object.</summary>
+    internal static void WriteDatabase(Utf8JsonWriter writer, SourceDatabaseInfo source)
+    {
+        writer.WriteStartObject();
         writer.WriteString("id", source.Id);
         writer.WriteString("name", source.Name);
         writer.WritePropertyName("annotations");
         writer.WriteRawValue(source.AnnotationsJson);
         writer.WriteString("database", source.Database);
         writer.WriteString("hostname", source.Hostname);
-        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 

@@ -20,15 +20,7 @@ internal sealed class MessageJsonCache
     {
         ArgumentNullException.ThrowIfNull(consumer);
         Consumer = consumer;
-        _consumerJson = Render(writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", consumer.Id);
-            writer.WriteString("name", consumer.Name);
-            writer.WritePropertyName("annotations");
-            writer.WriteRawValue(consumer.AnnotationsJson);
-            writer.WriteEndObject();
-        });
+        _consumerJson = Render(writer => ChangeMessageJsonWriter.WriteConsumer(writer, consumer));
     }
 
     /// <summary>The consumer this cache encodes.</summary>
@@ -42,17 +34,7 @@ internal sealed class MessageJsonCache
     {
         if (!ReferenceEquals(source, _source))
         {
-            _databaseJson = Render(writer =>
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", source.Id);
-                writer.WriteString("name", source.Name);
-                writer.WritePropertyName("annotations");
-                writer.WriteRawValue(source.AnnotationsJson);
-                writer.WriteString("database", source.Database);
-                writer.WriteString("hostname", source.Hostname);
-                writer.WriteEndObject();
-            });
+            _databaseJson = Render(writer => ChangeMessageJsonWriter.WriteDatabase(writer, source));
             _databaseName = JsonEncodedText.Encode(source.Name, MinimalJsonEncoder.Instance);
             _source = source;
         }
