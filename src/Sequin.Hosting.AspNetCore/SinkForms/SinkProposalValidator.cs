@@ -81,6 +81,8 @@ internal static class SinkProposalValidator
             keys["databases:0:hostname"] = "localhost";
             keys["databases:0:database"] = "postgres";
             keys["databases:0:username"] = "postgres";
+            keys["databases:0:slot:name"] = "sequin_slot";
+            keys["databases:0:publication:name"] = "sequin_pub";
             keys["sinks:0:database"] = database;
         }
 
