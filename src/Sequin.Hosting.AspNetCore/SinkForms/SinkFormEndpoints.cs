@@ -61,8 +61,7 @@ internal static class SinkFormEndpoints
             return TypedResults.BadRequest(result);
         }
 
-        var test = await SinkConnectionTest.RunAsync(sink, sequin.Provider, loggerFactory, SinkHandlers.ConnectionTestTimeout, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new ConnectionTestView(test.Success, SinkConnectionTest.What(sink), test.Message));
+        return TypedResults.Ok(await SinkProposalConnection.TestAsync(sink, sequin, loggerFactory, cancellationToken).ConfigureAwait(false));
     }
 
     private static ProblemHttpResult UnknownType(string type, SequinServices sequin) =>
