@@ -14,7 +14,7 @@ public sealed class RoutingEditorTests(PostgresFixture postgres, BrowserFixture 
     [Fact]
     public async Task ARoutingFunctionRunsOnARecentRowAndShowsTheRouteGroupIdAndPayload()
     {
-        await using var host = await ConsoleHost.StartLoopbackAsync(postgres, "routing_run", plugins.Catalog);
+        await using var host = await FormsHost.StartAsync(postgres, "routing_run", plugins.Catalog);
         await host.ExecuteAsync("INSERT INTO t VALUES (1, 10), (42, 420), (7, 70)");
         var page = await browser.NewPageAsync(host.Address);
         await page.GotoAsync("/console/routing");
@@ -51,7 +51,7 @@ public sealed class RoutingEditorTests(PostgresFixture postgres, BrowserFixture 
     [Fact]
     public async Task ASyntaxErrorIsShownWithItsLineAndTheLineIsMarked()
     {
-        await using var host = await ConsoleHost.StartLoopbackAsync(postgres, "routing_error", plugins.Catalog);
+        await using var host = await FormsHost.StartAsync(postgres, "routing_error", plugins.Catalog);
         var page = await browser.NewPageAsync(host.Address);
         await page.GotoAsync("/console/routing?type=kafka");
         await page.Locator("#code").FillAsync("function route(action, record) {\n  const topic = \"a\";\n  return { topic: topic \n}\n}}");
