@@ -21,7 +21,8 @@ public sealed class RoutingEditorTests(PostgresFixture postgres, BrowserFixture 
 
         // The list is the loaded plugins; picking one starts from its default function, its keys documented beside.
         var types = await page.Locator("#type option").AllInnerTextsAsync();
-        Assert.Equal(plugins.Catalog.Plugins.Select(p => p.TypeName).Order(StringComparer.Ordinal), types);
+        Assert.Equal(plugins.Catalog.Plugins.Select(p => p.TypeName).Append("gated").Order(StringComparer.Ordinal), types);
+        Assert.Contains(SinkPluginsFixture.ThirdPartyType, types);
         await page.Locator("#type").SelectOptionAsync("kafka");
         await page.Locator("form.inline button").ClickAsync();
         await Assertions.Expect(page.Locator("#code")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("sequin\\.\\$\\{metadata\\.table_schema\\}"));

@@ -14,7 +14,9 @@ internal static class Screenshots
         await File.WriteAllBytesAsync(Path.Combine(AppContext.BaseDirectory, fileName), bytes);
         if (Environment.GetEnvironmentVariable("SEQUIN_UPDATE_SCREENSHOTS") == "1")
         {
-            await File.WriteAllBytesAsync(Path.Combine(RepositoryPaths.Root, "docs", "images", fileName), bytes);
+            var images = Path.Combine(RepositoryPaths.Root, "docs", "images");
+            Directory.CreateDirectory(images);
+            await File.WriteAllBytesAsync(Path.Combine(images, fileName), bytes);
         }
     }
 }
