@@ -135,6 +135,7 @@ public sealed partial class NewSinkFormTests(PostgresFixture postgres, BrowserFi
         await page.Locator("#d-hosts").FillAsync("localhost:9092");
         await page.Locator("button[value='validate']").ClickAsync();
         await Assertions.Expect(page.Locator("#yaml")).ToContainTextAsync("routing: \"routed-kafka-routing\"");
+        await Assertions.Expect(page.Locator("#yaml")).ToContainTextAsync("    code: |-\n      function route(action, record, changes, metadata) {"); // a block, as typed
         await Assertions.Expect(page.Locator("#routing-dynamic")).ToBeCheckedAsync();
         await AssertSequinValidateAcceptsAsync(await page.Locator("#yaml").InnerTextAsync());
         await Screenshots.SaveAsync(page, "console-new-sink.png");

@@ -48,6 +48,9 @@ internal static class SinkProposalValidator
     /// <summary>The name the block gives the sink's routing function: <c>&lt;sink&gt;-routing</c>.</summary>
     public static string FunctionName(SinkProposal proposal) => (proposal.Name?.Trim() is { Length: > 0 } name ? name : "sink") + "-routing";
 
+    /// <summary>The routing function's source with <c>\n</c> line ends (a browser's form sends <c>\r\n</c>), so that it is written as a block.</summary>
+    public static string FunctionCode(SinkProposal proposal) => (proposal.RoutingFunction ?? string.Empty).ReplaceLineEndings("\n");
+
     /// <summary>The destination values given (non-empty, trimmed), in the schema's field order, then any unknown keys.</summary>
     public static IEnumerable<KeyValuePair<string, string>> GivenValues(ISinkPlugin plugin, SinkProposal proposal)
     {
@@ -99,7 +102,7 @@ internal static class SinkProposalValidator
             keys["functions:0:name"] = function;
             keys["functions:0:type"] = "routing";
             keys["functions:0:sink_type"] = plugin.TypeName;
-            keys["functions:0:code"] = proposal.RoutingFunction ?? string.Empty;
+            keys["functions:0:code"] = FunctionCode(proposal);
             keys["sinks:0:routing"] = function;
         }
 

@@ -55,7 +55,7 @@ internal static class SinkProposalYaml
             w.WriteLine($"  - name: {Quote(SinkProposalValidator.FunctionName(proposal))}");
             w.WriteLine("    type: routing");
             w.WriteLine($"    sink_type: {Quote(plugin.TypeName)}");
-            SequinConfigExporter.WriteCode(w, Escape(proposal.RoutingFunction ?? string.Empty), "    ");
+            SequinConfigExporter.WriteCode(w, Escape(SinkProposalValidator.FunctionCode(proposal)), "    ");
         }
 
         w.WriteLine("sinks:");
