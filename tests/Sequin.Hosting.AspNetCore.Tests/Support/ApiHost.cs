@@ -63,6 +63,13 @@ internal sealed class ApiHost : IAsyncDisposable
         StartAsync(postgres, prefix, $"http:\n  listen: \"{listen}\"\n  token: {Token}\n", embedded: false);
 
     /// <summary>
+    /// Starts the host on database <c>prefix_N</c>, listening on <paramref name="listen"/> with or without the token;
+    /// <paramref name="addToHost"/> adds services to the tool's host container (the web console's listener part).
+    /// </summary>
+    public static Task<ApiHost> StartWithServicesAsync(PostgresFixture postgres, string prefix, string listen, bool withToken, Action<IServiceCollection> addToHost) =>
+        StartAsync(postgres, prefix, $"http:\n  listen: \"{listen}\"\n" + (withToken ? $"  token: {Token}\n" : string.Empty), embedded: false, addToHost);
+
+    /// <summary>
     /// Starts an application's own <c>WebApplication</c> that embeds Sequin (<c>AddSequin</c>, <c>AddSequinHttp</c>,
     /// <c>MapSequin</c>) on 127.0.0.1 without a token. A request header <c>X-Test-Remote</c> sets the caller's address,
     /// as if the request came from that machine.
@@ -70,7 +77,7 @@ internal sealed class ApiHost : IAsyncDisposable
     public static Task<ApiHost> StartEmbeddedAsync(PostgresFixture postgres, string prefix) =>
         StartAsync(postgres, prefix, string.Empty, embedded: true);
 
-    private static async Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string httpYaml, bool embedded)
+    private static async Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string httpYaml, bool embedded, Action<IServiceCollection>? addToHost = null)
     {
         var database = await postgres.CreateDatabaseAsync(prefix);
         await postgres.Server.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v int)", database);
@@ -106,7 +113,7 @@ internal sealed class ApiHost : IAsyncDisposable
         var config = Slow(result.Config!);
 
         var logs = new ListLogger();
-        var (host, address) = embedded ? await StartEmbeddedAsync(config, directory, logs) : await StartToolHostAsync(config, directory, logs);
+        var (host, address) = embedded ? await StartEmbeddedAsync(config, directory, logs) : await StartToolHostAsync(config, directory, logs, addToHost);
         var api = new ApiHost(host, directory, database, postgres.Server, sink, logs, address, new ConcurrentQueue<string>());
         await Eventually.UntilAsync(
             async () => await postgres.Server.ScalarAsync<long>("SELECT count(*) FROM pg_replication_slots WHERE active", database) == 1,
@@ -127,12 +134,13 @@ internal sealed class ApiHost : IAsyncDisposable
     }
 
     // As `sequin run` builds it: the generic host, the runtime, and the listener of `http:`.
-    private static async Task<(IHost, Uri)> StartToolHostAsync(SequinConfig config, string directory, ListLogger logs)
+    private static async Task<(IHost, Uri)> StartToolHostAsync(SequinConfig config, string directory, ListLogger logs, Action<IServiceCollection>? addToHost)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = directory });
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
         builder.Services.AddSequin(config, o => o.DrainTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSequinHttpListener(config.Http!, config.Http!.Token);
+        addToHost?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         var listener = host.Services.GetRequiredService<SequinHttpListener>();
