@@ -63,6 +63,14 @@ internal sealed class ApiHost : IAsyncDisposable
     public static Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string listen = "0.0.0.0:0") =>
         StartAsync(postgres, prefix, $"http:\n  listen: \"{listen}\"\n  token: {Token}\n", embedded: false);
 
+    /// <summary>
+    /// Starts the host on database <c>prefix_N</c>, listening on <paramref name="listen"/> with or without the token;
+    /// <paramref name="addToHost"/> adds services to the tool's host container (the web console's listener part), and
+    /// <paramref name="plugins"/> are loaded besides the gated sink (the sink types the console offers).
+    /// </summary>
+    public static Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string listen, bool withToken, Action<IServiceCollection> addToHost, params ISinkPlugin[] plugins) =>
+        StartAsync(postgres, prefix, $"http:\n  listen: \"{listen}\"\n" + (withToken ? $"  token: {Token}\n" : string.Empty), embedded: false, plugins, addToHost);
+
     /// <summary>Starts the host as <see cref="StartAsync(PostgresFixture, string, string)"/> with more sink plugins loaded (the sink types the console offers).</summary>
     public static Task<ApiHost> StartWithPluginsAsync(PostgresFixture postgres, string prefix, params ISinkPlugin[] plugins) =>
         StartAsync(postgres, prefix, $"http:\n  listen: \"127.0.0.1:0\"\n  token: {Token}\n", embedded: false, plugins);
@@ -75,7 +83,7 @@ internal sealed class ApiHost : IAsyncDisposable
     public static Task<ApiHost> StartEmbeddedAsync(PostgresFixture postgres, string prefix) =>
         StartAsync(postgres, prefix, string.Empty, embedded: true);
 
-    private static async Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string httpYaml, bool embedded, ISinkPlugin[]? plugins = null)
+    private static async Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string httpYaml, bool embedded, ISinkPlugin[]? plugins = null, Action<IServiceCollection>? addToHost = null)
     {
         var database = await postgres.CreateDatabaseAsync(prefix);
         await postgres.Server.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v int)", database);
@@ -112,7 +120,7 @@ internal sealed class ApiHost : IAsyncDisposable
         var config = Slow(result.Config!);
 
         var logs = new ListLogger();
-        var (host, address) = embedded ? await StartEmbeddedAsync(config, directory, logs, catalog) : await StartToolHostAsync(config, directory, logs, catalog);
+        var (host, address) = embedded ? await StartEmbeddedAsync(config, directory, logs, catalog) : await StartToolHostAsync(config, directory, logs, catalog, addToHost);
         var api = new ApiHost(host, directory, database, postgres.Server, sink, logs, address, new ConcurrentQueue<string>());
         await Eventually.UntilAsync(
             async () => await postgres.Server.ScalarAsync<long>("SELECT count(*) FROM pg_replication_slots WHERE active", database) == 1,
@@ -133,13 +141,14 @@ internal sealed class ApiHost : IAsyncDisposable
     }
 
     // As `sequin run` builds it: the generic host, the runtime, and the listener of `http:`.
-    private static async Task<(IHost, Uri)> StartToolHostAsync(SequinConfig config, string directory, ListLogger logs, ISinkPluginCatalog catalog)
+    private static async Task<(IHost, Uri)> StartToolHostAsync(SequinConfig config, string directory, ListLogger logs, ISinkPluginCatalog catalog, Action<IServiceCollection>? addToHost)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = directory });
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSequin(config, o => o.DrainTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSequinHttpListener(config.Http!, config.Http!.Token);
+        addToHost?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         var listener = host.Services.GetRequiredService<SequinHttpListener>();
