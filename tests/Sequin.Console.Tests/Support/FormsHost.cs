@@ -8,5 +8,5 @@ namespace Sequin.WebConsole.Tests.Support;
 internal static class FormsHost
 {
     public static Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, ISinkPluginCatalog catalog) =>
-        ApiHost.StartAsync(postgres, prefix, "127.0.0.1:0", withToken: false, s => s.AddSequinConsoleToListener(), [.. catalog.Plugins]);
+        ApiHost.StartWithServicesAsync(postgres, prefix, "127.0.0.1:0", withToken: false, s => s.AddSequinConsoleToListener(), [.. catalog.Plugins]);
 }

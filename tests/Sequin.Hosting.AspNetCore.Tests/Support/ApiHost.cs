@@ -68,7 +68,7 @@ internal sealed class ApiHost : IAsyncDisposable
     /// <paramref name="addToHost"/> adds services to the tool's host container (the web console's listener part), and
     /// <paramref name="plugins"/> are loaded besides the gated sink (the sink types the console offers).
     /// </summary>
-    public static Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string listen, bool withToken, Action<IServiceCollection> addToHost, params ISinkPlugin[] plugins) =>
+    public static Task<ApiHost> StartWithServicesAsync(PostgresFixture postgres, string prefix, string listen, bool withToken, Action<IServiceCollection> addToHost, params ISinkPlugin[] plugins) =>
         StartAsync(postgres, prefix, $"http:\n  listen: \"{listen}\"\n" + (withToken ? $"  token: {Token}\n" : string.Empty), embedded: false, plugins, addToHost);
 
     /// <summary>Starts the host as <see cref="StartAsync(PostgresFixture, string, string)"/> with more sink plugins loaded (the sink types the console offers).</summary>
