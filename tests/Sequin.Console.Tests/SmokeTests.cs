@@ -23,6 +23,11 @@ public sealed class SmokeTests(PostgresFixture postgres, BrowserFixture browser)
             await Assertions.Expect(page.Locator("header nav").GetByRole(AriaRole.Link, new() { Name = link, Exact = true })).ToBeVisibleAsync();
         }
 
+        // The overview lists the database with its slot in use.
+        var database = page.Locator("tr[data-database=db]");
+        await Assertions.Expect(database.Locator("td").Nth(3)).ToHaveTextAsync("yes");
+        await Assertions.Expect(database.Locator("td").Nth(6)).ToHaveTextAsync("gated");
+
         // The style sheet is served (embedded in the assembly) and applied: the header is dark.
         var background = await page.Locator("header.top").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
         Assert.Equal("rgb(18, 26, 43)", background);
