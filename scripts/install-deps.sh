@@ -10,6 +10,7 @@ command -v pg_recvlogical >/dev/null 2>&1 || need_apt+=(postgresql-client-15)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)           # test.sh's summary, the crash test's pipe reader
 [ -x /bin/kill ] || [ -x /usr/bin/kill ] || need_apt+=(procps)      # tests stop the host with SIGTERM
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)                    # the console's browser tests (Playwright drives it)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need_apt[*]}"

@@ -62,9 +62,20 @@ internal sealed class SequinHttpListener : IHostedService, IAsyncDisposable
         builder.Services.Replace(ServiceDescriptor.Singleton(_loggerFactory));
         builder.Services.AddSingleton(new SequinServices(_hostServices));
         builder.Services.AddSequinHttp(o => o.Token = _token);
+        var parts = _hostServices.GetServices<ISequinHttpListenerPart>().ToList();
+        foreach (var part in parts)
+        {
+            part.AddServices(builder.Services);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, _http));
         var app = builder.Build();
         app.MapSequin();
+        foreach (var part in parts)
+        {
+            part.Map(app);
+        }
+
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();

@@ -230,7 +230,8 @@ public static class SequinConfigExporter
         }
     }
 
-    private static void WriteCode(TextWriter w, string code, string indent)
+    /// <summary>Writes a function's <c>code:</c> key: a literal block where the text allows it, else a quoted string.</summary>
+    internal static void WriteCode(TextWriter w, string code, string indent)
     {
         var lines = code.Split('\n');
         var blockSafe = code.Length > 0
@@ -267,7 +268,7 @@ public static class SequinConfigExporter
     private static string Bool(bool value) => value ? "true" : "false";
 
     /// <summary>A YAML double-quoted scalar; JSON string escaping is a subset of YAML's.</summary>
-    private static string Quote(string value)
+    internal static string Quote(string value)
     {
         var sb = new StringBuilder(value.Length + 2);
         sb.Append(JsonSerializer.Serialize(value));

@@ -46,7 +46,10 @@ public sealed class SinkConfig
     /// <summary>The sink's <c>initial_backfill</c>, or null: created once, the first time a host runs the sink.</summary>
     internal Backfills.InitialBackfill? InitialBackfill { get; init; }
 
-    internal Routing.MessageProcessorFactory CreateProcessorFactory() => new(new Routing.MessageProcessorOptions
+    internal Routing.MessageProcessorFactory CreateProcessorFactory() => new(CreateProcessorOptions());
+
+    /// <summary>The options of this sink's processors (<see cref="CreateProcessorFactory"/>, <see cref="Routing.RoutingTrial"/>).</summary>
+    internal Routing.MessageProcessorOptions CreateProcessorOptions() => new()
     {
         Routing = Plugin.Routing,
         Consumer = Settings.Consumer,
@@ -56,5 +59,5 @@ public sealed class SinkConfig
         FilterFunction = FilterFunction?.ToDefinition(),
         TransformFunction = TransformFunction?.ToDefinition(),
         TimestampFormat = Settings.TimestampFormat,
-    });
+    };
 }

@@ -78,7 +78,7 @@ internal sealed class MessageProcessor : IMessageProcessor
         }
         catch (FunctionException e)
         {
-            return ProcessResult.Failed(e.Error.Message);
+            return ProcessResult.Failed(e.Error);
         }
 #pragma warning disable CA1031 // A sink's routing code or a bad message must fail the message (and be retried), not the worker.
         catch (Exception e) when (e is not OutOfMemoryException)

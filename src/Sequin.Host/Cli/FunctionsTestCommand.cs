@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Sequin.Messages;
 using Sequin.Routing;
 
@@ -48,29 +47,27 @@ internal static class FunctionsTestCommand
                 return 1;
             }
 
-            var groupId = sink.Settings.MessageGrouping ? string.Join(":", message.GetRecordPks()) : null;
-            var processed = sink.CreateProcessorFactory().Create().Process(message, groupId);
-            switch (processed.Kind)
+            var trial = RoutingTrial.Run(sink.CreateProcessorOptions(), message, sink.Settings.MessageGrouping);
+            switch (trial.Outcome)
             {
-                case ProcessResultKind.Filtered:
+                case RoutingTrialOutcome.Filtered:
                     output.WriteLine($"filtered: the filter function '{sink.FilterFunction?.Name}' dropped this message; the sink would not receive it.");
                     return 0;
-                case ProcessResultKind.Failed:
-                    error.WriteLine($"error: {processed.Error}");
+                case RoutingTrialOutcome.Failed:
+                    error.WriteLine($"error: {trial.Error}");
                     error.WriteLine("The runtime would fail this message and retry it with backoff.");
                     return 1;
                 default:
-                    var routed = processed.Message!;
                     output.WriteLine($"sink: {sink.Name} ({sink.Type}, {sink.RoutingMode.ToString().ToLowerInvariant()} routing{(sink.RoutingFunction is { } f ? $" by '{f.Name}'" : string.Empty)})");
                     output.WriteLine("route:");
-                    foreach (var key in routed.Route.Keys)
+                    foreach (var (key, value) in trial.Route)
                     {
-                        output.WriteLine($"  {key.Name}: {routed.Route[key.Name] ?? "(none)"}");
+                        output.WriteLine($"  {key}: {value ?? "(none)"}");
                     }
 
-                    output.WriteLine($"group id: {routed.GroupId ?? "(none)"}");
-                    output.WriteLine(routed.IsTransformed ? $"payload (transformed by '{sink.TransformFunction?.Name}'):" : "payload:");
-                    output.WriteLine(Encoding.UTF8.GetString(routed.Payload.Span));
+                    output.WriteLine($"group id: {trial.GroupId ?? "(none)"}");
+                    output.WriteLine(trial.IsTransformed ? $"payload (transformed by '{sink.TransformFunction?.Name}'):" : "payload:");
+                    output.WriteLine(trial.Payload);
                     return 0;
             }
         });

@@ -109,6 +109,7 @@ internal sealed class RunCommand
         if (http is not null)
         {
             builder.Services.AddSequinHttpListener(http, token);
+            Sequin.WebConsole.ConsoleListenerServiceCollectionExtensions.AddSequinConsoleToListener(builder.Services);
         }
 
         if (config.Otlp is { } otlp)

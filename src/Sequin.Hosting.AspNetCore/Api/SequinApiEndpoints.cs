@@ -43,5 +43,9 @@ internal static class SequinApiEndpoints
             .WithName("RetryMessage").WithSummary("Makes a failing message due now: the running sink tries it within seconds.");
         sink.MapPost("/messages/{id:long}/discard", MessageHandlers.DiscardAsync)
             .WithName("DiscardMessage").WithSummary("Discards a failing message (recorded in sequin_state.discarded_messages).");
+
+        // The console's new-sink form and routing editor (SinkForms/, RoutingEditor/).
+        SinkForms.SinkFormEndpoints.Map(api);
+        RoutingEditor.RoutingEditorEndpoints.Map(api);
     }
 }

@@ -11,4 +11,10 @@ namespace Sequin.Hosting.AspNetCore.Api;
 [JsonSerializable(typeof(ConnectionTestView))]
 [JsonSerializable(typeof(IReadOnlyList<FailingMessageView>))]
 [JsonSerializable(typeof(MessageChangeView))]
+[JsonSerializable(typeof(IReadOnlyList<SinkForms.SinkTypeView>))]
+[JsonSerializable(typeof(SinkForms.SinkTypeView))]
+[JsonSerializable(typeof(SinkForms.SinkProposal))]
+[JsonSerializable(typeof(SinkForms.SinkProposalResult))]
+[JsonSerializable(typeof(RoutingEditor.RoutingRunRequest))]
+[JsonSerializable(typeof(RoutingEditor.RoutingRunView))]
 internal sealed partial class SequinApiJsonContext : JsonSerializerContext;

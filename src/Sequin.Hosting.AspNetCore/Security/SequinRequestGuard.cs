@@ -57,11 +57,11 @@ internal static class SequinRequestGuard
         return null;
     }
 
-    private static bool IsStateChanging(string method) =>
+    internal static bool IsStateChanging(string method) =>
         !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method));
 
     /// <summary>Whether the request carries <c>Authorization: Bearer &lt;token&gt;</c>, compared in constant time.</summary>
-    private static bool HasToken(HttpRequest request, string token)
+    internal static bool HasToken(HttpRequest request, string token)
     {
         const string Scheme = "Bearer ";
         var header = request.Headers.Authorization.ToString();
@@ -70,9 +70,15 @@ internal static class SequinRequestGuard
             return false;
         }
 
+        return TokenMatches(header[Scheme.Length..].Trim(), token);
+    }
+
+    /// <summary>Whether <paramref name="presented"/> is <paramref name="token"/>, compared in constant time.</summary>
+    internal static bool TokenMatches(string presented, string token)
+    {
         // Both sides hashed first: equal lengths, so the comparison time tells nothing about the token's length either.
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim()));
+        var given = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(token));
-        return CryptographicOperations.FixedTimeEquals(presented, expected);
+        return CryptographicOperations.FixedTimeEquals(given, expected);
     }
 }

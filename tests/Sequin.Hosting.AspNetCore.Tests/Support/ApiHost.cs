@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sequin.Configuration;
 using Sequin.Pipeline;
+using Sequin.Sinks;
 
 namespace Sequin.Hosting.AspNetCore.Tests.Support;
 
@@ -63,6 +64,18 @@ internal sealed class ApiHost : IAsyncDisposable
         StartAsync(postgres, prefix, $"http:\n  listen: \"{listen}\"\n  token: {Token}\n", embedded: false);
 
     /// <summary>
+    /// Starts the host on database <c>prefix_N</c>, listening on <paramref name="listen"/> with or without the token;
+    /// <paramref name="addToHost"/> adds services to the tool's host container (the web console's listener part), and
+    /// <paramref name="plugins"/> are loaded besides the gated sink (the sink types the console offers).
+    /// </summary>
+    public static Task<ApiHost> StartWithServicesAsync(PostgresFixture postgres, string prefix, string listen, bool withToken, Action<IServiceCollection> addToHost, params ISinkPlugin[] plugins) =>
+        StartAsync(postgres, prefix, $"http:\n  listen: \"{listen}\"\n" + (withToken ? $"  token: {Token}\n" : string.Empty), embedded: false, plugins, addToHost);
+
+    /// <summary>Starts the host as <see cref="StartAsync(PostgresFixture, string, string)"/> with more sink plugins loaded (the sink types the console offers).</summary>
+    public static Task<ApiHost> StartWithPluginsAsync(PostgresFixture postgres, string prefix, params ISinkPlugin[] plugins) =>
+        StartAsync(postgres, prefix, $"http:\n  listen: \"127.0.0.1:0\"\n  token: {Token}\n", embedded: false, plugins);
+
+    /// <summary>
     /// Starts an application's own <c>WebApplication</c> that embeds Sequin (<c>AddSequin</c>, <c>AddSequinHttp</c>,
     /// <c>MapSequin</c>) on 127.0.0.1 without a token. A request header <c>X-Test-Remote</c> sets the caller's address,
     /// as if the request came from that machine.
@@ -70,7 +83,7 @@ internal sealed class ApiHost : IAsyncDisposable
     public static Task<ApiHost> StartEmbeddedAsync(PostgresFixture postgres, string prefix) =>
         StartAsync(postgres, prefix, string.Empty, embedded: true);
 
-    private static async Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string httpYaml, bool embedded)
+    private static async Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string httpYaml, bool embedded, ISinkPlugin[]? plugins = null, Action<IServiceCollection>? addToHost = null)
     {
         var database = await postgres.CreateDatabaseAsync(prefix);
         await postgres.Server.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v int)", database);
@@ -101,12 +114,13 @@ internal sealed class ApiHost : IAsyncDisposable
 
         var sink = new GatedSinkPlugin();
         var configuration = new ConfigurationBuilder().AddSequinYaml(path).Build();
-        var result = SequinConfigLoader.Load(configuration, new SinkPluginCatalog([sink]), directory);
+        var catalog = new SinkPluginCatalog([sink, .. plugins ?? []]);
+        var result = SequinConfigLoader.Load(configuration, catalog, directory);
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         var config = Slow(result.Config!);
 
         var logs = new ListLogger();
-        var (host, address) = embedded ? await StartEmbeddedAsync(config, directory, logs) : await StartToolHostAsync(config, directory, logs);
+        var (host, address) = embedded ? await StartEmbeddedAsync(config, directory, logs, catalog) : await StartToolHostAsync(config, directory, logs, catalog, addToHost);
         var api = new ApiHost(host, directory, database, postgres.Server, sink, logs, address, new ConcurrentQueue<string>());
         await Eventually.UntilAsync(
             async () => await postgres.Server.ScalarAsync<long>("SELECT count(*) FROM pg_replication_slots WHERE active", database) == 1,
@@ -127,12 +141,14 @@ internal sealed class ApiHost : IAsyncDisposable
     }
 
     // As `sequin run` builds it: the generic host, the runtime, and the listener of `http:`.
-    private static async Task<(IHost, Uri)> StartToolHostAsync(SequinConfig config, string directory, ListLogger logs)
+    private static async Task<(IHost, Uri)> StartToolHostAsync(SequinConfig config, string directory, ListLogger logs, ISinkPluginCatalog catalog, Action<IServiceCollection>? addToHost)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = directory });
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.Services.AddSingleton(catalog);
         builder.Services.AddSequin(config, o => o.DrainTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSequinHttpListener(config.Http!, config.Http!.Token);
+        addToHost?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         var listener = host.Services.GetRequiredService<SequinHttpListener>();
@@ -140,10 +156,11 @@ internal sealed class ApiHost : IAsyncDisposable
     }
 
     // As an application embeds it: its own WebApplication, one call for the services and one for the endpoints.
-    private static async Task<(IHost, Uri)> StartEmbeddedAsync(SequinConfig config, string directory, ListLogger logs)
+    private static async Task<(IHost, Uri)> StartEmbeddedAsync(SequinConfig config, string directory, ListLogger logs, ISinkPluginCatalog catalog)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = directory });
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.Services.AddSingleton(catalog);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSequin(config, o => o.DrainTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSequinHttp();

@@ -1,0 +1,15 @@
+namespace Sequin.WebConsole;
+
+/// <summary>The console's addresses (all under <c>/console</c>).</summary>
+internal static class ConsolePaths
+{
+    public const string Root = "/console";
+    public const string Sinks = "/console/sinks";
+    public const string NewSink = "/console/sinks/new";
+    public const string Routing = "/console/routing";
+    public const string Login = "/console/login";
+    public const string StyleSheet = "/console/console.css";
+
+    /// <summary>The page of sink <paramref name="name"/>.</summary>
+    public static string Sink(string name) => Sinks + "/" + Uri.EscapeDataString(name);
+}
