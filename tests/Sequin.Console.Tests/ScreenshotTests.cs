@@ -21,7 +21,7 @@ public sealed class ScreenshotTests(PostgresFixture postgres, BrowserFixture bro
         await Eventually.UntilAsync(() => host.Sink.Delivered.Count == 25, () => "the 25 rows are delivered", TimeSpan.FromSeconds(30));
         var page = await browser.NewPageAsync(host.Address);
 
-        foreach (var (path, file) in new[] { ("/console", "console-overview.png"), ("/console/sinks", "console-sinks.png") })
+        foreach (var (path, file) in new[] { ("/console", "console-overview.png"), ("/console/sinks", "console-sinks.png"), ("/console/sinks/gated", "console-sink.png") })
         {
             await page.GotoAsync(path);
             var shot = Path.Combine(folder, file);
