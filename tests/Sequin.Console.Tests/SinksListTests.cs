@@ -29,5 +29,15 @@ public sealed class SinksListTests(PostgresFixture postgres, BrowserFixture brow
             () => "the sinks list shows the five inserted rows delivered",
             TimeSpan.FromSeconds(30));
         Assert.Equal(5, host.Sink.Delivered.Count);
+
+        // The rate over the last minute: known once two samples 4 s apart exist, above zero with the five deliveries in it.
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                await page.ReloadAsync();
+                return double.TryParse(await row.Locator("[data-figure=rate]").InnerTextAsync(), NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate > 0;
+            },
+            () => "the sinks list shows a delivery rate above zero",
+            TimeSpan.FromSeconds(30));
     }
 }

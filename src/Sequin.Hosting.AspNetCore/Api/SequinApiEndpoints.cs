@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Sequin.Hosting.AspNetCore.Api;
 
@@ -15,6 +16,7 @@ internal static class SequinApiEndpoints
     {
         services.AddOpenApi(DocumentName);
         services.AddProblemDetails();
+        services.TryAddSingleton(sp => new DeliveryRates(sp.GetRequiredService<SequinServices>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, SequinApiJsonContext.Default));
     }
 
