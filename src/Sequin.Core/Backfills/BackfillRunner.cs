@@ -263,10 +263,17 @@ internal sealed class BackfillRunner
         var count = rows.Count;
         var transaction = new TransactionInfo(watermarkLsn, _time.GetUtcNow(), 0) { Completed = () => page.OnDelivered(count) };
         var table = page.Table;
-        for (var i = 0; i < rows.Count; i++)
+        try
         {
-            var key = IdempotencyKey(_keyPrefix, table.PrimaryKeyTexts(rows[i]));
-            await _consumer.EnqueueAsync(new ChangeMessage(ChangeAction.Read, rows[i], transaction, i, _source, key), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var key = IdempotencyKey(_keyPrefix, table.PrimaryKeyTexts(rows[i]));
+                await _consumer.EnqueueDeferredAsync(new ChangeMessage(ChangeAction.Read, rows[i], transaction, i, _source, key), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _consumer.WakePartitions(); // once for the page
         }
 
         transaction.Commit(watermarkLsn);

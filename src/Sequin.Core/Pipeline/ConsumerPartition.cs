@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Runtime.InteropServices;
 using Sequin.Diagnostics;
 using Sequin.Functions.Engines;
 using Sequin.Routing;
@@ -16,8 +16,7 @@ internal sealed partial class ConsumerPartition
 {
     private readonly SinkConsumer _owner;
     private readonly IMessageProcessor _processor;
-    private readonly Channel<PartitionEvent> _events = Channel.CreateUnbounded<PartitionEvent>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly PartitionInbox _inbox = new();
 
     private readonly Dictionary<GroupKey, MessageGroup> _groups = [];
     private readonly Queue<MessageGroup> _ready = new();
@@ -42,8 +41,17 @@ internal sealed partial class ConsumerPartition
 
     public int Index { get; }
 
-    /// <summary>Queues an event for the loop; ignored once the loop has ended.</summary>
-    public void Post(PartitionEvent e) => _events.Writer.TryWrite(e);
+    /// <summary>Queues an event for the loop and wakes it; ignored once the loop has ended.</summary>
+    public void Post(PartitionEvent e) => _inbox.Post(e);
+
+    /// <summary>
+    /// Queues an event without waking the loop (a producer handing over a run of messages): the producer calls
+    /// <see cref="Wake"/> at the end of the run. Ignored once the loop has ended.
+    /// </summary>
+    public void PostDeferred(PartitionEvent e) => _inbox.Post(e, wake: false);
+
+    /// <summary>Wakes the loop for the events posted with <see cref="PostDeferred"/>.</summary>
+    public void Wake() => _inbox.Wake();
 
     /// <summary>
     /// Runs the loop until a requested stop has drained the in-flight batches, or the token fires. The loop runs on a
@@ -55,17 +63,21 @@ internal sealed partial class ConsumerPartition
 
     private void Run(CancellationToken cancellationToken)
     {
-        var reader = _events.Reader;
         _cancellation = cancellationToken;
+        var events = new List<PartitionEvent>();
+        using var interrupt = cancellationToken.Register(static inbox => ((PartitionInbox)inbox!).Interrupt(), _inbox);
         try
         {
-            while (WaitToRead(reader, cancellationToken))
+            while (true)
             {
-                while (reader.TryRead(out var e))
+                // Blocks the partition's own thread until there are events; takes all of them.
+                _inbox.Take(ref events, cancellationToken);
+                foreach (ref readonly var e in CollectionsMarshal.AsSpan(events))
                 {
                     Handle(e);
                 }
 
+                events.Clear();
                 Pump();
                 if (_stopping && _inFlight == 0 && _open.Count == 0)
                 {
@@ -79,19 +91,12 @@ internal sealed partial class ConsumerPartition
         }
         finally
         {
-            _events.Writer.TryComplete();
+            _inbox.Close();
             _timer.Dispose();
         }
     }
 
-    // Blocks the partition's own thread until there is an event (or the channel completes).
-    private static bool WaitToRead(ChannelReader<PartitionEvent> reader, CancellationToken cancellationToken)
-    {
-        var wait = reader.WaitToReadAsync(cancellationToken);
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
-    }
-
-    private void Handle(PartitionEvent e)
+    private void Handle(in PartitionEvent e)
     {
         if (e.Message is { } message)
         {

@@ -42,14 +42,31 @@ internal sealed class PartitionRouter(int count, Func<int, ConsumerPartition> cr
         }
     }
 
-    /// <summary>Posts a message to its partition.</summary>
-    public void Route(PendingMessage entry)
+    /// <summary>Posts a message to its partition, waking it unless <paramref name="wake"/> is false (see <see cref="WakeAll"/>).</summary>
+    public void Route(PendingMessage entry, bool wake = true)
     {
         var partitions = EnsurePartitions();
         var index = entry.Key is { } key
             ? IndexOf(key, partitions.Count)
             : (int)(Interlocked.Increment(ref _spread) % (uint)partitions.Count);
-        partitions[index].Post(new PartitionEvent(entry, null, Stop: false));
+        var e = new PartitionEvent(entry, null, Stop: false);
+        if (wake)
+        {
+            partitions[index].Post(e);
+        }
+        else
+        {
+            partitions[index].PostDeferred(e);
+        }
+    }
+
+    /// <summary>Wakes every partition that sleeps while messages routed without a wake wait for it.</summary>
+    public void WakeAll()
+    {
+        foreach (var partition in Volatile.Read(ref _partitions))
+        {
+            partition.Wake();
+        }
     }
 
     /// <summary>The partition that holds a group.</summary>

@@ -197,7 +197,21 @@ internal sealed class SinkConsumer : IAsyncDisposable
     /// </summary>
     /// <exception cref="InvalidOperationException">The consumer is stopping or stopped.</exception>
     /// <exception cref="OperationCanceledException">The token fired while waiting for room; the delivery stays owed.</exception>
-    public ValueTask EnqueueAsync(ChangeMessage message, CancellationToken cancellationToken)
+    public ValueTask EnqueueAsync(ChangeMessage message, CancellationToken cancellationToken) => Enqueue(message, wake: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="EnqueueAsync"/>, but leaves the partitions asleep (until a few hundred messages wait): for a
+    /// producer handing over a run of changes (a transaction, a backfill page), which calls <see cref="WakePartitions"/>
+    /// at its end, so that the partitions wake once for the run instead of once per message.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The consumer is stopping or stopped.</exception>
+    /// <exception cref="OperationCanceledException">The token fired while waiting for room; the delivery stays owed.</exception>
+    internal ValueTask EnqueueDeferredAsync(ChangeMessage message, CancellationToken cancellationToken) => Enqueue(message, wake: false, cancellationToken);
+
+    /// <summary>Wakes the partitions for the messages taken with <see cref="EnqueueDeferredAsync"/>.</summary>
+    internal void WakePartitions() => _router.WakeAll();
+
+    private ValueTask Enqueue(ChangeMessage message, bool wake, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (Volatile.Read(ref _state) == 2)
@@ -219,11 +233,13 @@ internal sealed class SinkConsumer : IAsyncDisposable
         var wait = _gate.WaitAsync(entry.Size, cancellationToken);
         if (wait.IsCompletedSuccessfully)
         {
-            _router.Route(entry);
+            _router.Route(entry, wake);
             return ValueTask.CompletedTask;
         }
 
-        return EnqueueSlowAsync(wait, entry);
+        // The buffer is full: the messages handed over without a wake must be worked on, or room would never come.
+        _router.WakeAll();
+        return EnqueueSlowAsync(wait, entry, wake);
     }
 
     /// <summary>Starts the worker partitions. Messages taken before are kept and processed.</summary>
@@ -414,10 +430,10 @@ internal sealed class SinkConsumer : IAsyncDisposable
 
     internal void OnBatchCompleted(int count, int failed) => _counters.OnBatchCompleted(count, failed);
 
-    private async ValueTask EnqueueSlowAsync(ValueTask wait, PendingMessage entry)
+    private async ValueTask EnqueueSlowAsync(ValueTask wait, PendingMessage entry, bool wake)
     {
         await wait.ConfigureAwait(false);
-        _router.Route(entry);
+        _router.Route(entry, wake);
     }
 
     private void Complete(PendingMessage entry)

@@ -5,8 +5,9 @@ namespace Sequin.Runtime;
 
 /// <summary>
 /// The <see cref="IChangeHandler"/> of one source database: hands each change to every <see cref="SinkConsumer"/> of
-/// that database, in WAL order. <see cref="HandleAsync"/> waits while a consumer's buffer is full (it never drops), so
-/// a slow sink pauses WAL reading instead of losing messages; the other consumers keep delivering what they hold.
+/// that database, in WAL order, and wakes their partitions once per transaction (at its commit) rather than per change.
+/// <see cref="HandleAsync"/> waits while a consumer's buffer is full (it never drops), so a slow sink pauses WAL reading
+/// instead of losing messages; the other consumers keep delivering what they hold.
 /// </summary>
 internal sealed class ChangeDispatcher : IChangeHandler
 {
@@ -43,7 +44,7 @@ internal sealed class ChangeDispatcher : IChangeHandler
         ArgumentNullException.ThrowIfNull(message);
         for (var i = 0; i < _consumers.Length; i++)
         {
-            var pending = _consumers[i].EnqueueAsync(message, cancellationToken);
+            var pending = _consumers[i].EnqueueDeferredAsync(message, cancellationToken);
             if (!pending.IsCompletedSuccessfully)
             {
                 return HandleSlowAsync(pending, message, i + 1, cancellationToken);
@@ -54,14 +55,23 @@ internal sealed class ChangeDispatcher : IChangeHandler
     }
 
     /// <inheritdoc />
-    public void CommitTransaction(TransactionInfo transaction, ulong endLsn) => ArgumentNullException.ThrowIfNull(transaction);
+    public void CommitTransaction(TransactionInfo transaction, ulong endLsn)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+
+        // The transaction's changes were handed over without waking the partitions: one wake for all of them.
+        for (var i = 0; i < _consumers.Length; i++)
+        {
+            _consumers[i].WakePartitions();
+        }
+    }
 
     private async ValueTask HandleSlowAsync(ValueTask pending, ChangeMessage message, int next, CancellationToken cancellationToken)
     {
         await pending.ConfigureAwait(false);
         for (var i = next; i < _consumers.Length; i++)
         {
-            await _consumers[i].EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+            await _consumers[i].EnqueueDeferredAsync(message, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -53,6 +53,41 @@ public sealed class ChangeDispatcherTests
     }
 
     [Fact]
+    public async Task ATransactionLargerThanTheBufferIsDeliveredThoughItsPartitionsAreWokenOnlyAtCommit()
+    {
+        // The dispatcher hands a transaction's changes over without waking the partitions; when the buffer fills
+        // mid-transaction the consumer must wake them itself, or nothing would ever make room.
+        var time = new FakeTimeProvider();
+        using var metrics = new SequinMetrics();
+        var pipeline = new FakeSinkPipeline(time) { Batching = new BatchingOptions { MaxMessages = 2, Linger = TimeSpan.Zero } };
+        var settings = ConsumerHarness.Settings_(partitions: 1) with { MaxBufferedMessages = 5 };
+        await using var consumer = new SinkConsumer(settings, pipeline, new FakeProcessorFactory(), new ListLogger(), time, metrics);
+        await consumer.StartAsync(default);
+        var dispatcher = new ChangeDispatcher([consumer]);
+        var tracker = new AckTracker();
+        var txn = Some.Transaction();
+        tracker.Begin(txn);
+        dispatcher.BeginTransaction(txn);
+
+        var producer = Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await dispatcher.HandleAsync(Some.Change(i, txn), default);
+            }
+        });
+
+        await producer.WaitAsync(Wait.DefaultTimeout);
+        dispatcher.CommitTransaction(txn, txn.CommitLsn + 8);
+        txn.Commit(txn.CommitLsn + 8);
+        await Wait.UntilAsync(() => pipeline.Delivered.Count == 50, "all 50 changes are delivered");
+        Assert.Equal(
+            Enumerable.Range(0, 50).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal),
+            pipeline.Delivered.Select(m => m.Message.Record[0].Text!).Order(StringComparer.Ordinal));
+        await Wait.UntilAsync(() => tracker.GetConfirmableLsn() == txn.EndLsn, "the transaction is confirmable");
+    }
+
+    [Fact]
     public void ForDatabaseKeepsOnlyThatDatabasesConsumers()
     {
         var time = new FakeTimeProvider();
