@@ -3,10 +3,8 @@ using Sequin.Sinks;
 namespace Sequin.Pipeline;
 
 /// <summary>
-/// Hands a consumer's batches to the sink's pipeline, at most <see cref="BatchingOptions.MaxConcurrentBatches"/> at once.
-/// The delivery starts on the partition's thread and runs there until its first wait (a sink's I/O, a full set of
-/// slots, a pause): a sink that completes synchronously (the null sink, a local queue) costs no thread hand-off, which
-/// was two thread-pool wake-ups per batch. What became of a batch (its result, the sink's exception,
+/// Hands a consumer's batches to the sink's pipeline away from the partition loops, at most
+/// <see cref="BatchingOptions.MaxConcurrentBatches"/> at once. What became of a batch (its result, the sink's exception,
 /// or abandonment when a stop is forced) goes back to its partition as an event; the partition settles it.
 /// </summary>
 internal sealed class BatchDelivery : IDisposable
@@ -37,9 +35,9 @@ internal sealed class BatchDelivery : IDisposable
     /// <summary>The consumer's pause switch: while paused, batches wait here before their delivery.</summary>
     public PauseGate Pause => _pause;
 
-    /// <summary>Delivers a batch, from the caller's thread until its first wait; its partition gets the outcome as an event.</summary>
+    /// <summary>Delivers a batch in the background; its partition gets the outcome as an event.</summary>
     public void Deliver(ConsumerPartition partition, DeliveryBatch batch) =>
-        _ = DeliverAsync(partition, batch);
+        _ = Task.Run(() => DeliverAsync(partition, batch), CancellationToken.None);
 
     /// <summary>Abandons the deliveries in flight (a forced stop).</summary>
     public Task CancelAsync() => _cts.CancelAsync();

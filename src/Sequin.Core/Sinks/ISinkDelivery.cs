@@ -9,8 +9,7 @@ public interface ISinkDelivery : IAsyncDisposable
     /// <summary>
     /// Delivers a batch and says what became of each message, in order: <see cref="DeliveryOutcome.Delivered"/>, or
     /// <see cref="DeliveryOutcome.Retry"/>/<see cref="DeliveryOutcome.Permanent"/> with the destination's own error.
-    /// Throwing fails the whole batch as retryable with the exception's message. Called on a worker partition's thread:
-    /// do not block before the first <c>await</c>.
+    /// Throwing fails the whole batch as retryable with the exception's message.
     /// </summary>
     /// <param name="batch">The messages, routed and sharing the <see cref="SinkLimits.BatchBy"/> keys.</param>
     /// <param name="cancellationToken">Cancelled when the host stops without waiting.</param>

@@ -18,9 +18,7 @@ public interface ISinkPipeline : IAsyncDisposable
 
     /// <summary>
     /// Delivers one batch and reports an outcome per message. Return failures as outcomes with the destination's text;
-    /// an exception fails the whole batch as retryable (it is logged, never swallowed). It is called on the thread of the
-    /// worker partition that cut the batch, which goes on with its other messages once this returns: do not block before
-    /// the first <c>await</c> (waiting on I/O synchronously would hold the partition back).
+    /// an exception fails the whole batch as retryable (it is logged, never swallowed).
     /// </summary>
     ValueTask<BatchResult> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken);
 }
