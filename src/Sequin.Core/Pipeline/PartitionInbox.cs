@@ -76,11 +76,13 @@ internal sealed class PartitionInbox
     {
         lock (_gate)
         {
+            // A cancelled loop stops even with events waiting (a forced stop), as a channel reader's wait does.
+            cancellationToken.ThrowIfCancellationRequested();
             while (_incoming.Count == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 _sleeping = true;
                 Monitor.Wait(_gate);
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
             _sleeping = false;

@@ -83,6 +83,17 @@ public sealed class PartitionInboxTests
     }
 
     [Fact]
+    public void ACancelledLoopTakesNothingEvenWithEventsWaiting()
+    {
+        var inbox = new PartitionInbox();
+        inbox.Post(PartitionEvent.Tick);
+        var events = new List<PartitionEvent>();
+
+        Assert.Throws<OperationCanceledException>(() => inbox.Take(ref events, new CancellationToken(canceled: true)));
+        Assert.Empty(events);
+    }
+
+    [Fact]
     public void PostsAfterCloseAreDropped()
     {
         var inbox = new PartitionInbox();
