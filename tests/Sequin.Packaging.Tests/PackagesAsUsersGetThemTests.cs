@@ -13,6 +13,7 @@ namespace Sequin.Packaging.Tests;
 /// contents; a change from a real PostgreSQL through the installed <c>sequin</c> tool into the third-party sample plugin;
 /// and a change through the embedding sample (Sequin.Hosting + the Kafka sink package) to librdkafka's mock cluster.
 /// </summary>
+[Collection(RepositoryBuilds.Name)]
 public sealed class PackagesAsUsersGetThemTests(PostgresFixture postgres, PackagedSamples packaged, ITestOutputHelper output)
     : IClassFixture<PostgresFixture>, IClassFixture<PackagedSamples>
 {
