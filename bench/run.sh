@@ -5,7 +5,7 @@
 #   bash bench/run.sh --changes 100000 --latency-seconds 10    # a quick run
 # Builds Release, starts a throwaway PostgreSQL 15 (wal_level=logical, fsync off), then runs
 # bench/Sequin.Benchmarks.EndToEnd, which writes the workload, measures the pg_recvlogical ceiling and each sink (Kafka on
-# librdkafka's mock cluster, in process), and writes a markdown report to bench/results/<UTC time>.md (also printed).
+# librdkafka's mock cluster, in a child process), and writes a markdown report to bench/results/<UTC time>.md (also printed).
 # Any other argument is passed on (see bench/README.md). Everything else lives under .local/bench and is removed at the end (KEEP=1 keeps it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +16,16 @@ rm -rf "$work"; mkdir -p "$work" "$root/bench/results"
 echo "== building (Release)"
 dotnet build bench/Sequin.Benchmarks.EndToEnd -c Release -nologo -clp:ErrorsOnly -v:q
 bench_dll="$root/bench/Sequin.Benchmarks.EndToEnd/bin/Release/net10.0/Sequin.Benchmarks.EndToEnd.dll"
-# The real `sequin run` process scenario runs the host as built here, with its plugins/ folder.
-dotnet build src/Sequin.Host -c Release -nologo -clp:ErrorsOnly -v:q
-host_dll="$root/src/Sequin.Host/bin/Release/net10.0/sequin.dll"
+# The real `sequin run` process scenario runs the host as a server deploys it: published for this machine's runtime
+# (ReadyToRun, see src/Sequin.Host/Sequin.Host.csproj), with its plugins/ folder. HOST_BUILD=jit runs the plain build.
+if [ "${HOST_BUILD:-publish}" = jit ]; then
+  dotnet build src/Sequin.Host -c Release -nologo -clp:ErrorsOnly -v:q
+  host_dll="$root/src/Sequin.Host/bin/Release/net10.0/sequin.dll"
+else
+  rid=$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')
+  dotnet publish src/Sequin.Host -c Release -r "$rid" --self-contained false -o "$work/host" -nologo -clp:ErrorsOnly -v:q
+  host_dll="$work/host/sequin.dll"
+fi
 
 source scripts/lib/throwaway-pg.sh
 pg_start "$work/pg" "max_wal_size = 8GB
@@ -30,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Kafka: librdkafka's mock cluster (from the librdkafka.redist package), started inside the benchmark process.
+# Kafka: librdkafka's mock cluster (from the librdkafka.redist package), in a child process the benchmark starts.
 kafka_args=(--kafka mock)
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
