@@ -251,7 +251,7 @@ public static class SequinConfigExporter
         var count = keep ? lines.Length - 1 : lines.Length;
         for (var i = 0; i < count; i++)
         {
-            w.WriteLine(lines[i].Length == 0 ? string.Empty : indent + "  " + lines[i]);
+            w.WriteLine(lines[i].Length == 0 ? string.Empty : indent + "  " + EscapeSubstitution(lines[i]));
         }
     }
 
@@ -267,11 +267,21 @@ public static class SequinConfigExporter
 
     private static string Bool(bool value) => value ? "true" : "false";
 
-    /// <summary>A YAML double-quoted scalar; JSON string escaping is a subset of YAML's.</summary>
+    /// <summary>
+    /// A YAML double-quoted scalar; JSON string escaping is a subset of YAML's. A literal <c>${</c> is written
+    /// <c>$${</c>, as the loader substitutes <c>${VAR}</c> in every value.
+    /// </summary>
     internal static string Quote(string value)
     {
         var sb = new StringBuilder(value.Length + 2);
-        sb.Append(JsonSerializer.Serialize(value));
+        sb.Append(JsonSerializer.Serialize(EscapeSubstitution(value)));
         return sb.ToString();
     }
+
+    /// <summary>
+    /// <c>${</c> as <c>$${</c>: the loader reads <c>${VAR}</c> in any value, a function's code included (a JavaScript
+    /// template literal), as an environment variable, and <c>$${</c> as a literal <c>${</c>.
+    /// </summary>
+    private static string EscapeSubstitution(string value) =>
+        value.Contains("${", StringComparison.Ordinal) ? value.Replace("${", "$${", StringComparison.Ordinal) : value;
 }

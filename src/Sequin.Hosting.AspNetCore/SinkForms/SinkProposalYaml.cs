@@ -55,7 +55,7 @@ internal static class SinkProposalYaml
             w.WriteLine($"  - name: {Quote(SinkProposalValidator.FunctionName(proposal))}");
             w.WriteLine("    type: routing");
             w.WriteLine($"    sink_type: {Quote(plugin.TypeName)}");
-            SequinConfigExporter.WriteCode(w, Escape(SinkProposalValidator.FunctionCode(proposal)), "    ");
+            SequinConfigExporter.WriteCode(w, SinkProposalValidator.FunctionCode(proposal), "    ");
         }
 
         w.WriteLine("sinks:");
@@ -99,8 +99,6 @@ internal static class SinkProposalYaml
         return text.Length > 0 && char.IsDigit(text[0]) ? "_" + text : text;
     }
 
-    private static string Quote(string value) => SequinConfigExporter.Quote(Escape(value));
-
-    /// <summary><c>${</c> is a variable reference in sequin.yaml values; <c>$${</c> is a literal one.</summary>
-    private static string Escape(string value) => value.Replace("${", "$${", StringComparison.Ordinal);
+    /// <summary>Double-quoted, <c>${</c> written <c>$${</c> (a literal one; <c>${</c> is a variable reference in sequin.yaml).</summary>
+    private static string Quote(string value) => SequinConfigExporter.Quote(value);
 }

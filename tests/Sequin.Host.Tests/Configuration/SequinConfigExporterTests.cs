@@ -37,4 +37,28 @@ public sealed class SequinConfigExporterTests
         Assert.Equal(config.FindFunction("by-table")!.Code, again.Config.FindFunction("by-table")!.Code);
         Assert.Equal(RoutingMode.Dynamic, again.Config.FindSink("orders-dynamic")!.RoutingMode);
     }
+
+    [Theory]
+    [InlineData(true)] // a literal block
+    [InlineData(false)] // a quoted string (the code starts with a space)
+    public void TemplateLiteralsInFunctionCodeAndDollarBracesInValuesSurviveTheRoundTrip(bool block)
+    {
+        // In sequin.yaml a literal ${ is written $${ (${VAR} is an environment variable); the exporter must write it so.
+        var code = (block ? string.Empty : " ") + "function route(action, record, changes, metadata) {\n  return { topic: `t.$${metadata.table_name}` };\n}";
+        var yaml = Yaml.ValidConfig.Replace(
+            "code: |-\n      function route(action, record, changes, metadata) {\n        return { topic: metadata.table_name };\n      }",
+            "code: " + System.Text.Json.JsonSerializer.Serialize(code),
+            StringComparison.Ordinal);
+        Assert.NotEqual(Yaml.ValidConfig, yaml);
+        var config = Yaml.Load(yaml).Config!;
+        Assert.Contains("`t.${metadata.table_name}`", config.FindFunction("by-table")!.Code, StringComparison.Ordinal);
+
+        var exported = SequinConfigExporter.Export(config);
+        var again = Yaml.Load(exported);
+
+        Assert.Empty(again.Errors);
+        Assert.Equal(config.FindFunction("by-table")!.Code, again.Config!.FindFunction("by-table")!.Code);
+        Assert.Contains("$${metadata.table_name}", exported, StringComparison.Ordinal);
+        Assert.Equal("\"a $${b}\"", SequinConfigExporter.Quote("a ${b}"));
+    }
 }
