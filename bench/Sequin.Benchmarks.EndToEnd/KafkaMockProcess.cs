@@ -39,11 +39,25 @@ internal sealed class KafkaMockProcess : IAsyncDisposable
         var process = Process.Start(info) ?? throw new InvalidOperationException("the Kafka mock cluster's process did not start");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        string? line = null;
+        try
+        {
+            line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // no line within 30 s: stopped below
+        }
+
         if (string.IsNullOrEmpty(line))
         {
-            process.Kill();
-            throw new InvalidOperationException($"the Kafka mock cluster's process printed no bootstrap servers (exited: {process.HasExited})");
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            process.Dispose();
+            throw new InvalidOperationException("the Kafka mock cluster's process printed no bootstrap servers within 30 s");
         }
 
         return new KafkaMockProcess(process, line);
