@@ -41,16 +41,13 @@ internal sealed partial class ConsumerPartition
 
     public int Index { get; }
 
-    /// <summary>Queues an event for the loop and wakes it; ignored once the loop has ended.</summary>
-    public void Post(PartitionEvent e) => _inbox.Post(e);
-
     /// <summary>
-    /// Queues an event without waking the loop (a producer handing over a run of messages): the producer calls
-    /// <see cref="Wake"/> at the end of the run. Ignored once the loop has ended.
+    /// Queues an event for the loop, and wakes it unless <paramref name="wake"/> is false (a producer handing over a run
+    /// of messages, which calls <see cref="Wake"/> at the end of the run). Ignored once the loop has ended.
     /// </summary>
-    public void PostDeferred(PartitionEvent e) => _inbox.Post(e, wake: false);
+    public void Post(PartitionEvent e, bool wake = true) => _inbox.Post(e, wake);
 
-    /// <summary>Wakes the loop for the events posted with <see cref="PostDeferred"/>.</summary>
+    /// <summary>Wakes the loop for the events posted without a wake.</summary>
     public void Wake() => _inbox.Wake();
 
     /// <summary>

@@ -49,15 +49,7 @@ internal sealed class PartitionRouter(int count, Func<int, ConsumerPartition> cr
         var index = entry.Key is { } key
             ? IndexOf(key, partitions.Count)
             : (int)(Interlocked.Increment(ref _spread) % (uint)partitions.Count);
-        var e = new PartitionEvent(entry, null, Stop: false);
-        if (wake)
-        {
-            partitions[index].Post(e);
-        }
-        else
-        {
-            partitions[index].PostDeferred(e);
-        }
+        partitions[index].Post(new PartitionEvent(entry, null, Stop: false), wake);
     }
 
     /// <summary>Wakes every partition that sleeps while messages routed without a wake wait for it.</summary>
