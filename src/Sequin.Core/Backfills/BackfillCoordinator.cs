@@ -38,7 +38,10 @@ internal sealed class BackfillCoordinator : IChangeHandler
         }
     }
 
-    /// <summary>Forgets <paramref name="page"/> (an empty last page, a cancelled backfill): its watermark, if any, is ignored.</summary>
+    /// <summary>
+    /// Forgets <paramref name="page"/> (an empty last page, a failed read, a cancelled backfill): its watermark, if any,
+    /// is ignored, also one already waiting for the page's rows.
+    /// </summary>
     public void Close(BackfillPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
@@ -49,6 +52,8 @@ internal sealed class BackfillCoordinator : IChangeHandler
                 _open = [.. _pages.Values];
             }
         }
+
+        page.Abandon();
     }
 
     /// <inheritdoc />
@@ -96,10 +101,16 @@ internal sealed class BackfillCoordinator : IChangeHandler
             _open = [.. _pages.Values];
         }
 
-        var rows = page.TakeRemaining();
         try
         {
-            await page.Emit(page, rows, lsn, cancellationToken).ConfigureAwait(false);
+            // The watermark commits right after the page's query, so the runner may still be parsing the rows. The stream
+            // waits here: the reads are still queued before every change decoded after the watermark.
+            if (!await page.Read.WaitAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return; // given up before its rows were read (the read failed or the backfill stopped)
+            }
+
+            await page.Emit(page, page.TakeRemaining(), lsn, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -13,6 +13,7 @@ internal sealed class BackfillPage
     private readonly Lock _lock = new();
     private readonly BackfillTable _table;
     private readonly TaskCompletionSource<int> _delivered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<bool> _read = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private HashSet<string>? _superseded = new(StringComparer.Ordinal);
     private Dictionary<string, int>? _index;
     private RowImage?[]? _rows;
@@ -41,6 +42,13 @@ internal sealed class BackfillPage
 
     /// <summary>Completes with the number of read messages once every one emitted for this page is settled.</summary>
     public Task<int> Delivered => _delivered.Task;
+
+    /// <summary>
+    /// Completes when the page's rows are set (true) or the page is given up before that (false). The watermark is
+    /// written in the same round trip as the page's query, so it can come through the WAL while the rows are still
+    /// being parsed: the coordinator waits on this before taking them.
+    /// </summary>
+    public Task<bool> Read => _read.Task;
 
     /// <summary>Rows dropped because a change superseded them.</summary>
     public int Superseded { get; private set; }
@@ -93,7 +101,12 @@ internal sealed class BackfillPage
 
             _superseded = null;
         }
+
+        _read.TrySetResult(true);
     }
+
+    /// <summary>The page is given up (closed before or without its rows): a watermark waiting on <see cref="Read"/> is ignored.</summary>
+    public void Abandon() => _read.TrySetResult(false);
 
     /// <summary>Takes the rows left, in read order; later changes no longer affect the page.</summary>
     /// <exception cref="InvalidOperationException">Taken twice, or before the rows were set.</exception>

@@ -12,16 +12,17 @@ internal static class BackfillWatermark
     /// <summary>The logical message prefix of watermarks.</summary>
     public const string Prefix = "sequin.backfill.watermark.1";
 
-    /// <summary>Writes the watermark of page <paramref name="batchId"/> of backfill <paramref name="backfillId"/> and commits it.</summary>
-    public static async Task EmitAsync(NpgsqlConnection connection, Guid backfillId, Guid batchId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The command that writes the watermark of page <paramref name="batchId"/> of backfill <paramref name="backfillId"/>.
+    /// It runs in the same batch as the page's query, so in the same implicit transaction, right after it: its commit,
+    /// where it is decoded, comes after the snapshot the page was read at.
+    /// </summary>
+    public static NpgsqlBatchCommand Command(Guid backfillId, Guid batchId)
     {
-        var command = new NpgsqlCommand("select pg_catalog.pg_logical_emit_message(true, @prefix, @payload)", connection);
-        await using (command.ConfigureAwait(false))
-        {
-            command.Parameters.AddWithValue("prefix", Prefix);
-            command.Parameters.AddWithValue("payload", $"{{\"backfill_id\":\"{backfillId}\",\"batch_id\":\"{batchId}\"}}");
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var command = new NpgsqlBatchCommand("select pg_catalog.pg_logical_emit_message(true, $1, $2)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Prefix });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{{\"backfill_id\":\"{backfillId}\",\"batch_id\":\"{batchId}\"}}" });
+        return command;
     }
 
     /// <summary>Reads the page id of a watermark's payload; false for a payload this version did not write.</summary>

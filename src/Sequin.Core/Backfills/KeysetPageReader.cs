@@ -29,7 +29,7 @@ internal sealed class KeysetPageReader
         _select = "select " + string.Join(", ", relation.Columns.Select(c => "t." + BackfillTable.Quote(c.Name) + "::text")) + " from " + from + " t";
         var keys = table.KeysetIndexes.Select(i => "t." + BackfillTable.Quote(relation.Columns[i].Name)).ToList();
         _orderBy = " order by " + string.Join(", ", keys);
-        var parameters = table.KeysetTypes.Select((type, i) => $"@k{i}::text::{type}");
+        var parameters = table.KeysetTypes.Select((type, i) => $"${i + 1}::text::{type}");
         _afterCursor = " where (" + string.Join(", ", keys) + ") > (" + string.Join(", ", parameters) + ")";
     }
 
@@ -37,41 +37,48 @@ internal sealed class KeysetPageReader
     public string Sql(IReadOnlyList<string>? cursor)
     {
         var builder = new StringBuilder(_select);
+        var limit = 1;
         if (cursor is not null)
         {
             builder.Append(_afterCursor);
+            limit = cursor.Count + 1;
         }
         else if (_request.Kind == BackfillKind.Partial)
         {
             var sort = _table.KeysetIndexes[0];
             builder.Append(" where t.").Append(BackfillTable.Quote(_table.Relation.Columns[sort].Name))
-                .Append(" >= @start::text::").Append(_table.KeysetTypes[0]);
+                .Append(" >= $1::text::").Append(_table.KeysetTypes[0]);
+            limit = 2;
         }
 
-        return builder.Append(_orderBy).Append(" limit @limit").ToString();
+        return builder.Append(_orderBy).Append(" limit $").Append(limit).ToString();
     }
 
-    /// <summary>Reads up to <paramref name="limit"/> rows after <paramref name="cursor"/>.</summary>
-    public async Task<List<RowImage>> ReadAsync(NpgsqlConnection connection, IReadOnlyList<string>? cursor, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads up to <paramref name="limit"/> rows after <paramref name="cursor"/>, then runs <paramref name="then"/> (the
+    /// page's watermark) in the same batch: one round trip and one implicit transaction.
+    /// </summary>
+    public async Task<List<RowImage>> ReadAsync(NpgsqlConnection connection, IReadOnlyList<string>? cursor, int limit, NpgsqlBatchCommand then, CancellationToken cancellationToken)
     {
-        var command = new NpgsqlCommand(Sql(cursor), connection);
-        await using (command.ConfigureAwait(false))
+        var page = new NpgsqlBatchCommand(Sql(cursor));
+        if (cursor is not null)
         {
-            if (cursor is not null)
+            for (var i = 0; i < cursor.Count; i++)
             {
-                for (var i = 0; i < cursor.Count; i++)
-                {
-                    command.Parameters.AddWithValue("k" + i, cursor[i]);
-                }
+                page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = cursor[i] });
             }
-            else if (_request.Kind == BackfillKind.Partial)
-            {
-                command.Parameters.AddWithValue("start", _request.StartPosition!);
-            }
+        }
+        else if (_request.Kind == BackfillKind.Partial)
+        {
+            page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _request.StartPosition! });
+        }
 
-            command.Parameters.AddWithValue("limit", limit);
+        page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var batch = new NpgsqlBatch(connection) { BatchCommands = { page, then } };
+        await using (batch.ConfigureAwait(false))
+        {
             var rows = new List<RowImage>(Math.Min(limit, 65536));
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var count = _table.Relation.Columns.Count;
@@ -85,6 +92,8 @@ internal sealed class KeysetPageReader
 
                     rows.Add(new RowImage(_table.Relation, values));
                 }
+
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // the watermark: its error, if any, surfaces here
             }
 
             return rows;

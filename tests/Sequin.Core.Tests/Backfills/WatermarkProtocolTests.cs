@@ -75,6 +75,60 @@ public sealed class WatermarkProtocolTests
     }
 
     [Fact]
+    public async Task AWatermarkDecodedBeforeThePageIsParsedHoldsTheStreamUntilItsRowsAreSet()
+    {
+        var (coordinator, inner) = Coordinator();
+        var emitted = new List<(IReadOnlyList<RowImage> Rows, ulong Lsn)>();
+        var page = Page(emitted);
+        coordinator.Open(page);
+        await coordinator.HandleAsync(Some.Change(2), CancellationToken.None);
+
+        var watermark = coordinator.HandleWatermarkAsync(Watermark(page), 7, CancellationToken.None).AsTask();
+        Assert.False(watermark.IsCompleted); // the runner is still parsing the page
+        Assert.Empty(emitted);
+
+        page.SetRows([Row(1), Row(2), Row(3)]);
+        await watermark.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var (rows, lsn) = Assert.Single(emitted);
+        Assert.Equal(["1", "3"], rows.Select(r => r[0].Text)); // the change before the watermark still supersedes row 2
+        Assert.Equal(7UL, lsn);
+        Assert.Single(inner.Changes);
+    }
+
+    [Fact]
+    public async Task AWatermarkWaitingForAPageThatIsGivenUpIsIgnored()
+    {
+        var (coordinator, _) = Coordinator();
+        var emitted = new List<(IReadOnlyList<RowImage> Rows, ulong Lsn)>();
+        var page = Page(emitted);
+        coordinator.Open(page);
+
+        var watermark = coordinator.HandleWatermarkAsync(Watermark(page), 1, CancellationToken.None).AsTask();
+        Assert.False(watermark.IsCompleted);
+        coordinator.Close(page); // the read failed, or the backfill was cancelled
+
+        await watermark.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(emitted);
+        Assert.False(page.Delivered.IsCompleted); // nothing emitted: the runner never waits on it after closing
+    }
+
+    [Fact]
+    public async Task AWatermarkWaitingForItsRowsWhenTheStreamStopsFailsThePage()
+    {
+        var (coordinator, _) = Coordinator();
+        var page = Page([]);
+        coordinator.Open(page);
+        using var stop = new CancellationTokenSource();
+
+        var watermark = coordinator.HandleWatermarkAsync(Watermark(page), 1, stop.Token).AsTask();
+        await stop.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watermark);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => page.Delivered); // the runner waiting on it sees why
+    }
+
+    [Fact]
     public void ReadIdempotencyKeysAreBase64OfTheBackfillIdAndThePrimaryKeyValues()
     {
         var key = BackfillRunner.IdempotencyKey("6d1f0c6e-0000-0000-0000-000000000001:", ["acme", "42"]);
