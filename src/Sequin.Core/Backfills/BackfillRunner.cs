@@ -70,7 +70,7 @@ internal sealed class BackfillRunner
     /// <exception cref="InvalidOperationException">The table or sort column is unusable (the caller marks the backfill failed).</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { ApplicationName = "sequin-backfill" }.ConnectionString);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { ApplicationName = "sequin-backfill", MaxAutoPrepare = 4 }.ConnectionString);
         await using var connectionScope = connection.ConfigureAwait(false);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var request = _record.Request;

@@ -42,6 +42,82 @@ internal static class IsoTimestamp
         return 27;
     }
 
+    /// <summary>
+    /// Rewrites PostgreSQL's ISO output of a value already in UTC, <c>YYYY-MM-DD HH:MM:SS[.f…]</c> followed by <c>+00</c>
+    /// when <paramref name="zone"/>, into <see cref="Write"/>'s form without parsing it into a <see cref="DateTime"/>
+    /// (a server or session in UTC sends every timestamptz so). Returns false for any other text (other offsets, BC dates,
+    /// infinity, five-digit years, a value out of range), which the caller parses instead.
+    /// </summary>
+    public static bool TryRewriteUtc(ReadOnlySpan<char> text, Span<byte> destination, bool zone, out int length)
+    {
+        length = 0;
+        var end = text.Length;
+        if (zone)
+        {
+            if (!text.EndsWith("+00", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            end -= 3;
+        }
+
+        var fraction = end - 20; // digits after the '.'
+        if (end < 19 || (end > 19 && (fraction is < 1 or > 6 || text[19] != '.'))
+            || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' || text[16] != ':')
+        {
+            return false;
+        }
+
+        var d = destination[..MaxLength];
+        for (var i = 0; i < 19; i++)
+        {
+            var c = text[i];
+            if (i is 4 or 7 or 10 or 13 or 16)
+            {
+                d[i] = (byte)c;
+            }
+            else if (char.IsAsciiDigit(c))
+            {
+                d[i] = (byte)c;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        var year = ((d[0] - '0') * 1000) + ((d[1] - '0') * 100) + ((d[2] - '0') * 10) + (d[3] - '0');
+        var month = ((d[5] - '0') * 10) + (d[6] - '0');
+        var day = ((d[8] - '0') * 10) + (d[9] - '0');
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || ((d[11] - '0') * 10) + (d[12] - '0') > 23 || d[14] > '5' || d[17] > '5')
+        {
+            return false;
+        }
+
+        d[10] = (byte)'T';
+        d[19] = (byte)'.';
+        for (var i = 0; i < 6; i++)
+        {
+            var c = i < fraction ? text[20 + i] : '0';
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            d[20 + i] = (byte)c;
+        }
+
+        if (zone)
+        {
+            d[26] = (byte)'Z';
+        }
+
+        length = zone ? 27 : 26;
+        return true;
+    }
+
     /// <summary>The same as a string (metadata timestamps).</summary>
     public static string ToString(DateTime utc, bool zone)
     {

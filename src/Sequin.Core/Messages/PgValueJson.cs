@@ -137,6 +137,13 @@ internal static class PgValueJson
 
     private static void WriteTimestamp(Utf8JsonWriter writer, string text, bool withZone, TimestampFormat format)
     {
+        Span<byte> buffer = stackalloc byte[IsoTimestamp.MaxLength];
+        if (format == TimestampFormat.Iso8601 && IsoTimestamp.TryRewriteUtc(text, buffer, withZone, out var rewritten))
+        {
+            writer.WriteStringValue(buffer[..rewritten]);
+            return;
+        }
+
         if (!PgTimestampText.TryParse(text, withZone, out var value))
         {
             writer.WriteStringValue(text); // infinity, -infinity, BC dates: keep PostgreSQL's text
@@ -149,7 +156,6 @@ internal static class PgValueJson
             return;
         }
 
-        Span<byte> buffer = stackalloc byte[IsoTimestamp.MaxLength];
         var length = IsoTimestamp.Write(value.UtcDateTime, buffer, withZone);
         writer.WriteStringValue(buffer[..length]);
     }

@@ -31,4 +31,49 @@ public sealed class IsoTimestampTests
         Assert.Equal(expected, Encoding.ASCII.GetString(buffer[..length]));
         Assert.Equal(expected + "Z", IsoTimestamp.ToString(value, zone: true));
     }
+
+    [Theory]
+    [MemberData(nameof(Ticks))]
+    public void PostgresUtcOutputIsRewrittenToWhatParsingAndWritingGive(long ticks)
+    {
+        var value = new DateTime(ticks - (ticks % 10), DateTimeKind.Utc); // PostgreSQL keeps microseconds
+        // PostgreSQL's output: no fraction when it is zero, otherwise without trailing zeros.
+        var text = value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.');
+        Span<byte> rewritten = stackalloc byte[IsoTimestamp.MaxLength];
+        Span<byte> written = stackalloc byte[IsoTimestamp.MaxLength];
+        foreach (var zone in new[] { true, false })
+        {
+            var pgText = zone ? text + "+00" : text;
+
+            Assert.True(IsoTimestamp.TryRewriteUtc(pgText, rewritten, zone, out var length), pgText);
+            Assert.True(PgTimestampText.TryParse(pgText, zone, out var parsed));
+            var expected = IsoTimestamp.Write(parsed.UtcDateTime, written, zone);
+            Assert.Equal(Encoding.ASCII.GetString(written[..expected]), Encoding.ASCII.GetString(rewritten[..length]));
+        }
+    }
+
+    [Theory]
+    [InlineData("2025-03-01 10:00:00+01", true)] // another offset: parsed and converted instead
+    [InlineData("2025-03-01 10:00:00+00:30", true)]
+    [InlineData("2025-03-01 10:00:00", true)] // no zone where one is expected
+    [InlineData("2025-03-01 10:00:00+00", false)] // a zone where none is expected
+    [InlineData("infinity", true)]
+    [InlineData("-infinity", false)]
+    [InlineData("0044-03-15 12:00:00+00 BC", true)]
+    [InlineData("12025-03-01 10:00:00+00", true)]
+    [InlineData("2025-02-29 10:00:00+00", true)] // not a leap year
+    [InlineData("2025-13-01 10:00:00+00", true)]
+    [InlineData("2025-03-01 24:00:00+00", true)]
+    [InlineData("2025-03-01 10:60:00+00", true)]
+    [InlineData("2025-03-01 10:00:00.+00", true)]
+    [InlineData("2025-03-01 10:00:00.1234567+00", true)]
+    [InlineData("2025-03-01T10:00:00+00", true)]
+    [InlineData("2025-03-01 10:00:0x+00", true)]
+    [InlineData("0000-03-01 10:00:00+00", true)]
+    public void OtherTextIsLeftToTheParser(string text, bool zone)
+    {
+        Span<byte> buffer = stackalloc byte[IsoTimestamp.MaxLength];
+
+        Assert.False(IsoTimestamp.TryRewriteUtc(text, buffer, zone, out _));
+    }
 }
