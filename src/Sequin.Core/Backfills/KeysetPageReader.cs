@@ -17,6 +17,7 @@ internal sealed class KeysetPageReader
     private readonly string _select;
     private readonly string _orderBy;
     private readonly string _afterCursor;
+    private readonly bool[] _asString;
 
     /// <summary>Creates the reader of <paramref name="table"/>.</summary>
     public KeysetPageReader(BackfillTable table, BackfillRequest request)
@@ -31,6 +32,14 @@ internal sealed class KeysetPageReader
         _orderBy = " order by " + string.Join(", ", keys);
         var parameters = table.KeysetTypes.Select((type, i) => $"${i + 1}::text::{type}");
         _afterCursor = " where (" + string.Join(", ", keys) + ") > (" + string.Join(", ", parameters) + ")";
+
+        // Key columns are read as strings: the cursor, the page's supersede index, group ids, idempotency keys and
+        // record_pks all use their text. The rest stay UTF-8 until the message JSON copies them.
+        _asString = new bool[relation.Columns.Count];
+        foreach (var i in table.KeysetIndexes.Concat(table.PrimaryKeyIndexes).Concat(relation.KeyColumnIndexes))
+        {
+            _asString[i] = true;
+        }
     }
 
     /// <summary>The SQL of a page after <paramref name="cursor"/> (null: the first page); for tests and logs.</summary>
@@ -82,12 +91,15 @@ internal sealed class KeysetPageReader
             await using (reader.ConfigureAwait(false))
             {
                 var count = _table.Relation.Columns.Count;
+                var texts = new PageTextBuffer();
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     var values = new ColumnValue[count];
                     for (var i = 0; i < count; i++)
                     {
-                        values[i] = reader.IsDBNull(i) ? ColumnValue.Null : ColumnValue.FromText(reader.GetString(i));
+                        values[i] = reader.IsDBNull(i) ? ColumnValue.Null
+                            : _asString[i] ? ColumnValue.FromText(reader.GetString(i))
+                            : texts.Read(reader, i);
                     }
 
                     rows.Add(new RowImage(_table.Relation, values));

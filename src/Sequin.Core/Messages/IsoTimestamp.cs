@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Sequin.Messages;
 
 /// <summary>
@@ -48,13 +50,14 @@ internal static class IsoTimestamp
     /// (a server or session in UTC sends every timestamptz so). Returns false for any other text (other offsets, BC dates,
     /// infinity, five-digit years, a value out of range), which the caller parses instead.
     /// </summary>
-    public static bool TryRewriteUtc(ReadOnlySpan<char> text, Span<byte> destination, bool zone, out int length)
+    public static bool TryRewriteUtc<TChar>(ReadOnlySpan<TChar> text, Span<byte> destination, bool zone, out int length)
+        where TChar : unmanaged, IBinaryInteger<TChar>
     {
         length = 0;
         var end = text.Length;
         if (zone)
         {
-            if (!text.EndsWith("+00", StringComparison.Ordinal))
+            if (end < 3 || At(text, end - 3) != '+' || At(text, end - 2) != '0' || At(text, end - 1) != '0')
             {
                 return false;
             }
@@ -63,8 +66,8 @@ internal static class IsoTimestamp
         }
 
         var fraction = end - 20; // digits after the '.'
-        if (end < 19 || (end > 19 && (fraction is < 1 or > 6 || text[19] != '.'))
-            || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' || text[16] != ':')
+        if (end < 19 || (end > 19 && (fraction is < 1 or > 6 || At(text, 19) != '.'))
+            || At(text, 4) != '-' || At(text, 7) != '-' || At(text, 10) != ' ' || At(text, 13) != ':' || At(text, 16) != ':')
         {
             return false;
         }
@@ -72,19 +75,13 @@ internal static class IsoTimestamp
         var d = destination[..MaxLength];
         for (var i = 0; i < 19; i++)
         {
-            var c = text[i];
-            if (i is 4 or 7 or 10 or 13 or 16)
-            {
-                d[i] = (byte)c;
-            }
-            else if (char.IsAsciiDigit(c))
-            {
-                d[i] = (byte)c;
-            }
-            else
+            var c = At(text, i);
+            if (i is not (4 or 7 or 10 or 13 or 16) && !char.IsAsciiDigit(c))
             {
                 return false;
             }
+
+            d[i] = (byte)c;
         }
 
         var year = ((d[0] - '0') * 1000) + ((d[1] - '0') * 100) + ((d[2] - '0') * 10) + (d[3] - '0');
@@ -100,7 +97,7 @@ internal static class IsoTimestamp
         d[19] = (byte)'.';
         for (var i = 0; i < 6; i++)
         {
-            var c = i < fraction ? text[20 + i] : '0';
+            var c = i < fraction ? At(text, 20 + i) : '0';
             if (!char.IsAsciiDigit(c))
             {
                 return false;
@@ -117,6 +114,10 @@ internal static class IsoTimestamp
         length = zone ? 27 : 26;
         return true;
     }
+
+    // The character (UTF-16) or byte (UTF-8) at i as a char: only ASCII ones pass the checks above.
+    private static char At<TChar>(ReadOnlySpan<TChar> text, int i)
+        where TChar : unmanaged, IBinaryInteger<TChar> => (char)ushort.CreateTruncating(text[i]);
 
     /// <summary>The same as a string (metadata timestamps).</summary>
     public static string ToString(DateTime utc, bool zone)

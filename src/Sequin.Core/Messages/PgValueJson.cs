@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Sequin.Messages;
 
@@ -29,9 +30,68 @@ internal static class PgValueJson
                 writer.WriteStringValue(ColumnValue.UnchangedToastPlaceholder);
                 return;
             default:
-                WriteText(writer, column.TypeOid, column.ElementTypeOid, value.Text!, format);
+                if (!value.TryGetUtf8(out var utf8) || !TryWriteUtf8(writer, column.TypeOid, column.ElementTypeOid, utf8, format))
+                {
+                    WriteText(writer, column.TypeOid, column.ElementTypeOid, value.Text!, format);
+                }
+
                 return;
         }
+    }
+
+    /// <summary>
+    /// Writes a value given as UTF-8 bytes without making a string of it, for the types whose JSON is the text itself or a
+    /// rewrite of it: booleans, numbers, json, timestamps already in UTC, and strings. False (nothing written) for the
+    /// rest (bytea, arrays, other offsets, NaN, text that is not valid UTF-8), which <see cref="WriteText"/> writes.
+    /// </summary>
+    private static bool TryWriteUtf8(Utf8JsonWriter writer, uint typeOid, uint elementTypeOid, ReadOnlySpan<byte> utf8, TimestampFormat format)
+    {
+        switch (typeOid)
+        {
+            case PgTypeOids.Bool:
+                writer.WriteBooleanValue(utf8.SequenceEqual("t"u8) || utf8.SequenceEqual("true"u8));
+                return true;
+            case PgTypeOids.Int2:
+            case PgTypeOids.Int4:
+            case PgTypeOids.Int8:
+            case PgTypeOids.Oid:
+            case PgTypeOids.Json:
+            case PgTypeOids.Jsonb:
+                writer.WriteRawValue(utf8, skipInputValidation: true); // as WriteText: PostgreSQL's output is valid JSON
+                return true;
+            case PgTypeOids.Numeric:
+            case PgTypeOids.Float4:
+            case PgTypeOids.Float8:
+                if (utf8.Length > 0 && (char.IsAsciiDigit((char)utf8[0]) || (utf8[0] == '-' && utf8.Length > 1 && char.IsAsciiDigit((char)utf8[1])))
+                    && !utf8.ContainsAnyExcept(NumberBytes))
+                {
+                    writer.WriteRawValue(utf8, skipInputValidation: true);
+                    return true;
+                }
+
+                return false;
+            case PgTypeOids.Timestamptz:
+            case PgTypeOids.Timestamp:
+                Span<byte> buffer = stackalloc byte[IsoTimestamp.MaxLength];
+                if (format == TimestampFormat.Iso8601 && IsoTimestamp.TryRewriteUtc(utf8, buffer, typeOid == PgTypeOids.Timestamptz, out var length))
+                {
+                    writer.WriteStringValue(buffer[..length]);
+                    return true;
+                }
+
+                return false;
+            case PgTypeOids.Bytea:
+                return false;
+        }
+
+        var element = elementTypeOid != 0 ? elementTypeOid : PgTypeOids.ElementTypeOf(typeOid);
+        if ((element != 0 && utf8.Length > 0 && utf8[0] is (byte)'{' or (byte)'[') || !Utf8.IsValid(utf8))
+        {
+            return false;
+        }
+
+        writer.WriteStringValue(utf8);
+        return true;
     }
 
     /// <summary>Writes one non-null value given in PostgreSQL's text format.</summary>
@@ -89,6 +149,7 @@ internal static class PgValueJson
 
     // The characters of PostgreSQL's numeric, real and double precision output for finite values.
     private static readonly System.Buffers.SearchValues<char> NumberCharacters = System.Buffers.SearchValues.Create("0123456789.eE+-");
+    private static readonly System.Buffers.SearchValues<byte> NumberBytes = System.Buffers.SearchValues.Create("0123456789.eE+-"u8);
 
     /// <summary>Formats a timestamp as metadata does: ISO 8601, UTC, six fractional digits, <c>Z</c>.</summary>
     public static string FormatUtc(DateTimeOffset value) => IsoTimestamp.ToString(value.UtcDateTime, zone: true);
@@ -138,7 +199,7 @@ internal static class PgValueJson
     private static void WriteTimestamp(Utf8JsonWriter writer, string text, bool withZone, TimestampFormat format)
     {
         Span<byte> buffer = stackalloc byte[IsoTimestamp.MaxLength];
-        if (format == TimestampFormat.Iso8601 && IsoTimestamp.TryRewriteUtc(text, buffer, withZone, out var rewritten))
+        if (format == TimestampFormat.Iso8601 && IsoTimestamp.TryRewriteUtc(text.AsSpan(), buffer, withZone, out var rewritten))
         {
             writer.WriteStringValue(buffer[..rewritten]);
             return;

@@ -57,10 +57,7 @@ public sealed class RowImage
         var size = 32 + (_values.Length * 16);
         foreach (var v in _values)
         {
-            if (v.Text is not null)
-            {
-                size += 24 + (v.Text.Length * 2);
-            }
+            size += v.TextSize;
         }
 
         return size;

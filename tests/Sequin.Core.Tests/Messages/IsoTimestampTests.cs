@@ -45,7 +45,7 @@ public sealed class IsoTimestampTests
         {
             var pgText = zone ? text + "+00" : text;
 
-            Assert.True(IsoTimestamp.TryRewriteUtc(pgText, rewritten, zone, out var length), pgText);
+            Assert.True(IsoTimestamp.TryRewriteUtc(pgText.AsSpan(), rewritten, zone, out var length), pgText);
             Assert.True(PgTimestampText.TryParse(pgText, zone, out var parsed));
             var expected = IsoTimestamp.Write(parsed.UtcDateTime, written, zone);
             Assert.Equal(Encoding.ASCII.GetString(written[..expected]), Encoding.ASCII.GetString(rewritten[..length]));
@@ -74,6 +74,6 @@ public sealed class IsoTimestampTests
     {
         Span<byte> buffer = stackalloc byte[IsoTimestamp.MaxLength];
 
-        Assert.False(IsoTimestamp.TryRewriteUtc(text, buffer, zone, out _));
+        Assert.False(IsoTimestamp.TryRewriteUtc(text.AsSpan(), buffer, zone, out _));
     }
 }

@@ -116,6 +116,58 @@ public sealed class PgValueJsonTests
         Assert.Equal("\"\"", WriteValue(ColumnValue.FromText(string.Empty)));
     }
 
+    public static TheoryData<uint, string> EveryKindOfText() => new()
+    {
+        { PgTypeOids.Bool, "t" }, { PgTypeOids.Bool, "f" }, { PgTypeOids.Int2, "-32768" }, { PgTypeOids.Int4, "42" },
+        { PgTypeOids.Int8, "9223372036854775807" }, { PgTypeOids.Oid, "16384" },
+        { PgTypeOids.Numeric, "-0.000000000000000000001" }, { PgTypeOids.Numeric, "NaN" }, { PgTypeOids.Numeric, "-Infinity" },
+        { PgTypeOids.Float8, "-1.5e+300" }, { PgTypeOids.Float4, "NaN" },
+        { PgTypeOids.Jsonb, "{\"a\": [1, {\"b\": \"é\\n\"}]}" }, { PgTypeOids.Json, "[]" },
+        { PgTypeOids.Bytea, "\\x00ff10" }, { PgTypeOids.Bytea, "abc\\000" },
+        { PgTypeOids.Timestamptz, "2025-03-01 10:00:00.123456+00" }, { PgTypeOids.Timestamptz, "2025-03-01 10:00:00.5+05:30" },
+        { PgTypeOids.Timestamptz, "infinity" }, { PgTypeOids.Timestamp, "2025-03-01 10:00:00.25" },
+        { PgTypeOids.Timestamp, "0044-03-15 12:00:00 BC" },
+        { PgTypeOids.Text, "a \"b\" \\ \u0001 <é> 😀" }, { PgTypeOids.Text, string.Empty }, { PgTypeOids.Varchar, "x" },
+        { PgTypeOids.Uuid, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11" }, { PgTypeOids.Date, "2025-03-01" },
+        { PgTypeOids.Interval, "1 day 02:03:04" }, { 1007u, "{1,2,NULL}" }, { 1009u, "{a,\"b c\"}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EveryKindOfText))]
+    public void AValueHeldAsUtf8IsWrittenAsTheSameValueHeldAsAString(uint typeOid, string text)
+    {
+        var column = new RelationColumn("c", typeOid, -1, false);
+        var utf8 = Encoding.UTF8.GetBytes("padding" + text + "padding");
+        foreach (var format in new[] { TimestampFormat.Iso8601, TimestampFormat.UnixMicrosecond })
+        {
+            var fromText = WriteValue(column, ColumnValue.FromText(text), format);
+
+            var fromUtf8 = WriteValue(column, ColumnValue.FromUtf8(utf8, 7, utf8.Length - 14), format);
+
+            Assert.Equal(fromText, fromUtf8);
+        }
+    }
+
+    [Fact]
+    public void TextThatIsNotValidUtf8IsWrittenAsItsDecodedString()
+    {
+        var column = new RelationColumn("c", PgTypeOids.Text, -1, false);
+        byte[] invalid = [(byte)'a', 0xC3, (byte)'b'];
+
+        Assert.Equal("\"a\uFFFDb\"", WriteValue(column, ColumnValue.FromUtf8(invalid, 0, invalid.Length), TimestampFormat.Iso8601));
+    }
+
+    private static string WriteValue(RelationColumn column, ColumnValue value, TimestampFormat format)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, ChangeMessageJsonWriter.WriterOptions))
+        {
+            PgValueJson.Write(writer, column, value, format);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     [Fact]
     public void MetadataTimestampsHaveSixFractionalDigitsAndZ() =>
         Assert.Equal("2025-03-01T10:00:00.130000Z", PgValueJson.FormatUtc(new DateTimeOffset(2025, 3, 1, 12, 0, 0, 130, TimeSpan.FromHours(2))));
