@@ -166,13 +166,16 @@ internal sealed class BackfillRunner
         BackfillLog.Completed(_logger, _record.Id, table.Relation.QualifiedName, _record.Sink, _rowsRead, _rowsDelivered, _superseded, rate);
     }
 
-    /// <summary>base64 of <c>"&lt;backfill_id&gt;:&lt;pk1&gt;:&lt;pk2&gt;…"</c>, the idempotency key of a read message.</summary>
-    internal static string IdempotencyKey(string prefix, IReadOnlyList<string> primaryKey)
+    /// <summary>
+    /// base64 of <c>"&lt;backfill_id&gt;:&lt;pk1&gt;:&lt;pk2&gt;…"</c>, the idempotency key of a read message: the texts of
+    /// <paramref name="row"/>'s columns at <paramref name="primaryKey"/> after <paramref name="prefix"/>.
+    /// </summary>
+    internal static string IdempotencyKey(string prefix, RowImage row, IReadOnlyList<int> primaryKey)
     {
         var length = Encoding.UTF8.GetByteCount(prefix) + Math.Max(0, primaryKey.Count - 1);
         for (var i = 0; i < primaryKey.Count; i++) // not foreach: an interface enumerator per row
         {
-            length += Encoding.UTF8.GetByteCount(primaryKey[i]);
+            length += Encoding.UTF8.GetByteCount(row[primaryKey[i]].Text ?? string.Empty);
         }
 
         // One buffer for the UTF-8 text and its base64 (encoded in place), one string: this runs for every backfilled row.
@@ -189,7 +192,7 @@ internal sealed class BackfillRunner
                     buffer[at++] = (byte)':';
                 }
 
-                at += Encoding.UTF8.GetBytes(primaryKey[i], buffer[at..]);
+                at += Encoding.UTF8.GetBytes(row[primaryKey[i]].Text ?? string.Empty, buffer[at..]);
             }
 
             Base64.EncodeToUtf8InPlace(buffer, at, out var written);
@@ -279,7 +282,7 @@ internal sealed class BackfillRunner
         {
             for (var i = 0; i < rows.Count; i++)
             {
-                var key = IdempotencyKey(_keyPrefix, table.PrimaryKeyTexts(rows[i]));
+                var key = IdempotencyKey(_keyPrefix, rows[i], table.PrimaryKeyIndexes);
                 await _consumer.EnqueueDeferredAsync(new ChangeMessage(ChangeAction.Read, rows[i], transaction, i, _source, key), cancellationToken).ConfigureAwait(false);
             }
         }

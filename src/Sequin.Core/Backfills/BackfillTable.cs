@@ -161,19 +161,6 @@ internal sealed class BackfillTable
         });
     }
 
-    /// <summary>The text of each primary key column of a read row, in index order.</summary>
-    public string[] PrimaryKeyTexts(RowImage row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        var texts = new string[PrimaryKeyIndexes.Count];
-        for (var k = 0; k < texts.Length; k++)
-        {
-            texts[k] = row[PrimaryKeyIndexes[k]].Text ?? string.Empty;
-        }
-
-        return texts;
-    }
-
     private string? KeyPart(RowImage row, int k, bool sameRelation)
     {
         if (sameRelation)

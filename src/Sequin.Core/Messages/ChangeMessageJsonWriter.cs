@@ -184,9 +184,10 @@ public static class ChangeMessageJsonWriter
         writer.WriteStartArray(MessageJsonNames.RecordPks);
         if (message.Action != ChangeAction.Truncate)
         {
-            foreach (var i in relation.KeyColumnIndexes)
+            var keys = relation.KeyColumnIndexes;
+            for (var k = 0; k < keys.Count; k++) // not foreach: an interface enumerator per message
             {
-                var v = message.Record[i];
+                var v = message.Record[keys[k]];
                 if (v.Text is null)
                 {
                     writer.WriteNullValue();

@@ -34,13 +34,19 @@ internal sealed class MessageJsonCache
     {
         if (!ReferenceEquals(source, _source))
         {
-            _databaseJson = Render(writer => ChangeMessageJsonWriter.WriteDatabase(writer, source));
-            _databaseName = JsonEncodedText.Encode(source.Name, MinimalJsonEncoder.Instance);
-            _source = source;
+            Encode(source);
         }
 
         name = _databaseName;
         return _databaseJson;
+    }
+
+    // Its own method: a lambda capturing the parameter in DatabaseJson would allocate its closure on every call, hit or miss.
+    private void Encode(SourceDatabaseInfo source)
+    {
+        _databaseJson = Render(writer => ChangeMessageJsonWriter.WriteDatabase(writer, source));
+        _databaseName = JsonEncodedText.Encode(source.Name, MinimalJsonEncoder.Instance);
+        _source = source;
     }
 
     private static byte[] Render(Action<Utf8JsonWriter> write)

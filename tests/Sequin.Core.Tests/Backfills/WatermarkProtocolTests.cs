@@ -131,7 +131,7 @@ public sealed class WatermarkProtocolTests
     [Fact]
     public void ReadIdempotencyKeysAreBase64OfTheBackfillIdAndThePrimaryKeyValues()
     {
-        var key = BackfillRunner.IdempotencyKey("6d1f0c6e-0000-0000-0000-000000000001:", ["acme", "42"]);
+        var key = BackfillRunner.IdempotencyKey("6d1f0c6e-0000-0000-0000-000000000001:", KeyRow("x", "acme", "42"), [1, 2]);
 
         Assert.Equal("6d1f0c6e-0000-0000-0000-000000000001:acme:42", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(key)));
     }
@@ -145,7 +145,7 @@ public sealed class WatermarkProtocolTests
     {
         var text = new string('é', length / 2) + new string('x', length - (length / 2));
 
-        var key = BackfillRunner.IdempotencyKey("b:", [text, "ü", string.Empty]);
+        var key = BackfillRunner.IdempotencyKey("b:", KeyRow(text, "ü", string.Empty), [0, 1, 2]);
 
         Assert.Equal("b:" + text + ":ü:", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(key)));
     }
@@ -182,6 +182,12 @@ public sealed class WatermarkProtocolTests
     private static string Watermark(BackfillPage page) => $$"""{"backfill_id":"{{Guid.NewGuid()}}","batch_id":"{{page.BatchId}}"}""";
 
     private static RowImage Row(int id) => Some.Change(id).Record;
+
+    private static RowImage KeyRow(string first, string second, string third)
+    {
+        var relation = new RelationInfo(1, "public", "k", [.. new[] { "a", "b", "c" }.Select(n => new RelationColumn(n, PgTypeOids.Text, -1, true))]);
+        return new RowImage(relation, [ColumnValue.FromText(first), ColumnValue.FromText(second), ColumnValue.FromText(third)]);
+    }
 
     private sealed class RecordingHandler : IChangeHandler
     {
