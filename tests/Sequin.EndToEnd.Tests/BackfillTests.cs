@@ -137,6 +137,40 @@ public sealed class BackfillTests(PostgresFixture postgres, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task AReadCarriesTheSameTextAsTheWalForTypesWhoseTextCastDiffersFromTheirOutput()
+    {
+        // A ::text cast is not the type's output function for these: char(n) loses its blanks, inet gains /32, boolean
+        // reads true. Reads must carry what pgoutput sends, or a change's key would not find its read row.
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "backfill_text");
+        await scenario.ExecuteAsync("""
+            CREATE TABLE odd_keys (code char(4) PRIMARY KEY, addr inet, flag boolean, at timestamptz, doc jsonb, amount numeric, label text);
+            INSERT INTO odd_keys VALUES ('ab', '192.168.0.1', true, '2025-03-01 10:00:00.5+00', '{"b": [1, "é"], "a": null}', 12.50, 'x "y" é'),
+                                        ('cd', '10.0.0.0/8', false, NULL, NULL, NULL, NULL);
+            """);
+        var sink = new RecordingSinkPlugin { KeepMessages = true };
+        await using var runtime = InProcessRuntime.Start(
+            scenario.WriteConfig("initial_backfill:\n  - table: odd_keys\n", "recording"), [sink], configure: Fast);
+        await WaitForBackfillsAsync(scenario, runtime, 1, TimeSpan.FromSeconds(60));
+        var reads = sink.DeliveredMessages.Where(m => m.Action == ChangeAction.Read).ToList();
+        Assert.Equal(2, reads.Count);
+
+        await scenario.ExecuteAsync("UPDATE odd_keys SET flag = flag");
+        await Eventually.UntilAsync(() => sink.DeliveredMessages.Count(m => m.Action == ChangeAction.Update) == 2, () => "the two updates are delivered");
+        var updates = sink.DeliveredMessages.Where(m => m.Action == ChangeAction.Update).ToList();
+
+        foreach (var read in reads)
+        {
+            var key = read.Record[0].Text;
+            var update = Assert.Single(updates, u => u.Record[0].Text == key); // "ab  ", padded, in both
+            Assert.Equal(update.Record.Values.ToArray().Select(v => v.Text), read.Record.Values.ToArray().Select(v => v.Text));
+        }
+
+        Assert.Equal(["ab  ", "cd  "], reads.Select(r => r.Record[0].Text).Order(StringComparer.Ordinal));
+        Assert.Equal("192.168.0.1", reads.Single(r => r.Record[0].Text == "ab  ").Record[1].Text);
+        Assert.Equal("t", reads.Single(r => r.Record[0].Text == "ab  ").Record[2].Text);
+    }
+
+    [Fact]
     public async Task ACancelledBackfillStopsReadingPagesWhileLiveChangesKeepFlowing()
     {
         await using var scenario = await StdoutScenario.CreateAsync(postgres, "backfill_cancel");

@@ -113,7 +113,7 @@ internal sealed class BackfillRunner
                 List<RowImage> rows;
                 try
                 {
-                    rows = await reader.ReadAsync(connection, cursor, size, BackfillWatermark.Command(_record.Id, page.BatchId), cancellationToken).ConfigureAwait(false);
+                    rows = await reader.ReadAsync(connection, cursor, size, _record.Id, page.BatchId, cancellationToken).ConfigureAwait(false);
                     sizer.Record(size, rows.Count, watch.Elapsed);
                     if (rows.Count == 0)
                     {

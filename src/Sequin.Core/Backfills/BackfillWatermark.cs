@@ -13,16 +13,18 @@ internal static class BackfillWatermark
     public const string Prefix = "sequin.backfill.watermark.1";
 
     /// <summary>
-    /// The command that writes the watermark of page <paramref name="batchId"/> of backfill <paramref name="backfillId"/>.
-    /// It runs in the same batch as the page's query, so in the same implicit transaction, right after it: its commit,
-    /// where it is decoded, comes after the snapshot the page was read at.
+    /// The statement that writes a page's watermark, with the parameters <see cref="AddParameters"/> adds. It follows the
+    /// page's query in the same command, so in the same implicit transaction, right after it: its commit, where it is
+    /// decoded, comes after the snapshot the page was read at.
     /// </summary>
-    public static NpgsqlBatchCommand Command(Guid backfillId, Guid batchId)
+    public const string Sql = "select pg_catalog.pg_logical_emit_message(true, @watermark_prefix, @watermark_payload)";
+
+    /// <summary>Adds the parameters of <see cref="Sql"/> for page <paramref name="batchId"/> of backfill <paramref name="backfillId"/>.</summary>
+    public static void AddParameters(NpgsqlParameterCollection parameters, Guid backfillId, Guid batchId)
     {
-        var command = new NpgsqlBatchCommand("select pg_catalog.pg_logical_emit_message(true, $1, $2)");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Prefix });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{{\"backfill_id\":\"{backfillId}\",\"batch_id\":\"{batchId}\"}}" });
-        return command;
+        ArgumentNullException.ThrowIfNull(parameters);
+        parameters.Add(new NpgsqlParameter<string>("watermark_prefix", Prefix));
+        parameters.Add(new NpgsqlParameter<string>("watermark_payload", $"{{\"backfill_id\":\"{backfillId}\",\"batch_id\":\"{batchId}\"}}"));
     }
 
     /// <summary>Reads the page id of a watermark's payload; false for a payload this version did not write.</summary>

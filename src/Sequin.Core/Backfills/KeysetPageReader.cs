@@ -5,10 +5,11 @@ using Sequin.Messages;
 namespace Sequin.Backfills;
 
 /// <summary>
-/// Reads one page of a table in keyset order: <c>where (keys) &gt; (cursor) order by keys limit n</c>, every column as
-/// its text form (<c>::text</c>, the type's output function, as pgoutput sends it), so that read rows and WAL changes
-/// carry the same values and keys. The first page of a partial backfill starts at <c>sort_column &gt;= start</c>; rows
-/// whose sort column is NULL are not read by a partial backfill.
+/// Reads one page of a table in keyset order: <c>where (keys) &gt; (cursor) order by keys limit n</c>, every column in
+/// the text result format, which is its type's output function as pgoutput sends it (a <c>::text</c> cast is not always
+/// the same: <c>true</c> for <c>t</c>, <c>/32</c> on an inet, blanks trimmed from a char(n)), so that read rows and WAL
+/// changes carry the same values and keys. The first page of a partial backfill starts at <c>sort_column &gt;= start</c>;
+/// rows whose sort column is NULL are not read by a partial backfill.
 /// </summary>
 internal sealed class KeysetPageReader
 {
@@ -27,10 +28,10 @@ internal sealed class KeysetPageReader
         var relation = table.Relation;
         var from = BackfillTable.Quote(relation.Schema) + "." + BackfillTable.Quote(relation.Table);
         // Columns are qualified with the alias: an output column named like a key would otherwise be what ORDER BY sorts (as text).
-        _select = "select " + string.Join(", ", relation.Columns.Select(c => "t." + BackfillTable.Quote(c.Name) + "::text")) + " from " + from + " t";
+        _select = "select " + string.Join(", ", relation.Columns.Select(c => "t." + BackfillTable.Quote(c.Name))) + " from " + from + " t";
         var keys = table.KeysetIndexes.Select(i => "t." + BackfillTable.Quote(relation.Columns[i].Name)).ToList();
         _orderBy = " order by " + string.Join(", ", keys);
-        var parameters = table.KeysetTypes.Select((type, i) => $"${i + 1}::text::{type}");
+        var parameters = table.KeysetTypes.Select((type, i) => $"@k{i}::text::{type}");
         _afterCursor = " where (" + string.Join(", ", keys) + ") > (" + string.Join(", ", parameters) + ")";
 
         // Key columns are read as strings: the cursor, the page's supersede index, group ids, idempotency keys and
@@ -46,48 +47,46 @@ internal sealed class KeysetPageReader
     public string Sql(IReadOnlyList<string>? cursor)
     {
         var builder = new StringBuilder(_select);
-        var limit = 1;
         if (cursor is not null)
         {
             builder.Append(_afterCursor);
-            limit = cursor.Count + 1;
         }
         else if (_request.Kind == BackfillKind.Partial)
         {
             var sort = _table.KeysetIndexes[0];
             builder.Append(" where t.").Append(BackfillTable.Quote(_table.Relation.Columns[sort].Name))
-                .Append(" >= $1::text::").Append(_table.KeysetTypes[0]);
-            limit = 2;
+                .Append(" >= @start::text::").Append(_table.KeysetTypes[0]);
         }
 
-        return builder.Append(_orderBy).Append(" limit $").Append(limit).ToString();
+        return builder.Append(_orderBy).Append(" limit @limit").ToString();
     }
 
     /// <summary>
-    /// Reads up to <paramref name="limit"/> rows after <paramref name="cursor"/>, then runs <paramref name="then"/> (the
-    /// page's watermark) in the same batch: one round trip and one implicit transaction.
+    /// Reads up to <paramref name="limit"/> rows after <paramref name="cursor"/>, then writes the page's watermark
+    /// (<see cref="BackfillWatermark"/>) in the same command: one round trip and one implicit transaction.
     /// </summary>
-    public async Task<List<RowImage>> ReadAsync(NpgsqlConnection connection, IReadOnlyList<string>? cursor, int limit, NpgsqlBatchCommand then, CancellationToken cancellationToken)
+    public async Task<List<RowImage>> ReadAsync(NpgsqlConnection connection, IReadOnlyList<string>? cursor, int limit, Guid backfillId, Guid batchId, CancellationToken cancellationToken)
     {
-        var page = new NpgsqlBatchCommand(Sql(cursor));
-        if (cursor is not null)
+        // Text results (AllResultTypesAreUnknown): each column's output function, as pgoutput sends it.
+        var command = new NpgsqlCommand(Sql(cursor) + "; " + BackfillWatermark.Sql, connection) { AllResultTypesAreUnknown = true };
+        await using (command.ConfigureAwait(false))
         {
-            for (var i = 0; i < cursor.Count; i++)
+            if (cursor is not null)
             {
-                page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = cursor[i] });
+                for (var i = 0; i < cursor.Count; i++)
+                {
+                    command.Parameters.Add(new NpgsqlParameter<string>("k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), cursor[i]));
+                }
             }
-        }
-        else if (_request.Kind == BackfillKind.Partial)
-        {
-            page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _request.StartPosition! });
-        }
+            else if (_request.Kind == BackfillKind.Partial)
+            {
+                command.Parameters.Add(new NpgsqlParameter<string>("start", _request.StartPosition!));
+            }
 
-        page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        var batch = new NpgsqlBatch(connection) { BatchCommands = { page, then } };
-        await using (batch.ConfigureAwait(false))
-        {
+            command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+            BackfillWatermark.AddParameters(command.Parameters, backfillId, batchId);
             var rows = new List<RowImage>(Math.Min(limit, 65536));
-            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var count = _table.Relation.Columns.Count;

@@ -6,8 +6,9 @@ namespace Sequin.Backfills;
 
 /// <summary>
 /// Reads a table's most recent row (the highest primary key) as the <c>read</c> message a backfill would send for it:
-/// the real sample message the console's routing editor runs a function on. Values are read as text, as backfills and
-/// pgoutput carry them, so the function sees what it would see in production.
+/// the real sample message the console's routing editor runs a function on. Values are read in the text result format
+/// (each type's output function), as backfills and pgoutput carry them, so the function sees what it would see in
+/// production.
 /// </summary>
 internal static class LatestRowReader
 {
@@ -27,10 +28,10 @@ internal static class LatestRowReader
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var described = await BackfillTable.LoadAsync(connection, new BackfillRequest(table.Trim(), BackfillKind.Full), cancellationToken).ConfigureAwait(false);
             var relation = described.Relation;
-            var select = "select " + string.Join(", ", relation.Columns.Select(c => "t." + BackfillTable.Quote(c.Name) + "::text"))
+            var select = "select " + string.Join(", ", relation.Columns.Select(c => "t." + BackfillTable.Quote(c.Name)))
                 + " from " + BackfillTable.Quote(relation.Schema) + "." + BackfillTable.Quote(relation.Table) + " t order by "
                 + string.Join(", ", described.PrimaryKeyIndexes.Select(i => "t." + BackfillTable.Quote(relation.Columns[i].Name) + " desc")) + " limit 1";
-            var command = new NpgsqlCommand(select, connection);
+            var command = new NpgsqlCommand(select, connection) { AllResultTypesAreUnknown = true };
             await using (command.ConfigureAwait(false))
             {
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
