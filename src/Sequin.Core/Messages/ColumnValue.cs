@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Sequin.Messages;
@@ -13,9 +14,11 @@ public readonly struct ColumnValue : IEquatable<ColumnValue>
     /// <summary>The placeholder reported for an unchanged TOAST value: <c>unchanged_toast</c>.</summary>
     public const string UnchangedToastPlaceholder = "unchanged_toast";
 
-    private readonly object? _value; // string, byte[] (UTF-8, from _start) or null
+    // A string (_length -1), UTF-8 bytes from _start (_length ≥ 0), or null. _length tells them apart, not a type test
+    // (read for every column of every message).
+    private readonly object? _value;
     private readonly int _start;
-    private readonly int _length; // of the UTF-8 bytes
+    private readonly int _length;
     private readonly ColumnValueKind _kind;
 
     /// <summary>Creates a value (parameter names as the positional record this type was).</summary>
@@ -25,6 +28,7 @@ public readonly struct ColumnValue : IEquatable<ColumnValue>
     {
         _kind = Kind;
         _value = Text;
+        _length = -1;
     }
 
     private ColumnValue(byte[] utf8, int start, int length)
@@ -46,15 +50,10 @@ public readonly struct ColumnValue : IEquatable<ColumnValue>
 
     /// <summary>The value in PostgreSQL's text output format when <see cref="Kind"/> is Text; otherwise null.</summary>
     /// <remarks>A value created from UTF-8 bytes is decoded on each call.</remarks>
-    public string? Text => _value is byte[] utf8 ? Encoding.UTF8.GetString(utf8, _start, _length) : (string?)_value;
+    public string? Text => _length < 0 || _value is null ? Unsafe.As<string?>(_value) : Encoding.UTF8.GetString(Unsafe.As<byte[]>(_value), _start, _length);
 
     /// <summary>An approximate in-memory size in bytes of the text, for buffer accounting.</summary>
-    internal int TextSize => _value switch
-    {
-        byte[] => _length,
-        string text => 24 + (text.Length * 2),
-        _ => 0,
-    };
+    internal int TextSize => _value is null ? 0 : _length < 0 ? 24 + (Unsafe.As<string>(_value).Length * 2) : _length;
 
     /// <summary>A text value.</summary>
     public static ColumnValue FromText(string text) => new(ColumnValueKind.Text, text);
@@ -76,9 +75,9 @@ public readonly struct ColumnValue : IEquatable<ColumnValue>
     /// <summary>The value's UTF-8 bytes when it was created from them (<see cref="FromUtf8"/>); false otherwise.</summary>
     public bool TryGetUtf8(out ReadOnlySpan<byte> utf8)
     {
-        if (_value is byte[] bytes)
+        if (_length >= 0 && _value is not null)
         {
-            utf8 = bytes.AsSpan(_start, _length);
+            utf8 = Unsafe.As<byte[]>(_value).AsSpan(_start, _length);
             return true;
         }
 
