@@ -92,7 +92,7 @@ internal sealed class BackfillSupervisor
         {
             foreach (var running in _running.Values)
             {
-                await running.Stop.CancelAsync().ConfigureAwait(false);
+                await running.StopAsync().ConfigureAwait(false);
             }
 
             await Task.WhenAll(_running.Values.Select(r => r.Task)).ConfigureAwait(false);
@@ -149,7 +149,7 @@ internal sealed class BackfillSupervisor
             if (!activeIds.Contains(id))
             {
                 running.Cancelled = true;
-                await running.Stop.CancelAsync().ConfigureAwait(false);
+                await running.StopAsync().ConfigureAwait(false);
             }
         }
 
@@ -231,12 +231,30 @@ internal sealed class BackfillSupervisor
         e is BackfillFailedException
         || (e is PostgresException { SqlState: var state } && (state.StartsWith("42", StringComparison.Ordinal) || state.StartsWith("22", StringComparison.Ordinal)));
 
-    private sealed class Running(CancellationTokenSource stop)
+    /// <summary>One running backfill: its task and the source that stops it (disposed by the run when it ends).</summary>
+    internal sealed class Running(CancellationTokenSource stop)
     {
         public CancellationTokenSource Stop { get; } = stop;
 
         public Task Task { get; set; } = Task.CompletedTask;
 
         public bool Cancelled { get; set; }
+
+        /// <summary>
+        /// Stops the run. The list it was found in is a snapshot: the run may have ended and disposed its source since,
+        /// and then there is nothing left to stop (an <see cref="ObjectDisposedException"/> here once failed the host's
+        /// shutdown when a backfill completed just as the host stopped).
+        /// </summary>
+        public async Task StopAsync()
+        {
+            try
+            {
+                await Stop.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // the run has ended
+            }
+        }
     }
 }
