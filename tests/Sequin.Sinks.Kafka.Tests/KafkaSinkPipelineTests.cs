@@ -10,7 +10,7 @@ namespace Sequin.Sinks.Kafka.Tests;
 
 public sealed class KafkaSinkPipelineTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private static KafkaDelivery Pipeline(IKafkaMessageProducer producer, KafkaSinkOptions? options = null, SinkContext? context = null) =>
         new(options ?? new KafkaSinkOptions { Hosts = "h:1" }, producer, context ?? Some.Context());

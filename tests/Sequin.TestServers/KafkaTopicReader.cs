@@ -12,7 +12,7 @@ namespace Sequin.TestServers;
 public static class KafkaTopicReader
 {
     /// <summary>How long one read may take before it fails. Default: 15 s.</summary>
-    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Reads every record currently in <paramref name="topic"/>, ordered by partition and offset.</summary>
     /// <exception cref="InvalidOperationException">The topic does not exist, or the cluster did not answer in time; the message says which.</exception>

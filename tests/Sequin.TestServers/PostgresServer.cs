@@ -72,19 +72,27 @@ public sealed partial class PostgresServer : IAsyncDisposable
         // /tmp is world-writable, so initdb (as postgres when root) creates the directory itself.
         // As root, TMPDIR may point somewhere the postgres user cannot write: use /tmp then.
         var tempRoot = asPostgresUser ? "/tmp" : Path.GetTempPath();
-        var dataDirectory = Path.Combine(tempRoot, "sequin-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        var server = new PostgresServer(bin, asPostgresUser, dataDirectory, FreePort());
-        try
+        // The free port is probed, then bound by the postmaster: another process may take it in between. Try again on
+        // another port when that happened, rather than failing the test class.
+        for (var attempt = 1; ; attempt++)
         {
-            await server.InitAndStartAsync(cancellationToken).ConfigureAwait(false);
+            var dataDirectory = Path.Combine(tempRoot, "sequin-pg-" + Guid.NewGuid().ToString("N")[..12]);
+            var server = new PostgresServer(bin, asPostgresUser, dataDirectory, FreePort());
+            try
+            {
+                await server.InitAndStartAsync(cancellationToken).ConfigureAwait(false);
+                return server;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("could not bind", StringComparison.OrdinalIgnoreCase))
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
-        catch
-        {
-            await server.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        return server;
     }
 
     /// <summary>A connection string for <paramref name="database"/> as superuser <c>postgres</c>.</summary>

@@ -4,7 +4,7 @@ namespace Sequin.Core.Tests.Pipeline;
 
 public sealed class PartitionInboxTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public void TakeSwapsEveryWaitingEventInOrder()

@@ -3,7 +3,7 @@ namespace Sequin.Core.Tests.Support;
 /// <summary>Waits on conditions with a timeout (no sleeps as synchronisation).</summary>
 public static class Wait
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
