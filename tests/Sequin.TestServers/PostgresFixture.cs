@@ -7,10 +7,20 @@ namespace Sequin.TestServers;
 /// (<c>IClassFixture&lt;PostgresFixture&gt;</c> or a <c>[CollectionDefinition]</c> with <c>ICollectionFixture&lt;PostgresFixture&gt;</c>).
 /// Give each test its own database (<see cref="CreateDatabaseAsync"/>) so tests stay independent.
 /// </summary>
-public sealed class PostgresFixture : IAsyncLifetime
+public class PostgresFixture : IAsyncLifetime
 {
+    private readonly PostgresVersion _version;
     private PostgresServer? _server;
     private int _databaseCounter;
+
+    /// <summary>A fixture of a PostgreSQL 15 server.</summary>
+    public PostgresFixture()
+        : this(PostgresVersion.V15)
+    {
+    }
+
+    /// <summary>A fixture of a <paramref name="version"/> server.</summary>
+    protected PostgresFixture(PostgresVersion version) => _version = version;
 
     /// <summary>The running server.</summary>
     public PostgresServer Server => _server ?? throw new InvalidOperationException("The PostgreSQL fixture has not started.");
@@ -24,7 +34,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public async Task InitializeAsync() => _server = await PostgresServer.StartAsync().ConfigureAwait(false);
+    public async Task InitializeAsync() => _server = await PostgresServer.StartAsync(_version).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task DisposeAsync()
@@ -33,5 +43,15 @@ public sealed class PostgresFixture : IAsyncLifetime
         {
             await _server.DisposeAsync().ConfigureAwait(false);
         }
+    }
+}
+
+/// <summary>A <see cref="PostgresFixture"/> of a PostgreSQL 18 server (installed by scripts/install-deps.sh).</summary>
+public sealed class Postgres18Fixture : PostgresFixture
+{
+    /// <summary>A fixture of a PostgreSQL 18 server.</summary>
+    public Postgres18Fixture()
+        : base(PostgresVersion.V18)
+    {
     }
 }

@@ -10,10 +10,18 @@ public sealed partial class PostgresServer
     public bool IsRunning => File.Exists(Path.Combine(DataDirectory, "postmaster.pid"));
 
     /// <summary>Stops the server (<paramref name="mode"/>: <c>fast</c> closes connections cleanly, <c>immediate</c> as a crash would).</summary>
-    public async Task StopAsync(string mode = "fast", CancellationToken cancellationToken = default)
+    public Task StopAsync(string mode = "fast", CancellationToken cancellationToken = default) =>
+        StopAsync(mode, TimeSpan.FromSeconds(60), cancellationToken);
+
+    /// <summary>
+    /// Stops the server in <paramref name="mode"/>, failing with pg_ctl's "server does not shut down" when it has not
+    /// stopped after <paramref name="timeout"/> (whole seconds; the server then goes on shutting down).
+    /// </summary>
+    public async Task StopAsync(string mode, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         await ClearPoolsAsync().ConfigureAwait(false);
-        var (code, output) = await RunPgAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", mode, "-w", "-t", "60"], cancellationToken).ConfigureAwait(false);
+        var seconds = Math.Max(1, (int)timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (code, output) = await RunPgAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", mode, "-w", "-t", seconds], cancellationToken).ConfigureAwait(false);
         if (code != 0)
         {
             throw new InvalidOperationException($"pg_ctl stop failed (exit {code}): {output}");

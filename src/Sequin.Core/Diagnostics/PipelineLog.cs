@@ -14,6 +14,9 @@ internal static partial class PipelineLog
     [LoggerMessage(1202, LogLevel.Warning, "Sink {Sink} stop was forced: in-flight batches were abandoned; {Buffered} messages stay un-acknowledged.")]
     public static partial void StopForced(ILogger logger, string sink, int buffered);
 
+    /// <summary>A batch key as logged: a sink that puts every message in one batch uses the empty key, shown as "(default)".</summary>
+    internal static string KeyText(string batchKey) => batchKey.Length == 0 ? "(default)" : batchKey;
+
     [LoggerMessage(1210, LogLevel.Warning, "Sink {Sink}: {Failed} of {Count} messages of batch {BatchKey} failed: {Error}. Retrying in {Delay}.")]
     public static partial void BatchFailed(ILogger logger, string sink, string batchKey, int failed, int count, string error, TimeSpan delay);
 

@@ -69,7 +69,7 @@ internal sealed partial class ConsumerPartition
         // Throttled apart from the failure warnings, so that parking shows even while the same error is being retried.
         if (_owner.FailureLog.ShouldLog("parking: " + error))
         {
-            if (due - _owner.Time.GetUtcNow() >= NotRetried / 2)
+            if (IsNotRetried(due, _owner.Time.GetUtcNow()))
             {
                 ParkingLog.Rejected(_owner.Logger, _owner.Name, head.Message.Relation.QualifiedName, head.GroupId, group.Messages.Count, error);
             }
@@ -279,7 +279,7 @@ internal sealed partial class ConsumerPartition
 
         var delay = status == DeliveryStatus.Rejected
             ? NotRetried
-            : retryAfter is { } after && after > TimeSpan.Zero ? after : _owner.Retry.GetDelay(entry.FailedAttempts);
+            : RetryDelay(retryAfter, _owner.Retry.GetDelay(entry.FailedAttempts));
         p.Due = now + delay;
         RunStore(
             async ct =>

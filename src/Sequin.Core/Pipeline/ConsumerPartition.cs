@@ -317,7 +317,7 @@ internal sealed partial class ConsumerPartition
             batchError = $"{ex.GetType().Name}: {ex.Message}";
             if (_owner.FailureLog.ShouldLog(batchError))
             {
-                PipelineLog.BatchThrew(_owner.Logger, ex, _owner.Name, batch.Key, batch.Entries.Count);
+                PipelineLog.BatchThrew(_owner.Logger, ex, _owner.Name, PipelineLog.KeyText(batch.Key), batch.Entries.Count);
             }
         }
         else if (batch.Result is null)
@@ -327,7 +327,7 @@ internal sealed partial class ConsumerPartition
         else if (batch.Result.Count is { } count && count != batch.Entries.Count)
         {
             batchError = $"The sink pipeline returned {count} outcomes for a batch of {batch.Entries.Count} messages.";
-            PipelineLog.BadOutcomeCount(_owner.Logger, _owner.Name, batch.Key, count, batch.Entries.Count);
+            PipelineLog.BadOutcomeCount(_owner.Logger, _owner.Name, PipelineLog.KeyText(batch.Key), count, batch.Entries.Count);
         }
 
         var failed = 0;
@@ -364,7 +364,7 @@ internal sealed partial class ConsumerPartition
         _owner.OnBatchCompleted(batch.Entries.Count, failed);
         if (failed > 0 && firstDelay is not null && _owner.FailureLog.ShouldLog(firstError!))
         {
-            PipelineLog.BatchFailed(_owner.Logger, _owner.Name, batch.Key, failed, batch.Entries.Count, firstError!, firstDelay ?? TimeSpan.Zero);
+            PipelineLog.BatchFailed(_owner.Logger, _owner.Name, PipelineLog.KeyText(batch.Key), failed, batch.Entries.Count, firstError!, firstDelay ?? TimeSpan.Zero);
         }
     }
 
@@ -399,7 +399,7 @@ internal sealed partial class ConsumerPartition
 
         var delay = status == DeliveryStatus.Rejected
             ? _owner.Settings.RetryMaxDelay
-            : retryAfter is { } after && after > TimeSpan.Zero ? after : _owner.Retry.GetDelay(entry.FailedAttempts);
+            : RetryDelay(retryAfter, _owner.Retry.GetDelay(entry.FailedAttempts));
         if (ShouldPark(entry))
         {
             StartParking(group, error, now + delay);
@@ -433,6 +433,19 @@ internal sealed partial class ConsumerPartition
         }
     }
 
+    /// <summary>The longest the partition's timer is armed for; anything due later is checked again then.</summary>
+    internal static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
+
+    /// <summary>The longest wait a destination's Retry-After is honoured for; a longer one is cut to it.</summary>
+    internal static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
+    /// <summary>Whether <paramref name="due"/> is the "until an operator retries" time of a rejected, parked message.</summary>
+    internal static bool IsNotRetried(DateTimeOffset due, DateTimeOffset now) => due - now >= NotRetried / 2;
+
+    /// <summary>The wait before the next attempt: the destination's Retry-After (at most <see cref="MaxRetryAfter"/>) or <paramref name="backoff"/>.</summary>
+    private static TimeSpan RetryDelay(TimeSpan? retryAfter, TimeSpan backoff) =>
+        retryAfter is { } after && after > TimeSpan.Zero ? (after > MaxRetryAfter ? MaxRetryAfter : after) : backoff;
+
     private void ArmTimer(DateTimeOffset now)
     {
         var next = DateTimeOffset.MaxValue;
@@ -444,9 +457,16 @@ internal sealed partial class ConsumerPartition
             }
         }
 
-        if (_waiting.TryPeek(out _, out var due) && due < next)
+        // A group parked until an operator retries it (NotRetried away) needs no timer: the operator's request wakes it.
+        if (_waiting.TryPeek(out _, out var due) && due < next && !IsNotRetried(due, now))
         {
             next = due;
+        }
+
+        // A timer takes at most ~49.7 days (uint milliseconds); a farther due wakes the loop early, which re-arms.
+        if (next != DateTimeOffset.MaxValue && next - now > MaxTimerWait)
+        {
+            next = now + MaxTimerWait;
         }
 
         if (next == _timerDue)

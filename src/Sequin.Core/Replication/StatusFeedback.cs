@@ -8,8 +8,9 @@ namespace Sequin.Replication;
 
 /// <summary>
 /// Tells PostgreSQL, every <see cref="ReplicationSourceOptions.StatusInterval"/>, the position up to which every change
-/// is delivered (the <see cref="AckTracker"/>'s confirmable position, never further), so that the slot releases the
-/// WAL before it. At the same ticks it checks how much WAL the slot retains because of undelivered changes and warns
+/// is delivered (the <see cref="AckTracker"/>'s confirmable position, never further; when nothing received is
+/// undelivered, the end of the WAL the server sent), so that the slot releases the WAL before it and a fast shutdown
+/// of the server does not wait for the connection. At the same ticks it checks how much WAL the slot retains because of undelivered changes and warns
 /// when a threshold is crossed (and once more when both are back under).
 /// </summary>
 internal sealed class StatusFeedback
@@ -39,7 +40,10 @@ internal sealed class StatusFeedback
         ulong reported = 0;
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
-            var lsn = _tracker.GetConfirmableLsn();
+            // Read before the tracker (see AckTracker.GetConfirmableLsn): the end of the WAL the server sent, which is
+            // confirmed too once nothing received is still undelivered.
+            var serverWalEnd = (ulong)connection.LastReceivedLsn;
+            var lsn = _tracker.GetConfirmableLsn(serverWalEnd);
             if (lsn == 0)
             {
                 continue;

@@ -48,7 +48,29 @@ internal sealed class AckTracker
     /// Returns the position safe to confirm now, advancing past every completed transaction at the head. Safe to call
     /// from any thread.
     /// </summary>
-    public ulong GetConfirmableLsn()
+    public ulong GetConfirmableLsn() => GetConfirmableLsn(0);
+
+    /// <summary>
+    /// Returns the position safe to confirm now, like <see cref="GetConfirmableLsn()"/>, and when no transaction is open
+    /// any more (every one begun is committed and fully delivered) also moves it up to <paramref name="serverWalEnd"/>:
+    /// the end of the WAL the server has sent on the replication connection (the <c>WalEnd</c> of its keepalives and
+    /// data messages). Safe to call from any thread.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// PostgreSQL decodes WAL that sends nothing (transactions pgoutput skips: tables outside the publication, Sequin's
+    /// own state, other databases, checkpoints) and reports how far it read in keepalives. Confirming only the ends of
+    /// delivered transactions would leave the slot behind that position forever on such a database, retaining WAL for
+    /// nothing, and a fast shutdown of the server waits until its logical walsenders are confirmed everything they sent.
+    /// </para>
+    /// <para>
+    /// The caller reads <paramref name="serverWalEnd"/> (Npgsql's <c>LastReceivedLsn</c>) <b>before</b> this call. A
+    /// transaction's messages move that position only after its Begin was handed to <see cref="Begin"/> (the Begin
+    /// itself carries a position before its commit record, which PostgreSQL sends again after a restart), so a position
+    /// read before the tracker is found empty never covers a commit that is not delivered yet.
+    /// </para>
+    /// </remarks>
+    public ulong GetConfirmableLsn(ulong serverWalEnd)
     {
         lock (_advanceLock)
         {
@@ -59,6 +81,11 @@ internal sealed class AckTracker
                 {
                     _confirmed = head.EndLsn;
                 }
+            }
+
+            if (serverWalEnd > _confirmed && _open.IsEmpty)
+            {
+                _confirmed = serverWalEnd;
             }
 
             return _confirmed;

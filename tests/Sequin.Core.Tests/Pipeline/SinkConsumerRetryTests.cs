@@ -156,6 +156,40 @@ public sealed class SinkConsumerRetryTests
     }
 
     [Fact]
+    public async Task AThrowingBatchOfTheDefaultBatchKeyIsNamedInTheLog()
+    {
+        var calls = 0;
+        await using var h = new ConsumerHarness(settings: ConsumerHarness.Settings_(partitions: 1), configurePipeline: p => p.BatchKey = _ => "");
+        h.Pipeline.OnDeliver = (batch, _) => Interlocked.Increment(ref calls) == 1
+            ? throw new InvalidOperationException("connection reset")
+            : ValueTask.FromResult(BatchResult.AllDelivered);
+        var t0 = h.Time.GetUtcNow();
+
+        await h.FeedAsync([Some.Change(1, Some.Transaction())]);
+        await Wait.UntilAsync(() => h.Consumer.FailedAttempts == 1, "the batch failed once");
+        await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromSeconds(1), "the retry");
+        await Wait.UntilAsync(() => h.Pipeline.Delivered.Count == 1, "delivered on the retry");
+
+        var logged = Assert.Single(h.Logger.Entries, e => e.EventId.Id == 1211);
+        Assert.Contains("delivering batch (default) of 1 messages threw", logged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARetryAfterBeyondWhatATimerTakesIsCutToAnHour()
+    {
+        var attempts = new ConcurrentQueue<DateTimeOffset>();
+        await using var h = new ConsumerHarness();
+        h.Pipeline.OnDeliver = FailFirst("poison", 1, DeliveryOutcome.Retry("429 come back next year", TimeSpan.FromDays(365)), h.Time, attempts);
+        var t0 = h.Time.GetUtcNow();
+
+        await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "poison")]);
+        await Wait.AdvanceToTimerAsync(h.Time, t0 + TimeSpan.FromHours(1), "the throttled retry, cut to an hour");
+
+        await Wait.UntilAsync(() => h.Pipeline.Delivered.Count == 1, "delivered after an hour");
+        Assert.Equal([t0, t0.AddHours(1)], attempts);
+    }
+
+    [Fact]
     public async Task ARoutingFailureIsRetriedAndBlocksOnlyItsGroup()
     {
         var failures = 0;

@@ -38,7 +38,8 @@ public sealed class AcknowledgementTests(PostgresFixture fixture)
 
         harness.Handler.CompleteWithheld();
         await ReplicationHarness.WaitUntilAsync(async () => await harness.ConfirmedFlushLsnAsync() >= endLsn, what: "the slot to advance");
-        Assert.Equal(endLsn, harness.Tracker.GetConfirmableLsn());
+        // At least the transaction's end: with nothing undelivered, the end of the WAL the server sent is confirmed too.
+        Assert.True(harness.Tracker.GetConfirmableLsn() >= endLsn);
     }
 
     [Fact]

@@ -72,6 +72,9 @@ public sealed class FakeTimeProvider : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            // The real timers' limits (System.Threading.Timer): a due time or period beyond them throws.
+            ValidateTimerSpan(dueTime, nameof(dueTime));
+            ValidateTimerSpan(period, nameof(period));
             bool fireNow;
             lock (owner._lock)
             {
@@ -93,6 +96,15 @@ public sealed class FakeTimeProvider : TimeProvider
         }
 
         public void Fire() => callback(state);
+
+        private static void ValidateTimerSpan(TimeSpan span, string name)
+        {
+            var ms = (long)span.TotalMilliseconds;
+            if (ms < -1 || ms > 4294967294)
+            {
+                throw new ArgumentOutOfRangeException(name, span, $"{name} ('{ms}') must be less than or equal to '4294967294'.");
+            }
+        }
 
         public void Dispose()
         {

@@ -43,14 +43,20 @@ internal sealed class ReplicationHarness : IAsyncDisposable
     public static async Task<ReplicationHarness> CreateAsync(PostgresFixture fixture, string setupSql, Action<ReplicationSourceOptions>? configure = null)
     {
         var database = await fixture.CreateDatabaseAsync("repl");
+        return await CreateAsync(fixture.Server, database, setupSql, configure);
+    }
+
+    /// <summary>Like the fixture's overload, on <paramref name="database"/> (existing) of <paramref name="server"/>.</summary>
+    public static async Task<ReplicationHarness> CreateAsync(PostgresServer server, string database, string setupSql, Action<ReplicationSourceOptions>? configure = null)
+    {
         if (!string.IsNullOrWhiteSpace(setupSql))
         {
-            await fixture.Server.ExecuteAsync(setupSql, database);
+            await server.ExecuteAsync(setupSql, database);
         }
 
         var options = new ReplicationSourceOptions
         {
-            ConnectionString = fixture.Server.ConnectionString(database),
+            ConnectionString = server.ConnectionString(database),
             SlotName = database + "_slot",
             PublicationName = database + "_pub",
             CreateSlotIfNotExists = true,
@@ -62,7 +68,7 @@ internal sealed class ReplicationHarness : IAsyncDisposable
             Source = new SourceDatabaseInfo("db-id", "test-db", database, "127.0.0.1"),
         };
         configure?.Invoke(options);
-        var harness = new ReplicationHarness(fixture.Server, database, options);
+        var harness = new ReplicationHarness(server, database, options);
         var start = await harness.Source.PrepareAsync(CancellationToken.None);
         harness.Tracker = new AckTracker(start);
         return harness;
