@@ -208,6 +208,39 @@ internal sealed class SinkConsumer : IAsyncDisposable
     /// <exception cref="OperationCanceledException">The token fired while waiting for room; the delivery stays owed.</exception>
     internal ValueTask EnqueueDeferredAsync(ChangeMessage message, CancellationToken cancellationToken) => Enqueue(message, wake: false, cancellationToken);
 
+    /// <summary>
+    /// Waits until a change of <paramref name="action"/> to <paramref name="relation"/> holding <paramref name="bytes"/>
+    /// bytes would fit in the buffer, without taking the room (<see cref="BufferGate.WaitForRoomAsync"/>): the WAL reader
+    /// calls it before reading a large value, so that a row larger than the budget is read only once the buffer is
+    /// empty. Completes at once for a change the consumer does not take.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The consumer is stopping or stopped.</exception>
+    /// <exception cref="OperationCanceledException">The token fired while waiting for room.</exception>
+    internal ValueTask WaitForRoomAsync(RelationInfo relation, ChangeAction action, int bytes, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _state) == 2)
+        {
+            throw new InvalidOperationException($"Sink consumer '{Name}' is stopped.");
+        }
+
+        if (!_filter.Matches(relation, action))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var wait = _gate.WaitForRoomAsync(bytes, cancellationToken);
+        if (!wait.IsCompletedSuccessfully)
+        {
+            // The messages handed over without a wake must be worked on, or room would never come.
+            _router.WakeAll();
+        }
+
+        return wait;
+    }
+
+    /// <summary>Callers waiting for room in the buffer now (the WAL reader, a backfill).</summary>
+    internal int WaitingForRoom => _gate.Waiting;
+
     /// <summary>Wakes the partitions for the messages taken with <see cref="EnqueueDeferredAsync"/>.</summary>
     internal void WakePartitions() => _router.WakeAll();
 
