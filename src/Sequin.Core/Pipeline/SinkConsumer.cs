@@ -30,6 +30,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
     private readonly PartitionRouter _router;
     private readonly BatchDelivery _delivery;
     private readonly ParkingHousekeeping? _housekeeping;
+    private readonly ITimer _trimTimer;
     private readonly CancellationTokenSource _loopCts = new();
     private readonly CancellationTokenSource _pollCts = new(); // the retry-request poll, stopped first by StopAsync
     private readonly Lock _lifecycleLock = new();
@@ -90,6 +91,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
         Retry = new RetrySchedule(settings.RetryBaseDelay, settings.RetryMaxDelay, settings.RetryJitter);
         FailureLog = new FailureLogThrottle(timeProvider, FailureLogThrottle.DefaultWindow, logger, settings.Consumer.Name);
         _housekeeping = parking is null ? null : new ParkingHousekeeping(parking, settings, logger, timeProvider, FailureLog);
+        _trimTimer = timeProvider.CreateTimer(static _ => ReturnLargeMemory(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         metrics.Register(this);
     }
 
@@ -379,6 +381,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
         }
 
         _metrics.Unregister(this);
+        await _trimTimer.DisposeAsync().ConfigureAwait(false);
         _delivery.Dispose();
         _loopCts.Dispose();
         _pollCts.Dispose();
@@ -473,7 +476,18 @@ internal sealed class SinkConsumer : IAsyncDisposable
     {
         _gate.Release(entry.Size);
         entry.Message.Transaction.CompletePending();
+        if (entry.Size >= LargeMessageBytes)
+        {
+            // Once large messages stop coming (a second after the last one is done), their memory goes back to the
+            // system rather than staying with the process until the GC next needs room.
+            _trimTimer.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+        }
     }
+
+    /// <summary>Messages this large (1 MiB) make the consumer return memory to the system a second after the last one is done.</summary>
+    internal const int LargeMessageBytes = 1024 * 1024;
+
+    private static void ReturnLargeMemory() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     private async Task RunPartitionAsync(ConsumerPartition partition, CancellationToken cancellationToken)
     {

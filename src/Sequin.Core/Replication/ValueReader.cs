@@ -22,6 +22,13 @@ internal sealed class ValueReader : IDisposable
     /// </summary>
     public const int LargeValueBytes = 64 * 1024;
 
+    /// <summary>
+    /// After this many bytes (64 MiB) of large values, the next one is read after a full, aggressive garbage collection:
+    /// the rows read before it are delivered by then (it waited for room), and the GC would otherwise let their arrays
+    /// pile up (a budget that grows with them) before it takes them back.
+    /// </summary>
+    public const long CollectAfterBytes = 64L * 1024 * 1024;
+
     // The shared buffer is not kept larger than this: a larger logical message is read into a buffer of its own.
     private const int MaxKeptBuffer = 1024 * 1024;
 
@@ -30,6 +37,7 @@ internal sealed class ValueReader : IDisposable
     private RelationInfo? _changeRelation;
     private ChangeAction _changeAction;
     private long _changeBytes;
+    private long _largeBytesSinceCollect;
 
     /// <summary>Creates a reader; <paramref name="room"/>, when given, is asked for room before a large value is read.</summary>
     public ValueReader(IChangeHandler? room = null) => _room = room;
@@ -144,6 +152,14 @@ internal sealed class ValueReader : IDisposable
         {
             await _room.WaitForRoomAsync(_changeRelation!, _changeAction, (int)Math.Min(_changeBytes, int.MaxValue), cancellationToken).ConfigureAwait(false);
         }
+
+        if (_largeBytesSinceCollect >= CollectAfterBytes)
+        {
+            _largeBytesSinceCollect = 0;
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+
+        _largeBytesSinceCollect += length;
 
         // Not pooled: a pool would keep the array (and the memory) after the message is gone.
         var bytes = GC.AllocateUninitializedArray<byte>(length);
