@@ -22,8 +22,11 @@ internal sealed class ValueReader : IDisposable
     /// </summary>
     public const int LargeValueBytes = 64 * 1024;
 
+    /// <summary>Values this large (1 MiB) count towards <see cref="CollectAfterBytes"/>.</summary>
+    public const int CountedValueBytes = 1024 * 1024;
+
     /// <summary>
-    /// After this many bytes (64 MiB) of large values, the next one is read after a full, aggressive garbage collection:
+    /// After this many bytes (64 MiB) of values over <see cref="CountedValueBytes"/>, the next one is read after a full, aggressive garbage collection:
     /// the rows read before it are delivered by then (it waited for room), and the GC would otherwise let their arrays
     /// pile up (a budget that grows with them) before it takes them back.
     /// </summary>
@@ -159,7 +162,12 @@ internal sealed class ValueReader : IDisposable
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 
-        _largeBytesSinceCollect += length;
+        if (length >= CountedValueBytes)
+        {
+            // Only values of a MiB or more count: those of 64 KiB to 1 MiB can come thousands a second, and the GC
+            // takes them back on its own without a full collection per 64 MiB of them.
+            _largeBytesSinceCollect += length;
+        }
 
         // Not pooled: a pool would keep the array (and the memory) after the message is gone.
         var bytes = GC.AllocateUninitializedArray<byte>(length);
