@@ -10,15 +10,23 @@ namespace Sequin.Sinks.Stdout;
 /// before it counts as delivered. To a file, a batch is all or nothing: a failed write (a full disk, say) is cut back
 /// off the file, so no partial line is left for the retry to append to; and a file deleted, moved or truncated under
 /// the sink is noticed after the write, its path opened anew and the batch written again there, so nothing
-/// acknowledged is lost in a file nobody can read.
+/// acknowledged is lost in a file nobody can read. Small payloads are copied into one batch buffer; a payload over
+/// <see cref="LargePayloadBytes"/> is written from where it lies (a gathered write), so a large row is never copied
+/// again here and the batch buffer does not grow to its size.
 /// </summary>
 internal sealed class StdoutWriter : ISinkDelivery
 {
+    /// <summary>Payloads over this (64 KiB) are written as they are rather than copied into the batch buffer.</summary>
+    internal const int LargePayloadBytes = 64 * 1024;
+
     private const int MaxRewrites = 3;
+    private const int MaxKeptBatchBuffer = 4 * 1024 * 1024;
     private readonly StdoutSinkOptions _options;
     private readonly Func<Stream> _openStandardOutput;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly ArrayBufferWriter<byte> _batch = new(64 * 1024);
+    private readonly List<Piece> _pieces = [];
+    private readonly List<ReadOnlyMemory<byte>> _segments = [];
+    private ArrayBufferWriter<byte> _batch = new(64 * 1024);
     private Stream? _stream;
     private FileStream? _file;
     private long _position;
@@ -69,7 +77,11 @@ internal sealed class StdoutWriter : ISinkDelivery
             {
                 if (_stream is not null)
                 {
-                    await _stream.WriteAsync(_batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    foreach (var segment in _segments)
+                    {
+                        await _stream.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+                    }
+
                     await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                     return;
                 }
@@ -92,6 +104,14 @@ internal sealed class StdoutWriter : ISinkDelivery
         }
         finally
         {
+            // The payloads belong to the batch; a buffer grown by a large pretty-printed one is not kept.
+            _segments.Clear();
+            _pieces.Clear();
+            if (_batch.Capacity > MaxKeptBatchBuffer)
+            {
+                _batch = new ArrayBufferWriter<byte>(64 * 1024);
+            }
+
             _lock.Release();
         }
     }
@@ -99,6 +119,8 @@ internal sealed class StdoutWriter : ISinkDelivery
     private void Format(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
     {
         _batch.ResetWrittenCount();
+        _pieces.Clear();
+        var start = 0;
         foreach (var payload in payloads)
         {
             if (_options.Pretty)
@@ -107,12 +129,31 @@ internal sealed class StdoutWriter : ISinkDelivery
                 using var writer = new Utf8JsonWriter(_batch, ChangeMessageJsonWriter.WriterOptions with { Indented = true });
                 document.WriteTo(writer);
             }
+            else if (payload.Length > LargePayloadBytes)
+            {
+                // What the batch buffer holds so far, then the payload itself; the line ends in the buffer.
+                _pieces.Add(new Piece(default, start, _batch.WrittenCount - start));
+                _pieces.Add(new Piece(payload, 0, payload.Length));
+                start = _batch.WrittenCount;
+            }
             else
             {
                 _batch.Write(payload.Span);
             }
 
             _batch.Write("\n"u8);
+        }
+
+        _pieces.Add(new Piece(default, start, _batch.WrittenCount - start));
+
+        // Resolved only now: the buffer may have moved while it grew.
+        _segments.Clear();
+        foreach (var piece in _pieces)
+        {
+            if (piece.Length > 0)
+            {
+                _segments.Add(piece.External.IsEmpty ? _batch.WrittenMemory.Slice(piece.Start, piece.Length) : piece.External);
+            }
         }
     }
 
@@ -140,8 +181,11 @@ internal sealed class StdoutWriter : ISinkDelivery
         var handle = _file!.SafeFileHandle;
         try
         {
-            await RandomAccess.WriteAsync(handle, _batch.WrittenMemory, _position, cancellationToken).ConfigureAwait(false);
-            _position += _batch.WrittenCount;
+            await RandomAccess.WriteAsync(handle, _segments, _position, cancellationToken).ConfigureAwait(false);
+            foreach (var segment in _segments)
+            {
+                _position += segment.Length;
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
@@ -193,6 +237,9 @@ internal sealed class StdoutWriter : ISinkDelivery
             return Task.FromResult(ConnectionTestResult.Failed($"Cannot append to {_options.Path}: {ex.Message}"));
         }
     }
+
+    /// <summary>A run of the batch buffer (<see cref="External"/> empty) or a payload written from where it lies.</summary>
+    private readonly record struct Piece(ReadOnlyMemory<byte> External, int Start, int Length);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -81,7 +81,7 @@ internal static class PgValueJson
 
                 return false;
             case PgTypeOids.Bytea:
-                return false;
+                return utf8.Length > SegmentBytes && TryWriteLargeBytea(writer, utf8);
         }
 
         var element = elementTypeOid != 0 ? elementTypeOid : PgTypeOids.ElementTypeOf(typeOid);
@@ -90,9 +90,69 @@ internal static class PgValueJson
             return false;
         }
 
+        if (utf8.Length > SegmentBytes)
+        {
+            WriteLargeString(writer, utf8);
+            return true;
+        }
+
         writer.WriteStringValue(utf8);
         return true;
     }
+
+    // A large value is written in pieces of this many bytes (a multiple of 6, see TryWriteLargeBytea).
+    private const int SegmentBytes = 64 * 1024 - 4;
+
+    /// <summary>
+    /// Writes a long string in segments: in one piece, the writer would rent an escaping buffer of six times its
+    /// length (and refuses values over 166 MB); in segments it escapes one segment at a time.
+    /// </summary>
+    private static void WriteLargeString(Utf8JsonWriter writer, ReadOnlySpan<byte> utf8)
+    {
+        while (utf8.Length > SegmentBytes)
+        {
+            writer.WriteStringValueSegment(utf8[..SegmentBytes], isFinalSegment: false);
+            utf8 = utf8[SegmentBytes..];
+        }
+
+        writer.WriteStringValueSegment(utf8, isFinalSegment: true);
+    }
+
+    /// <summary>
+    /// Writes a large bytea in hex format (<c>\x…</c>) as base64 without a string of it: decoded and encoded one
+    /// segment at a time. False (nothing written) when it is not valid hex, which <see cref="WriteText"/> then writes.
+    /// </summary>
+    private static bool TryWriteLargeBytea(Utf8JsonWriter writer, ReadOnlySpan<byte> utf8)
+    {
+        if (!utf8.StartsWith("\\x"u8) || utf8.Length % 2 != 0 || utf8[2..].ContainsAnyExcept(HexBytes))
+        {
+            return false;
+        }
+
+        var hex = utf8[2..];
+        var decoded = ArrayPool<byte>.Shared.Rent(SegmentBytes / 2);
+        try
+        {
+            while (true)
+            {
+                // Whole bytes in multiples of 3, so that each segment is whole base64 groups.
+                var take = Math.Min(hex.Length, SegmentBytes);
+                Convert.FromHexString(hex[..take], decoded, out _, out var written);
+                hex = hex[take..];
+                writer.WriteBase64StringSegment(decoded.AsSpan(0, written), isFinalSegment: hex.IsEmpty);
+                if (hex.IsEmpty)
+                {
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded);
+        }
+    }
+
+    private static readonly SearchValues<byte> HexBytes = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
     /// <summary>Writes one non-null value given in PostgreSQL's text format.</summary>
     /// <param name="writer">The destination.</param>

@@ -5,7 +5,8 @@ namespace Sequin.Pipeline;
 /// discarded). <see cref="WaitAsync"/> waits, in arrival order, while the buffer is full: that is the backpressure
 /// that pauses WAL reading. Once full, waiters resume only after the buffer drained below 90 % of a limit, so that a
 /// full buffer does not cost a thread hop per message. A single message larger than the byte limit is admitted when
-/// the buffer is empty.
+/// the buffer is empty. <see cref="WaitForRoomAsync"/> waits the same way without taking the room: the WAL reader calls
+/// it before it reads a large value, so that a row larger than the budget is read only once the buffer is empty.
 /// </summary>
 internal sealed class BufferGate
 {
@@ -99,11 +100,52 @@ internal sealed class BufferGate
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            waiter = new Waiter(size);
+            waiter = new Waiter(size, reserves: true);
             waiter.Node = _waiters.AddLast(waiter);
         }
 
         return WaitSlowAsync(waiter, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits, in arrival order with <see cref="WaitAsync"/>, until a message of <paramref name="size"/> bytes would fit
+    /// (the buffer is empty when it is larger than the byte limit), without accounting for it: for the WAL reader, before
+    /// it reads a large value into memory.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token fired, or the gate was closed, before there was room.</exception>
+    public ValueTask WaitForRoomAsync(int size, CancellationToken cancellationToken)
+    {
+        Waiter waiter;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                throw new OperationCanceledException("The sink consumer is stopping.");
+            }
+
+            if (_waiters.Count == 0 && Fits(size))
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            waiter = new Waiter(size, reserves: false);
+            waiter.Node = _waiters.AddLast(waiter);
+        }
+
+        return WaitSlowAsync(waiter, cancellationToken);
+    }
+
+    /// <summary>Callers waiting for room now (<see cref="WaitAsync"/> and <see cref="WaitForRoomAsync"/>).</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiters.Count;
+            }
+        }
     }
 
     /// <summary>Returns the room of a message that is done.</summary>
@@ -118,7 +160,11 @@ internal sealed class BufferGate
             {
                 _waiters.RemoveFirst();
                 first.Value.Node = null;
-                Reserve(first.Value.Size);
+                if (first.Value.Reserves)
+                {
+                    Reserve(first.Value.Size);
+                }
+
                 (wake ??= []).Add(first.Value);
             }
         }
@@ -192,9 +238,12 @@ internal sealed class BufferGate
         _peakMessages = Math.Max(_peakMessages, _messages);
     }
 
-    private sealed class Waiter(int size)
+    private sealed class Waiter(int size, bool reserves)
     {
         public int Size { get; } = size;
+
+        /// <summary>False for <see cref="WaitForRoomAsync"/>: admitted without taking the room.</summary>
+        public bool Reserves { get; } = reserves;
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

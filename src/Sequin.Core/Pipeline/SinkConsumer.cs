@@ -30,6 +30,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
     private readonly PartitionRouter _router;
     private readonly BatchDelivery _delivery;
     private readonly ParkingHousekeeping? _housekeeping;
+    private readonly ITimer _trimTimer;
     private readonly CancellationTokenSource _loopCts = new();
     private readonly CancellationTokenSource _pollCts = new(); // the retry-request poll, stopped first by StopAsync
     private readonly Lock _lifecycleLock = new();
@@ -90,6 +91,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
         Retry = new RetrySchedule(settings.RetryBaseDelay, settings.RetryMaxDelay, settings.RetryJitter);
         FailureLog = new FailureLogThrottle(timeProvider, FailureLogThrottle.DefaultWindow, logger, settings.Consumer.Name);
         _housekeeping = parking is null ? null : new ParkingHousekeeping(parking, settings, logger, timeProvider, FailureLog);
+        _trimTimer = timeProvider.CreateTimer(static _ => ReturnLargeMemory(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         metrics.Register(this);
     }
 
@@ -207,6 +209,39 @@ internal sealed class SinkConsumer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The consumer is stopping or stopped.</exception>
     /// <exception cref="OperationCanceledException">The token fired while waiting for room; the delivery stays owed.</exception>
     internal ValueTask EnqueueDeferredAsync(ChangeMessage message, CancellationToken cancellationToken) => Enqueue(message, wake: false, cancellationToken);
+
+    /// <summary>
+    /// Waits until a change of <paramref name="action"/> to <paramref name="relation"/> holding <paramref name="bytes"/>
+    /// bytes would fit in the buffer, without taking the room (<see cref="BufferGate.WaitForRoomAsync"/>): the WAL reader
+    /// calls it before reading a large value, so that a row larger than the budget is read only once the buffer is
+    /// empty. Completes at once for a change the consumer does not take.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The consumer is stopping or stopped.</exception>
+    /// <exception cref="OperationCanceledException">The token fired while waiting for room.</exception>
+    internal ValueTask WaitForRoomAsync(RelationInfo relation, ChangeAction action, int bytes, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _state) == 2)
+        {
+            throw new InvalidOperationException($"Sink consumer '{Name}' is stopped.");
+        }
+
+        if (!_filter.Matches(relation, action))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var wait = _gate.WaitForRoomAsync(bytes, cancellationToken);
+        if (!wait.IsCompletedSuccessfully)
+        {
+            // The messages handed over without a wake must be worked on, or room would never come.
+            _router.WakeAll();
+        }
+
+        return wait;
+    }
+
+    /// <summary>Callers waiting for room in the buffer now (the WAL reader, a backfill).</summary>
+    internal int WaitingForRoom => _gate.Waiting;
 
     /// <summary>Wakes the partitions for the messages taken with <see cref="EnqueueDeferredAsync"/>.</summary>
     internal void WakePartitions() => _router.WakeAll();
@@ -346,6 +381,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
         }
 
         _metrics.Unregister(this);
+        await _trimTimer.DisposeAsync().ConfigureAwait(false);
         _delivery.Dispose();
         _loopCts.Dispose();
         _pollCts.Dispose();
@@ -440,7 +476,18 @@ internal sealed class SinkConsumer : IAsyncDisposable
     {
         _gate.Release(entry.Size);
         entry.Message.Transaction.CompletePending();
+        if (entry.Size >= LargeMessageBytes)
+        {
+            // Once large messages stop coming (a second after the last one is done), their memory goes back to the
+            // system rather than staying with the process until the GC next needs room.
+            _trimTimer.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+        }
     }
+
+    /// <summary>Messages this large (1 MiB) make the consumer return memory to the system a second after the last one is done.</summary>
+    internal const int LargeMessageBytes = 1024 * 1024;
+
+    private static void ReturnLargeMemory() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     private async Task RunPartitionAsync(ConsumerPartition partition, CancellationToken cancellationToken)
     {

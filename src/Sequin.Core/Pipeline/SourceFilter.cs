@@ -48,6 +48,18 @@ internal sealed class SourceFilter
         return _tableMatches.GetOrAdd(message.Relation, _matchesTable);
     }
 
+    /// <summary>Whether the consumer takes changes of <paramref name="action"/> to <paramref name="relation"/>.</summary>
+    public bool Matches(RelationInfo relation, ChangeAction action)
+    {
+        ArgumentNullException.ThrowIfNull(relation);
+        if (action != ChangeAction.Read && !_actions.Contains(action))
+        {
+            return false;
+        }
+
+        return _tableMatches.GetOrAdd(relation, _matchesTable);
+    }
+
     private bool MatchesTable(RelationInfo relation)
     {
         // Sequin's own state (parked and discarded messages) is never a source, even in a publication FOR ALL TABLES:

@@ -22,7 +22,7 @@ internal sealed class PgOutputDecoder : IDisposable
     private readonly ILogger _logger;
     private readonly RelationCatalog _relations;
     private readonly TransactionAnnotations _annotations;
-    private readonly ValueReader _values = new();
+    private readonly ValueReader _values;
     private readonly Diagnostics.ReplicationStatus? _status;
     private TransactionInfo? _transaction;
     private int _commitIdx;
@@ -31,6 +31,7 @@ internal sealed class PgOutputDecoder : IDisposable
     public PgOutputDecoder(IChangeHandler handler, AckTracker tracker, SourceDatabaseInfo source, string slotName, ILogger logger, Diagnostics.ReplicationStatus? status = null)
     {
         _handler = handler;
+        _values = new ValueReader(handler);
         _tracker = tracker;
         _source = source;
         _slotName = slotName;
@@ -85,6 +86,7 @@ internal sealed class PgOutputDecoder : IDisposable
             {
                 // The old key only: the other columns were not sent, so they must not show up in `changes`.
                 var relation = _relations.Get(keyChanged.Relation.RelationId);
+                _values.BeginChange(ChangeAction.Update);
                 var old = await _values.ReadRowAsync(relation, keyChanged.Key, ColumnValue.UnchangedToast, cancellationToken).ConfigureAwait(false);
                 var row = await _values.ReadRowAsync(relation, keyChanged.NewRow, ColumnValue.Null, cancellationToken).ConfigureAwait(false);
                 await EmitAsync(ChangeAction.Update, row, old, cancellationToken).ConfigureAwait(false);
@@ -171,6 +173,7 @@ internal sealed class PgOutputDecoder : IDisposable
     private async ValueTask EmitAsync(ChangeAction action, uint relationId, ReplicationTuple row, ReplicationTuple? old, CancellationToken cancellationToken)
     {
         var relation = _relations.Get(relationId);
+        _values.BeginChange(action);
         var oldImage = old is null ? null : await _values.ReadRowAsync(relation, old, ColumnValue.Null, cancellationToken).ConfigureAwait(false);
         var image = await _values.ReadRowAsync(relation, row, ColumnValue.Null, cancellationToken).ConfigureAwait(false);
         await EmitAsync(action, image, oldImage, cancellationToken).ConfigureAwait(false);

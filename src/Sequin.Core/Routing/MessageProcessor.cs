@@ -8,8 +8,10 @@ namespace Sequin.Routing;
 
 /// <summary>
 /// One worker partition's processing step: filter ⇒ route ⇒ payload. Not thread-safe. The message JSON is written once
-/// per message into a reused buffer; the functions' arguments are built from it, and it is the payload when there is
-/// no transform.
+/// per message into a reused buffer; the functions' arguments are built from it, and a copy of it is the payload when
+/// there is no transform. A message over <see cref="LargeMessageBytes"/> is written instead into a buffer of its own
+/// size, which becomes the payload as it is: no copy, and the reused buffer never grows to a large row's size (it would
+/// keep that memory for as long as the partition runs).
 /// </summary>
 #pragma warning disable CA1001 // The Utf8JsonWriter only wraps a managed buffer: nothing to release, and IMessageProcessor is not disposable.
 internal sealed class MessageProcessor : IMessageProcessor
@@ -21,6 +23,9 @@ internal sealed class MessageProcessor : IMessageProcessor
     private readonly ICompiledFunction? _transformFunction;
     private readonly Router _router;
     private readonly List<RouteEntry> _entries = [];
+    /// <summary>Messages whose estimated size is over this (256 KiB) get a JSON buffer of their own.</summary>
+    internal const int LargeMessageBytes = 256 * 1024;
+
     private readonly ArrayBufferWriter<byte> _buffer = new(2048);
     private readonly Utf8JsonWriter _writer;
     private readonly MessageJsonCache _jsonCache;
@@ -45,7 +50,8 @@ internal sealed class MessageProcessor : IMessageProcessor
         ArgumentNullException.ThrowIfNull(message);
         try
         {
-            var json = WriteMessageJson(message, enrichmentJson, out var layout);
+            var large = message.EstimatedSize > LargeMessageBytes;
+            var json = large ? WriteLargeMessageJson(message, enrichmentJson, out var layout) : WriteMessageJson(message, enrichmentJson, out layout);
             var input = new FunctionInput(json, layout);
             if (_filterFunction is not null && !(_filter ??= _filterFunction.CreateInstance()).InvokeFilter(input))
             {
@@ -72,7 +78,7 @@ internal sealed class MessageProcessor : IMessageProcessor
 
             // Routing saw the untransformed message; only now does the transform build the payload.
             var payload = _transformFunction is null
-                ? json.ToArray()
+                ? large ? json : json.ToArray()
                 : (_transform ??= _transformFunction.CreateInstance()).InvokeTransform(input);
             return ProcessResult.Routed(new RoutedMessage(message, route, groupId, payload, _transformFunction is not null));
         }
@@ -95,5 +101,17 @@ internal sealed class MessageProcessor : IMessageProcessor
         ChangeMessageJsonWriter.Write(_writer, message, _options.Consumer, _options.TimestampFormat, out layout, enrichmentJson, _jsonCache);
         _writer.Flush();
         return _buffer.WrittenMemory;
+    }
+
+    private ReadOnlyMemory<byte> WriteLargeMessageJson(ChangeMessage message, string? enrichmentJson, out MessageJsonLayout layout)
+    {
+        // Room for the values as they are plus the names, metadata and enrichment: no growth unless escapes lengthen them.
+        var buffer = new PayloadBuffer(message.EstimatedSize + 4096 + (enrichmentJson?.Length * 3 ?? 0));
+        using (var writer = new Utf8JsonWriter(buffer, ChangeMessageJsonWriter.WriterOptions))
+        {
+            ChangeMessageJsonWriter.Write(writer, message, _options.Consumer, _options.TimestampFormat, out layout, enrichmentJson, _jsonCache);
+        }
+
+        return buffer.WrittenMemory;
     }
 }

@@ -55,6 +55,16 @@ internal sealed class ChangeDispatcher : IChangeHandler
     }
 
     /// <inheritdoc />
+    public async ValueTask WaitForRoomAsync(RelationInfo relation, ChangeAction action, int bytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relation);
+        for (var i = 0; i < _consumers.Length; i++)
+        {
+            await _consumers[i].WaitForRoomAsync(relation, action, bytes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
     public void CommitTransaction(TransactionInfo transaction, ulong endLsn)
     {
         ArgumentNullException.ThrowIfNull(transaction);

@@ -18,6 +18,15 @@ internal interface IChangeHandler
     /// </summary>
     ValueTask HandleAsync(ChangeMessage message, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The reader is about to read a value of a change of <paramref name="action"/> to <paramref name="relation"/> that
+    /// brings the change to <paramref name="bytes"/> bytes, above <see cref="Replication.ValueReader.LargeValueBytes"/>:
+    /// waits until the consumers taking such a change have room for it (a change larger than a consumer's budget waits
+    /// until that consumer's buffer is empty), so that large rows are read into memory one at a time instead of while
+    /// earlier ones are still held. The default does not wait.
+    /// </summary>
+    ValueTask WaitForRoomAsync(RelationInfo relation, ChangeAction action, int bytes, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>The current transaction committed; <paramref name="endLsn"/> is the LSN just past its commit record.</summary>
     void CommitTransaction(TransactionInfo transaction, ulong endLsn);
 

@@ -157,6 +157,50 @@ public sealed class PgValueJsonTests
         Assert.Equal("\"a\uFFFDb\"", WriteValue(column, ColumnValue.FromUtf8(invalid, 0, invalid.Length), TimestampFormat.Iso8601));
     }
 
+    public static TheoryData<uint, string> LargeValues() => new()
+    {
+        // Escapes and 2-, 3- and 4-byte characters fall on every offset against the writer's 64 KiB segments.
+        { PgTypeOids.Text, string.Concat(Enumerable.Range(0, 40_000).Select(i => i % 7 == 0 ? "\"\n\\" : i % 3 == 0 ? "é€😀" : "abc")) },
+        { PgTypeOids.Varchar, new string('x', 300_000) },
+        { PgTypeOids.Bytea, "\\x" + string.Concat(Enumerable.Range(0, 100_001).Select(i => (i * 7 % 256).ToString("x2", System.Globalization.CultureInfo.InvariantCulture))) },
+        { PgTypeOids.Bytea, "\\x" + new string('0', 200_000) + "zz" },
+        { PgTypeOids.Jsonb, "[" + string.Join(',', Enumerable.Range(0, 50_000).Select(i => "\"é" + i + "\"")) + "]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LargeValues))]
+    public void ALargeValueHeldAsUtf8IsWrittenInSegmentsAsTheSameJsonAsItsString(uint typeOid, string text)
+    {
+        var column = new RelationColumn("c", typeOid, -1, false);
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        Assert.True(utf8.Length > 128 * 1024);
+
+        var fromUtf8 = WriteValue(column, ColumnValue.FromUtf8(utf8, 0, utf8.Length), TimestampFormat.Iso8601);
+
+        Assert.Equal(WriteValue(column, ColumnValue.FromText(text), TimestampFormat.Iso8601), fromUtf8);
+        using var document = JsonDocument.Parse(fromUtf8, ChangeMessageJsonWriter.DocumentOptions);
+        if (typeOid is PgTypeOids.Text or PgTypeOids.Varchar)
+        {
+            Assert.Equal(text, document.RootElement.GetString());
+        }
+    }
+
+    [Fact]
+    public void ATextValueOverTheWritersSingleValueLimitIsWritten()
+    {
+        // Utf8JsonWriter refuses a string value over 166,666,666 bytes in one piece; in segments it is written.
+        var utf8 = new byte[170_000_000];
+        utf8.AsSpan().Fill((byte)'a');
+        var buffer = new ArrayBufferWriter<byte>(utf8.Length + 16);
+        using (var writer = new Utf8JsonWriter(buffer, ChangeMessageJsonWriter.WriterOptions))
+        {
+            PgValueJson.Write(writer, new RelationColumn("c", PgTypeOids.Text, -1, false), ColumnValue.FromUtf8(utf8, 0, utf8.Length), TimestampFormat.Iso8601);
+        }
+
+        Assert.Equal(utf8.Length + 2, buffer.WrittenCount);
+        Assert.Equal((byte)'"', buffer.WrittenSpan[^1]);
+    }
+
     private static string WriteValue(RelationColumn column, ColumnValue value, TimestampFormat format)
     {
         var buffer = new ArrayBufferWriter<byte>();

@@ -47,4 +47,54 @@ public sealed class BufferGateTests
         gate.Release(10);
         Assert.Equal(0, gate.Messages);
     }
+
+    [Fact]
+    public async Task WaitingForRoomForAnOverBudgetSizeWaitsUntilTheBufferIsEmptyAndTakesNothing()
+    {
+        var gate = new BufferGate(maxBytes: 100, maxMessages: 10);
+        Assert.True(gate.WaitAsync(30, default).IsCompletedSuccessfully);
+        Assert.True(gate.WaitAsync(30, default).IsCompletedSuccessfully);
+
+        var room = gate.WaitForRoomAsync(500, default).AsTask();
+        Assert.False(room.IsCompleted);
+        Assert.Equal(1, gate.Waiting);
+        gate.Release(30);
+        Assert.False(room.IsCompleted);
+        gate.Release(30);
+        await room.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, gate.Messages);
+        Assert.Equal(0, gate.Bytes);
+        Assert.Equal(0, gate.Waiting);
+        Assert.True(gate.WaitAsync(500, default).IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task WaitingForRoomKeepsArrivalOrderWithWaitersThatReserve()
+    {
+        var gate = new BufferGate(maxBytes: 100, maxMessages: 1);
+        Assert.True(gate.WaitAsync(10, default).IsCompletedSuccessfully);
+        var reserving = gate.WaitAsync(10, default).AsTask();
+        var room = gate.WaitForRoomAsync(10, default).AsTask();
+
+        gate.Release(10);
+        await reserving.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(room.IsCompleted); // behind the admitted message now
+        gate.Release(10);
+        await room.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, gate.Messages);
+    }
+
+    [Fact]
+    public void WaitingForRoomThatIsThereTakesNothing()
+    {
+        var gate = new BufferGate(maxBytes: 100, maxMessages: 10);
+        Assert.True(gate.WaitAsync(30, default).IsCompletedSuccessfully);
+
+        Assert.True(gate.WaitForRoomAsync(50, default).IsCompletedSuccessfully);
+
+        Assert.Equal(1, gate.Messages);
+        Assert.Equal(30, gate.Bytes);
+    }
 }

@@ -39,6 +39,26 @@ public sealed class StdoutSinkPluginTests : IDisposable
     }
 
     [Fact]
+    public async Task LargePayloadsAmongSmallOnesAreWrittenWholeEachOnItsLineInOrder()
+    {
+        var plugin = LoadStdout();
+        var path = Path.Combine(_out.Path, "large.jsonl");
+        var options = Parse(plugin, new() { ["path"] = path });
+        var client = plugin.CreateClient(options, Context());
+        var pipeline = plugin.CreatePipeline(options, client, Context());
+        string Large(char c) => "{\"body\":\"" + new string(c, 300_000) + "é\"}";
+        string[] payloads = ["{\"n\":1}", Large('a'), Large('b'), "{\"n\":4}", Large('c')];
+
+        // Payloads over 64 KiB are written where they lie (a gathered write), the small ones from the batch buffer.
+        await pipeline.DeliverAsync(Batch(plugin, payloads[..3]), CancellationToken.None);
+        await pipeline.DeliverAsync(Batch(plugin, payloads[3..]), CancellationToken.None);
+        await pipeline.DisposeAsync();
+        await client.DisposeAsync();
+
+        Assert.Equal(payloads, await File.ReadAllLinesAsync(path));
+    }
+
+    [Fact]
     public async Task PrettyWritesIndentedJson()
     {
         var plugin = LoadStdout();
