@@ -58,6 +58,21 @@ public sealed class TransformFidelityTests
         Assert.Equal("[" + text + "]", result);
     }
 
+    [Theory]
+    [InlineData("9.5")]
+    [InlineData("-0.25")]
+    [InlineData("0.000001")]
+    [InlineData("123456789.123456")]
+    [InlineData("0.0000001")] // JavaScript writes 1e-7
+    [InlineData("1234567890.1234567")] // 17 significant digits
+    [InlineData("12.0")]
+    public void EveryNumberIsWrittenBackAsTheMessageHadIt(string text)
+    {
+        var result = Transform("return [record.amount, record.amount];", Message(text));
+
+        Assert.Equal("[" + text + "," + text + "]", result);
+    }
+
     [Fact]
     public void ANumericReachesTheFunctionAsTheNearestNumber()
     {

@@ -54,7 +54,7 @@ internal sealed class ExactNumbers
             return digits;
         }
 
-        if (exact is null || IsText(text, Format(number)))
+        if (exact is null || IsShortDecimal(text) || IsText(text, Format(number)))
         {
             return JsNumber.Create(number);
         }
@@ -122,6 +122,31 @@ internal sealed class ExactNumbers
         }
 
         return text.ToString();
+    }
+
+    // A plain decimal of at most 15 significant digits, without trailing zeros or an exponent, at least 1e-6: a double
+    // holds it exactly enough that its shortest text is these digits (15 digits always read back the same), and
+    // JavaScript writes a number of that size without an exponent. So Format would write the text itself.
+    private static bool IsShortDecimal(ReadOnlySpan<byte> text)
+    {
+        var digits = text.Length > 0 && text[0] == (byte)'-' ? text[1..] : text;
+        var point = digits.IndexOf((byte)'.');
+        if (point <= 0 || point == digits.Length - 1 || digits[^1] == (byte)'0'
+            || (digits[0] == (byte)'0' && point != 1)
+            || digits[..point].ContainsAnyExceptInRange((byte)'0', (byte)'9')
+            || digits[(point + 1)..].ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            return false;
+        }
+
+        var fraction = digits[(point + 1)..];
+        if (digits[0] == (byte)'0')
+        {
+            var zeros = fraction.IndexOfAnyExcept((byte)'0');
+            return zeros <= 5 && fraction.Length - zeros <= ExactIntegerDigits; // 0.000001 at the smallest
+        }
+
+        return point + fraction.Length <= ExactIntegerDigits;
     }
 
     // Whether the ASCII text of a JSON number is the string.
