@@ -37,6 +37,45 @@ internal static class V8Driver
             if (typeof v === 'object') return 'an object';
             return typeof v + ' ' + String(v);
           };
+          // Numbers as the Jint engine gives them (docs/reference/functions.md#numbers): one beyond the double range
+          // arrives as the string of its digits; one a double does not hold as written keeps its text, and a value
+          // returned as it arrived is routed with the message's text. JavaScript numbers have no identity, so "as it
+          // arrived" is told by value: a number equal to one the message held inexactly (unless the message held two
+          // texts of that double), or a string equal to an out-of-range number's digits.
+          // A message's JSON can hold such a number only if it matches this (a cheap test, so that the reviver, which
+          // costs, runs only then; a false match costs time, never correctness).
+          const maybeInexact = /\d{16}|\.\d*0[,\]}\s]|\.0{6}|\d[eE]|[:,\[]\s*-0[,\]}\s]/;
+          let inexact = new Map();
+          const perMessage = new WeakMap();
+          let exact = null;
+          const isMessage = function (v) {
+            return v !== null && typeof v === 'object' && !Array.isArray(v) && 'action' in v && 'record' in v && 'changes' in v && 'metadata' in v;
+          };
+          // Revives bottom-up: a message's numbers come before the message itself, which takes them.
+          const keepExact = function (k, v, context) {
+            if (typeof v === 'number' && context !== undefined) {
+              const text = context.source;
+              if (v === Infinity || v === -Infinity) {
+                inexact.set(text, text);
+                return text;
+              }
+              if (String(v) !== text) {
+                inexact.set(v, inexact.has(v) && inexact.get(v) !== text ? null : text);
+              }
+            } else if ((k === '' || Array.isArray(this)) && isMessage(v)) {
+              perMessage.set(v, inexact);
+              inexact = new Map();
+            }
+            return v;
+          };
+          const parse = function (json) {
+            inexact = new Map();
+            return maybeInexact.test(json) ? JSON.parse(json, keepExact) : JSON.parse(json);
+          };
+          const exactText = function (v) {
+            const text = exact === null ? undefined : exact.get(v);
+            return typeof text === 'string' ? text : undefined;
+          };
           const entries = function (r) {
             if (r === null || typeof r !== 'object' || Array.isArray(r)) {
               return { error: 'returned ' + (r === undefined ? 'undefined' : describe(r)) + '. Routing functions must return an object, e.g. { topic: "..." }.' };
@@ -44,7 +83,9 @@ internal static class V8Driver
             const out = [];
             for (const k of Object.keys(r)) {
               const v = r[k];
-              if (typeof v === 'string') out.push([k, 0, v]);
+              const text = (typeof v === 'number' || typeof v === 'string') ? exactText(v) : undefined;
+              if (text !== undefined) out.push([k, 1, text]);
+              else if (typeof v === 'string') out.push([k, 0, v]);
               else if (typeof v === 'number') out.push([k, 1, String(v)]);
               else if (v === null) out.push([k, 2]);
               else if (v === undefined) out.push([k, 3]);
@@ -63,14 +104,19 @@ internal static class V8Driver
             return { error: text, line: at[0], column: at[1] };
           };
           const one = function (m) {
-            const f = load();
-            return entries(f(m.action, m.record, m.changes, m.metadata));
+            exact = perMessage.get(m) || null;
+            try {
+              const f = load();
+              return entries(f(m.action, m.record, m.changes, m.metadata));
+            } finally {
+              exact = null;
+            }
           };
           const route = function (json) {
-            try { return JSON.stringify(one(JSON.parse(json))); } catch (e) { return JSON.stringify(failure(e)); }
+            try { return JSON.stringify(one(parse(json))); } catch (e) { return JSON.stringify(failure(e)); }
           };
           const routeBatch = function (json) {
-            const messages = JSON.parse(json);
+            const messages = parse(json);
             const results = new Array(messages.length);
             for (let i = 0; i < messages.length; i++) {
               try { results[i] = one(messages[i]); } catch (e) { results[i] = failure(e); }

@@ -41,6 +41,35 @@ public sealed class V8FunctionEngineTests
         Assert.Equal(new RouteEntry("bad", RouteValueKind.Other, "boolean true"), v8[^1]);
     }
 
+    [Theory]
+    [InlineData("12345678901234567890.0123456789")]
+    [InlineData("1.50")]
+    [InlineData("42.5")]
+    [InlineData("1" + "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000")]
+    public void RoutesNumbersLikeTheJintEngine(string amount)
+    {
+        var definition = Route("""
+            function route(action, record, changes, metadata) {
+              return { message_key: record.amount, kind: typeof record.amount, sum: typeof record.amount === 'number' ? record.amount * 2 : record.amount.length };
+            }
+            """);
+        var input = Input(Message("7", "paid", amount));
+        var v8 = new List<RouteEntry>();
+        var batch = new List<RouteEntry>[] { [], [] };
+        var jint = new List<RouteEntry>();
+
+        var limits = new FunctionLimits { Timeout = FunctionLimits.MaxTimeout }; // wall time, on a shared machine
+        var instance = V8FunctionEngine.Shared.Compile(definition, limits).CreateInstance();
+        instance.InvokeRoute(input, v8);
+        ((V8FunctionInstance)instance).InvokeRouteBatch([Input(Message("8", "paid", "9.5")), input], batch, new FunctionError?[2]);
+        JintFunctionEngine.Shared.Compile(definition, limits).CreateInstance().InvokeRoute(input, jint);
+
+        Assert.Equal(new RouteEntry("message_key", RouteValueKind.Number, amount), jint[0]);
+        Assert.Equal(jint, v8);
+        Assert.Equal(jint, batch[1]);
+        Assert.Equal(new RouteEntry("message_key", RouteValueKind.Number, "9.5"), batch[0][0]);
+    }
+
     [Fact]
     public void EachMessageOfABatchIsRoutedOrFailsAlone()
     {
@@ -115,9 +144,9 @@ public sealed class V8FunctionEngineTests
 
     private static FunctionDefinition Route(string code) => new("r", FunctionKind.Routing, code) { SinkType = "kafka" };
 
-    private static ChangeMessage Message(string id, string status) => new(
+    private static ChangeMessage Message(string id, string status, string amount = "42.5") => new(
         ChangeAction.Insert,
-        new RowImage(Orders, [ColumnValue.FromText(id), ColumnValue.FromText(status), ColumnValue.FromText("42.5")]),
+        new RowImage(Orders, [ColumnValue.FromText(id), ColumnValue.FromText(status), ColumnValue.FromText(amount)]),
         null,
         new TransactionInfo(23728496, DateTimeOffset.UnixEpoch.AddYears(55), 7),
         3,

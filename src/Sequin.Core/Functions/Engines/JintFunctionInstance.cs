@@ -159,6 +159,9 @@ internal sealed class JintFunctionInstance : IFunctionInstance
             var value = property.IsAccessorDescriptor() ? obj.Get(key) : property.Value ?? JsValue.Undefined;
             output.Add(value.Type switch
             {
+                // A number the function passed through untouched keeps the message's text (and so does a number
+                // beyond the double range, which the function received as a string of its digits).
+                _ when _lazy.Numbers.TryGetText(value, out var exact) => new RouteEntry(name, RouteValueKind.Number, exact),
                 Types.String => new RouteEntry(name, RouteValueKind.String, value.ToString()),
                 Types.Number => new RouteEntry(name, RouteValueKind.Number, TypeConverter.ToString(value)),
                 Types.Null => new RouteEntry(name, RouteValueKind.Null, null),
@@ -177,9 +180,9 @@ internal sealed class JintFunctionInstance : IFunctionInstance
 
         _buffer.ResetWrittenCount();
         string? error;
-        using (var writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = false }))
+        using (var writer = new Utf8JsonWriter(_buffer, ChangeMessageJsonWriter.WriterOptions))
         {
-            error = JsValueJsonWriter.TryWrite(_engine, writer, result);
+            error = JsValueJsonWriter.TryWrite(_engine, writer, result, _lazy.Numbers);
             if (error is null)
             {
                 writer.Flush();

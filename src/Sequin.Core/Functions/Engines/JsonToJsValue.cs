@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Jint;
 using Jint.Native;
@@ -14,8 +12,11 @@ namespace Sequin.Functions.Engines;
 /// </summary>
 internal static class JsonToJsValue
 {
-    /// <summary>The deepest nesting read from a message (json/jsonb columns included).</summary>
-    public const int MaxDepth = 256;
+    /// <summary>
+    /// The deepest nesting read from a message (json/jsonb columns included): as deep as a message may be
+    /// (<see cref="ChangeMessageJsonWriter.MaxDepth"/>). Reading recurses per level, on the function thread's large stack.
+    /// </summary>
+    public const int MaxDepth = ChangeMessageJsonWriter.MaxDepth;
 
     /// <summary>
     /// Fills <paramref name="args"/> with <c>action, record, changes, metadata</c> read from the message JSON. Only the
@@ -37,7 +38,7 @@ internal static class JsonToJsValue
             // The writer said where the values lie: no scan.
             if ((used & 0b0001) != 0)
             {
-                args[0] = ReadSlice(engine, messageJson, at.ActionStart, at.ActionEnd, names);
+                args[0] = ReadSlice(engine, messageJson, at.ActionStart, at.ActionEnd, names, lazy.Numbers);
             }
 
             if ((used & 0b0010) != 0)
@@ -87,25 +88,28 @@ internal static class JsonToJsValue
             }
 
             args[index] = index == 3 && shared is not null && reader.TokenType == JsonTokenType.StartObject
-                ? ReadMetadata(engine, messageJson, ref reader, shared, names)
-                : ReadValue(engine, ref reader, names);
+                ? ReadMetadata(engine, messageJson, ref reader, shared, names, lazy?.Numbers)
+                : ReadValue(engine, ref reader, names, lazy?.Numbers);
         }
     }
 
     private static JsValue ReadLazy(Engine engine, ReadOnlySpan<byte> json, int start, int end, LazyJsonSource lazy, SharedMetadata? shared, PropertyNames? names) =>
         json[start] == (byte)'{'
             ? new LazyJsonObject(engine, lazy, start, end, shared)
-            : ReadSlice(engine, json, start, end, names);
+            : ReadSlice(engine, json, start, end, names, lazy.Numbers);
 
-    private static JsValue ReadSlice(Engine engine, ReadOnlySpan<byte> json, int start, int end, PropertyNames? names)
+    private static JsValue ReadSlice(Engine engine, ReadOnlySpan<byte> json, int start, int end, PropertyNames? names, ExactNumbers? exact)
     {
         var reader = new Utf8JsonReader(json[start..end], new JsonReaderOptions { MaxDepth = MaxDepth });
         reader.Read();
-        return ReadValue(engine, ref reader, names);
+        return ReadValue(engine, ref reader, names, exact);
     }
 
-    /// <summary>Reads the value the reader is positioned on (its first token).</summary>
-    public static JsValue ReadValue(Engine engine, ref Utf8JsonReader reader, PropertyNames? names = null)
+    /// <summary>
+    /// Reads the value the reader is positioned on (its first token). Numbers as <see cref="ExactNumbers.Read"/> makes
+    /// them: those a double does not hold as written are kept in <paramref name="exact"/> with their text.
+    /// </summary>
+    public static JsValue ReadValue(Engine engine, ref Utf8JsonReader reader, PropertyNames? names = null, ExactNumbers? exact = null)
     {
         switch (reader.TokenType)
         {
@@ -116,7 +120,7 @@ internal static class JsonToJsValue
                     {
                         var name = names is null ? reader.GetString()! : names.Get(ref reader);
                         reader.Read();
-                        AddProperty(obj, name, ReadValue(engine, ref reader, names));
+                        AddProperty(obj, name, ReadValue(engine, ref reader, names, exact));
                     }
 
                     return obj;
@@ -127,7 +131,7 @@ internal static class JsonToJsValue
                     var items = new List<JsValue>();
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        items.Add(ReadValue(engine, ref reader, names));
+                        items.Add(ReadValue(engine, ref reader, names, exact));
                     }
 
                     return new JsArray(engine, items.ToArray());
@@ -136,9 +140,7 @@ internal static class JsonToJsValue
             case JsonTokenType.String:
                 return new JsString(reader.GetString()!);
             case JsonTokenType.Number:
-                return JsNumber.Create(reader.TryGetDouble(out var number)
-                    ? number
-                    : double.Parse(Encoding.UTF8.GetString(reader.ValueSpan), NumberStyles.Float, CultureInfo.InvariantCulture));
+                return ExactNumbers.Read(reader.ValueSpan, exact);
             case JsonTokenType.True:
                 return JsBoolean.True;
             case JsonTokenType.False:
@@ -149,7 +151,7 @@ internal static class JsonToJsValue
     }
 
     // metadata, with its consumer and database objects taken from the engine's frozen cache.
-    private static JsObject ReadMetadata(Engine engine, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, SharedMetadata shared, PropertyNames? names)
+    private static JsObject ReadMetadata(Engine engine, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, SharedMetadata shared, PropertyNames? names, ExactNumbers? exact)
     {
         var obj = new JsObject(engine);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -166,7 +168,7 @@ internal static class JsonToJsValue
                 continue;
             }
 
-            AddProperty(obj, name, ReadValue(engine, ref reader, names));
+            AddProperty(obj, name, ReadValue(engine, ref reader, names, exact));
         }
 
         return obj;

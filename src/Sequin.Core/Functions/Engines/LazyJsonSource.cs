@@ -34,6 +34,9 @@ internal sealed class LazyJsonSource(Engine engine, PropertyNames names)
         Composite,
     }
 
+    /// <summary>The exact text of the current call's numbers that a JavaScript number does not hold as written.</summary>
+    public ExactNumbers Numbers { get; } = new();
+
     /// <summary>The current call's generation.</summary>
     public int Generation { get; private set; }
 
@@ -41,6 +44,7 @@ internal sealed class LazyJsonSource(Engine engine, PropertyNames names)
     public void Begin(ReadOnlyMemory<byte> json)
     {
         _json = json;
+        Numbers.Clear();
         Generation++;
     }
 
@@ -48,6 +52,7 @@ internal sealed class LazyJsonSource(Engine engine, PropertyNames names)
     public void End()
     {
         _json = default;
+        Numbers.Clear();
         Generation++;
     }
 
@@ -92,7 +97,7 @@ internal sealed class LazyJsonSource(Engine engine, PropertyNames names)
                 result = FindResult.Value;
                 value = shared is not null && reader.TokenType == JsonTokenType.String
                     ? shared.GetString(name, ref reader)
-                    : JsonToJsValue.ReadValue(engine, ref reader, names);
+                    : JsonToJsValue.ReadValue(engine, ref reader, names, Numbers);
             }
 
             break;
@@ -134,7 +139,7 @@ internal sealed class LazyJsonSource(Engine engine, PropertyNames names)
                 continue;
             }
 
-            var value = JsonToJsValue.ReadValue(engine, ref reader, names);
+            var value = JsonToJsValue.ReadValue(engine, ref reader, names, Numbers);
             if (target.HasOwnProperty(name))
             {
                 target.Set(name, value); // json (not jsonb) may repeat a key: the last one wins, as in JSON.parse
@@ -170,7 +175,7 @@ internal sealed class LazyJsonSource(Engine engine, PropertyNames names)
 
         var reader = new Utf8JsonReader(_json.Span[start..end], new JsonReaderOptions { MaxDepth = JsonToJsValue.MaxDepth });
         reader.Read();
-        return JsonToJsValue.ReadValue(engine, ref reader, names);
+        return JsonToJsValue.ReadValue(engine, ref reader, names, Numbers);
     }
 
     /// <summary>One value of the message JSON.</summary>
