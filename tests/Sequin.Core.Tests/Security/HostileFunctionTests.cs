@@ -7,6 +7,7 @@ using Sequin.Functions;
 using Sequin.Functions.Engines;
 using Sequin.Routing;
 using Sequin.TestServers;
+using Xunit.Abstractions;
 using static Sequin.Core.Tests.Functions.JintFunctionEngineTests;
 
 namespace Sequin.Core.Tests.Security;
@@ -17,7 +18,7 @@ namespace Sequin.Core.Tests.Security;
 /// a broken sandbox runs under a test timeout, so that the test fails instead of hanging.
 /// </summary>
 [Collection(HostileFunctionCollection.Name)]
-public sealed class HostileFunctionTests
+public sealed class HostileFunctionTests(ITestOutputHelper output)
 {
     private const string AtomicsProbe = "const ia = new Int32Array(new SharedArrayBuffer(16));\nAtomics.wait(ia, 0, 0);";
 
@@ -164,6 +165,7 @@ public sealed class HostileFunctionTests
         RunHostile(Blocking(probes[1], limits, never), 1);
         var before = await SettledThreadCountAsync();
 
+        var stopwatch = Stopwatch.StartNew();
         const int Workers = 4;
         const int CallsPerWorker = 250;
         var failures = await Task.WhenAll(Enumerable.Range(0, Workers).Select(w => Task.Run(() =>
@@ -182,6 +184,7 @@ public sealed class HostileFunctionTests
 
             return failed;
         }))).WaitAsync(TimeSpan.FromMinutes(5));
+        var afterCalls = ThreadCount();
 
         Assert.Equal(Workers * CallsPerWorker, failures.Sum());
         var after = 0;
@@ -189,6 +192,7 @@ public sealed class HostileFunctionTests
             () => (after = ThreadCount()) <= before + 4,
             () => $"the thread count ({after}) is back to where it was before the 1,000 hostile calls ({before})",
             TimeSpan.FromSeconds(60));
+        output.WriteLine($"threads before: {before}, right after the calls: {afterCalls}, settled: {after}; calls took {stopwatch.Elapsed}");
     }
 
     [Fact]
