@@ -46,11 +46,23 @@ internal sealed class V8CompiledFunction : ICompiledFunction
 
     /// <summary>
     /// A V8 engine with the sandbox's limits: a heap limit that throws (a script over it fails, the process stays up),
-    /// no host objects, and V8's own stack limit for recursion.
+    /// ArrayBuffer allocations capped at the call's memory limit, no host objects, and V8's own stack limit for recursion.
     /// </summary>
     internal V8ScriptEngine CreateEngine()
     {
-        var constraints = new V8RuntimeConstraints { MaxOldSpaceSize = 512, MaxNewSpaceSize = 16 };
+        var constraints = new V8RuntimeConstraints
+        {
+            MaxOldSpaceSize = 512,
+            MaxNewSpaceSize = 16,
+
+            // ArrayBuffers live outside the heap the limit below samples: without a cap, one `new Uint8Array(2 ** 30)`
+            // took a GiB. Over it, V8 throws a RangeError in the call.
+            MaxArrayBufferAllocation = checked((ulong)Limits.MaxAllocatedBytes),
+
+            // Near the old-space limit V8 would end the process; instead the heap grows once more and the heap
+            // monitor below terminates the script (the call fails), which is ClearScript's documented way out.
+            HeapExpansionMultiplier = 2,
+        };
         var engine = new V8ScriptEngine("sequin-function-" + Definition.Name, constraints, V8ScriptEngineFlags.DisableGlobalMembers)
         {
             // Measured from the isolate's heap: the baseline (built-ins, the function) plus the call's allowance.

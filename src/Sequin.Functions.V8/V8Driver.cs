@@ -11,9 +11,25 @@ internal static class V8Driver
     public const string WrapperName = "__sequin_function__";
 
     /// <summary>The driver's source, run first.</summary>
-    public const string Source = """
+    public static readonly string Source = $$"""
         (function () {
           'use strict';
+          // No agent to share memory with, and Atomics.wait blocks without running any JavaScript.
+          delete globalThis.SharedArrayBuffer;
+          delete globalThis.Atomics;
+          // Array.prototype.fill on a huge sparse array allocates inside one built-in, which neither the watchdog nor
+          // the heap limit can stop before V8 runs out of memory and ends the process: refuse the length up front, as
+          // Jint's array size limit does.
+          const fill = Array.prototype.fill;
+          Object.defineProperty(Array.prototype, 'fill', {
+            value: function (value, start, end) {
+              if (Object(this).length > {{FunctionLimits.MaxArrayLength}}) {
+                throw new RangeError("Array.prototype.fill: the array is longer than {{FunctionLimits.MaxArrayLength}} elements (the sandbox's array size limit).");
+              }
+              return fill.call(this, value, start, end);
+            },
+            writable: true, configurable: true, enumerable: false,
+          });
           const refuse = function () { throw new EvalError('Code generation from strings is disabled in the sandbox.'); };
           for (const f of [function () {}, function* () {}, async function () {}, async function* () {}]) {
             Object.defineProperty(Object.getPrototypeOf(f), 'constructor', { value: refuse, writable: false, configurable: false });

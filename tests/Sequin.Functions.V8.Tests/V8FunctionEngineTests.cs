@@ -8,7 +8,7 @@ namespace Sequin.Functions.V8.Tests;
 
 public sealed class V8FunctionEngineTests
 {
-    private static readonly FunctionLimits Limits = new() { Timeout = TimeSpan.FromMilliseconds(300) };
+    internal static readonly FunctionLimits Limits = new() { Timeout = TimeSpan.FromMilliseconds(300) };
 
     private static readonly ConsumerInfo Consumer = new("sink-1", "orders-to-kafka");
 
@@ -142,9 +142,9 @@ public sealed class V8FunctionEngineTests
         Assert.Contains("routing functions only", filter.Error.Message, StringComparison.Ordinal);
     }
 
-    private static FunctionDefinition Route(string code) => new("r", FunctionKind.Routing, code) { SinkType = "kafka" };
+    internal static FunctionDefinition Route(string code) => new("r", FunctionKind.Routing, code) { SinkType = "kafka" };
 
-    private static ChangeMessage Message(string id, string status, string amount = "42.5") => new(
+    internal static ChangeMessage Message(string id, string status, string amount = "42.5") => new(
         ChangeAction.Insert,
         new RowImage(Orders, [ColumnValue.FromText(id), ColumnValue.FromText(status), ColumnValue.FromText(amount)]),
         null,
@@ -152,7 +152,7 @@ public sealed class V8FunctionEngineTests
         3,
         new SourceDatabaseInfo("db", "shop", "shop", "localhost"));
 
-    private static FunctionInput Input(ChangeMessage message)
+    internal static FunctionInput Input(ChangeMessage message)
     {
         var buffer = new ArrayBufferWriter<byte>();
         MessageJsonLayout layout;

@@ -13,6 +13,17 @@ internal sealed record FunctionLimits
     private readonly int _maxStatements = 100_000;
     private readonly int _maxRecursionDepth = 100;
     private readonly long _maxAllocatedBytes = 32L * 1024 * 1024;
+    private readonly TimeSpan _wallClockTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest <see cref="WallClockTimeout"/> that may be configured: 60 s.</summary>
+    public static readonly TimeSpan MaxWallClockTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The wall-clock time a function's engine may take to load (its top level run once), whatever
+    /// <see cref="WallClockTimeout"/> is: loading compiles much of the engine's code on first use, which on a loaded
+    /// machine takes far longer than a call.
+    /// </summary>
+    public static readonly TimeSpan LoadWallClockTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The longest array a function may create: 1,000,000 elements.</summary>
     public const uint MaxArrayLength = 1_000_000;
@@ -34,6 +45,21 @@ internal sealed record FunctionLimits
         init => _timeout = value > TimeSpan.Zero && value <= MaxTimeout
             ? value
             : throw new ArgumentOutOfRangeException(nameof(Timeout), value, "The function time limit must be more than 0 and at most 1 s.");
+    }
+
+    /// <summary>
+    /// The watchdog's limit: the wall-clock time one call handed to a function thread may take before it is abandoned
+    /// (its engine discarded, its thread interrupted and left to exit). It catches what the CPU limit cannot: a call
+    /// blocked without using CPU, or stuck inside a built-in, where Jint checks no limit. Generous, so that a call
+    /// that only waits for a core on a loaded machine is not abandoned. Default: 5 s; at most 60 s.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive, or more than 60 s.</exception>
+    public TimeSpan WallClockTimeout
+    {
+        get => _wallClockTimeout;
+        init => _wallClockTimeout = value > TimeSpan.Zero && value <= MaxWallClockTimeout
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(WallClockTimeout), value, "The function wall-clock limit must be more than 0 and at most 60 s.");
     }
 
     /// <summary>

@@ -35,6 +35,9 @@ internal static class FunctionValidator
         try
         {
             var instance = JintFunctionEngine.Shared.Compile(function, limits).CreateInstance();
+
+            // One call only: the function's thread exits now rather than idle for a while.
+            using var release = instance as IDisposable;
             var input = new FunctionInput(SyntheticMessageJson());
             switch (function.Kind)
             {

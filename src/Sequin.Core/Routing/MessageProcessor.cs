@@ -13,8 +13,8 @@ namespace Sequin.Routing;
 /// size, which becomes the payload as it is: no copy, and the reused buffer never grows to a large row's size (it would
 /// keep that memory for as long as the partition runs).
 /// </summary>
-#pragma warning disable CA1001 // The Utf8JsonWriter only wraps a managed buffer: nothing to release, and IMessageProcessor is not disposable.
-internal sealed class MessageProcessor : IMessageProcessor
+#pragma warning disable CA1001 // The Utf8JsonWriter only wraps a managed buffer: nothing to release.
+internal sealed class MessageProcessor : IMessageProcessor, IDisposable
 #pragma warning restore CA1001
 {
     private readonly MessageProcessorOptions _options;
@@ -92,6 +92,17 @@ internal sealed class MessageProcessor : IMessageProcessor
         {
             return ProcessResult.Failed($"Processing the message for sink '{_options.Consumer.Name}' failed: {e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Lets the function engines' threads exit now (a one-shot processor: a trial run). A worker partition's processor
+    /// is never disposed: its calls run inline on the partition's thread.
+    /// </summary>
+    public void Dispose()
+    {
+        (_filter as IDisposable)?.Dispose();
+        (_route as IDisposable)?.Dispose();
+        (_transform as IDisposable)?.Dispose();
     }
 
     private ReadOnlyMemory<byte> WriteMessageJson(ChangeMessage message, string? enrichmentJson, out MessageJsonLayout layout)

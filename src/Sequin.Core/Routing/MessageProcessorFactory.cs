@@ -68,6 +68,7 @@ internal sealed class MessageProcessorFactory : IMessageProcessorFactory
     private static void WarmUp(IFunctionInstance instance, FunctionKind kind)
     {
         var input = new FunctionInput(FunctionValidator.SyntheticMessageJson());
+        using var release = instance as IDisposable;
         try
         {
             switch (kind)

@@ -31,7 +31,18 @@ internal static class RoutingTrial
         }
 
         var groupId = messageGrouping ? string.Join(":", message.GetRecordPks()) : null;
-        var processed = factory.Create().Process(message, groupId);
+        var processor = factory.Create();
+        ProcessResult processed;
+        try
+        {
+            processed = processor.Process(message, groupId);
+        }
+        finally
+        {
+            // One message only: its functions' threads exit now rather than idle for a while.
+            (processor as IDisposable)?.Dispose();
+        }
+
         switch (processed.Kind)
         {
             case ProcessResultKind.Filtered:

@@ -40,7 +40,8 @@ public sealed class RecordingSinkPlugin : ISinkPlugin
     /// <summary>The batch key of a message; null for one batch key ("all"). Lets a test return a key the runtime cannot use.</summary>
     public Func<RoutedMessage, string>? BatchKeyOf { get; set; }
 
-    public string TypeName => "recording";
+    /// <summary>The sink type name (<c>type:</c> in sequin.yaml); two plugins with two names make two independent sinks.</summary>
+    public string TypeName { get; init; } = "recording";
 
     public string Description => "Records deliveries, for tests.";
 

@@ -22,6 +22,9 @@ internal sealed class CpuTimeConstraint : Constraint
         _limitNanoseconds = (long)(limit.TotalMilliseconds * 1_000_000);
     }
 
+    /// <summary>The engine it belongs to (set once created): where the call was stopped is read from its stack.</summary>
+    public Engine? Engine { get; set; }
+
     /// <inheritdoc />
     public override bool IsAmortizable => true;
 
@@ -35,7 +38,7 @@ internal sealed class CpuTimeConstraint : Constraint
         }
         else if (now - _start > _limitNanoseconds)
         {
-            throw new FunctionTimeoutException();
+            throw new FunctionTimeoutException { Location = JintStackLocation.Top(Engine) };
         }
     }
 
@@ -46,6 +49,9 @@ internal sealed class CpuTimeConstraint : Constraint
 /// <summary>Thrown by <see cref="CpuTimeConstraint"/>; JavaScript cannot catch it.</summary>
 internal sealed class FunctionTimeoutException : TimeoutException
 {
+    /// <summary>Where the call was when it was stopped, when known.</summary>
+    public JintStackLocation? Location { get; init; }
+
     public FunctionTimeoutException()
         : base("The function used more CPU time than its limit.")
     {

@@ -37,6 +37,14 @@ internal static class JintErrors
             case RegexMatchTimeoutException:
                 text = $"exceeded the time limit of {Ms(limits.Timeout)} ms in a regular expression (catastrophic backtracking?)";
                 break;
+            case FunctionTimeoutException timeout:
+                text = $"exceeded the time limit of {Ms(limits.Timeout)} ms of CPU time (an endless loop?)";
+                (line, column, source) = Where(timeout.Location);
+                break;
+            case StatementLimitExceededException statements:
+                text = $"executed more than {limits.MaxStatements.ToString(CultureInfo.InvariantCulture)} statements, the statement limit (an endless loop?)";
+                (line, column, source) = Where(statements.Location);
+                break;
             case TimeoutException:
                 text = $"exceeded the time limit of {Ms(limits.Timeout)} ms of CPU time (an endless loop?)";
                 break;
@@ -64,6 +72,19 @@ internal static class JintErrors
         return Create(definition, text, line, column, source, exception, columnOffset);
     }
 
+    /// <summary>
+    /// The error of a call (or load) the watchdog abandoned: it ran past the wall-clock limit, blocked or stuck inside a
+    /// built-in where no other limit is checked. <paramref name="location"/> is where the engine was last seen.
+    /// </summary>
+    public static FunctionException Abandoned(FunctionDefinition definition, FunctionAbandonedException exception, int columnOffset, JintStackLocation? location)
+    {
+        var (line, column, source) = Where(location);
+
+        var text = $"did not return within the wall-clock limit of {Ms(exception.Limit)} ms and was abandoned by the watchdog " +
+            "(blocked, or stuck inside a built-in where no other limit is checked); its engine was discarded";
+        return Create(definition, text, line, column, source, exception, columnOffset);
+    }
+
     /// <summary>A syntax error.</summary>
     public static FunctionException FromParseError(FunctionDefinition definition, ParseErrorException exception, int columnOffset) =>
         Create(
@@ -78,6 +99,9 @@ internal static class JintErrors
     /// <summary>An error about what the function returned or how it is written (no location).</summary>
     public static FunctionException Contract(FunctionDefinition definition, string text) =>
         new(new FunctionError(definition.Name, $"{definition.KindLabel} function '{definition.Name}' {text}", null, null));
+
+    private static (int? Line, int? Column, string? Source) Where(JintStackLocation? location) =>
+        location is null ? (null, null, null) : (location.Line, location.Column, location.Source);
 
     private static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString(CultureInfo.InvariantCulture);
 

@@ -11,8 +11,11 @@ namespace Sequin.Functions.Engines;
 
 /// <summary>
 /// A function loaded in its own Jint engine, which runs only on its own <see cref="FunctionThread"/>: every call is
-/// handed to that thread (its large stack is what makes a native stack overflow impossible) and waited for.
-/// Not thread-safe.
+/// handed to that thread (its large stack is what makes a native stack overflow impossible) and waited for, at most
+/// the watchdog's wall-clock limit. A call the watchdog abandons leaves this engine to the abandoned thread: the
+/// instance is then <see cref="Abandoned"/> and <see cref="JintWatchedInstance"/> loads a fresh one. What such a call
+/// could still touch (arguments, buffers, results) belongs to this instance alone; the caller's route list and input
+/// are not handed to it. Not thread-safe.
 /// </summary>
 internal sealed class JintFunctionInstance : IFunctionInstance
 {
@@ -30,6 +33,7 @@ internal sealed class JintFunctionInstance : IFunctionInstance
     private readonly PropertyNames _names = new();
     private readonly LazyJsonSource _lazy;
     private readonly Action<object?> _run;
+    private readonly List<RouteEntry> _routeEntries = [];
 
     // The call being handed to the thread.
     private FunctionKind _kind;
@@ -52,6 +56,9 @@ internal sealed class JintFunctionInstance : IFunctionInstance
         _run = static state => ((JintFunctionInstance)state!).RunOnThread();
         _lazy = new LazyJsonSource(engine, _names);
     }
+
+    /// <summary>Whether the watchdog abandoned a call of this instance: its engine may still be in use, never call it again.</summary>
+    public bool Abandoned { get; private set; }
 
     /// <inheritdoc />
     public bool InvokeFilter(in FunctionInput input)
@@ -78,19 +85,38 @@ internal sealed class JintFunctionInstance : IFunctionInstance
 
     private void Hand(FunctionKind kind, in FunctionInput input, List<RouteEntry>? output)
     {
+        ObjectDisposedException.ThrowIf(Abandoned, this);
         _kind = kind;
-        _input = input.MessageJson;
+
+        // A call handed to the function thread may be abandoned and keep running: it gets its own copy of the input
+        // (the caller reuses its buffer), and route entries go to this instance's list, copied out after it returned.
+        var inline = LargeStackThread.IsCurrent;
+        _input = inline ? input.MessageJson : input.MessageJson.ToArray();
         _layout = input.Layout;
-        _routeOutput = output;
+        _routeOutput = output is null || inline ? output : _routeEntries;
+        _routeEntries.Clear();
         try
         {
-            _thread.Run(_run, this);
+            _thread.Run(_run, this, _limits.WallClockTimeout);
+            if (!inline)
+            {
+                output?.AddRange(_routeEntries);
+            }
+        }
+        catch (FunctionAbandonedException e)
+        {
+            Abandoned = true;
+            throw JintErrors.Abandoned(_definition, e, _compiled.WrapperColumnOffset, JintStackLocation.Top(_engine));
         }
         finally
         {
-            _input = default;
-            _layout = null;
-            _routeOutput = null;
+            if (!Abandoned)
+            {
+                _routeEntries.Clear();
+                _input = default;
+                _layout = null;
+                _routeOutput = null;
+            }
         }
     }
 

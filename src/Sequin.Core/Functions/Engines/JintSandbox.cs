@@ -36,6 +36,77 @@ internal static class JintSandbox
         json.FastSetProperty("stringify", new PropertyDescriptor(guarded, PropertyFlag.ConfigurableEnumerableWritable & ~PropertyFlag.Enumerable));
     }
 
+    /// <summary>
+    /// The deepest nesting of arrays that <c>Array.prototype.toString</c>, <c>join</c> and <c>toLocaleString</c> (and so
+    /// <c>String()</c>, template literals and <c>+</c> of arrays) accept: each level is a native recursion that no limit
+    /// of Jint's checks, and a real value is never nested this deep.
+    /// </summary>
+    public const int MaxJoinDepth = 32;
+
+    /// <summary>
+    /// The globals removed from every engine: <c>SharedArrayBuffer</c> and <c>Atomics</c>. A function has no other
+    /// agent to share memory with, and <c>Atomics.wait</c> blocks its thread without using CPU, where no time limit
+    /// counts: one call could hang a worker for good.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RemovedGlobals = ["SharedArrayBuffer", "Atomics"];
+
+    /// <summary>Deletes <see cref="RemovedGlobals"/>. Call before the function's code runs.</summary>
+    public static void RemoveBlockingGlobals(Engine engine)
+    {
+        foreach (var name in RemovedGlobals)
+        {
+            if (!engine.Global.Delete(name))
+            {
+                throw new InvalidOperationException($"The sandbox could not remove the global '{name}'.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replaces <c>Array.prototype.toString</c>, <c>join</c> and <c>toLocaleString</c> with ones that count how deeply
+    /// they are nested in one another (converting an array converts each element, an inner array through its
+    /// <c>toString</c> again) and throw a <c>RangeError</c> past <see cref="MaxJoinDepth"/> levels (two calls per level:
+    /// <c>toString</c> and <c>join</c>). Each nested call also checks the call's limits, which Jint does not inside a
+    /// built-in. Call before <see cref="FreezeRealm"/>.
+    /// </summary>
+    public static void GuardNestedJoin(Engine engine)
+    {
+        var prototype = (ObjectInstance)((ObjectInstance)engine.GetValue("Array")).Get("prototype");
+        var depth = new NestingCounter();
+        Guard(engine, prototype, "toString", 0, depth);
+        Guard(engine, prototype, "join", 1, depth);
+        Guard(engine, prototype, "toLocaleString", 0, depth);
+    }
+
+    private static void Guard(Engine engine, ObjectInstance prototype, string name, int length, NestingCounter depth)
+    {
+        var original = prototype.Get(name);
+        var guarded = new ClrFunction(engine, name, (thisObj, args) =>
+        {
+            if (depth.Value >= 2 * MaxJoinDepth)
+            {
+                throw new JavaScriptException((Jint.Native.Error.ErrorConstructor)engine.GetValue("RangeError"),
+                    $"Array.prototype.{name}: arrays nested more than {MaxJoinDepth} levels deep (the sandbox's nesting limit).");
+            }
+
+            if (depth.Value > 0)
+            {
+                engine.Constraints.Check();
+            }
+
+            depth.Value++;
+            try
+            {
+                return engine.Call(original, thisObj, args);
+            }
+            finally
+            {
+                depth.Value--;
+            }
+        }, length, PropertyFlag.Configurable);
+        prototype.FastSetProperty(name, new PropertyDescriptor(guarded, PropertyFlag.ConfigurableEnumerableWritable & ~PropertyFlag.Enumerable));
+    }
+
     /// <summary>Freezes every object reachable from the global object through properties, accessors and prototypes.</summary>
     public static void FreezeRealm(Engine engine) => Freeze(engine, engine.Global);
 
@@ -172,6 +243,12 @@ internal static class JintSandbox
         }
 
         return children;
+    }
+
+    /// <summary>How deeply the guarded built-ins are nested in one another, per engine.</summary>
+    private sealed class NestingCounter
+    {
+        public int Value { get; set; }
     }
 
     private sealed class Frame(ObjectInstance obj, List<ObjectInstance> children)
