@@ -8,7 +8,7 @@ namespace Sequin.Functions.V8.Tests;
 
 public sealed class V8FunctionEngineTests
 {
-    internal static readonly FunctionLimits Limits = new() { Timeout = TimeSpan.FromMilliseconds(300) };
+    internal static readonly FunctionLimits Limits = new() { Timeout = FunctionLimits.MaxTimeout }; // wall time in V8: the most a shared, loaded machine allows
 
     private static readonly ConsumerInfo Consumer = new("sink-1", "orders-to-kafka");
 
@@ -113,7 +113,7 @@ public sealed class V8FunctionEngineTests
     [InlineData("globalThis.kept = 1; return {};", "TypeError: Cannot add property kept")]
     [InlineData("Array.prototype.kept = 1; return {};", "TypeError: Cannot add property kept")]
     [InlineData("return { topic: typeof EngineInternal === 'undefined' ? undefined.x : 'visible' };", "TypeError: Cannot read properties of undefined")]
-    [InlineData("while (true) {}", "exceeded its time limit of 300 ms")]
+    [InlineData("while (true) {}", "exceeded its time limit of")]
     [InlineData("function f() { return f() + 1; } return { topic: f() };", "RangeError: Maximum call stack size exceeded")]
     [InlineData("return 42;", "returned number 42. Routing functions must return an object")]
     public void HostileOrBrokenCodeFailsItsOwnCallAndTheInstanceStaysUsable(string body, string expected)
