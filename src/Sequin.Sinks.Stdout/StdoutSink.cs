@@ -19,6 +19,17 @@ namespace Sequin.Sinks.Stdout
 
         /// <inheritdoc />
         public override ISinkDelivery CreateDelivery(StdoutSinkOptions options, SinkContext context) => new StdoutWriter(options);
+
+        /// <summary><c>path</c> must be a regular file, a named pipe, or a file that can be created (<see cref="StdoutPath"/>).</summary>
+        protected override void Validate(StdoutSinkOptions options, RoutingMode mode, Action<string, string> report)
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            ArgumentNullException.ThrowIfNull(report);
+            if (StdoutPath.Problem(options.Path) is { } problem)
+            {
+                report("path", problem);
+            }
+        }
     }
 }
 

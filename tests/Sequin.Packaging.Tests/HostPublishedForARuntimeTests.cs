@@ -30,7 +30,7 @@ public sealed class HostPublishedForARuntimeTests : IDisposable
         }
 
         var listed = await ChildProcess.RunAsync("dotnet", [Path.Combine(_dir, "sequin.dll"), "plugins"], _dir, TimeSpan.FromMinutes(2));
-        Assert.Contains($"Plugins folder: {Path.Combine(_dir, "plugins")}", listed, StringComparison.Ordinal);
+        Assert.Contains($"  {Path.Combine(_dir, "plugins")} (shipped with the tool)", listed, StringComparison.Ordinal);
         foreach (var sink in new[] { "stdout", "kafka", "typesense", "sns", "sqs" })
         {
             Assert.Contains($"\n{sink}: ", listed, StringComparison.Ordinal);

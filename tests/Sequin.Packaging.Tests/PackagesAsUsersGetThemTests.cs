@@ -79,7 +79,7 @@ public sealed class PackagesAsUsersGetThemTests(PostgresFixture postgres, Packag
     public async Task InstalledToolRunsAChangeFromPostgresIntoTheThirdPartySamplePlugin()
     {
         WriteTimings();
-        var listing = await ChildProcess.RunAsync(packaged.SequinTool, ["plugins"], packaged.WorkDirectory, TimeSpan.FromMinutes(2));
+        var listing = await ChildProcess.RunAsync(packaged.SequinTool, ["plugins"], packaged.WorkDirectory, TimeSpan.FromMinutes(2), packaged.ToolEnvironment);
         Assert.Contains("jsonfiles: ", listing, StringComparison.Ordinal);   // the sample plugin, built from the packages
         Assert.Contains("kafka: ", listing, StringComparison.Ordinal);       // a sink shipped in the tool package
         Assert.DoesNotContain("Failed to load", listing, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class PackagesAsUsersGetThemTests(PostgresFixture postgres, Packag
                   directory: "{files}"
             """);
 
-        await using var tool = ChildProcess.Start(packaged.SequinTool, ["run", "--config", config], packaged.WorkDirectory);
+        await using var tool = ChildProcess.Start(packaged.SequinTool, ["run", "--config", config], packaged.WorkDirectory, packaged.ToolEnvironment);
         await WaitForSlotActiveAsync(database, tool);
         await postgres.Server.ExecuteAsync("INSERT INTO orders VALUES (1, 'from-the-installed-tool')", database);
 
@@ -106,7 +106,27 @@ public sealed class PackagesAsUsersGetThemTests(PostgresFixture postgres, Packag
         Assert.Equal(1, (int?)message["record"]!["id"]);
         Assert.Equal("from-the-installed-tool", (string?)message["record"]!["status"]);
         Assert.Equal("orders", (string?)message["metadata"]!["table_name"]);
-        Assert.Contains($"Loaded sink plugin jsonfiles from {Path.Combine(packaged.ToolPluginsFolder, PackagedSamples.SamplePluginName)}", tool.Output, StringComparison.Ordinal);
+        Assert.Contains($"Loaded sink plugin jsonfiles from {Path.Combine(packaged.UserPluginsFolder, PackagedSamples.SamplePluginName)}", tool.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AThirdPartyPluginInTheUserPluginsFolderSurvivesReinstallingTheTool()
+    {
+        WriteTimings();
+        var before = await ChildProcess.RunAsync(packaged.SequinTool, ["plugins"], packaged.WorkDirectory, TimeSpan.FromMinutes(2), packaged.ToolEnvironment);
+        Assert.Contains("jsonfiles: ", before, StringComparison.Ordinal);
+
+        // Uninstalling deletes the tool's store folder, its shipped plugins/ with it; the user plugins folder is elsewhere.
+        await packaged.UninstallToolAsync();
+        Assert.False(Directory.Exists(packaged.ToolPluginsFolder), $"{packaged.ToolPluginsFolder} is gone with the tool");
+        await packaged.InstallToolAsync();
+
+        var after = await ChildProcess.RunAsync(packaged.SequinTool, ["plugins"], packaged.WorkDirectory, TimeSpan.FromMinutes(2), packaged.ToolEnvironment);
+        Assert.Contains("jsonfiles: ", after, StringComparison.Ordinal);
+        Assert.Contains($"from {Path.Combine(packaged.UserPluginsFolder, PackagedSamples.SamplePluginName, PackagedSamples.SamplePluginName)}.dll (user plugins folder)", after, StringComparison.Ordinal);
+        Assert.Contains("kafka: ", after, StringComparison.Ordinal); // the shipped sinks still load, from the reinstalled tool
+        Assert.Contains("(shipped with the tool)", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("Failed to load", after, StringComparison.Ordinal);
     }
 
     [Fact]

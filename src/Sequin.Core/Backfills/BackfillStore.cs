@@ -25,7 +25,7 @@ internal sealed class BackfillStore : IAsyncDisposable
 
     private static readonly string CreateSql = $"""
         select pg_advisory_xact_lock(hashtext('{PostgresParkingStore.Schema}'));
-        create schema if not exists {PostgresParkingStore.Schema};
+        {StateSchema.CreateIfMissingSql}
         create table if not exists {Table} (
             id uuid primary key,
             sink text not null,
@@ -54,6 +54,10 @@ internal sealed class BackfillStore : IAsyncDisposable
             recorded_at timestamptz not null default now());
         """;
 
+    /// <summary>What <see cref="CreateSql"/> creates; when all exist it is not run (<see cref="StateSchema"/>).</summary>
+    private static readonly string[] Relations =
+        [Table, InitialTable, PostgresParkingStore.Schema + ".backfills_sink_state", PostgresParkingStore.Schema + "." + OneActiveIndex];
+
     private readonly NpgsqlDataSource _dataSource;
     private volatile bool _created;
 
@@ -79,7 +83,11 @@ internal sealed class BackfillStore : IAsyncDisposable
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                await ExecuteAsync(new NpgsqlCommand(CreateSql, connection, transaction), cancellationToken).ConfigureAwait(false);
+                if (!await StateSchema.AllExistAsync(connection, transaction, Relations, cancellationToken).ConfigureAwait(false))
+                {
+                    await ExecuteAsync(new NpgsqlCommand(CreateSql, connection, transaction), cancellationToken).ConfigureAwait(false);
+                }
+
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }

@@ -97,7 +97,7 @@ public static class SequinConfigExporter
 
             if (db.AnnotationsJson != "{}")
             {
-                w.WriteLine($"    annotations: {db.AnnotationsJson}");
+                w.WriteLine($"    annotations: {Annotations(db.AnnotationsJson)}");
             }
         }
     }
@@ -207,7 +207,7 @@ public static class SequinConfigExporter
         w.WriteLine($"    partition_count: {s.Partitions.ToString(CultureInfo.InvariantCulture)}");
         if (s.Consumer.AnnotationsJson != "{}")
         {
-            w.WriteLine($"    annotations: {s.Consumer.AnnotationsJson}");
+            w.WriteLine($"    annotations: {Annotations(s.Consumer.AnnotationsJson)}");
         }
 
         w.WriteLine($"    routing: {Quote(sink.RoutingFunction?.Name ?? "none")}");
@@ -264,6 +264,56 @@ public static class SequinConfigExporter
     }
 
     private static string List(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(Quote)) + "]";
+
+    /// <summary>
+    /// Annotations (JSON text) as a YAML flow map whose string values are escaped like every other value
+    /// (<see cref="Quote"/>), so that a literal <c>${PGPASSWORD}</c> loads back as that text, not as the variable's value.
+    /// Keys are not substituted by the loader, so they are written as they are.
+    /// </summary>
+    private static string Annotations(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var sb = new StringBuilder(json.Length + 16);
+        AppendAnnotation(sb, document.RootElement);
+        return sb.ToString();
+    }
+
+    private static void AppendAnnotation(StringBuilder sb, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                sb.Append('{');
+                var firstKey = true;
+                foreach (var property in element.EnumerateObject())
+                {
+                    sb.Append(firstKey ? " " : ", ").Append(JsonSerializer.Serialize(property.Name)).Append(": ");
+                    AppendAnnotation(sb, property.Value);
+                    firstKey = false;
+                }
+
+                sb.Append(firstKey ? "}" : " }");
+                break;
+            case JsonValueKind.Array:
+                sb.Append('[');
+                var firstItem = true;
+                foreach (var item in element.EnumerateArray())
+                {
+                    sb.Append(firstItem ? string.Empty : ", ");
+                    AppendAnnotation(sb, item);
+                    firstItem = false;
+                }
+
+                sb.Append(']');
+                break;
+            case JsonValueKind.String:
+                sb.Append(Quote(element.GetString()!));
+                break;
+            default:
+                sb.Append(element.GetRawText());
+                break;
+        }
+    }
 
     private static string Bool(bool value) => value ? "true" : "false";
 

@@ -126,6 +126,7 @@ internal sealed class SequinRuntime
                 var sourceOptions = BuildSourceOptions(database);
                 var source = new ReplicationSource(sourceOptions, _loggerFactory.CreateLogger<ReplicationSource>(), _time);
                 var start = await DatabaseAwaiter.PrepareAsync(database, source, _logger, _time, stop.Token).ConfigureAwait(false);
+                await GroupColumnCheck.CheckAsync(sourceOptions.ConnectionString, database.Name, active.Where(s => s.Settings.Database == database.Name), stop.Token).ConfigureAwait(false);
                 RuntimeLog.DatabaseStarting(_logger, database.Name, database.Slot.Name, new NpgsqlLogSequenceNumber(start).ToString(), string.Join(", ", consumers.Select(c => c.Name)));
                 var coordinator = new BackfillCoordinator(new ChangeDispatcher(consumers));
                 var initial = active.Where(s => s.InitialBackfill is not null && s.Settings.Database == database.Name).ToDictionary(s => s.Name, s => s.InitialBackfill!, StringComparer.Ordinal);
@@ -161,6 +162,12 @@ internal sealed class SequinRuntime
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // A requested stop while preparing.
+        }
+        catch (Exception e) when (PrivilegeErrors.Explain(e, _config.Databases) is { } missingGrant)
+        {
+            // A missing privilege (permission denied) is reported with the grant to add.
+            RuntimeLog.Failed(_logger, null, missingGrant.Message);
+            throw missingGrant;
         }
         catch (Exception e)
         {

@@ -20,7 +20,7 @@ internal sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
 
     private static readonly string CreateSql = $"""
         select pg_advisory_xact_lock(hashtext('{Schema}'));
-        create schema if not exists {Schema};
+        {StateSchema.CreateIfMissingSql}
         create table if not exists {Parked} (
             id bigserial primary key,
             sink text not null,
@@ -60,6 +60,10 @@ internal sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
         create index if not exists discarded_messages_sink on {Discarded} (sink, discarded_at);
         """;
 
+    /// <summary>What <see cref="CreateSql"/> creates; when all exist it is not run (<see cref="StateSchema"/>).</summary>
+    private static readonly string[] Relations =
+        [Parked, Requests, Discarded, Schema + ".parked_messages_group", Schema + ".parked_requests_sink", Schema + ".discarded_messages_sink"];
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private volatile bool _created;
@@ -90,8 +94,9 @@ internal sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
 
         using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        using (var command = new NpgsqlCommand(CreateSql, connection, transaction))
+        if (!await StateSchema.AllExistAsync(connection, transaction, Relations, cancellationToken).ConfigureAwait(false))
         {
+            using var command = new NpgsqlCommand(CreateSql, connection, transaction);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Sequin.Parking;
 
 namespace Sequin.Replication;
 
@@ -23,8 +24,7 @@ internal static class SlotMarker
     /// <summary>The marker table, qualified.</summary>
     public const string Table = Schema + ".replication_slots";
 
-    private const string CreateSql = $"""
-        CREATE SCHEMA IF NOT EXISTS {Schema};
+    private const string CreateSql = StateSchema.CreateIfMissingSql + $"""
         CREATE TABLE IF NOT EXISTS {Table} (
             slot_name text PRIMARY KEY,
             first_used_at timestamptz NOT NULL DEFAULT now(),
@@ -64,8 +64,10 @@ internal static class SlotMarker
     /// <exception cref="PostgresException">The role may not create the schema or table, or write it.</exception>
     public static async Task RecordAsync(NpgsqlConnection connection, string slot, CancellationToken cancellationToken)
     {
+        // The DDL only when the table is missing: CREATE TABLE IF NOT EXISTS needs CREATE on the schema even when it exists.
+        var exists = await StateSchema.AllExistAsync(connection, null, [Table], cancellationToken).ConfigureAwait(false);
         var command = new NpgsqlCommand(
-            CreateSql + $"INSERT INTO {Table} (slot_name) VALUES (@s) ON CONFLICT (slot_name) DO NOTHING;", connection);
+            (exists ? string.Empty : CreateSql) + $"INSERT INTO {Table} (slot_name) VALUES (@s) ON CONFLICT (slot_name) DO NOTHING;", connection);
         await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.AddWithValue("s", slot);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

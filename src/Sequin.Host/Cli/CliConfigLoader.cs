@@ -10,8 +10,9 @@ namespace Sequin.Host.Cli;
 /// <summary>Loads <c>sequin.yaml</c> (+ <c>SEQUIN_</c> variables) and the plugins the way every command does.</summary>
 internal static class CliConfigLoader
 {
+    /// <summary>The plugins registered in code and those of every plugins folder (<see cref="PluginSources"/>).</summary>
     public static SinkPluginCatalog LoadCatalog(SequinCliOptions options, string? pluginsDirectory, ILogger? logger = null) =>
-        PluginDirectory.CreateCatalog(pluginsDirectory ?? options.DefaultPluginsDirectory, options.RegisteredPlugins, logger);
+        PluginDirectory.CreateCatalog(PluginSources.For(options, pluginsDirectory), options.RegisteredPlugins, logger);
 
     /// <summary>
     /// Reads the file into configuration. Errors that stop reading (syntax, size limits) come back without a

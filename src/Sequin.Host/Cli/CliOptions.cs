@@ -13,6 +13,6 @@ internal static class CliOptions
 
     public static Option<string?> PluginsDirectory() => new("--plugins-dir")
     {
-        Description = "The plugins folder (plugins/<Name>/<Name>.dll). Default: plugins/ next to the sequin executable.",
+        Description = "A plugins folder (plugins/<Name>/<Name>.dll) searched in addition to plugins/ next to the sequin executable, SEQUIN_PLUGINS_DIR and the user plugins folder.",
     };
 }

@@ -15,9 +15,13 @@ internal static class PluginsCommand
         command.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
-            var directory = parseResult.GetValue(plugins) ?? options.DefaultPluginsDirectory;
-            var catalog = CliConfigLoader.LoadCatalog(options, directory);
-            output.WriteLine($"Plugins folder: {Path.GetFullPath(directory)}{(Directory.Exists(directory) ? string.Empty : " (not found)")}");
+            var sources = PluginSources.For(options, parseResult.GetValue(plugins));
+            var catalog = CliConfigLoader.LoadCatalog(options, parseResult.GetValue(plugins));
+            output.WriteLine("Plugins folders, searched in this order (the first to claim a sink type keeps it; a shipped sink always keeps its own):");
+            foreach (var source in sources)
+            {
+                output.WriteLine($"  {Path.GetFullPath(source.Path)} ({source.Origin}){(Directory.Exists(source.Path) ? string.Empty : ", not found")}");
+            }
             if (catalog.Plugins.Count == 0)
             {
                 output.WriteLine("No sink plugins found.");
@@ -27,7 +31,7 @@ internal static class PluginsCommand
             {
                 try
                 {
-                    WritePlugin(output, plugin);
+                    WritePlugin(output, plugin, sources);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
@@ -54,11 +58,13 @@ internal static class PluginsCommand
         return command;
     }
 
-    private static void WritePlugin(TextWriter output, ISinkPlugin plugin)
+    private static void WritePlugin(TextWriter output, ISinkPlugin plugin, IReadOnlyList<Hosting.Plugins.PluginSource> sources)
     {
         output.WriteLine();
         output.WriteLine($"{plugin.TypeName}: {plugin.Description}");
-        output.WriteLine($"  from {plugin.GetType().Assembly.Location}");
+        var location = plugin.GetType().Assembly.Location;
+        var origin = location.Length == 0 ? "registered in code" : PluginSources.Of(sources, location)?.Origin ?? "registered in code";
+        output.WriteLine($"  from {(location.Length == 0 ? "(in memory)" : location)} ({origin})");
         var rows = new List<string[]> { Header };
         foreach (var field in plugin.Schema.Fields)
         {

@@ -19,7 +19,8 @@ namespace Sequin.Hosting.Plugins;
 /// and skipped; the others still load. Failing includes any exception from its metadata (type name, description,
 /// schema and its fields, routing and its keys), which is read once here. The folders the host ships
 /// (<see cref="ShippedFolders"/>) load first, and a plugin from any other folder claiming one of their type names is
-/// reported naming both and not loaded: the shipped sink wins.
+/// reported naming both and not loaded: the shipped sink wins. Several plugins folders can be searched
+/// (<see cref="PluginSource"/>): the first to claim a type name keeps it.
 /// </summary>
 public static class PluginDirectory
 {
@@ -40,23 +41,48 @@ public static class PluginDirectory
     public static PluginDirectoryResult Load(string directory, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        directory = Path.GetFullPath(directory); // --plugins-dir may be relative; AssemblyLoadContext needs absolute paths.
+        return Load([new PluginSource(directory, "plugins folder")], logger);
+    }
+
+    /// <summary>
+    /// Loads the plugin folders under each of <paramref name="sources"/> (missing ones hold none). The shipped folders
+    /// load first (a copy of one in a later source is skipped, logged 5006), then every other folder in the order of
+    /// <paramref name="sources"/> (by name within one): the first plugin to claim a sink type name keeps it, and a later
+    /// one claiming it too is reported, naming both (5004 against a shipped sink, 5005 otherwise), and not loaded.
+    /// </summary>
+    internal static PluginDirectoryResult Load(IReadOnlyList<PluginSource> sources, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
         logger ??= NullLogger.Instance;
         var plugins = new List<LoadedSinkPlugin>();
         var failures = new List<SinkPluginLoadFailure>();
-        if (!Directory.Exists(directory))
+        var folders = new List<(string Folder, PluginSource Source)>();
+        var seenSources = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var source in sources)
         {
-            return new PluginDirectoryResult(plugins, failures);
+            // --plugins-dir may be relative; AssemblyLoadContext needs absolute paths. A folder given twice is read once.
+            var directory = Path.GetFullPath(source.Path);
+            if (seenSources.Add(directory.TrimEnd(Path.DirectorySeparatorChar)) && Directory.Exists(directory))
+            {
+                folders.AddRange(Directory.GetDirectories(directory).Order(StringComparer.Ordinal).Select(f => (f, source)));
+            }
         }
 
         // Shipped folders first, so that their type names are taken before any other folder is looked at.
-        var folders = Directory.GetDirectories(directory)
-            .OrderBy(f => IsShipped(f) ? 0 : 1)
-            .ThenBy(f => f, StringComparer.Ordinal);
-        var shipped = new Dictionary<string, LoadedSinkPlugin>(StringComparer.OrdinalIgnoreCase);
-        foreach (var folder in folders)
+        var ordered = folders.Where(f => IsShipped(f.Folder)).Concat(folders.Where(f => !IsShipped(f.Folder))).ToList();
+        var shippedFolders = new Dictionary<string, string>(StringComparer.Ordinal);
+        var claimed = new Dictionary<string, (LoadedSinkPlugin Plugin, PluginSource Source, bool Shipped)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (folder, source) in ordered)
         {
             var name = Path.GetFileName(folder);
+            var shippedFolder = IsShipped(folder);
+            if (shippedFolder && !shippedFolders.TryAdd(name, folder))
+            {
+                // A copy of a shipped sink in another folder (e.g. a --plugins-dir made of the tool's own plugins/): the first is used.
+                PluginLog.ShippedCopySkipped(logger, folder, shippedFolders[name]);
+                continue;
+            }
+
             var assemblyPath = Path.Combine(folder, name + ".dll");
             if (!File.Exists(assemblyPath))
             {
@@ -68,18 +94,28 @@ public static class PluginDirectory
             LoadAssembly(assemblyPath, created, failures, logger);
             foreach (var loaded in created)
             {
-                // The type name first: a plugin claiming a shipped sink's name is reported as that, whatever else it does.
+                // The type name first: a plugin claiming a taken name is reported as that, whatever else it does.
                 if (ReadTypeName(loaded.Plugin, out var typeName) is { } unreadable)
                 {
                     Fail(failures, logger, assemblyPath, unreadable);
                     continue;
                 }
 
-                if (!IsShipped(folder) && shipped.TryGetValue(typeName, out var original))
+                if (claimed.TryGetValue(typeName, out var first))
                 {
-                    var reason = $"{loaded.Plugin.GetType().FullName} claims the sink type '{typeName}' of the shipped sink {Path.GetFileName(Path.GetDirectoryName(original.AssemblyPath))} ({original.AssemblyPath}); the shipped sink is used and this plugin is not loaded. Give the plugin a type name of its own.";
-                    failures.Add(new SinkPluginLoadFailure(assemblyPath, reason));
-                    PluginLog.PluginClaimsShippedType(logger, assemblyPath, typeName, original.AssemblyPath);
+                    if (first.Shipped)
+                    {
+                        var reason = $"{loaded.Plugin.GetType().FullName} claims the sink type '{typeName}' of the shipped sink {Path.GetFileName(Path.GetDirectoryName(first.Plugin.AssemblyPath))} ({first.Plugin.AssemblyPath}); the shipped sink is used and this plugin is not loaded. Give the plugin a type name of its own.";
+                        failures.Add(new SinkPluginLoadFailure(assemblyPath, reason));
+                        PluginLog.PluginClaimsShippedType(logger, assemblyPath, typeName, first.Plugin.AssemblyPath);
+                    }
+                    else
+                    {
+                        var reason = $"{loaded.Plugin.GetType().FullName} ({source.Origin}) claims the sink type '{typeName}', already loaded from {first.Plugin.AssemblyPath} ({first.Source.Origin}), which is searched first; that one is used and this plugin is not loaded. Remove one of the two, or give one a type name of its own.";
+                        failures.Add(new SinkPluginLoadFailure(assemblyPath, reason));
+                        PluginLog.PluginTypeTaken(logger, assemblyPath, typeName, first.Plugin.AssemblyPath);
+                    }
+
                     continue;
                 }
 
@@ -89,11 +125,7 @@ public static class PluginDirectory
                     continue;
                 }
 
-                if (IsShipped(folder))
-                {
-                    shipped.TryAdd(typeName, loaded);
-                }
-
+                claimed[typeName] = (loaded, source, shippedFolder);
                 plugins.Add(loaded);
                 PluginLog.PluginLoaded(logger, typeName, assemblyPath);
             }
@@ -111,8 +143,15 @@ public static class PluginDirectory
     /// <returns>The catalog, with the folder's failures.</returns>
     public static SinkPluginCatalog CreateCatalog(string directory, IEnumerable<ISinkPlugin> registered, ILogger? logger = null)
     {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        return CreateCatalog([new PluginSource(directory, "plugins folder")], registered, logger);
+    }
+
+    /// <summary>Builds the catalog from plugins registered in code (first) and the folders of <paramref name="sources"/>, in order (<see cref="Load(IReadOnlyList{PluginSource}, ILogger?)"/>).</summary>
+    internal static SinkPluginCatalog CreateCatalog(IReadOnlyList<PluginSource> sources, IEnumerable<ISinkPlugin> registered, ILogger? logger = null)
+    {
         ArgumentNullException.ThrowIfNull(registered);
-        var result = Load(directory, logger);
+        var result = Load(sources, logger);
         return new SinkPluginCatalog(registered.Concat(result.Plugins.Select(p => p.Plugin)), result.Failures);
     }
 

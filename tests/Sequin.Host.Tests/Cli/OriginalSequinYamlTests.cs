@@ -130,5 +130,58 @@ public sealed class OriginalSequinYamlTests
         Assert.Contains("warning: http_endpoints: Ignored", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheOriginalsKafkaExampleWithSaslOverPlaintextGivesOneErrorSayingWhyAndWhatToChange()
+    {
+        // The original's Kafka example: sasl_mechanism plain with tls: false. Kept refused (the password would cross the
+        // network unencrypted), as one error naming both ways out; docs/how-to/migrate-from-sequin.md explains it.
+        using var dir = new TempDirectory();
+        const string Sink = """
+            databases:
+              - name: db
+                hostname: localhost
+                database: app
+                slot: { name: s, create_if_not_exists: true }
+                publication: { name: p, create_if_not_exists: true }
+            sinks:
+              - name: kafka
+                database: db
+                destination:
+                  type: kafka
+                  hosts: "localhost:9092"
+                  topic: "my-topic"
+                  tls: false
+                  username: "kafka-user"
+                  password: "kafka-pass"
+                  sasl_mechanism: plain
+            """;
+        var refused = dir.Write("refused.yaml", Sink);
+        var allowed = dir.Write("allowed.yaml", Sink + "\n      allow_sasl_plaintext: true\n");
+
+        var (exit, _, error) = await CliRunner.RunAsync(Options, "validate", "--config", refused);
+        var (allowedExit, allowedOutput, _) = await CliRunner.RunAsync(Options, "validate", "--config", allowed);
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(Lines(error), l => l.Contains("sinks[0].destination.", StringComparison.Ordinal));
+        Assert.Contains("sinks[0].destination.tls", line, StringComparison.Ordinal);
+        Assert.Contains("Set tls: true, or allow_sasl_plaintext: true", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("kafka-pass", error, StringComparison.Ordinal);
+        Assert.Equal(0, allowedExit);
+        Assert.Contains("sink kafka: kafka from db", allowedOutput, StringComparison.Ordinal);
+        var guide = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "how-to", "migrate-from-sequin.md"));
+        Assert.Contains("`sasl_mechanism` (`plain`, `scram_*`) with `tls: false`", guide, StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Sequin.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Sequin.sln not found above " + AppContext.BaseDirectory);
+    }
+
     private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 }

@@ -162,6 +162,65 @@ public sealed class SequinConfigLoaderTests
     }
 
     [Fact]
+    public void MessageGroupingFalseWithATablesEntryWithoutGroupColumnsIsAcceptedAsTheOriginalDoes()
+    {
+        // Only group columns conflict with message_grouping: false; an entry naming just a table keeps its default grouping.
+        var yaml = Yaml.ValidConfig
+            .Replace("tables: [{ name: orders, group_column_names: [customer_id] }]", "tables: [{ name: orders }]", StringComparison.Ordinal)
+            .Replace("batch_size: 50", "batch_size: 50\n    message_grouping: false", StringComparison.Ordinal);
+        Assert.NotEqual(Yaml.ValidConfig, yaml);
+
+        var result = Yaml.Load(yaml);
+
+        Assert.Empty(result.Errors);
+        var settings = result.Config!.FindSink("orders-static")!.Settings;
+        Assert.False(settings.MessageGrouping);
+        Assert.Empty(settings.GroupColumns);
+    }
+
+    [Fact]
+    public void ATablesEntryWithoutGroupColumnsKeepsThePrimaryKeyGroupingAndATableListedTwiceIsStillAnError()
+    {
+        var ok = Yaml.Load(Yaml.ValidConfig.Replace(
+            "tables: [{ name: orders, group_column_names: [customer_id] }]", "tables: [{ name: orders }, { name: sales.items, group_column_names: [order_id] }]", StringComparison.Ordinal));
+        var twice = Yaml.Load(Yaml.ValidConfig.Replace(
+            "tables: [{ name: orders, group_column_names: [customer_id] }]", "tables: [{ name: orders }, { name: public.orders, group_column_names: [id] }]", StringComparison.Ordinal));
+
+        Assert.Empty(ok.Errors);
+        var groups = ok.Config!.FindSink("orders-static")!.Settings.GroupColumns;
+        Assert.Equal(["sales.items"], groups.Keys);
+        Assert.Equal("sinks[0].tables[1].name", Assert.Single(twice.Errors).Path);
+    }
+
+    [Theory]
+    [InlineData(@"db.internal\n")] // YAML escapes, in a double-quoted scalar
+    [InlineData(@"db.inte\trnal")]
+    [InlineData(@"db\u0000.internal")]
+    public void AHostnameWithAControlCharacterIsRefusedWithItsKeyPath(string hostname)
+    {
+        var yaml = Yaml.ValidConfig.Replace("hostname: db.internal", "hostname: \"" + hostname + "\"", StringComparison.Ordinal);
+        Assert.NotEqual(Yaml.ValidConfig, yaml);
+
+        var result = Yaml.Load(yaml);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("databases[0].hostname", error.Path);
+        Assert.Contains("control character", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AUrlWhoseDatabaseNameHoldsANewlineIsRefusedOnTheUrlKey()
+    {
+        var yaml = Yaml.ValidConfig.Replace(
+            "hostname: db.internal\n    database: shop\n    password: hunter2", "url: \"postgres://u:p@db.internal:5432/sh%0Aop\"", StringComparison.Ordinal);
+        Assert.NotEqual(Yaml.ValidConfig, yaml);
+
+        var result = Yaml.Load(yaml);
+
+        Assert.Equal("databases[0].url", Assert.Single(result.Errors).Path);
+    }
+
+    [Fact]
     public void UnknownSinkTypeAndUnknownDatabaseAreReported()
     {
         var yaml = Yaml.ValidConfig

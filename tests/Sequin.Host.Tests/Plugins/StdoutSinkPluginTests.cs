@@ -80,7 +80,7 @@ public sealed class StdoutSinkPluginTests : IDisposable
     public async Task AnUnwritablePathFailsTheBatchWithTheIOErrorForCoreToRetry()
     {
         var plugin = LoadStdout();
-        var options = Parse(plugin, new() { ["path"] = Path.Combine(_out.Path, "no-such-dir", "x.jsonl") });
+        var options = ParseThenRemoveFolder(plugin, Path.Combine(_out.Path, "no-such-dir"));
         await using var client = plugin.CreateClient(options, Context());
         await using var pipeline = plugin.CreatePipeline(options, client, Context());
 
@@ -94,13 +94,92 @@ public sealed class StdoutSinkPluginTests : IDisposable
     public async Task ConnectionTestReportsAnUnwritablePath()
     {
         var plugin = LoadStdout();
-        var options = Parse(plugin, new() { ["path"] = Path.Combine(_out.Path, "no-such-dir", "x.jsonl") });
+        var options = ParseThenRemoveFolder(plugin, Path.Combine(_out.Path, "no-such-dir"));
         await using var client = plugin.CreateClient(options, Context());
 
         var result = await client.TestConnectionAsync(CancellationToken.None);
 
         Assert.False(result.Success);
         Assert.Contains("no-such-dir", result.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/dev/null")]
+    [InlineData("/dev/zero")]
+    public void ADevicePathIsRefusedAtValidationNamingTheKey(string device)
+    {
+        // /dev/null looks like a seekable file that never grows: every batch looked lost after its write, and was retried until the stream parked.
+        var plugin = LoadStdout();
+
+        var result = plugin.Schema.Parse(Section(new() { ["path"] = device }), RoutingMode.Static, "sinks[0].destination");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("sinks[0].destination.path", error.Path);
+        Assert.Contains($"'{device}' is not a regular file", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'-' for standard output", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFolderOrAFileInAMissingFolderIsRefusedAtValidation()
+    {
+        var plugin = LoadStdout();
+
+        var folder = plugin.Schema.Parse(Section(new() { ["path"] = _out.Path }), RoutingMode.Static, "d");
+        var missing = plugin.Schema.Parse(Section(new() { ["path"] = Path.Combine(_out.Path, "no-such-dir", "x.jsonl") }), RoutingMode.Static, "d");
+
+        Assert.Contains("is a folder", Assert.Single(folder.Errors).Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", Assert.Single(missing.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARegularFileANewFileANamedPipeAndStandardOutputAreAccepted()
+    {
+        var plugin = LoadStdout();
+        var existing = Path.Combine(_out.Path, "existing.jsonl");
+        File.WriteAllText(existing, string.Empty);
+        var pipe = Path.Combine(_out.Path, "pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        foreach (var path in new[] { existing, Path.Combine(_out.Path, "new.jsonl"), pipe, "-" })
+        {
+            Assert.Empty(plugin.Schema.Parse(Section(new() { ["path"] = path }), RoutingMode.Static, "d").Errors);
+        }
+    }
+
+    [Fact]
+    public async Task ValidateRefusesDevNullForTheStdoutSink()
+    {
+        var dir = new TempDirectory();
+        try
+        {
+            var config = dir.Write("sequin.yaml", """
+                databases:
+                  - name: shop
+                    hostname: 127.0.0.1
+                    database: shop
+                    slot: { name: s, create_if_not_exists: true }
+                    publication: { name: p, create_if_not_exists: true }
+                sinks:
+                  - name: to-null
+                    database: shop
+                    destination: { type: stdout, path: /dev/null }
+                """);
+            var options = new Sequin.Host.Cli.SequinCliOptions { DefaultPluginsDirectory = Yaml.PluginsDirectory, GetEnvironmentVariable = _ => null };
+
+            var (exit, _, error) = await CliRunner.RunAsync(options, "validate", "--config", config);
+
+            Assert.Equal(1, exit);
+            Assert.Contains("sinks[0].destination.path", error, StringComparison.Ordinal);
+            Assert.Contains("'/dev/null' is not a regular file", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Dispose();
+        }
     }
 
     [Fact]
@@ -123,6 +202,15 @@ public sealed class StdoutSinkPluginTests : IDisposable
     }
 
     private ISinkPlugin LoadStdout() => Assert.Single(PluginDirectory.Load(_folder.Path).Plugins).Plugin;
+
+    /// <summary>Options for a file in <paramref name="folder"/>, parsed while the folder exists (as validation wants), then the folder removed.</summary>
+    private static object ParseThenRemoveFolder(ISinkPlugin plugin, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var options = Parse(plugin, new() { ["path"] = Path.Combine(folder, "x.jsonl") });
+        Directory.Delete(folder);
+        return options;
+    }
 
     private static object Parse(ISinkPlugin plugin, Dictionary<string, string?> values)
     {

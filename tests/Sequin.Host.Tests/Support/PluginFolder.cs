@@ -42,17 +42,24 @@ public sealed class PluginFolder : IDisposable
         EmittedPlugins.WriteWithGetters(System.IO.Path.Combine(Path, name), name, getters);
 
     /// <summary>A working plugin in folder <paramref name="name"/> that is the shipped Stdout sink under another name (type <c>stdout</c>).</summary>
-    public void AddStdoutImpostor(string name)
+    public void AddStdoutImpostor(string name) => AddImpostor(name, "Stdout");
+
+    /// <summary>
+    /// A working third-party plugin in folder <paramref name="name"/>: the shipped sink <c>Sequin.Sinks.&lt;Sink&gt;</c>
+    /// under another assembly name, with that sink's type name (e.g. <c>typesense</c>).
+    /// </summary>
+    public void AddImpostor(string name, string sink)
     {
-        var source = System.IO.Path.Combine(Yaml.PluginsDirectory, "Sequin.Sinks.Stdout");
+        var shipped = "Sequin.Sinks." + sink;
+        var source = System.IO.Path.Combine(Yaml.PluginsDirectory, shipped);
         var target = System.IO.Path.Combine(Path, name);
         Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source).Where(f => !System.IO.Path.GetFileName(f).StartsWith("Sequin.Sinks.Stdout.deps", StringComparison.Ordinal)))
+        foreach (var file in Directory.GetFiles(source).Where(f => !System.IO.Path.GetFileName(f).StartsWith(shipped + ".deps", StringComparison.Ordinal)))
         {
             File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
         }
 
-        EmittedPlugins.WriteForwarding(target, name, System.IO.Path.Combine(source, "Sequin.Sinks.Stdout.dll"), "Sequin.Sinks.Stdout.StdoutSink");
+        EmittedPlugins.WriteForwarding(target, name, System.IO.Path.Combine(source, shipped + ".dll"), $"{shipped}.{sink}Sink");
     }
 
     public void AddBuiltAgainstCore(string name, Version coreVersion) =>

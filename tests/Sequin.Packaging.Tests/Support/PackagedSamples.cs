@@ -7,7 +7,8 @@ namespace Sequin.Packaging.Tests.Support;
 /// Everything a user gets from the packages, made once for the test class in a temporary folder: every package packed
 /// by <c>scripts/pack.sh</c> (once per state of the sources, shared with the template tests: <see cref="PackedPackages"/>); the samples copied out of the repository and built from those packages in a clean NuGet
 /// cache (<c>NUGET_PACKAGES</c>, third-party packages from the machine's feed); the <c>sequin</c> tool installed from the
-/// folder with <c>dotnet tool install --tool-path</c>, and the sample plugin dropped into the tool's plugins folder.
+/// folder with <c>dotnet tool install --tool-path</c>, and the sample plugin dropped into the user plugins folder
+/// (<c>$XDG_DATA_HOME/sequin/plugins</c>, <see cref="ToolEnvironment"/>), which survives reinstalling the tool.
 /// </summary>
 public sealed partial class PackagedSamples : IAsyncLifetime
 {
@@ -24,8 +25,17 @@ public sealed partial class PackagedSamples : IAsyncLifetime
     /// <summary>The installed tool's command (<c>&lt;tool-path&gt;/sequin</c>).</summary>
     public string SequinTool => Path.Combine(WorkDirectory, "tool", "sequin");
 
-    /// <summary>The plugins folder the installed tool reads by default (from <c>sequin plugins</c>).</summary>
+    /// <summary>The plugins folder shipped in the installed tool (from <c>sequin plugins</c>), inside the tool's store.</summary>
     public string ToolPluginsFolder { get; private set; } = string.Empty;
+
+    /// <summary>The user plugins folder the tool reads with <see cref="ToolEnvironment"/>, where the sample plugin is put.</summary>
+    public string UserPluginsFolder { get; private set; } = string.Empty;
+
+    /// <summary>The environment to run the installed tool with: <c>XDG_DATA_HOME</c> inside the work folder, so the user plugins folder is this test's own.</summary>
+    public IReadOnlyDictionary<string, string> ToolEnvironment => new Dictionary<string, string>
+    {
+        ["XDG_DATA_HOME"] = Path.Combine(WorkDirectory, "xdg-data"),
+    };
 
     /// <summary>The built embedding sample's main assembly.</summary>
     public string EmbeddingHostDll => Path.Combine(WorkDirectory, "embedding", "EmbeddingHost.dll");
@@ -58,7 +68,19 @@ public sealed partial class PackagedSamples : IAsyncLifetime
             ChildProcess.RunAsync("dotnet", ["publish", Path.Combine(samples, "ThirdPartySink"), "-c", "Release", "-o", plugin, "-nologo"], samples, StepTimeout, SampleEnvironment));
         await TimedAsync("build samples/EmbeddingHost (clean cache)", () =>
             ChildProcess.RunAsync("dotnet", ["build", Path.Combine(samples, "EmbeddingHost"), "-c", "Release", "-o", Path.GetDirectoryName(EmbeddingHostDll)!, "-nologo"], samples, StepTimeout, SampleEnvironment));
-        await TimedAsync("dotnet tool install Sequin.Host", () =>
+        await InstallToolAsync();
+
+        // As a user would: ask the installed tool where its plugins folders are, and drop the plugin's publish output in
+        // the user plugins folder (a plugin in the tool's own folder would be deleted by dotnet tool update/uninstall).
+        var plugins = await ChildProcess.RunAsync(SequinTool, ["plugins"], WorkDirectory, TimeSpan.FromMinutes(2), ToolEnvironment);
+        ToolPluginsFolder = FolderLine(plugins, "shipped with the tool");
+        UserPluginsFolder = FolderLine(plugins, "user plugins folder");
+        CopyDirectory(plugin, Path.Combine(UserPluginsFolder, SamplePluginName));
+    }
+
+    /// <summary>Installs the tool from the package folder (again after <see cref="UninstallToolAsync"/>).</summary>
+    public Task InstallToolAsync() =>
+        TimedAsync("dotnet tool install Sequin.Host", () =>
             ChildProcess.RunAsync(
                 "dotnet",
                 ["tool", "install", "Sequin.Host", "--version", RepositoryPaths.PackageVersion, "--tool-path", Path.GetDirectoryName(SequinTool)!, "--add-source", PackageFolder],
@@ -66,13 +88,14 @@ public sealed partial class PackagedSamples : IAsyncLifetime
                 StepTimeout,
                 SampleEnvironment));
 
-        // As a user would: ask the installed tool where its plugins folder is, and drop the plugin's publish output there.
-        var plugins = await ChildProcess.RunAsync(SequinTool, ["plugins"], WorkDirectory, TimeSpan.FromMinutes(2));
-        ToolPluginsFolder = PluginsFolderLine().Match(plugins) is { Success: true } match
-            ? match.Groups[1].Value.Trim()
-            : throw new InvalidOperationException("sequin plugins did not print its plugins folder:\n" + plugins);
-        CopyDirectory(plugin, Path.Combine(ToolPluginsFolder, SamplePluginName));
-    }
+    /// <summary>Uninstalls the tool, which deletes its store folder and the shipped plugins folder in it.</summary>
+    public Task UninstallToolAsync() =>
+        ChildProcess.RunAsync("dotnet", ["tool", "uninstall", "Sequin.Host", "--tool-path", Path.GetDirectoryName(SequinTool)!], WorkDirectory, StepTimeout, SampleEnvironment);
+
+    private static string FolderLine(string listing, string origin) =>
+        PluginsFolderLine().Matches(listing).FirstOrDefault(m => m.Groups[2].Value == origin) is { } match
+            ? match.Groups[1].Value
+            : throw new InvalidOperationException($"sequin plugins did not print its {origin}:\n" + listing);
 
     public Task DisposeAsync()
     {
@@ -124,6 +147,6 @@ public sealed partial class PackagedSamples : IAsyncLifetime
         }
     }
 
-    [GeneratedRegex(@"^Plugins folder: (.+?)( \(not found\))?$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^  (/.+?) \(([^()]+)\)(, not found)?$", RegexOptions.Multiline)]
     private static partial Regex PluginsFolderLine();
 }

@@ -107,6 +107,6 @@ public sealed partial class GeneratedSinks : IAsyncLifetime
         return result;
     }
 
-    [GeneratedRegex(@"^Plugins folder: (.+?)( \(not found\))?$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^  (/.+?) \(shipped with the tool\)(, not found)?$", RegexOptions.Multiline)]
     private static partial Regex PluginsFolderLine();
 }

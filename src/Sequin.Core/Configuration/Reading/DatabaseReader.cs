@@ -50,6 +50,12 @@ internal static class DatabaseReader
             }
         }
 
+        // A newline or other control character is never part of a host, database or user name (a stray one from an
+        // environment variable or a multi-line YAML scalar): refused here instead of failing, or resolving oddly, at connect.
+        RejectControlCharacters(map, url is null ? "hostname" : "url", hostname, "hostname");
+        RejectControlCharacters(map, url is null ? "database" : "url", database, "database name");
+        RejectControlCharacters(map, url is null ? "username" : "url", username, "user name");
+
         if (map.Reader.ErrorCount > before || name is null || hostname is null || database is null || slot is null || publication is null
             || awaitDatabase is null || walWarnings is null)
         {
@@ -74,6 +80,17 @@ internal static class DatabaseReader
             AwaitDatabase = awaitDatabase.ToConfig(),
             WalWarnings = walWarnings.ToConfig(),
         };
+    }
+
+    private static void RejectControlCharacters(ConfigMap map, string key, string? value, string what)
+    {
+        var at = value is null ? -1 : value.AsSpan().IndexOfAnyInRange('\0', '\u001F');
+        at = at >= 0 || value is null ? at : value.AsSpan().IndexOfAnyInRange('\u007F', '\u009F');
+        if (at >= 0)
+        {
+            var c = value![at];
+            map.Error(key, $"The {what} holds a control character (U+{(int)c:X4}{(c == '\n' ? ", a newline" : string.Empty)}); remove it.");
+        }
     }
 
     private static bool TryParseUrl(string url, out string? hostname, out long? port, out string? database, out string? username, out string? password)

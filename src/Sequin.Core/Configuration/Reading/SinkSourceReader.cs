@@ -16,9 +16,9 @@ internal static class SinkSourceReader
     {
         var source = ReadSource(sink);
         var actions = ReadActions(sink);
-        var groupColumns = ReadTables(sink, out var tablesGiven);
+        var groupColumns = ReadTables(sink);
         var messageGrouping = sink.Boolean("message_grouping") ?? true;
-        if (!messageGrouping && tablesGiven)
+        if (!messageGrouping && groupColumns.Count > 0)
         {
             sink.Error("message_grouping", "message_grouping: false cannot be combined with group_column_names in tables.");
         }
@@ -107,11 +107,15 @@ internal static class SinkSourceReader
         return actions;
     }
 
-    private static Dictionary<string, IReadOnlyList<string>> ReadTables(ConfigMap sink, out bool given)
+    /// <summary>
+    /// <c>tables</c>: each entry's <c>group_column_names</c>. An entry without them keeps the table's default grouping
+    /// (its primary key), as in the original, where only group columns conflict with <c>message_grouping: false</c>.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<string>> ReadTables(ConfigMap sink)
     {
         var groupColumns = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var items = sink.List("tables");
-        given = items is { Count: > 0 };
         for (var i = 0; i < (items?.Count ?? 0); i++)
         {
             if (ConfigMap.Item(sink.Reader, items![i], ConfigReader.Item(sink.PathOf("tables"), i)) is not { } table)
@@ -122,14 +126,18 @@ internal static class SinkSourceReader
             var name = table.String("name", required: true);
             var columns = table.StringList("group_column_names", nonEmpty: true);
             table.RejectUnknown();
-            if (columns is null)
+            if (name is null)
             {
-                table.Error("group_column_names", "Required: the columns that group this table's messages.");
+                continue;
             }
 
-            if (name is not null && columns is { Count: > 0 } && !groupColumns.TryAdd(QualifyTable(name), columns))
+            if (!names.Add(QualifyTable(name)))
             {
                 table.Error("name", $"Table '{QualifyTable(name)}' is listed twice.");
+            }
+            else if (columns is { Count: > 0 })
+            {
+                groupColumns[QualifyTable(name)] = columns;
             }
         }
 
