@@ -41,6 +41,11 @@ internal static class ConsoleGuard
             return misdirected;
         }
 
+        if (SequinRequestGuard.RefuseLargeBody(context) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         if (token is { Length: > 0 })
         {
             if (!isPublic && !ConsoleSession.IsSignedIn(request, token))

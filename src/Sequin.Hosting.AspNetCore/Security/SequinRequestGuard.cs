@@ -38,6 +38,11 @@ internal static class SequinRequestGuard
             return misdirected;
         }
 
+        if (RefuseLargeBody(context) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         if (options.Token is { Length: > 0 } token)
         {
             if (CheckBearer(context, token, logger) is { } refusal)
@@ -71,6 +76,21 @@ internal static class SequinRequestGuard
 
         SecurityLog.HostRefused(logger, context.Request.Method, context.Request.Path.ToString(), context.Request.Host.Value ?? string.Empty);
         return Results.Problem(statusCode: StatusCodes.Status421MisdirectedRequest, title: "Host not served here", detail: reason);
+    }
+
+    /// <summary>
+    /// The 413 answer when the request announces a body over the endpoint's limit (<see cref="RequestBodyLimit"/>), else
+    /// null. A body without a length is cut by the server at the same limit as it is read.
+    /// </summary>
+    internal static IResult? RefuseLargeBody(HttpContext context)
+    {
+        var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        return context.Request.ContentLength is { } length && limit is { } max && length > max
+            ? Results.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Request body too large",
+                detail: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"This endpoint reads at most {max} bytes of request body."))
+            : null;
     }
 
     /// <summary>

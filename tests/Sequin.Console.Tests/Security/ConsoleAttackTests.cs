@@ -77,7 +77,7 @@ public sealed partial class ConsoleAttackTests(PostgresFixture postgres)
             Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         }
 
-        Assert.Contains(handler.CookieContainer.GetCookies(host.Address).Cast<Cookie>(), c => c.Name == "sequin_console");
+        Assert.Contains(handler.CookieContainer.GetCookies(new Uri(host.Address, "/console/")).Cast<Cookie>(), c => c.Name == "sequin_console");
         var page = await client.GetStringAsync("/console/sinks");
         Assert.Contains("id=\"sign-out\"", page, StringComparison.Ordinal);
         Assert.Contains("action=\"/console/logout\"", page, StringComparison.Ordinal);
@@ -97,7 +97,7 @@ public sealed partial class ConsoleAttackTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
         Assert.Equal("/console/login", signOut.Headers.Location?.OriginalString);
         Assert.Contains(signOut.Headers.GetValues("Set-Cookie"), c => c.StartsWith("sequin_console=;", StringComparison.Ordinal) && c.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase));
-        Assert.DoesNotContain(handler.CookieContainer.GetCookies(host.Address).Cast<Cookie>(), c => c.Name == "sequin_console");
+        Assert.DoesNotContain(handler.CookieContainer.GetCookies(new Uri(host.Address, "/console/")).Cast<Cookie>(), c => c.Name == "sequin_console");
         using var after = await client.GetAsync("/console/sinks");
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
         Assert.StartsWith("/console/login", after.Headers.Location?.OriginalString, StringComparison.Ordinal);
