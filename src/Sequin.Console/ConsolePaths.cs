@@ -8,6 +8,7 @@ internal static class ConsolePaths
     public const string NewSink = "/console/sinks/new";
     public const string Routing = "/console/routing";
     public const string Login = "/console/login";
+    public const string Logout = "/console/logout";
     public const string StyleSheet = "/console/console.css";
 
     /// <summary>The page of sink <paramref name="name"/>.</summary>

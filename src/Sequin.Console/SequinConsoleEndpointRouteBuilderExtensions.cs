@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Sequin.WebConsole;
@@ -22,8 +23,10 @@ public static class SequinConsoleEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(string.Empty);
         ((IEndpointConventionBuilder)group).Finally(ConsoleGuard.Apply);
+        group.WithMetadata(new Sequin.Hosting.AspNetCore.Security.RequestBodyLimit(Sequin.Hosting.AspNetCore.Security.RequestBodyLimit.DefaultMaxBytes));
         group.MapRazorComponents<ConsoleApp>();
         group.MapGet(ConsolePaths.StyleSheet, ConsoleStyleSheet.Result).ExcludeFromDescription();
+        group.MapPost(ConsolePaths.Logout, ConsoleSignOut.Handle).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
         return group;
     }
 }

@@ -24,6 +24,9 @@ public static class SequinEndpointRouteBuilderExtensions
         // behind the guard: it wraps each endpoint's final request delegate.
         ((IEndpointConventionBuilder)group).Finally(SequinRequestGuard.Apply);
 
+        // No endpoint reads more than RequestBodyLimit.DefaultMaxBytes of body: a larger one is answered 413 unread.
+        group.WithMetadata(new RequestBodyLimit(RequestBodyLimit.DefaultMaxBytes));
+
         // Each part maps its own endpoints: the management API (Api/), health (Health/), metrics (Metrics/).
         SequinApiEndpoints.Map(group);
         Sequin.Hosting.AspNetCore.Health.SequinHealthEndpoints.Map(group);

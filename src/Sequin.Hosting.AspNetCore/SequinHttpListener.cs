@@ -41,13 +41,31 @@ internal sealed class SequinHttpListener : IHostedService, IAsyncDisposable
     /// <summary>The address it listens on once started (the real port when <c>listen</c> asked for port 0).</summary>
     public Uri? Address { get; private set; }
 
-    /// <summary>Why <paramref name="http"/> may not start with <paramref name="token"/> (a non-loopback bind without a token), or null.</summary>
+    /// <summary>The fewest characters a token must have when the endpoint listens on a non-loopback address.</summary>
+    public const int MinimumTokenLength = 24;
+
+    /// <summary>
+    /// Why <paramref name="http"/> may not start with <paramref name="token"/>, or null: a non-loopback bind needs a token
+    /// of at least <see cref="MinimumTokenLength"/> characters. <c>sequin run</c> and <c>sequin validate</c> both ask.
+    /// </summary>
     public static string? Problem(HttpConfig http, string? token)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return http.IsLoopback || token is { Length: > 0 }
-            ? null
-            : $"http.token: Required when http.listen is not a loopback address ('{http.Host}'): set http.token or the {SequinHttpOptions.TokenEnvironmentVariable} environment variable, or listen on 127.0.0.1.";
+        if (http.IsLoopback)
+        {
+            return null;
+        }
+
+        if (token is not { Length: > 0 })
+        {
+            return $"http.token: Required when http.listen is not a loopback address ('{http.Host}'): set http.token or the {SequinHttpOptions.TokenEnvironmentVariable} environment variable, or listen on 127.0.0.1.";
+        }
+
+        return token.Length < MinimumTokenLength
+            ? string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"http.token: Too short for a non-loopback http.listen ('{http.Host}'): at least {MinimumTokenLength} characters are needed (the token from http.token or {SequinHttpOptions.TokenEnvironmentVariable} has {token.Length}); generate one, e.g. with 'openssl rand -hex 24'.")
+            : null;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -61,7 +79,15 @@ internal sealed class SequinHttpListener : IHostedService, IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.Replace(ServiceDescriptor.Singleton(_loggerFactory));
         builder.Services.AddSingleton(new SequinServices(_hostServices));
-        builder.Services.AddSequinHttp(o => o.Token = _token);
+        builder.Services.AddSequinHttp(o =>
+        {
+            o.Token = _token;
+            o.AllowIpAddressHosts = !_http.IsLoopback;
+            foreach (var host in _http.AllowedHosts)
+            {
+                o.AllowedHosts.Add(host);
+            }
+        });
         var parts = _hostServices.GetServices<ISequinHttpListenerPart>().ToList();
         foreach (var part in parts)
         {

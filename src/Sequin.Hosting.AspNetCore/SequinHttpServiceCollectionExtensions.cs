@@ -28,6 +28,7 @@ public static class SequinHttpServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<SequinHttpOptions>, SequinHttpTokenDefaults>());
         services.TryAddSingleton(sp => new SequinServices(sp));
+        services.TryAddSingleton(sp => new Sequin.Hosting.AspNetCore.Security.FailedSignInThrottle(sp.GetService<TimeProvider>() ?? TimeProvider.System));
 
         // Each part adds its own services: the management API (Api/), health checks (Health/), metrics (Metrics/).
         SequinApiEndpoints.AddServices(services);

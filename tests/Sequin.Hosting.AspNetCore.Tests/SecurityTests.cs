@@ -17,7 +17,7 @@ public sealed class SecurityTests(PostgresFixture postgres)
     public void ANonLoopbackBindWithoutATokenDoesNotStart()
     {
         Assert.Contains("http.token", SequinHttpListener.Problem(new HttpConfig("0.0.0.0", 7376, null), token: null), StringComparison.Ordinal);
-        Assert.Null(SequinHttpListener.Problem(new HttpConfig("0.0.0.0", 7376, null), token: "from-the-environment"));
+        Assert.Null(SequinHttpListener.Problem(new HttpConfig("0.0.0.0", 7376, null), token: "from-the-environment-24-characters"));
         Assert.Null(SequinHttpListener.Problem(new HttpConfig("127.0.0.1", 7376, null), token: null));
     }
 

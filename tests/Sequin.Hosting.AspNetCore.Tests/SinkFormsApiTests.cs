@@ -151,8 +151,10 @@ public sealed class SinkFormsApiTests(PostgresFixture postgres)
         Assert.Equal("synthetic", invalidRoute.GetProperty("sample").GetString());
         Assert.Contains("topic", invalidRoute.GetProperty("error").GetString(), StringComparison.Ordinal);
 
-        var noTable = await RunAsync(api, new { type = "kafka", code, table = "public.missing" });
-        Assert.Contains("does not exist", noTable.GetProperty("error").GetString(), StringComparison.Ordinal);
+        // A table no sink reads (a missing one alike: whether it exists is not told) is refused (Security/HostileOperatorInputTests).
+        var noTable = await api.Client.PostAsJsonAsync("/api/routing/run", new { type = "kafka", code, table = "public.missing" });
+        Assert.Equal(HttpStatusCode.Forbidden, noTable.StatusCode);
+        Assert.Contains("is not a table a sink of database 'db' reads", await noTable.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static async Task<JsonElement> ValidateAsync(ApiHost api, string type, object proposal)

@@ -10,7 +10,7 @@ using Sequin.Hosting.AspNetCore.Security;
 namespace Sequin.WebConsole.Security;
 
 /// <summary>
-/// The API's rules for a browser (docs/reference/http-api.md, "Security"): with a token, a request needs the login
+/// The API's rules for a browser (docs/reference/security.md): the <c>Host</c> header must name this endpoint; with a token, a request needs the login
 /// cookie (<see cref="ConsoleSession"/>) or the bearer header, and a page asked for without them redirects to the login
 /// page; without a token, only loopback callers are answered; a POST from another site is refused. Antiforgery is
 /// checked by Blazor on every form post, after this.
@@ -29,20 +29,42 @@ internal static class ConsoleGuard
         endpoint.RequestDelegate = context => Check(context, isPublic) is { } refusal ? refusal.ExecuteAsync(context) : next(context);
     }
 
-    /// <summary>Null when the request may proceed; otherwise the redirect to the login page, or the 401 or 403 answer.</summary>
+    /// <summary>Null when the request may proceed; otherwise the redirect to the login page, or the 421, 401, 429 or 403 answer.</summary>
     internal static IResult? Check(HttpContext context, bool isPublic)
     {
         var request = context.Request;
-        var token = context.RequestServices.GetRequiredService<IOptions<SequinHttpOptions>>().Value.Token;
+        var options = context.RequestServices.GetRequiredService<IOptions<SequinHttpOptions>>().Value;
+        var token = options.Token;
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Sequin.Http");
+        if (SequinRequestGuard.RefuseHost(context, options, logger) is { } misdirected)
+        {
+            return misdirected;
+        }
+
+        if (SequinRequestGuard.RefuseLargeBody(context) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         if (token is { Length: > 0 })
         {
-            if (!isPublic && !ConsoleSession.IsSignedIn(request, token) && !SequinRequestGuard.HasToken(request, token))
+            if (!isPublic && !ConsoleSession.IsSignedIn(request, token))
             {
-                SecurityLog.Unauthorized(logger, request.Method, request.Path.ToString());
-                return HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
-                    ? Results.Redirect(ConsolePaths.Login + "?returnUrl=" + Uri.EscapeDataString(request.Path + request.QueryString))
-                    : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the console first.");
+                if (SequinRequestGuard.Presented(request) is not null)
+                {
+                    // A bearer header: right, or counted as a failed attempt (429 after too many).
+                    if (SequinRequestGuard.CheckBearer(context, token, logger) is { } refusal)
+                    {
+                        return refusal;
+                    }
+                }
+                else
+                {
+                    SecurityLog.Unauthorized(logger, request.Method, request.Path.ToString());
+                    return HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+                        ? Results.Redirect(ConsolePaths.Login + "?returnUrl=" + Uri.EscapeDataString(request.Path + request.QueryString))
+                        : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the console first.");
+                }
             }
         }
         else if (context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))

@@ -61,6 +61,17 @@ internal static class ConsoleSession
             MaxAge = Lifetime,
         });
 
+    /// <summary>Signs the browser out: the cookie is cleared (same name and path as <see cref="SignIn"/>).</summary>
+    public static void SignOut(HttpContext context) =>
+        context.Response.Cookies.Delete(CookieName, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Path = ConsolePaths.Root,
+            IsEssential = true,
+        });
+
     private static TimeProvider Clock(HttpContext context) => context.RequestServices?.GetService<TimeProvider>() ?? TimeProvider.System;
 
     private static string Value(string token, long issuedSeconds)

@@ -12,11 +12,18 @@ public sealed record HttpConfig(string Host, int Port, string? Token)
     /// <summary>The default <c>listen</c>: loopback, port 7376.</summary>
     public const string DefaultListen = "127.0.0.1:7376";
 
+    /// <summary>
+    /// Host names besides the listen address's own that requests may carry in their <c>Host</c> header
+    /// (<c>allowed_hosts</c>), e.g. the name a reverse proxy forwards; <c>*</c> accepts any. Default: none (a loopback
+    /// bind answers only localhost, 127.0.0.1 and [::1]; other binds also their IP addresses).
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary>Whether <see cref="Host"/> is a loopback address (<c>localhost</c>, 127.0.0.0/8, ::1).</summary>
     public bool IsLoopback =>
         string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
         || (System.Net.IPAddress.TryParse(Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
 
     /// <inheritdoc />
-    public override string ToString() => $"HttpConfig {{ Host = {Host}, Port = {Port}, Token = {(Token is null ? "(none)" : "***")} }}";
+    public override string ToString() => $"HttpConfig {{ Host = {Host}, Port = {Port}, Token = {(Token is null ? "(none)" : "***")}, AllowedHosts = [{string.Join(", ", AllowedHosts)}] }}";
 }

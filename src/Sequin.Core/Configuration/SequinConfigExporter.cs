@@ -28,7 +28,8 @@ public static class SequinConfigExporter
         if (config.Http is { } http)
         {
             var token = http.Token is null ? string.Empty : $", token: {Quote(Masked)}";
-            writer.WriteLine($"http: {{ listen: {Quote($"{http.Host}:{http.Port.ToString(CultureInfo.InvariantCulture)}")}{token} }}");
+            var hosts = http.AllowedHosts.Count == 0 ? string.Empty : $", allowed_hosts: [{string.Join(", ", http.AllowedHosts.Select(Quote))}]";
+            writer.WriteLine($"http: {{ listen: {Quote($"{http.Host}:{http.Port.ToString(CultureInfo.InvariantCulture)}")}{token}{hosts} }}");
         }
 
         var health = config.Health;

@@ -53,6 +53,8 @@ internal sealed class SequinMetrics : IDisposable
         _meter.CreateObservableGauge("sequin.replication.connected", () => ObserveDatabases(d => d.Connected ? 1L : 0L), "1", "1 while a replication connection is streaming, else 0.");
         _meter.CreateObservableGauge("sequin.sink.buffered.messages", () => Observe(c => c.BufferedMessages), "{message}", "Messages held by the sink consumer.");
         _meter.CreateObservableGauge("sequin.sink.buffered.bytes", () => Observe(c => c.BufferedBytes), "By", "Estimated bytes held by the sink consumer.");
+        _meter.CreateObservableGauge("sequin.sink.messages.parked", () => Observe(c => c.ParkedNow), "{message}", "Messages in the sink's parking store now (those found at start included).");
+        _meter.CreateObservableGauge("sequin.sink.degraded", () => Observe(c => c.DegradedReason is null ? 0L : 1L), "1", "1 while the sink has parked messages or deliveries failing and being retried, else 0.");
     }
 
     /// <inheritdoc />

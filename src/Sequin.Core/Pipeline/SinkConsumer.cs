@@ -149,8 +149,35 @@ internal sealed class SinkConsumer : IAsyncDisposable
     /// <summary>Messages discarded after <see cref="SinkConsumerSettings.MaxRetryCount"/> failed attempts.</summary>
     public long DiscardedMessages => _counters.Discarded;
 
-    /// <summary>Messages written to the parking store (and so settled for acknowledgement).</summary>
+    /// <summary>Messages written to the parking store (and so settled for acknowledgement), those found there at start included.</summary>
     public long ParkedMessages => _counters.Parked;
+
+    /// <summary>Messages in the parking store now: <see cref="ParkedMessages"/> minus <see cref="UnparkedMessages"/>.</summary>
+    public long ParkedNow => Math.Max(0, _counters.Parked - _counters.Unparked);
+
+    /// <summary>
+    /// Why the sink is not plainly running, or null: messages are parked, or deliveries have been failing (and are being
+    /// retried) since the last delivered batch. The API and console show it as status <c>degraded</c>; the
+    /// <c>sequin.sink.degraded</c> gauge is 1.
+    /// </summary>
+    public string? DegradedReason
+    {
+        get
+        {
+            var reasons = new List<string>(2);
+            if (ParkedNow is var parked and > 0)
+            {
+                reasons.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{parked} parked message(s) in sequin_state.parked_messages"));
+            }
+
+            if (_counters.FailingFor is { } failing)
+            {
+                reasons.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"deliveries failing and retried for {failing.TotalSeconds:0} s"));
+            }
+
+            return reasons.Count == 0 ? null : string.Join("; ", reasons);
+        }
+    }
 
     /// <summary>Parked messages delivered (or filtered) from the parking store and removed from it.</summary>
     public long UnparkedMessages => _counters.Unparked;
@@ -283,6 +310,7 @@ internal sealed class SinkConsumer : IAsyncDisposable
     {
         // The groups parked before are loaded (keys and counts only) so that new messages of them park behind.
         var parked = _housekeeping is null ? [] : await _housekeeping.StartAsync(cancellationToken).ConfigureAwait(false);
+        _counters.SeedParked(parked.Sum(g => (long)g.Count));
         IReadOnlyList<ConsumerPartition> partitions;
         lock (_lifecycleLock)
         {

@@ -80,6 +80,12 @@ internal sealed class SinkConsumerCounters(SequinMetrics metrics, string sinkNam
     /// <summary>A message was parked.</summary>
     public void OnParked() => Interlocked.Increment(ref _parked);
 
+    /// <summary>
+    /// Counts the messages found in the parking store at start as parked, so that parked minus unparked is what the store
+    /// holds (without it, a restart with parked messages showed a negative count as they were delivered).
+    /// </summary>
+    public void SeedParked(long stored) => Interlocked.Add(ref _parked, stored);
+
     /// <summary>A parked message was delivered, or filtered, and removed from the store.</summary>
     public void OnUnparked(bool filtered)
     {

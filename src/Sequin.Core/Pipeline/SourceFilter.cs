@@ -60,30 +60,35 @@ internal sealed class SourceFilter
         return _tableMatches.GetOrAdd(relation, _matchesTable);
     }
 
-    private bool MatchesTable(RelationInfo relation)
+    /// <summary>Whether the consumer takes rows of table <paramref name="schema"/>.<paramref name="table"/> (whatever their action).</summary>
+    public bool TakesTable(string schema, string table) => MatchesTable(schema, schema + "." + table);
+
+    private bool MatchesTable(RelationInfo relation) => MatchesTable(relation.Schema, relation.QualifiedName);
+
+    private bool MatchesTable(string schema, string qualifiedName)
     {
         // Sequin's own state (parked and discarded messages) is never a source, even in a publication FOR ALL TABLES:
         // delivering it would feed parking back into itself.
-        if (relation.Schema == Parking.PostgresParkingStore.Schema)
+        if (schema == Parking.PostgresParkingStore.Schema)
         {
             return false;
         }
 
-        if (_includeSchemas.Count > 0 && !_includeSchemas.Contains(relation.Schema))
+        if (_includeSchemas.Count > 0 && !_includeSchemas.Contains(schema))
         {
             return false;
         }
 
-        if (_excludeSchemas.Contains(relation.Schema))
+        if (_excludeSchemas.Contains(schema))
         {
             return false;
         }
 
-        if (_includeTables.Count > 0 && !_includeTables.Contains(relation.QualifiedName))
+        if (_includeTables.Count > 0 && !_includeTables.Contains(qualifiedName))
         {
             return false;
         }
 
-        return !_excludeTables.Contains(relation.QualifiedName);
+        return !_excludeTables.Contains(qualifiedName);
     }
 }

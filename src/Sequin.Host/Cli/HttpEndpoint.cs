@@ -33,7 +33,7 @@ internal static class HttpEndpoint
                 return false;
             }
 
-            http = new HttpConfig(host, port, configured?.Token);
+            http = configured is null ? new HttpConfig(host, port, null) : configured with { Host = host, Port = port };
         }
 
         if (http is null)

@@ -26,6 +26,14 @@ internal static class ValidateCommand
                 return 1;
             }
 
+            // What `sequin run` refuses at start (a non-loopback http.listen without a long enough token), validate refuses too.
+            if (!HttpEndpoint.TryResolve(result.Config!.Http, null, options.GetEnvironmentVariable, out _, out _, out var problem))
+            {
+                error.WriteLine($"{configPath}: 1 error(s):");
+                error.WriteLine($"  {problem}");
+                return 1;
+            }
+
             WriteSummary(output, configPath, result.Config!, result.Warnings.Count);
             return 0;
         });

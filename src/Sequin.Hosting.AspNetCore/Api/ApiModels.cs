@@ -21,9 +21,13 @@ internal sealed record SlotFigures(bool Exists, bool Active, string? ConfirmedFl
 /// <param name="Name">The sink's name.</param>
 /// <param name="Type">The sink type (<c>kafka</c>, <c>stdout</c>, ...).</param>
 /// <param name="Database">The database it reads from.</param>
-/// <param name="Status"><c>running</c>, <c>paused</c>, <c>starting</c> (not running yet), or the configured <c>disabled</c>/<c>paused</c>.</param>
+/// <param name="Status">
+/// <c>running</c>, <c>degraded</c> (running, but messages are parked or deliveries are failing and retried: see
+/// <paramref name="StatusReason"/>), <c>paused</c>, <c>starting</c> (not running yet), or the configured <c>disabled</c>.
+/// </param>
 /// <param name="Figures">Its counters since the start, or null when it is not running.</param>
-internal sealed record SinkView(string Name, string Type, string Database, string Status, SinkFigures? Figures);
+/// <param name="StatusReason">Why the status is <c>degraded</c>, e.g. <c>3 parked message(s) in sequin_state.parked_messages</c>; null otherwise.</param>
+internal sealed record SinkView(string Name, string Type, string Database, string Status, SinkFigures? Figures, string? StatusReason = null);
 
 /// <summary>A running sink's counters since the process started.</summary>
 /// <param name="Delivered">Messages delivered.</param>
@@ -31,7 +35,7 @@ internal sealed record SinkView(string Name, string Type, string Database, strin
 /// <param name="FailedAttempts">Failed delivery attempts (each retried or parked).</param>
 /// <param name="Discarded">Messages discarded (max retries, or discarded by hand).</param>
 /// <param name="Filtered">Messages the filter dropped.</param>
-/// <param name="Parked">Messages parked now (failing, waiting for their next retry in the parking table).</param>
+/// <param name="Parked">Messages parked now (failing, waiting for their next retry in the parking table), those parked before the start included.</param>
 /// <param name="Buffered">Messages held in memory (waiting, in flight or retrying).</param>
 /// <param name="BufferedBytes">Their size in bytes.</param>
 internal sealed record SinkFigures(long Delivered, long DeliveredBatches, long FailedAttempts, long Discarded, long Filtered, long Parked, int Buffered, long BufferedBytes);

@@ -33,9 +33,10 @@ internal static class SinkViews
             consumer.FailedAttempts,
             consumer.DiscardedMessages,
             consumer.FilteredMessages,
-            consumer.ParkedMessages - consumer.UnparkedMessages,
+            consumer.ParkedNow,
             consumer.BufferedMessages,
-            consumer.BufferedBytes));
+            consumer.BufferedBytes),
+        sink.Status == SinkStatus.Active && consumer is { IsPaused: false } ? consumer.DegradedReason : null);
 
     private static string Status(SinkConfig sink, SinkConsumer? consumer)
     {
@@ -44,6 +45,6 @@ internal static class SinkViews
             return sink.Status.ToString().ToLowerInvariant();
         }
 
-        return consumer is null ? "starting" : consumer.IsPaused ? "paused" : "running";
+        return consumer is null ? "starting" : consumer.IsPaused ? "paused" : consumer.DegradedReason is null ? "running" : "degraded";
     }
 }

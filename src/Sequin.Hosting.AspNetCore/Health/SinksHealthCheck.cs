@@ -4,7 +4,10 @@ using Sequin.Configuration;
 
 namespace Sequin.Hosting.AspNetCore.Health;
 
-/// <summary>Healthy unless a sink has failed without delivering anything for longer than <see cref="HealthConfig.SinkFailing"/>.</summary>
+/// <summary>
+/// Unhealthy when a sink has failed without delivering anything for longer than <see cref="HealthConfig.SinkFailing"/>;
+/// degraded (still 200) while a sink has parked messages or failing deliveries being retried; healthy otherwise.
+/// </summary>
 internal sealed class SinksHealthCheck(SequinServices services) : IHealthCheck
 {
     /// <inheritdoc />
@@ -20,8 +23,15 @@ internal sealed class SinksHealthCheck(SequinServices services) : IHealthCheck
             .Where(c => c.FailingFor is { } failing && failing > limit)
             .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Name}: failing for {c.FailingFor!.Value.TotalSeconds:0} s (health.sink_failing_ms)"))
             .ToList();
-        return Task.FromResult(stuck.Count == 0
+        if (stuck.Count > 0)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy(string.Join("; ", stuck)));
+        }
+
+        // Parked or retried messages: still ready (200), but not plainly healthy.
+        var degraded = runtime.Consumers.Where(c => c.DegradedReason is not null).Select(c => $"{c.Name}: {c.DegradedReason}").ToList();
+        return Task.FromResult(degraded.Count == 0
             ? HealthCheckResult.Healthy($"{runtime.Consumers.Count} sinks delivering.")
-            : HealthCheckResult.Unhealthy(string.Join("; ", stuck)));
+            : HealthCheckResult.Degraded(string.Join("; ", degraded)));
     }
 }

@@ -12,7 +12,7 @@ namespace Sequin.Hosting.AspNetCore.RoutingEditor;
 internal sealed record RoutingRunRequest(string? Type, string? Code, string? Message, string? Database, string? Table);
 
 /// <summary>What the routing function did with the sample message.</summary>
-/// <param name="Outcome"><c>routed</c>, <c>filtered</c> or <c>failed</c>.</param>
+/// <param name="Outcome"><c>routed</c>, <c>filtered</c>, <c>failed</c>, or <c>refused</c> (the sample table is not one a sink reads; the API answers 403).</param>
 /// <param name="Route">The resolved route: each routable key with its value (null when unset).</param>
 /// <param name="GroupId">The message's group id (its primary key values joined by <c>:</c>).</param>
 /// <param name="Payload">The JSON the sink would receive.</param>

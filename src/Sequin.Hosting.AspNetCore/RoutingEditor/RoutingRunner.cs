@@ -16,6 +16,9 @@ namespace Sequin.Hosting.AspNetCore.RoutingEditor;
 /// </summary>
 internal static class RoutingRunner
 {
+    /// <summary>The outcome of a run whose sample table no sink reads (the API answers 403).</summary>
+    public const string Refused = "refused";
+
     private static readonly ConsumerInfo EditorConsumer = new("routing-editor", "routing-editor");
 
     /// <summary>Runs <paramref name="request"/>; a missing sink type or sample comes back as a failed run naming why.</summary>
@@ -87,8 +90,12 @@ internal static class RoutingRunner
 
         try
         {
-            var message = await LatestRowReader.ReadAsync(database, table, cancellationToken).ConfigureAwait(false);
+            var message = await LatestRowReader.ReadAsync(database, host!.Sinks, table, cancellationToken).ConfigureAwait(false);
             return message is null ? (null, sample, $"Table '{table}' in database '{database.Name}' has no rows yet.") : (message, sample, null);
+        }
+        catch (SampleTableRefusedException e)
+        {
+            return (null, Refused, e.Message);
         }
         catch (BackfillFailedException e)
         {
@@ -100,5 +107,6 @@ internal static class RoutingRunner
         }
     }
 
-    private static RoutingRunView Failed(string error, string sample, string? sampleJson) => new("failed", [], null, null, error, null, null, sample, sampleJson);
+    private static RoutingRunView Failed(string error, string sample, string? sampleJson) =>
+        new(sample == Refused ? Refused : "failed", [], null, null, error, null, null, sample == Refused ? "none" : sample, sampleJson);
 }

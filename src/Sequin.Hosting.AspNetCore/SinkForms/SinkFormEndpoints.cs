@@ -61,7 +61,10 @@ internal static class SinkFormEndpoints
             return TypedResults.BadRequest(result);
         }
 
-        return TypedResults.Ok(await SinkProposalConnection.TestAsync(sink, sequin, loggerFactory, cancellationToken).ConfigureAwait(false));
+        var (view, refused) = await SinkProposalConnection.TestAsync(sink, proposal, sequin, loggerFactory, cancellationToken).ConfigureAwait(false);
+        return view is not null
+            ? TypedResults.Ok(view)
+            : TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Destination address refused", detail: refused);
     }
 
     private static ProblemHttpResult UnknownType(string type, SequinServices sequin) =>

@@ -178,8 +178,9 @@ public sealed class ParkingTests(PostgresFixture fixture)
         await using var second = new ConsumerHarness(Settings(), parking: store, time: time);
         second.Pipeline.OnDeliver = FailPoison(() => Volatile.Read(ref failing), () => Interlocked.Increment(ref attempts));
         Assert.Contains(second.Logger.Entries, e => e.EventId.Id == 1252);
+        Assert.Equal(2, second.Consumer.ParkedNow); // the two found in the table count as parked (issue 28 item 5)
         var newer = await second.FeedAsync([Some.Change(1, Some.Transaction(), name: "newer")]);
-        await Wait.UntilAsync(() => second.Consumer.ParkedMessages == 1, "the new change of the parked row is parked behind it");
+        await Wait.UntilAsync(() => second.Consumer.ParkedMessages == 3, "the new change of the parked row is parked behind the two found at start");
         Assert.Equal(newer.EndLsn, second.Tracker.GetConfirmableLsn());
         Assert.Empty(second.Pipeline.Delivered);
 
@@ -188,6 +189,7 @@ public sealed class ParkingTests(PostgresFixture fixture)
         await Wait.AdvanceToTimerAsync(time, due, "the parked head's next attempt, as recorded in the table");
         await Wait.UntilAsync(() => second.Consumer.UnparkedMessages == 3, "everything parked is delivered after the restart");
         Assert.Equal(["poison", "later", "newer"], second.Pipeline.Delivered.Select(Name));
+        Assert.Equal(0, second.Consumer.ParkedNow); // not -2: parked minus unparked is what the table holds
         Assert.Equal(0, await CountAsync(cs, "select count(*) from sequin_state.parked_messages"));
     }
 

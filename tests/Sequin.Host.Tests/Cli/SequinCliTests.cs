@@ -278,6 +278,28 @@ public sealed class SequinCliTests : IDisposable
     }
 
     [Fact]
+    public async Task ValidateRefusesWhatRunRefusesANonLoopbackListenWithoutALongEnoughToken()
+    {
+        foreach (var (http, expected) in new[]
+        {
+            ("http:\n  listen: \"0.0.0.0:7376\"\n", "http.token: Required when http.listen is not a loopback address"),
+            ("http:\n  listen: \"0.0.0.0:7376\"\n  token: x\n", "http.token: Too short for a non-loopback http.listen"),
+        })
+        {
+            var path = _dir.Write("sequin.yaml", Yaml.ValidConfig + "\n" + http);
+            var validate = await CliRunner.RunAsync(Options(), "validate", "--config", path);
+            var run = await CliRunner.RunAsync(Options((_, _, _) => throw new InvalidOperationException("must not be called")), "run", "--config", path);
+            Assert.Equal(1, validate.Exit);
+            Assert.Contains(expected, validate.Err, StringComparison.Ordinal);
+            Assert.Equal(1, run.Exit);
+            Assert.Contains(expected, run.Err, StringComparison.Ordinal);
+        }
+
+        var good = _dir.Write("sequin.yaml", Yaml.ValidConfig + "\nhttp:\n  listen: \"0.0.0.0:7376\"\n  token: 0123456789abcdef01234567\n");
+        Assert.Equal(0, (await CliRunner.RunAsync(Options(), "validate", "--config", good)).Exit);
+    }
+
+    [Fact]
     public async Task RunWithHttpListenServesTheApiOnKestrelAndRefusesABadOrUnprotectedBind()
     {
         var path = _dir.Write("sequin.yaml", Yaml.ValidConfig);

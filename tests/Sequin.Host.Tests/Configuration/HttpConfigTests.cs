@@ -56,4 +56,14 @@ public sealed class HttpConfigTests
         var again = Yaml.Load(exported).Config!.Http!;
         Assert.Equal(("0.0.0.0", 7376), (again.Host, again.Port));
     }
+
+    [Fact]
+    public void AllowedHostsSurviveTheExport()
+    {
+        var config = Yaml.Load(Yaml.ValidConfig + "\nhttp: { listen: \"127.0.0.1:7376\", allowed_hosts: [sequin.example.com, \"[fd00::5]\"] }\n").Config!;
+
+        var again = Yaml.Load(SequinConfigExporter.Export(config)).Config!.Http!;
+
+        Assert.Equal(["sequin.example.com", "[fd00::5]"], again.AllowedHosts);
+    }
 }

@@ -26,6 +26,7 @@ internal sealed class ApiHost : IAsyncDisposable
 
     private readonly IHost _host;
     private readonly string _directory;
+    private bool _handedOver;
 
     private ApiHost(IHost host, string directory, string database, PostgresServer server, GatedSinkPlugin sink, ListLogger logs, Uri address, ConcurrentQueue<string> bodies)
     {
@@ -58,6 +59,31 @@ internal sealed class ApiHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     public SinkConsumer Consumer => _host.Services.GetRequiredService<SequinRuntime>().Consumers.Single();
+
+    /// <summary>The configuration the host runs (for <see cref="RestartAsync"/>).</summary>
+    private (SequinConfig Config, ISinkPluginCatalog Catalog, Action<IServiceCollection>? AddToHost)? ToolSetup { get; set; }
+
+    /// <summary>
+    /// Stops this tool host and starts another on the same database, configuration and sink plugin (as a process restart
+    /// would); this instance is then done with (its disposal leaves the database to the new one).
+    /// </summary>
+    public async Task<ApiHost> RestartAsync()
+    {
+        var (config, catalog, addToHost) = ToolSetup ?? throw new InvalidOperationException("Only a tool host restarts.");
+        Consumer.Resume();
+        await _host.StopAsync();
+        _host.Dispose();
+        _handedOver = true;
+        await Eventually.UntilAsync(
+            async () => await Server.ScalarAsync<long>("SELECT count(*) FROM pg_replication_slots WHERE active", Database) == 0,
+            () => "the replication slot released by the stopped host");
+        var (host, address) = await StartToolHostAsync(config, _directory, Logs, catalog, addToHost);
+        var api = new ApiHost(host, _directory, Database, Server, Sink, Logs, address, Bodies) { ToolSetup = ToolSetup };
+        await Eventually.UntilAsync(
+            async () => await Server.ScalarAsync<long>("SELECT count(*) FROM pg_replication_slots WHERE active", Database) == 1,
+            () => "the replication slot is in use again");
+        return api;
+    }
 
     /// <summary>Starts the host on database <c>prefix_N</c>, listening on <paramref name="listen"/> with the token.</summary>
     public static Task<ApiHost> StartAsync(PostgresFixture postgres, string prefix, string listen = "0.0.0.0:0") =>
@@ -121,7 +147,10 @@ internal sealed class ApiHost : IAsyncDisposable
 
         var logs = new ListLogger();
         var (host, address) = embedded ? await StartEmbeddedAsync(config, directory, logs, catalog) : await StartToolHostAsync(config, directory, logs, catalog, addToHost);
-        var api = new ApiHost(host, directory, database, postgres.Server, sink, logs, address, new ConcurrentQueue<string>());
+        var api = new ApiHost(host, directory, database, postgres.Server, sink, logs, address, new ConcurrentQueue<string>())
+        {
+            ToolSetup = embedded ? null : (config, catalog, addToHost),
+        };
         await Eventually.UntilAsync(
             async () => await postgres.Server.ScalarAsync<long>("SELECT count(*) FROM pg_replication_slots WHERE active", database) == 1,
             () => "the replication slot is in use");
@@ -184,6 +213,11 @@ internal sealed class ApiHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        if (_handedOver)
+        {
+            return;
+        }
+
         Consumer.Resume(); // a paused sink would hold the drain for its whole timeout
         await _host.StopAsync();
         _host.Dispose();

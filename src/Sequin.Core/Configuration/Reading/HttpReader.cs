@@ -16,7 +16,18 @@ internal static class HttpReader
 
         var listen = map.String("listen") ?? HttpConfig.DefaultListen;
         var token = map.String("token");
+        var allowedHosts = map.StringList("allowed_hosts") ?? [];
         map.RejectUnknown();
+        for (var i = 0; i < allowedHosts.Count; i++)
+        {
+            if (!IsHostName(allowedHosts[i]))
+            {
+                map.Error(
+                    string.Create(CultureInfo.InvariantCulture, $"allowed_hosts[{i}]"),
+                    $"Expected a host name or IP address as browsers send it in the Host header, without scheme or port (e.g. 'sequin.internal', '10.0.0.5', '[fd00::5]'), or '*' for any (got '{allowedHosts[i]}').");
+            }
+        }
+
         if (token is not { Length: > 0 } && map.Has("token"))
         {
             map.Error("token", "Must not be empty; leave the key out for no token.");
@@ -28,7 +39,24 @@ internal static class HttpReader
             return null;
         }
 
-        return new HttpConfig(host, port, token is { Length: > 0 } ? token : null);
+        return new HttpConfig(host, port, token is { Length: > 0 } ? token : null) { AllowedHosts = [.. allowedHosts.Select(h => h.Trim())] };
+    }
+
+    /// <summary>Whether <paramref name="value"/> is <c>*</c>, a DNS name, an IPv4 address or a bracketed IPv6 address.</summary>
+    internal static bool IsHostName(string value)
+    {
+        var trimmed = value.Trim();
+        if (trimmed == "*")
+        {
+            return true;
+        }
+
+        if (trimmed.StartsWith('[') && trimmed.EndsWith(']'))
+        {
+            return IPAddress.TryParse(trimmed[1..^1], out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        }
+
+        return Uri.CheckHostName(trimmed) is UriHostNameType.Dns or UriHostNameType.IPv4;
     }
 
     /// <summary>Splits <c>host:port</c> (IPv6 in brackets) and checks both parts.</summary>
