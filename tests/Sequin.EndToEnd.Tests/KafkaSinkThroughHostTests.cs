@@ -34,8 +34,9 @@ public sealed class KafkaSinkThroughHostTests(PostgresFixture postgres)
 
         Assert.Equal(0, await host.StopAsync());
         Assert.Contains("Loaded sink plugin kafka", host.Output, StringComparison.Ordinal);
-        // The plugin runs on the librdkafka 2.16 of its own folder, not on a system librdkafka the machine may have.
-        var nativeFolder = Path.Combine(BuildPaths.Plugins, "Sequin.Sinks.Kafka", "runtimes", "linux-x64", "native");
+        // The plugin runs on the librdkafka 2.16 of its own folder, not on a system librdkafka the machine may have. The
+        // shipped Kafka sink loads from the host's own plugins folder, searched before --plugins-dir.
+        var nativeFolder = Path.Combine(BuildPaths.HostPlugins, "Sequin.Sinks.Kafka", "runtimes", "linux-x64", "native");
         Assert.Matches($@"on librdkafka 2\.16\.\d+ from {Regex.Escape(nativeFolder)}/[a-z0-9-]*librdkafka\.so\.", host.Output);
         records = await KafkaTopicReader.ReadAsync(broker.BootstrapServers, topic);
         Assert.Equal(expected.Total, records.Count);

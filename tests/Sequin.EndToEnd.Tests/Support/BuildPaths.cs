@@ -29,6 +29,9 @@ public static class BuildPaths
         }
     }
 
+    /// <summary>The host's own plugins folder (the shipped sinks), searched before any <c>--plugins-dir</c>.</summary>
+    public static string HostPlugins => Path.Combine(Path.GetDirectoryName(HostDll)!, "plugins");
+
     /// <summary>The host's entry assembly as built by src/Sequin.Host.</summary>
     public static string HostDll => Path.Combine(RepositoryRoot, "src", "Sequin.Host", "bin", Configuration, "net10.0", "sequin.dll");
 }

@@ -251,7 +251,9 @@ internal sealed class ApiHost : IAsyncDisposable
         })],
     };
 
-    private sealed class RecordingHandler(ConcurrentQueue<string> bodies) : DelegatingHandler(new HttpClientHandler())
+    // A request sent with Expect: 100-continue waits this long for the server's answer before sending its body: an
+    // oversized body is answered 413 unread, and sending it anyway races the server closing the connection.
+    private sealed class RecordingHandler(ConcurrentQueue<string> bodies) : DelegatingHandler(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(1) })
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
