@@ -39,7 +39,7 @@ public sealed partial class SlotDroppedTests(PostgresFixture postgres)
         await scenario.ExecuteAsync("INSERT INTO t SELECT g, 0 FROM generate_series(101, 150) g");
 
         // The host stops by itself, with an error, and does not create the slot again.
-        await Eventually.UntilAsync(() => host.HasExited, () => "the host exited; output:\n" + host.Output, TimeSpan.FromSeconds(60));
+        await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, host.ExitCode);
         var output = host.Output;

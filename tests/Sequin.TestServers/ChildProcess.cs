@@ -15,6 +15,7 @@ public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private Task _exitedAndDrained = Task.CompletedTask;
 
     private ChildProcess(Process process, string commandLine)
     {
@@ -36,7 +37,11 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>
+    /// True once the process has exited and everything it printed has been read into <see cref="Output"/>: the process
+    /// can be gone a moment before its last lines arrive, and a test that reads the output on exit must see them all.
+    /// </summary>
+    public bool HasExited => _exitedAndDrained.IsCompleted;
 
     public int ProcessId => _process.Id;
 
@@ -85,6 +90,7 @@ public sealed class ChildProcess : IAsyncDisposable
         process.StandardInput.Close(); // no prompts: nothing to answer them
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        child._exitedAndDrained = process.WaitForExitAsync(); // completes after the redirected streams reach their end
         return child;
     }
 
