@@ -1,19 +1,24 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ClearScript;
 using Microsoft.ClearScript.V8;
+using Sequin.Functions.Engines;
 
 namespace Sequin.Functions.V8;
 
 /// <summary>
 /// A routing function in its own V8 engine. One message per call (<see cref="InvokeRoute"/>), or many as one JSON
 /// string (<see cref="InvokeRouteBatch"/>), which is where V8 pays off: crossing from .NET into V8 costs more than a
-/// short function. A watchdog interrupts a call that runs past its time limit (wall time: V8 offers no per-thread CPU
-/// clock); a batch gets the limit once per message. Not thread-safe.
+/// short function. A watchdog interrupts a call that uses more CPU time than its limit (the calling thread's own CPU
+/// clock, read from the watchdog's timer, so that a call waiting for a core on a loaded machine does not time out), or
+/// that runs past the wall-clock limit however little CPU it uses; a batch gets the CPU limit once per message. Not
+/// thread-safe.
 /// </summary>
 internal sealed class V8FunctionInstance : IFunctionInstance, IDisposable
 {
+    private static readonly TimeSpan MinimumTick = TimeSpan.FromMilliseconds(5);
     private readonly V8CompiledFunction _compiled;
     private readonly FunctionDefinition _definition;
     private readonly V8ScriptEngine _engine;
@@ -24,6 +29,12 @@ internal sealed class V8FunctionInstance : IFunctionInstance, IDisposable
     private readonly object?[] _argument = new object?[1];
     private long _call;
     private long _armed = -1;
+    private int? _clock;
+    private long _startCpu;
+    private long _startWall;
+    private TimeSpan _cpuLimit;
+    private TimeSpan _wallLimit;
+    private volatile bool _overWallClock;
 
     public V8FunctionInstance(V8CompiledFunction compiled, V8ScriptEngine engine, ScriptObject route, ScriptObject batch)
     {
@@ -106,6 +117,12 @@ internal sealed class V8FunctionInstance : IFunctionInstance, IDisposable
     private string Run(ScriptObject entry, TimeSpan limit)
     {
         var call = Interlocked.Increment(ref _call);
+        _clock = ThreadCpuTime.CurrentThreadClock();
+        _startCpu = _clock is { } clock ? ThreadCpuTime.Read(clock) ?? 0 : 0;
+        _startWall = Stopwatch.GetTimestamp();
+        _cpuLimit = limit;
+        _wallLimit = _compiled.Limits.WallClockTimeout + limit;
+        _overWallClock = false;
         Volatile.Write(ref _armed, call);
         _watchdog.Change(limit, Timeout.InfiniteTimeSpan);
         try
@@ -114,7 +131,14 @@ internal sealed class V8FunctionInstance : IFunctionInstance, IDisposable
         }
         catch (ScriptInterruptedException)
         {
-            throw V8Errors.Failed(_definition, $"exceeded its time limit of {limit.TotalMilliseconds:0} ms.", null, null, 0);
+            throw V8Errors.Failed(
+                _definition,
+                _overWallClock
+                    ? $"did not return within the wall-clock limit of {_wallLimit.TotalMilliseconds:0} ms."
+                    : $"exceeded its time limit of {limit.TotalMilliseconds:0} ms.",
+                null,
+                null,
+                0);
         }
         catch (ScriptEngineException e)
         {
@@ -127,13 +151,36 @@ internal sealed class V8FunctionInstance : IFunctionInstance, IDisposable
         }
     }
 
-    // The watchdog: interrupts only the call it was armed for (a late tick after that call ended does nothing).
+    // The watchdog: interrupts only the call it was armed for (a late tick after that call ended does nothing), once
+    // that call has used its CPU time or the wall-clock limit; otherwise it looks again when the rest could be used up.
     private void Expire()
     {
-        if (Volatile.Read(ref _armed) == Volatile.Read(ref _call))
+        var call = Volatile.Read(ref _call);
+        if (Volatile.Read(ref _armed) != call)
         {
-            _engine.Interrupt();
+            return;
         }
+
+        var wall = Stopwatch.GetElapsedTime(_startWall);
+        var used = _clock is { } clock && ThreadCpuTime.Read(clock) is { } now ? TimeSpan.FromTicks((now - _startCpu) / 100) : wall;
+        if (wall >= _wallLimit || used >= _cpuLimit)
+        {
+            _overWallClock = used < _cpuLimit;
+            if (Volatile.Read(ref _armed) == call)
+            {
+                _engine.Interrupt();
+            }
+
+            return;
+        }
+
+        var next = TimeSpan.FromTicks(Math.Min((_cpuLimit - used).Ticks, (_wallLimit - wall).Ticks));
+        if (Volatile.Read(ref _armed) != call)
+        {
+            return;
+        }
+
+        _watchdog.Change(next < MinimumTick ? MinimumTick : next, Timeout.InfiniteTimeSpan);
     }
 
     private void Read(JsonElement result, List<RouteEntry> output)

@@ -8,7 +8,8 @@ namespace Sequin.Functions.V8.Tests;
 
 public sealed class V8FunctionEngineTests
 {
-    internal static readonly FunctionLimits Limits = new() { Timeout = FunctionLimits.MaxTimeout }; // wall time in V8: the most a shared, loaded machine allows
+    // CPU time, and a wall-clock cap the most a shared, loaded machine allows: an endless loop always meets the CPU limit first.
+    internal static readonly FunctionLimits Limits = new() { Timeout = FunctionLimits.MaxTimeout, WallClockTimeout = FunctionLimits.MaxWallClockTimeout };
 
     private static readonly ConsumerInfo Consumer = new("sink-1", "orders-to-kafka");
 
@@ -58,11 +59,10 @@ public sealed class V8FunctionEngineTests
         var batch = new List<RouteEntry>[] { [], [] };
         var jint = new List<RouteEntry>();
 
-        var limits = new FunctionLimits { Timeout = FunctionLimits.MaxTimeout }; // wall time, on a shared machine
-        var instance = V8FunctionEngine.Shared.Compile(definition, limits).CreateInstance();
+        var instance = V8FunctionEngine.Shared.Compile(definition, Limits).CreateInstance();
         instance.InvokeRoute(input, v8);
         ((V8FunctionInstance)instance).InvokeRouteBatch([Input(Message("8", "paid", "9.5")), input], batch, new FunctionError?[2]);
-        JintFunctionEngine.Shared.Compile(definition, limits).CreateInstance().InvokeRoute(input, jint);
+        JintFunctionEngine.Shared.Compile(definition, Limits).CreateInstance().InvokeRoute(input, jint);
 
         Assert.Equal(new RouteEntry("message_key", RouteValueKind.Number, amount), jint[0]);
         Assert.Equal(jint, v8);

@@ -8,9 +8,6 @@ namespace Sequin.Functions.V8.Tests.Security;
 /// </summary>
 public sealed class HostileV8FunctionTests
 {
-    // V8's time limit is wall time: the most allowed, so that a loaded machine does not turn a probe into a time-out.
-    private static readonly FunctionLimits Limits = new() { Timeout = FunctionLimits.MaxTimeout };
-
     [Theory]
     [InlineData("new Array(1e9).fill(0);", "RangeError: Array.prototype.fill: the array is longer than 1000000 elements")]
     [InlineData("Array.prototype.fill.call({ length: 1e9 }, 0);", "RangeError: Array.prototype.fill: the array is longer than 1000000 elements")]

@@ -25,6 +25,31 @@ internal static partial class ThreadCpuTime
         return (long)(Stopwatch.GetTimestamp() * (1_000_000_000.0 / Stopwatch.Frequency));
     }
 
+    /// <summary>
+    /// The CPU clock of the calling thread, which any thread can read with <see cref="Read"/> while the calling thread
+    /// lives (a watchdog timer measuring the CPU time of the call it guards); null where thread clocks are unsupported.
+    /// </summary>
+    public static int? CurrentThreadClock()
+    {
+        if (!IsSupported)
+        {
+            return null;
+        }
+
+        try
+        {
+            return PthreadGetCpuClockId(PthreadSelf(), out var clock) == 0 ? clock : null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The CPU time in nanoseconds on <paramref name="clock"/> (from <see cref="CurrentThreadClock"/>), or null once its thread is gone.</summary>
+    public static long? Read(int clock) =>
+        ClockGetTime(clock, out var time) == 0 ? (time.Seconds * 1_000_000_000L) + time.Nanoseconds : null;
+
     private static bool Probe()
     {
         try
@@ -39,6 +64,12 @@ internal static partial class ThreadCpuTime
 
     [LibraryImport("libc", EntryPoint = "clock_gettime")]
     private static partial int ClockGetTime(int clockId, out TimeSpec time);
+
+    [LibraryImport("libc", EntryPoint = "pthread_self")]
+    private static partial nuint PthreadSelf();
+
+    [LibraryImport("libc", EntryPoint = "pthread_getcpuclockid")]
+    private static partial int PthreadGetCpuClockId(nuint thread, out int clock);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec
