@@ -21,7 +21,7 @@ public sealed class LeaderLockTests(PostgresFixture fixture)
     [InlineData("slöt_ünïcode")]
     public async Task TheKeyIsTheOneTheDocumentedSqlComputesFromTheSlotName(string slot)
     {
-        var fromSql = await fixture.Server.ScalarAsync<long>(LeaderLock.KeySql.Replace("$1", $"'{slot}'", StringComparison.Ordinal));
+        var fromSql = await fixture.Server.ScalarAsync<long>("SELECT " + LeaderLock.KeySql.Replace("$1", $"'{slot}'", StringComparison.Ordinal));
 
         Assert.Equal(fromSql, LeaderLock.KeyFor(slot));
         Assert.NotEqual(LeaderLock.KeyFor(slot), LeaderLock.KeyFor(slot + "_2"));
