@@ -28,6 +28,10 @@ public sealed class LeaderLockTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public void TheKeyOfTheDocumentedExampleIsTheOneTheDocsShow() =>
+        Assert.Equal(5042891589868625576L, LeaderLock.KeyFor("sequin_slot")); // docs/how-to/run-highly-available.md
+
+    [Fact]
     public async Task OnlyOneHostHoldsTheLockAndEndingItsSessionLetsTheNextOneTakeIt()
     {
         var database = await fixture.CreateDatabaseAsync("leaderlock");
