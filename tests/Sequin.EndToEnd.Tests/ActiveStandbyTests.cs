@@ -163,9 +163,13 @@ public sealed partial class ActiveStandbyTests(PostgresFixture postgres, ITestOu
         // Changes keep coming while the leader is fenced and the standby takes over.
         using var stopWriting = new CancellationTokenSource();
         var writer = WriteRowsAsync(scenario, 101, stopWriting.Token);
-        var fenced = await StandbyPair.WaitForLogAsync(a, StandbyPair.Fenced, clock);
+        var fencing = StandbyPair.WaitForLogAsync(a, StandbyPair.Fenced, clock);
+        var leading = StandbyPair.WaitForLogAsync(b, StandbyPair.Leads, clock);
+        var fenced = await fencing;
         var deliveredByAAtFence = StdoutSinkOutput.Count(aOutput);
-        var takeover = await StandbyPair.WaitForLogAsync(b, StandbyPair.Leads, clock);
+        var takeover = await leading;
+        await Eventually.UntilAsync(() => StdoutSinkOutput.Count(scenario.OutputPath) > 0, () => "a first change from the new leader; output:\n" + b.Output);
+        var firstDelivery = clock.Elapsed;
         await scenario.WaitForSlotActiveAsync(b);
         var walsenderNow = await scenario.ScalarAsync<int>($"SELECT active_pid FROM pg_replication_slots WHERE slot_name = '{scenario.SlotName}'");
         await Eventually.UntilAsync(() => StdoutSinkOutput.Count(scenario.OutputPath) >= 50, () => "50 changes from the new leader; output:\n" + b.Output);
@@ -174,7 +178,7 @@ public sealed partial class ActiveStandbyTests(PostgresFixture postgres, ITestOu
         await Eventually.UntilAsync(
             () => StdoutSinkOutput.Read(aOutput).Concat(StdoutSinkOutput.Read(scenario.OutputPath)).Select(m => (int)m["record"]!["id"]!).Distinct().Count() == last,
             () => $"all {last} rows delivered; output of b:\n{b.Output}");
-        output.WriteLine($"Fencing: the leader stopped {fenced.TotalMilliseconds:0} ms after its lock session was ended; the standby led after {takeover.TotalMilliseconds:0} ms.");
+        output.WriteLine($"Fencing: the leader stopped {fenced.TotalMilliseconds:0} ms after its lock session was ended; the standby took the lock after {takeover.TotalMilliseconds:0} ms and delivered its first change after {firstDelivery.TotalMilliseconds:0} ms.");
 
         // The fenced host delivered nothing after it reported the fence, and it did so within its bound (the check
         // interval, 1 s: a terminated session fails the next check at once; plus cancelling in-flight deliveries; 4 s
