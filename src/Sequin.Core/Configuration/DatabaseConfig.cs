@@ -54,6 +54,9 @@ public sealed class DatabaseConfig
     /// <summary>When to warn that the database keeps WAL for this host (<c>wal_warnings</c>).</summary>
     public WalWarningsConfig WalWarnings { get; init; } = WalWarningsConfig.Default;
 
+    /// <summary>How hosts running this configuration share the database: the standby's retry and the leader's check interval (<c>leader_lock</c>).</summary>
+    public LeaderLockConfig LeaderLock { get; init; } = LeaderLockConfig.Default;
+
     /// <summary>An Npgsql connection string for this database (it holds the password: never log it).</summary>
     public string BuildConnectionString()
     {

@@ -14,6 +14,8 @@ internal sealed class ReplicationStatus
     private long _lagBytes;
     private long _lagMilliseconds;
     private long _serverWal;
+    private int _role; // 0 trying the lock for the first time, 1 leader, 2 standby
+    private long _lockKey;
 
     /// <summary>Creates the status of database <paramref name="database"/>; its changes are counted in <paramref name="metrics"/> when given.</summary>
     public ReplicationStatus(string database, SequinMetrics? metrics = null)
@@ -28,6 +30,15 @@ internal sealed class ReplicationStatus
 
     /// <summary>The tag of the database's measurements.</summary>
     public KeyValuePair<string, object?> MetricTag { get; }
+
+    /// <summary>True while this host holds the database's leader lock (and so may read the slot and deliver).</summary>
+    public bool IsLeader => Volatile.Read(ref _role) == 1;
+
+    /// <summary>True while another host holds the database's leader lock and this one waits to take over.</summary>
+    public bool IsStandby => Volatile.Read(ref _role) == 2;
+
+    /// <summary>The database's advisory lock key (0 before the first attempt).</summary>
+    public long LockKey => Volatile.Read(ref _lockKey);
 
     /// <summary>True while a replication connection is streaming.</summary>
     public bool Connected => Volatile.Read(ref _connected) == 1;
@@ -53,6 +64,20 @@ internal sealed class ReplicationStatus
 
     /// <summary>The age of the oldest change not yet delivered, at the last status tick (zero when everything is delivered).</summary>
     public TimeSpan LagTime => TimeSpan.FromMilliseconds(Volatile.Read(ref _lagMilliseconds));
+
+    /// <summary>This host took the leader lock <paramref name="lockKey"/>.</summary>
+    public void OnLeader(long lockKey)
+    {
+        Volatile.Write(ref _lockKey, lockKey);
+        Volatile.Write(ref _role, 1);
+    }
+
+    /// <summary>Another host holds the leader lock <paramref name="lockKey"/> (or this host lost it).</summary>
+    public void OnStandby(long lockKey)
+    {
+        Volatile.Write(ref _lockKey, lockKey);
+        Volatile.Write(ref _role, 2);
+    }
 
     /// <summary>A replication connection started streaming.</summary>
     public void OnConnected()

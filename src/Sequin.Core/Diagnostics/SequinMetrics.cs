@@ -51,6 +51,7 @@ internal sealed class SequinMetrics : IDisposable
         _meter.CreateObservableGauge("sequin.replication.lag", () => ObserveDatabases(d => d.LagBytes), "By", "WAL received from the server but not yet confirmed as delivered by every sink.");
         _meter.CreateObservableGauge("sequin.replication.lag.time", () => ObserveDatabases(d => d.LagTime.TotalSeconds), "s", "Age of the oldest change not yet delivered by every sink.");
         _meter.CreateObservableGauge("sequin.replication.connected", () => ObserveDatabases(d => d.Connected ? 1L : 0L), "1", "1 while a replication connection is streaming, else 0.");
+        _meter.CreateObservableGauge("sequin.leader", () => ObserveDatabases(d => d.IsLeader ? 1L : 0L), "1", "1 while this host holds the database's leader lock and reads it, 0 while it stands by.");
         _meter.CreateObservableGauge("sequin.sink.buffered.messages", () => Observe(c => c.BufferedMessages), "{message}", "Messages held by the sink consumer.");
         _meter.CreateObservableGauge("sequin.sink.buffered.bytes", () => Observe(c => c.BufferedBytes), "By", "Estimated bytes held by the sink consumer.");
         _meter.CreateObservableGauge("sequin.sink.messages.parked", () => Observe(c => c.ParkedNow), "{message}", "Messages in the sink's parking store now (those found at start included).");

@@ -15,23 +15,27 @@ namespace Sequin.Hosting;
 /// </summary>
 internal static class DatabaseAwaiter
 {
-    public static async Task<ulong> PrepareAsync(DatabaseConfig database, ReplicationSource source, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<ulong> PrepareAsync(DatabaseConfig database, ReplicationSource source, ILogger logger, TimeProvider time, CancellationToken cancellationToken) =>
+        RunAsync(database, source.PrepareAsync, logger, time, cancellationToken);
+
+    /// <summary>Runs <paramref name="attempt"/> (a first contact with the database), retrying it while the database cannot be reached.</summary>
+    public static async Task<T> RunAsync<T>(DatabaseConfig database, Func<CancellationToken, Task<T>> attempt, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
     {
         var wait = database.AwaitDatabase;
         var started = time.GetTimestamp();
         var maxDelay = wait.Interval > TimeSpan.FromSeconds(5) ? wait.Interval : TimeSpan.FromSeconds(5);
         var delay = wait.Interval;
-        for (var attempt = 1; ; attempt++)
+        for (var number = 1; ; number++)
         {
             try
             {
-                var lsn = await source.PrepareAsync(cancellationToken).ConfigureAwait(false);
-                if (attempt > 1)
+                var result = await attempt(cancellationToken).ConfigureAwait(false);
+                if (number > 1)
                 {
-                    RuntimeLog.DatabaseReachable(logger, database.Name, attempt, (long)time.GetElapsedTime(started).TotalMilliseconds);
+                    RuntimeLog.DatabaseReachable(logger, database.Name, number, (long)time.GetElapsedTime(started).TotalMilliseconds);
                 }
 
-                return lsn;
+                return result;
             }
             catch (NpgsqlException e) when (!IsUnreachable(e) && !cancellationToken.IsCancellationRequested)
             {
@@ -50,12 +54,12 @@ internal static class DatabaseAwaiter
                 {
                     throw new InvalidOperationException(
                         $"Database '{database.Name}' ({database.Hostname}:{database.Port}/{database.Database}) could not be reached: {reason}. "
-                        + $"Gave up after {attempt} attempt(s) in {waited.TotalSeconds:0.0} s (await_database.timeout_ms: {(long)wait.Timeout.TotalMilliseconds}).",
+                        + $"Gave up after {number} attempt(s) in {waited.TotalSeconds:0.0} s (await_database.timeout_ms: {(long)wait.Timeout.TotalMilliseconds}).",
                         e);
                 }
 
                 var pause = delay < wait.Timeout - waited ? delay : wait.Timeout - waited;
-                RuntimeLog.DatabaseUnreachable(logger, database.Name, reason, attempt, (long)pause.TotalMilliseconds, (long)waited.TotalMilliseconds, (long)wait.Timeout.TotalMilliseconds);
+                RuntimeLog.DatabaseUnreachable(logger, database.Name, reason, number, (long)pause.TotalMilliseconds, (long)waited.TotalMilliseconds, (long)wait.Timeout.TotalMilliseconds);
                 await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
             }

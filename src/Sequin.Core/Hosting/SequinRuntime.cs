@@ -22,7 +22,7 @@ namespace Sequin.Hosting;
 /// gives in-flight batches <see cref="SequinRuntimeOptions.DrainTimeout"/>, acknowledges what was delivered, and
 /// releases the sinks. Hosted by <see cref="SequinHostedService"/>; usable on its own.
 /// </summary>
-internal sealed class SequinRuntime
+internal sealed partial class SequinRuntime
 {
     private readonly SequinConfig _config;
     private readonly IServiceProvider _services;
@@ -33,8 +33,6 @@ internal sealed class SequinRuntime
     private readonly ILogger _logger;
     private readonly List<SinkConsumer> _consumers = [];
     private readonly List<ReplicationStatus> _replication = [];
-    private readonly Dictionary<string, PostgresParkingStore> _parkingStores = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NpgsqlDataSource> _enrichmentSources = new(StringComparer.Ordinal);
 
     /// <summary>Creates a runtime for <paramref name="config"/>.</summary>
     /// <param name="config">The validated configuration.</param>
@@ -90,9 +88,9 @@ internal sealed class SequinRuntime
     public int ActiveSinkCount => _config.Sinks.Count(s => s.Status == SinkStatus.Active);
 
     /// <summary>
-    /// Creates every active sink, prepares every database (publication, slot), then streams until
-    /// <paramref name="cancellationToken"/> is cancelled, and stops gracefully. Returns normally after a requested
-    /// stop.
+    /// Per database with active sinks: takes the database's leader lock (standing by while another host holds it), then
+    /// creates its sinks, prepares it (publication, slot) and streams until <paramref name="cancellationToken"/> is
+    /// cancelled, and stops gracefully. Returns normally after a requested stop.
     /// </summary>
     /// <exception cref="InvalidOperationException">A database cannot replicate (wal_level, missing slot or publication), or a sink cannot be created.</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -104,60 +102,45 @@ internal sealed class SequinRuntime
         }
 
         RuntimeLog.Starting(_logger, _config.Databases.Count, active.Count);
-        var sinks = new List<RunningSink>();
-        var databases = new List<RunningDatabase>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var runs = new List<Task>();
         try
         {
-            foreach (var sink in active)
-            {
-                sinks.Add(CreateSink(sink));
-            }
-
             foreach (var database in _config.Databases)
             {
-                var consumers = sinks.Where(s => s.Consumer.Settings.Database == database.Name).Select(s => s.Consumer).ToList();
-                if (consumers.Count == 0)
+                var sinks = active.Where(s => s.Settings.Database == database.Name).ToList();
+                if (sinks.Count == 0)
                 {
                     RuntimeLog.DatabaseIdle(_logger, database.Name);
                     continue;
                 }
 
-                var sourceOptions = BuildSourceOptions(database);
-                var source = new ReplicationSource(sourceOptions, _loggerFactory.CreateLogger<ReplicationSource>(), _time);
-                var start = await DatabaseAwaiter.PrepareAsync(database, source, _logger, _time, stop.Token).ConfigureAwait(false);
-                await GroupColumnCheck.CheckAsync(sourceOptions.ConnectionString, database.Name, active.Where(s => s.Settings.Database == database.Name), stop.Token).ConfigureAwait(false);
-                RuntimeLog.DatabaseStarting(_logger, database.Name, database.Slot.Name, new NpgsqlLogSequenceNumber(start).ToString(), string.Join(", ", consumers.Select(c => c.Name)));
-                var coordinator = new BackfillCoordinator(new ChangeDispatcher(consumers));
-                var initial = active.Where(s => s.InitialBackfill is not null && s.Settings.Database == database.Name).ToDictionary(s => s.Name, s => s.InitialBackfill!, StringComparer.Ordinal);
-                var backfills = new BackfillSupervisor(
-                    database.Name, sourceOptions.ConnectionString, database.Publication.Name, source.Source, consumers, initial, coordinator,
-                    _options.Backfills, _loggerFactory.CreateLogger("Sequin.Backfills"), _time);
-                databases.Add(new RunningDatabase(database, source, new AckTracker(start), coordinator, backfills));
+                var status = new ReplicationStatus(database.Name, _metrics);
+                lock (_replication)
+                {
+                    _replication.Add(status);
+                }
+
+                _metrics.Register(status);
+                runs.Add(StopAllOnFailureAsync(LeadAsync(database, sinks, status, stop.Token), stop));
             }
 
-            foreach (var sink in sinks)
+            try
             {
-                await sink.Consumer.StartAsync(stop.Token).ConfigureAwait(false);
+                await Task.WhenAll(runs).ConfigureAwait(false);
             }
-
-            var watching = sinks.Select(s => WatchAsync(s.Consumer, stop)).ToList();
-            var reading = databases.Select(d => ReadAsync(d, stop)).ToList();
-            var backfilling = databases.Select(d => d.Backfills.RunAsync(stop.Token)).ToList();
-            await Task.WhenAll(reading).ConfigureAwait(false);
-            await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(watching).ConfigureAwait(false);
-            await Task.WhenAll(backfilling).ConfigureAwait(false);
-            if (watching.Select(w => w.Result).FirstOrDefault(e => e is not null) is { } crash)
+            catch (Exception) when (runs.Any(r => r.IsFaulted))
             {
-                throw crash;
+                // The first real failure is thrown below; the others stopped because of it.
             }
 
-            var failure = reading.Select(r => r.Result).FirstOrDefault(e => e is not null);
+            var failure = runs.Where(r => r.IsFaulted).Select(r => r.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
             if (failure is not null)
             {
-                throw new InvalidOperationException($"Replication stopped: {failure.Message}", failure);
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
+
+            cancellationToken.ThrowIfCancellationRequested();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -176,7 +159,6 @@ internal sealed class SequinRuntime
         }
         finally
         {
-            await StopAsync(sinks, databases).ConfigureAwait(false);
             lock (_replication)
             {
                 foreach (var status in _replication)
@@ -186,20 +168,91 @@ internal sealed class SequinRuntime
 
                 _replication.Clear();
             }
+
+            RuntimeLog.Stopped(_logger);
+        }
+    }
+
+    private static async Task StopAllOnFailureAsync(Task run, CancellationTokenSource stop)
+    {
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
     /// <summary>
-    /// Waits until <paramref name="consumer"/> crashes (a worker partition's loop failed) or the runtime stops. A crashed
+    /// One term of leadership of <paramref name="database"/>: creates its sinks, prepares it, and reads it until
+    /// <paramref name="term"/> is cancelled (a requested stop, or the lock lost: <see cref="Term.Fenced"/>) or reading
+    /// fails; then stops (<see cref="StopTermAsync"/>).
+    /// </summary>
+    private async Task RunTermAsync(DatabaseConfig database, List<SinkConfig> active, ReplicationStatus status, Term term)
+    {
+        var stop = term.Stop;
+        RunningDatabase? running = null;
+        try
+        {
+            foreach (var sink in active)
+            {
+                term.Add(CreateSink(sink, term));
+            }
+
+            var consumers = term.SinksNow().Select(s => s.Consumer).ToList();
+            var sourceOptions = BuildSourceOptions(database, status);
+            var source = new ReplicationSource(sourceOptions, _loggerFactory.CreateLogger<ReplicationSource>(), _time);
+            var start = await DatabaseAwaiter.PrepareAsync(database, source, _logger, _time, stop.Token).ConfigureAwait(false);
+            await GroupColumnCheck.CheckAsync(sourceOptions.ConnectionString, database.Name, active, stop.Token).ConfigureAwait(false);
+            RuntimeLog.DatabaseStarting(_logger, database.Name, database.Slot.Name, new NpgsqlLogSequenceNumber(start).ToString(), string.Join(", ", consumers.Select(c => c.Name)));
+            var coordinator = new BackfillCoordinator(new ChangeDispatcher(consumers));
+            var initial = active.Where(s => s.InitialBackfill is not null).ToDictionary(s => s.Name, s => s.InitialBackfill!, StringComparer.Ordinal);
+            var backfills = new BackfillSupervisor(
+                database.Name, sourceOptions.ConnectionString, database.Publication.Name, source.Source, consumers, initial, coordinator,
+                _options.Backfills, _loggerFactory.CreateLogger("Sequin.Backfills"), _time);
+            running = new RunningDatabase(database, source, new AckTracker(start), coordinator, backfills);
+
+            foreach (var consumer in consumers)
+            {
+                await consumer.StartAsync(stop.Token).ConfigureAwait(false);
+            }
+
+            var watching = consumers.Select(c => WatchAsync(c, term)).ToList();
+            var backfilling = backfills.RunAsync(stop.Token);
+            var failure = await ReadAsync(running, term).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(watching).ConfigureAwait(false);
+            await backfilling.ConfigureAwait(false);
+            if (watching.Select(w => w.Result).FirstOrDefault(e => e is not null) is { } crash)
+            {
+                throw crash;
+            }
+
+            if (failure is not null)
+            {
+                throw new InvalidOperationException($"Replication stopped: {failure.Message}", failure);
+            }
+        }
+        finally
+        {
+            await StopTermAsync(term, running).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="consumer"/> crashes (a worker partition's loop failed) or the term stops. A crashed
     /// consumer can never deliver the messages it holds, so its database can no longer acknowledge: the crash is logged
     /// as an error and stops the runtime (no silent stall).
     /// </summary>
-    private async Task<Exception?> WatchAsync(SinkConsumer consumer, CancellationTokenSource stop)
+    private async Task<Exception?> WatchAsync(SinkConsumer consumer, Term term)
     {
         Exception crash;
         try
         {
-            crash = await consumer.Crashed.WaitAsync(stop.Token).ConfigureAwait(false);
+            crash = await consumer.Crashed.WaitAsync(term.Stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -208,14 +261,15 @@ internal sealed class SequinRuntime
 
         var reason = $"{crash.GetType().Name}: {crash.Message}";
         RuntimeLog.SinkCrashed(_logger, crash, consumer.Name, consumer.Settings.Database, reason);
-        await stop.CancelAsync().ConfigureAwait(false);
+        await term.Stop.CancelAsync().ConfigureAwait(false);
         return new InvalidOperationException(
             $"Sink '{consumer.Name}' stopped: a worker partition failed ({reason}). Its undelivered changes stay unacknowledged in database '{consumer.Settings.Database}' and are read again after a restart.",
             crash);
     }
 
-    private async Task<Exception?> ReadAsync(RunningDatabase database, CancellationTokenSource stop)
+    private async Task<Exception?> ReadAsync(RunningDatabase database, Term term)
     {
+        var stop = term.Stop;
         try
         {
             await database.Source.RunAsync(database.Dispatcher, database.Tracker, stop.Token).ConfigureAwait(false);
@@ -226,6 +280,11 @@ internal sealed class SequinRuntime
             return null;
         }
 #pragma warning disable CA1031 // One database failing stops them all; the failure is reported by RunAsync.
+        catch (Exception) when (term.Fenced)
+        {
+            // The sinks were stopped under the reader because the lock was lost: not a failure of the database.
+            return null;
+        }
         catch (Exception e)
 #pragma warning restore CA1031
         {
@@ -236,15 +295,24 @@ internal sealed class SequinRuntime
         }
     }
 
-    private async Task StopAsync(List<RunningSink> sinks, List<RunningDatabase> databases)
+    /// <summary>
+    /// Ends a term: drains the sinks (for up to <see cref="SequinRuntimeOptions.DrainTimeout"/>) and acknowledges what
+    /// they delivered; a fenced term drains nothing and acknowledges nothing (its sinks were already stopped, in-flight
+    /// deliveries cancelled). Then releases the sinks and the term's parking store and enrichment pool.
+    /// </summary>
+    private async Task StopTermAsync(Term term, RunningDatabase? database)
     {
-        RuntimeLog.Draining(_logger, _options.DrainTimeout);
-        using (var drain = new CancellationTokenSource(_options.DrainTimeout, _time))
+        if (!term.Fenced)
         {
-            await Task.WhenAll(sinks.Select(s => s.Consumer.StopAsync(drain.Token))).ConfigureAwait(false);
+            RuntimeLog.Draining(_logger, _options.DrainTimeout);
         }
 
-        foreach (var database in databases)
+        using (var drain = new CancellationTokenSource(term.Fenced ? TimeSpan.Zero : _options.DrainTimeout, _time))
+        {
+            await Task.WhenAll(term.SinksNow().Select(s => s.Consumer.StopAsync(drain.Token))).ConfigureAwait(false);
+        }
+
+        if (database is not null && !term.Fenced)
         {
             var lsn = database.Tracker.GetConfirmableLsn();
             var text = new NpgsqlLogSequenceNumber(lsn).ToString();
@@ -264,34 +332,29 @@ internal sealed class SequinRuntime
             }
         }
 
-        foreach (var sink in sinks)
+        foreach (var sink in term.SinksNow())
         {
             await sink.Consumer.DisposeAsync().ConfigureAwait(false);
             await sink.Pipeline.DisposeAsync().ConfigureAwait(false);
             await sink.Client.DisposeAsync().ConfigureAwait(false);
+            lock (_consumers)
+            {
+                _consumers.Remove(sink.Consumer);
+            }
         }
 
-        lock (_consumers)
+        if (term.Parking is { } parking)
         {
-            _consumers.Clear();
+            await parking.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (var store in _parkingStores.Values)
+        if (term.Enrichment is { } enrichment)
         {
-            await store.DisposeAsync().ConfigureAwait(false);
+            await enrichment.DisposeAsync().ConfigureAwait(false);
         }
-
-        _parkingStores.Clear();
-        foreach (var source in _enrichmentSources.Values)
-        {
-            await source.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _enrichmentSources.Clear();
-        RuntimeLog.Stopped(_logger);
     }
 
-    private RunningSink CreateSink(SinkConfig sink)
+    private RunningSink CreateSink(SinkConfig sink, Term term)
     {
         var settings = sink.Settings;
         var context = new SinkContext(settings.Consumer, sink.RoutingMode, _services, _loggerFactory, _time);
@@ -308,9 +371,9 @@ internal sealed class SequinRuntime
         }
 
         var processors = sink.CreateProcessorFactory();
-        var consumer = new SinkConsumer(settings, pipeline, processors, _loggerFactory.CreateLogger("Sequin.Sinks." + sink.Name), _time, _metrics, GetParkingStore(settings.Database))
+        var consumer = new SinkConsumer(settings, pipeline, processors, _loggerFactory.CreateLogger("Sequin.Sinks." + sink.Name), _time, _metrics, GetParkingStore(term))
         {
-            Enrichment = sink.EnrichmentFunction is { } enrichment && GetEnrichmentSource(settings.Database) is { } source
+            Enrichment = sink.EnrichmentFunction is { } enrichment && GetEnrichmentSource(term) is { } source
                 ? new EnrichmentQuery(enrichment.Name, enrichment.Code, source, EnrichmentQuery.DefaultTimeout)
                 : null,
         };
@@ -322,46 +385,27 @@ internal sealed class SequinRuntime
         return new RunningSink(client, pipeline, consumer);
     }
 
-    // Enrichment queries run against the sink's source database: one small pool per database, shared by its sinks.
-    private NpgsqlDataSource? GetEnrichmentSource(string databaseName)
+    // Enrichment queries run against the sink's source database: one small pool per database and term, shared by its sinks.
+    private static NpgsqlDataSource GetEnrichmentSource(Term term)
     {
-        if (_config.Databases.FirstOrDefault(d => d.Name == databaseName) is not { } database)
+        if (term.Enrichment is null)
         {
-            return null;
-        }
-
-        if (!_enrichmentSources.TryGetValue(databaseName, out var source))
-        {
-            var builder = new NpgsqlConnectionStringBuilder(database.BuildConnectionString())
+            var builder = new NpgsqlConnectionStringBuilder(term.Database.BuildConnectionString())
             {
                 MaxPoolSize = EnrichmentQuery.MaxPoolSize,
                 ApplicationName = "sequin-enrichment",
             };
-            source = NpgsqlDataSource.Create(builder);
-            _enrichmentSources.Add(databaseName, source);
+            term.Enrichment = NpgsqlDataSource.Create(builder);
         }
 
-        return source;
+        return term.Enrichment;
     }
 
-    // Parked messages live in the sink's source database (schema sequin_state); one store per database.
-    private PostgresParkingStore? GetParkingStore(string databaseName)
-    {
-        if (_config.Databases.FirstOrDefault(d => d.Name == databaseName) is not { } database)
-        {
-            return null;
-        }
+    // Parked messages live in the sink's source database (schema sequin_state); one store per database and term.
+    private static PostgresParkingStore GetParkingStore(Term term) =>
+        term.Parking ??= new PostgresParkingStore(term.Database.BuildConnectionString());
 
-        if (!_parkingStores.TryGetValue(databaseName, out var store))
-        {
-            store = new PostgresParkingStore(database.BuildConnectionString());
-            _parkingStores.Add(databaseName, store);
-        }
-
-        return store;
-    }
-
-    private ReplicationSourceOptions BuildSourceOptions(DatabaseConfig database)
+    private ReplicationSourceOptions BuildSourceOptions(DatabaseConfig database, ReplicationStatus status)
     {
         var options = new ReplicationSourceOptions
         {
@@ -377,13 +421,7 @@ internal sealed class SequinRuntime
         };
         _options.ConfigureReplication?.Invoke(options);
         options.Validate();
-        options.Status = new ReplicationStatus(database.Name, _metrics);
-        lock (_replication)
-        {
-            _replication.Add(options.Status);
-        }
-
-        _metrics.Register(options.Status);
+        options.Status = status;
         return options;
     }
 

@@ -3,7 +3,10 @@ using Sequin.Configuration;
 
 namespace Sequin.Hosting.AspNetCore.Api;
 
-/// <summary>Builds <c>GET /api/databases</c>: each database's status from the running sinks, its slot from the server.</summary>
+/// <summary>
+/// Builds <c>GET /api/databases</c>: each database's status (<c>idle</c>, <c>starting</c>, <c>running</c>, or
+/// <c>standby</c> while another host holds its leader lock) from the runtime, its slot from the server.
+/// </summary>
 internal static class DatabaseViews
 {
     private const string SlotQuery = """
@@ -19,12 +22,14 @@ internal static class DatabaseViews
         }
 
         var consumers = SinkViews.Consumers(sequin);
+        var replication = sequin.Runtime?.Replication ?? [];
         var views = new List<DatabaseView>();
         foreach (var database in config.Databases)
         {
             var sinks = config.Sinks.Where(s => s.Settings.Database == database.Name).ToList();
             var active = sinks.Where(s => s.Status == SinkStatus.Active).ToList();
-            var status = active.Count == 0 ? "idle" : active.All(s => consumers.ContainsKey(s.Name)) ? "running" : "starting";
+            var standby = replication.Any(r => r.Database == database.Name && r.IsStandby);
+            var status = active.Count == 0 ? "idle" : standby ? "standby" : active.All(s => consumers.ContainsKey(s.Name)) ? "running" : "starting";
             var (slot, error) = await SlotAsync(database, cancellationToken).ConfigureAwait(false);
             views.Add(new DatabaseView(database.Name, status, database.Slot.Name, database.Publication.Name, [.. sinks.Select(s => s.Name)], slot, error));
         }

@@ -7,7 +7,9 @@ namespace Sequin.Hosting.AspNetCore.Health;
 /// <summary>
 /// Healthy when every database with sinks is streaming, received a message (change or heartbeat) within
 /// <see cref="HealthConfig.MessageTimeout"/>, and lags less than <see cref="HealthConfig.MaxLagBytes"/> and
-/// <see cref="HealthConfig.MaxLagTime"/>. Reads the state the replication keeps; no query per probe.
+/// <see cref="HealthConfig.MaxLagTime"/>. Reads the state the replication keeps; no query per probe. A host that stands
+/// by for a database (another host holds its leader lock) is not ready: its report says <c>standby</c>, so that a
+/// readiness probe or a load balancer sees which host leads.
 /// </summary>
 internal sealed class ReplicationHealthCheck(SequinServices services) : IHealthCheck
 {
@@ -42,6 +44,11 @@ internal sealed class ReplicationHealthCheck(SequinServices services) : IHealthC
 
     private static string? Problem(Diagnostics.ReplicationStatus database, HealthConfig limits)
     {
+        if (database.IsStandby)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"standby (another host holds leader lock {database.LockKey}; this host takes over when it is released)");
+        }
+
         if (!database.Connected)
         {
             return "replication is not connected";

@@ -11,7 +11,7 @@ public sealed class ConfigKeysTests
 {
     [Theory]
     [InlineData("databases", "    hostname: db.internal\n", "    hostname: db.internal\n    hostnam: x\n", "databases[0].hostnam",
-        "name, url, hostname, port, database, username, password, ssl, ssl_mode, ssl_root_cert, await_database, wal_warnings, slot, publication, annotations, pool_size")]
+        "name, url, hostname, port, database, username, password, ssl, ssl_mode, ssl_root_cert, await_database, wal_warnings, leader_lock, slot, publication, annotations, pool_size")]
     [InlineData("functions", "    type: filter\n", "    type: filter\n    lang: js\n", "functions[1].lang", "name, description, type, sink_type, path, code, file")]
     [InlineData("sinks", "    partition_count: 4\n", "    partition_count: 4\n    partitions: 4\n", "sinks[0].partitions",
         "name, database, status, table, schema, source, actions, tables, message_grouping, batch_size, batch_timeout_ms, max_retry_count, park_after_failures, discarded_retention_days, timestamp_format, max_memory_mb, partition_count, annotations, routing, filter, transform, enrichment, destination, load_shedding_policy, initial_backfill")]
@@ -96,5 +96,29 @@ public sealed class ConfigKeysTests
 
         Assert.Empty(result.Errors);
         Assert.Equal((AwaitDatabaseConfig.Default, WalWarningsConfig.Default), (result.Config!.Databases[0].AwaitDatabase, result.Config.Databases[0].WalWarnings));
+    }
+
+    [Theory]
+    [InlineData("leader_lock: { retry_interval_ms: 10 }", "databases[0].leader_lock.retry_interval_ms")]
+    [InlineData("leader_lock: { check_interval_ms: 0 }", "databases[0].leader_lock.check_interval_ms")]
+    [InlineData("leader_lock: { every: 5 }", "databases[0].leader_lock.every")]
+    public void ALeaderLockSettingOutOfRangeOrUnknownIsAnErrorNamingTheKey(string keys, string path)
+    {
+        var result = Yaml.Load(Yaml.ValidConfig.Replace("    hostname: db.internal\n", "    hostname: db.internal\n    " + keys + "\n", StringComparison.Ordinal));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(path, error.Path);
+    }
+
+    [Fact]
+    public void LeaderLockSettingsLoadExportAndLoadBack()
+    {
+        var config = Yaml.Load(Yaml.ValidConfig.Replace("    hostname: db.internal\n", "    hostname: db.internal\n    leader_lock: { retry_interval_ms: 500 }\n", StringComparison.Ordinal)).Config!;
+        Assert.Equal(new LeaderLockConfig(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)), config.Databases[0].LeaderLock);
+        Assert.Equal(TimeSpan.FromSeconds(2), LeaderLockConfig.Default.RetryInterval);
+
+        var exported = SequinConfigExporter.Export(config);
+        Assert.Contains("leader_lock: { retry_interval_ms: 500, check_interval_ms: 1000 }", exported, StringComparison.Ordinal);
+        Assert.Equal(config.Databases[0].LeaderLock, Yaml.Load(exported).Config!.Databases[0].LeaderLock);
     }
 }

@@ -16,6 +16,7 @@ internal static class DatabaseReader
         var (sslMode, sslRootCert) = DatabaseSslReader.Read(map, url, baseDirectory);
         var awaitDatabase = OptionsMapReader<AwaitDatabaseKeys>.Read(map, "await_database");
         var walWarnings = OptionsMapReader<WalWarningsKeys>.Read(map, "wal_warnings");
+        var leaderLock = OptionsMapReader<LeaderLockKeys>.Read(map, "leader_lock");
         var slot = ReplicationSlotReader.Read(map, "slot", isSlot: true);
         var publication = ReplicationSlotReader.Read(map, "publication", isSlot: false);
         var annotations = map.AnnotationsJson("annotations");
@@ -57,7 +58,7 @@ internal static class DatabaseReader
         RejectControlCharacters(map, url is null ? "username" : "url", username, "user name");
 
         if (map.Reader.ErrorCount > before || name is null || hostname is null || database is null || slot is null || publication is null
-            || awaitDatabase is null || walWarnings is null)
+            || awaitDatabase is null || walWarnings is null || leaderLock is null)
         {
             return null;
         }
@@ -79,6 +80,7 @@ internal static class DatabaseReader
             SslRootCert = sslRootCert,
             AwaitDatabase = awaitDatabase.ToConfig(),
             WalWarnings = walWarnings.ToConfig(),
+            LeaderLock = leaderLock.ToConfig(),
         };
     }
 
