@@ -16,6 +16,7 @@ internal static class SinkTypeHints
         ["redis_string"] = "Sequin.Sinks.Redis",
         ["redis_stream"] = "Sequin.Sinks.Redis",
         ["redis"] = "Sequin.Sinks.Redis",
+        ["nats"] = "Sequin.Sinks.Nats",
     };
 
     private static readonly HashSet<string> OriginalOnly = new(StringComparer.OrdinalIgnoreCase)
