@@ -8,8 +8,8 @@ namespace Sequin.TestServers;
 
 /// <summary>
 /// A throwaway NATS server (Debian's <c>nats-server</c>, 2.9 here) with JetStream on, on 127.0.0.1 and a free port, its
-/// JetStream store in a temporary folder deleted on dispose. <see cref="KillAsync"/> then <see cref="StartAsync()"/>
-/// restarts it on the same port and store (what JetStream acknowledged was written before the kill).
+/// JetStream store in a temporary folder deleted on dispose. <see cref="StopAsync"/> then <see cref="StartAsync()"/>
+/// restarts it on the same port and store.
 /// <c>scripts/install-deps.sh</c> installs the package.
 /// </summary>
 public sealed class NatsServer : IAsyncDisposable
@@ -75,6 +75,21 @@ public sealed class NatsServer : IAsyncDisposable
                 : await GreetsAsync() && process.Output.Contains("Server is ready", StringComparison.Ordinal),
             () => $"nats-server on port {Port} is ready; output:\n{process.Output}",
             TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// Stops the server gracefully (SIGTERM): it flushes its JetStream store first. nats-server 2.9 writes acknowledged
+    /// messages to its files asynchronously (fsync every 2 minutes), so a SIGKILL may lose the last ones at the server;
+    /// tests of the sink's at-least-once delivery stop it this way.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_process is { } process)
+        {
+            await process.StopAsync(TimeSpan.FromSeconds(60));
+            await process.DisposeAsync();
+            _process = null;
+        }
     }
 
     /// <summary>Kills the server at once (SIGKILL), as a crash would.</summary>
