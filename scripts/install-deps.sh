@@ -11,6 +11,8 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)           # test.sh's summary, the crash test's pipe reader
 [ -x /bin/kill ] || [ -x /usr/bin/kill ] || need_apt+=(procps)      # tests stop the host with SIGTERM
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)                    # the console's browser tests (Playwright drives it)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need_apt+=(redis-server)    # the Redis sinks' tests (RedisServer)
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need_apt+=(nats-server)      # the NATS sink's tests (NatsServer)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need_apt[*]}"

@@ -13,6 +13,10 @@ internal static class SinkTypeHints
         ["sns"] = "Sequin.Sinks.Sns",
         ["typesense"] = "Sequin.Sinks.Typesense",
         ["stdout"] = "Sequin.Sinks.Stdout",
+        ["redis_string"] = "Sequin.Sinks.Redis",
+        ["redis_stream"] = "Sequin.Sinks.Redis",
+        ["redis"] = "Sequin.Sinks.Redis",
+        ["nats"] = "Sequin.Sinks.Nats",
     };
 
     private static readonly HashSet<string> OriginalOnly = new(StringComparer.OrdinalIgnoreCase)
