@@ -36,6 +36,12 @@ internal static class CatalogQueries
     public static Task<NpgsqlLogSequenceNumber> CurrentWalLsnAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
         ScalarAsync<NpgsqlLogSequenceNumber>(connection, "SELECT pg_catalog.pg_current_wal_lsn()", null, cancellationToken);
 
+    /// <summary>The server's <c>server_version_num</c> (e.g. 140023 for 14.23, 180004 for 18.4).</summary>
+    public static async Task<int> ServerVersionNumAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        int.Parse(
+            await ScalarAsync<string>(connection, "SELECT pg_catalog.current_setting('server_version_num')", null, cancellationToken).ConfigureAwait(false) ?? "0",
+            System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Runs <paramref name="sql"/> with an optional text parameter <c>@p</c> and returns its one value (default when null).</summary>
     public static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, string? parameter, CancellationToken cancellationToken)
     {

@@ -162,6 +162,18 @@ public sealed partial class ReplicationSourceOptions
         return $"CREATE PUBLICATION {QuoteIdentifier(PublicationName)} {scope}";
     }
 
+    /// <summary>Whether the publication would be created with <see cref="DefaultPublicationScope"/> (no tables, no init SQL).</summary>
+    internal bool UsesDefaultPublicationScope => string.IsNullOrWhiteSpace(PublicationInitSql) && PublicationTables.Count == 0;
+
+    /// <summary>
+    /// The SQL that creates the publication over <paramref name="tables"/> (<c>schema.table</c>): what the default scope
+    /// becomes on PostgreSQL 14, which has no <c>FOR TABLES IN SCHEMA</c>. No tables gives an empty publication.
+    /// </summary>
+    internal string CreatePublicationSqlForTables(IReadOnlyList<string> tables) =>
+        tables.Count == 0
+            ? $"CREATE PUBLICATION {QuoteIdentifier(PublicationName)} WITH (publish_via_partition_root = true)"
+            : $"CREATE PUBLICATION {QuoteIdentifier(PublicationName)} FOR TABLE {string.Join(", ", tables.Select(QuoteQualified))} WITH (publish_via_partition_root = true)";
+
     internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string QuoteQualified(string table)
