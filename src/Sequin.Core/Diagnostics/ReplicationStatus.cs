@@ -14,6 +14,7 @@ internal sealed class ReplicationStatus
     private long _lagBytes;
     private long _lagMilliseconds;
     private long _serverWal;
+    private string? _slotFailure;
 
     /// <summary>Creates the status of database <paramref name="database"/>; its changes are counted in <paramref name="metrics"/> when given.</summary>
     public ReplicationStatus(string database, SequinMetrics? metrics = null)
@@ -53,6 +54,19 @@ internal sealed class ReplicationStatus
 
     /// <summary>The age of the oldest change not yet delivered, at the last status tick (zero when everything is delivered).</summary>
     public TimeSpan LagTime => TimeSpan.FromMilliseconds(Volatile.Read(ref _lagMilliseconds));
+
+    /// <summary>
+    /// Why the database's slot can no longer be read (PostgreSQL invalidated it), or null. Set once; the health checks
+    /// report it.
+    /// </summary>
+    public string? SlotFailure => Volatile.Read(ref _slotFailure);
+
+    /// <summary>PostgreSQL invalidated the slot for <paramref name="reason"/> (<c>invalidation_reason</c>): counted and kept for the health checks.</summary>
+    public void OnSlotInvalidated(string reason, string failure)
+    {
+        Volatile.Write(ref _slotFailure, failure);
+        _metrics?.SlotInvalidated(MetricTag, reason);
+    }
 
     /// <summary>A replication connection started streaming.</summary>
     public void OnConnected()

@@ -179,12 +179,13 @@ internal sealed class SequinRuntime
             await StopAsync(sinks, databases).ConfigureAwait(false);
             lock (_replication)
             {
-                foreach (var status in _replication)
+                // A database whose slot PostgreSQL invalidated stays listed, so the health checks report why it stopped.
+                foreach (var status in _replication.Where(s => s.SlotFailure is null))
                 {
                     _metrics.Unregister(status);
                 }
 
-                _replication.Clear();
+                _replication.RemoveAll(s => s.SlotFailure is null);
             }
         }
     }

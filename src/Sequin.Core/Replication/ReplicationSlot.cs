@@ -41,6 +41,13 @@ internal sealed class ReplicationSlot
             await ThrowIfUsedBeforeAsync(connection, cancellationToken).ConfigureAwait(false);
             slot = await CreateAsync(connection, cancellationToken).ConfigureAwait(false);
         }
+        else if (slot.Value.Invalidation is { } reason)
+        {
+            var current = await CatalogQueries.CurrentWalLsnAsync(connection, cancellationToken).ConfigureAwait(false);
+            var error = SlotLoss.Invalidated(Name, reason, slot.Value.ConfirmedFlush, current);
+            _options.Status.OnSlotInvalidated(reason, error.Message);
+            throw error;
+        }
         else if (_seen && slot.Value.ConfirmedFlush > _highestAcknowledged)
         {
             var current = await CatalogQueries.CurrentWalLsnAsync(connection, cancellationToken).ConfigureAwait(false);

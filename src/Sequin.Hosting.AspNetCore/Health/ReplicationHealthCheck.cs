@@ -42,6 +42,11 @@ internal sealed class ReplicationHealthCheck(SequinServices services) : IHealthC
 
     private static string? Problem(Diagnostics.ReplicationStatus database, HealthConfig limits)
     {
+        if (database.SlotFailure is { } failure)
+        {
+            return failure;
+        }
+
         if (!database.Connected)
         {
             return "replication is not connected";
