@@ -370,6 +370,7 @@ internal sealed class SequinRuntime
             SlotName = database.Slot.Name,
             PublicationName = database.Publication.Name,
             CreateSlotIfNotExists = database.Slot.CreateIfNotExists,
+            SlotFailover = database.Slot.Failover,
             CreatePublicationIfNotExists = database.Publication.CreateIfNotExists,
             PublicationInitSql = database.Publication.InitSql,
             WalLagWarningBytes = database.WalWarnings.RetainedBytes,

@@ -28,6 +28,12 @@ public sealed partial class ReplicationSourceOptions
     /// <summary>Create the slot when it does not exist (YAML <c>create_if_not_exists</c>). Default false: a missing slot is an error.</summary>
     public bool CreateSlotIfNotExists { get; set; }
 
+    /// <summary>
+    /// Make the slot a failover slot (YAML <c>slot.failover</c>, PostgreSQL 17+): created with <c>failover = true</c>;
+    /// an existing slot without it is an error naming the command that enables it. Default false.
+    /// </summary>
+    public bool SlotFailover { get; set; }
+
     /// <summary>Create the publication when it does not exist. Default false: a missing publication is an error.</summary>
     public bool CreatePublicationIfNotExists { get; set; }
 
