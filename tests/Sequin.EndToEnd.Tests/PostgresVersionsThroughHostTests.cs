@@ -5,14 +5,15 @@ using Sequin.TestServers;
 namespace Sequin.EndToEnd.Tests;
 
 /// <summary>
-/// The real host on PostgreSQL 15 and 18: changes reach the stdout sink, and a fast stop of the server while the host
+/// The real host on every supported PostgreSQL major (14 to 18): changes reach the stdout sink, and a fast stop of the server while the host
 /// is connected (idle, after writes it is sent nothing for) completes at once; the host reconnects and goes on.
 /// </summary>
 public sealed class PostgresVersionsThroughHostTests
 {
+    public static TheoryData<PostgresVersion> Versions => [.. PostgresServer.AllVersions];
+
     [Theory]
-    [InlineData(PostgresVersion.V15)]
-    [InlineData(PostgresVersion.V18)]
+    [MemberData(nameof(Versions))]
     public async Task TheHostDeliversAndAFastServerStopDoesNotWaitForIt(PostgresVersion version)
     {
         await using var server = await PostgresServer.StartAsync(version);

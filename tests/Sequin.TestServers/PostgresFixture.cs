@@ -22,6 +22,9 @@ public class PostgresFixture : IAsyncLifetime
     /// <summary>A fixture of a <paramref name="version"/> server.</summary>
     protected PostgresFixture(PostgresVersion version) => _version = version;
 
+    /// <summary>The major this fixture runs.</summary>
+    public PostgresVersion Version => _version;
+
     /// <summary>The running server.</summary>
     public PostgresServer Server => _server ?? throw new InvalidOperationException("The PostgreSQL fixture has not started.");
 
@@ -52,6 +55,36 @@ public sealed class Postgres18Fixture : PostgresFixture
     /// <summary>A fixture of a PostgreSQL 18 server.</summary>
     public Postgres18Fixture()
         : base(PostgresVersion.V18)
+    {
+    }
+}
+
+/// <summary>A <see cref="PostgresFixture"/> of a PostgreSQL 14 server (installed by scripts/install-deps.sh).</summary>
+public sealed class Postgres14Fixture : PostgresFixture
+{
+    /// <summary>A fixture of a PostgreSQL 14 server.</summary>
+    public Postgres14Fixture()
+        : base(PostgresVersion.V14)
+    {
+    }
+}
+
+/// <summary>A <see cref="PostgresFixture"/> of a PostgreSQL 16 server (installed by scripts/install-deps.sh).</summary>
+public sealed class Postgres16Fixture : PostgresFixture
+{
+    /// <summary>A fixture of a PostgreSQL 16 server.</summary>
+    public Postgres16Fixture()
+        : base(PostgresVersion.V16)
+    {
+    }
+}
+
+/// <summary>A <see cref="PostgresFixture"/> of a PostgreSQL 17 server (installed by scripts/install-deps.sh).</summary>
+public sealed class Postgres17Fixture : PostgresFixture
+{
+    /// <summary>A fixture of a PostgreSQL 17 server.</summary>
+    public Postgres17Fixture()
+        : base(PostgresVersion.V17)
     {
     }
 }

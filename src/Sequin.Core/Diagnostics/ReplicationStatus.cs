@@ -16,6 +16,7 @@ internal sealed class ReplicationStatus
     private long _serverWal;
     private int _role; // 0 trying the lock for the first time, 1 leader, 2 standby
     private long _lockKey;
+    private string? _slotFailure;
 
     /// <summary>Creates the status of database <paramref name="database"/>; its changes are counted in <paramref name="metrics"/> when given.</summary>
     public ReplicationStatus(string database, SequinMetrics? metrics = null)
@@ -77,6 +78,19 @@ internal sealed class ReplicationStatus
     {
         Volatile.Write(ref _lockKey, lockKey);
         Volatile.Write(ref _role, 2);
+    }
+
+    /// <summary>
+    /// Why the database's slot can no longer be read (PostgreSQL invalidated it), or null. Set once; the health checks
+    /// report it.
+    /// </summary>
+    public string? SlotFailure => Volatile.Read(ref _slotFailure);
+
+    /// <summary>PostgreSQL invalidated the slot for <paramref name="reason"/> (<c>invalidation_reason</c>): counted and kept for the health checks.</summary>
+    public void OnSlotInvalidated(string reason, string failure)
+    {
+        Volatile.Write(ref _slotFailure, failure);
+        _metrics?.SlotInvalidated(MetricTag, reason);
     }
 
     /// <summary>A replication connection started streaming.</summary>

@@ -26,6 +26,7 @@ internal sealed class SequinMetrics : IDisposable
     private readonly List<SinkConsumer> _consumers = [];
     private readonly List<ReplicationStatus> _databases = [];
     private readonly Counter<long> _changesRead;
+    private readonly Counter<long> _slotInvalidated;
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _filtered;
     private readonly Counter<long> _discarded;
@@ -48,6 +49,7 @@ internal sealed class SequinMetrics : IDisposable
         _batchDuration = _meter.CreateHistogram<double>("sequin.sink.batch.duration", "s", "Time the sink took to deliver a batch.");
         _deliveryLatency = _meter.CreateHistogram<double>("sequin.sink.delivery.latency", "s", "From a change's commit in PostgreSQL to its delivery by the sink.");
         _changesRead = _meter.CreateCounter<long>("sequin.replication.changes.read", "{change}", "Changes read from the replication slot and handed to the sinks.");
+        _slotInvalidated = _meter.CreateCounter<long>("sequin.replication.slot.invalidated", "{event}", "Times the database stopped because PostgreSQL invalidated its slot (tag sequin.slot.invalidation_reason).");
         _meter.CreateObservableGauge("sequin.replication.lag", () => ObserveDatabases(d => d.LagBytes), "By", "WAL received from the server but not yet confirmed as delivered by every sink.");
         _meter.CreateObservableGauge("sequin.replication.lag.time", () => ObserveDatabases(d => d.LagTime.TotalSeconds), "s", "Age of the oldest change not yet delivered by every sink.");
         _meter.CreateObservableGauge("sequin.replication.connected", () => ObserveDatabases(d => d.Connected ? 1L : 0L), "1", "1 while a replication connection is streaming, else 0.");
@@ -94,6 +96,9 @@ internal sealed class SequinMetrics : IDisposable
     }
 
     internal void ChangeRead(KeyValuePair<string, object?> database) => _changesRead.Add(1, database);
+
+    internal void SlotInvalidated(KeyValuePair<string, object?> database, string reason) =>
+        _slotInvalidated.Add(1, database, new KeyValuePair<string, object?>("sequin.slot.invalidation_reason", reason));
 
     internal void Delivered(KeyValuePair<string, object?> sink, long count) => _delivered.Add(count, sink);
 

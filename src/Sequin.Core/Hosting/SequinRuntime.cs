@@ -161,12 +161,13 @@ internal sealed partial class SequinRuntime
         {
             lock (_replication)
             {
-                foreach (var status in _replication)
+                // A database whose slot PostgreSQL invalidated stays listed, so the health checks report why it stopped.
+                foreach (var status in _replication.Where(s => s.SlotFailure is null))
                 {
                     _metrics.Unregister(status);
                 }
 
-                _replication.Clear();
+                _replication.RemoveAll(s => s.SlotFailure is null);
             }
 
             RuntimeLog.Stopped(_logger);
@@ -413,6 +414,7 @@ internal sealed partial class SequinRuntime
             SlotName = database.Slot.Name,
             PublicationName = database.Publication.Name,
             CreateSlotIfNotExists = database.Slot.CreateIfNotExists,
+            SlotFailover = database.Slot.Failover,
             CreatePublicationIfNotExists = database.Publication.CreateIfNotExists,
             PublicationInitSql = database.Publication.InitSql,
             WalLagWarningBytes = database.WalWarnings.RetainedBytes,

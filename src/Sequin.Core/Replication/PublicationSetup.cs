@@ -32,6 +32,16 @@ internal static class PublicationSetup
         }
 
         var sql = options.CreatePublicationSql();
+        var serverVersion = await CatalogQueries.ServerVersionNumAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (serverVersion < 150000 && options.UsesDefaultPublicationScope)
+        {
+            // PostgreSQL 14 has no FOR TABLES IN SCHEMA: list the tables schema public holds now (partition roots, not
+            // their partitions, which publish_via_partition_root reports under the root).
+            var tables = await PublicTablesAsync(connection, cancellationToken).ConfigureAwait(false);
+            sql = options.CreatePublicationSqlForTables(tables);
+            ReplicationLog.PublicationListsTablesBefore15(logger, options.PublicationName, serverVersion / 10000, tables.Count);
+        }
+
         try
         {
             var create = new NpgsqlCommand(sql, connection);
@@ -49,6 +59,26 @@ internal static class PublicationSetup
             throw new InvalidOperationException(
                 $"publication.init_sql ran but did not create publication '{options.PublicationName}'; make it create a publication of that name.");
         }
+    }
+
+    private static async Task<IReadOnlyList<string>> PublicTablesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(
+            """
+            SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1
+            """,
+            connection);
+        await using var commandScope = command.ConfigureAwait(false);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        var tables = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            tables.Add("public." + reader.GetString(0));
+        }
+
+        return tables;
     }
 
     private static Task<bool> ExistsAsync(NpgsqlConnection connection, ReplicationSourceOptions options, CancellationToken cancellationToken) =>

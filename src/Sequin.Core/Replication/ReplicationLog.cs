@@ -56,4 +56,7 @@ internal static partial class ReplicationLog
 
     [LoggerMessage(EventId = 1121, Level = LogLevel.Information, Message = "Slot {Slot}: retained WAL back under the warning thresholds ({LagBytes} bytes unacknowledged)")]
     public static partial void WalRetentionRecovered(ILogger logger, string slot, long lagBytes);
+
+    [LoggerMessage(EventId = 1115, Level = LogLevel.Warning, Message = "PostgreSQL {Major} has no FOR TABLES IN SCHEMA (15+): publication {Publication} lists the {Count} tables schema public holds now. Add tables created later with ALTER PUBLICATION ... ADD TABLE, or set publication.tables")]
+    public static partial void PublicationListsTablesBefore15(ILogger logger, string publication, int major, int count);
 }

@@ -30,6 +30,23 @@ internal sealed class ReplicationSession
     }
 
     /// <summary>
+    /// The replication connection's connection string. With several hosts it names the one node the metadata connection
+    /// reached (the primary, by <c>Target Session Attributes=primary</c>), so that both read the same server.
+    /// </summary>
+    internal string ReplicationConnectionString(NpgsqlConnection metadata)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_options.ConnectionString);
+        if (builder.Host is { } hosts && hosts.Contains(',', StringComparison.Ordinal) && metadata.Host is { Length: > 0 } host)
+        {
+            builder.Host = host;
+            builder.Port = metadata.Port;
+            builder.TargetSessionAttributes = null;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
     /// Streams the slot from <paramref name="startLsn"/>. <paramref name="onStarted"/> is called once the first message
     /// arrives, which proves that streaming started; returns when the server ends the stream.
     /// </summary>
@@ -38,7 +55,7 @@ internal sealed class ReplicationSession
         var metadata = new NpgsqlConnection(_options.ConnectionString);
         await using var metadataScope = metadata.ConfigureAwait(false);
         await metadata.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var connection = new LogicalReplicationConnection(_options.ConnectionString);
+        var connection = new LogicalReplicationConnection(ReplicationConnectionString(metadata));
         await using var connectionScope = connection.ConfigureAwait(false);
         // Npgsql's own periodic feedback only repeats what the status feedback set (the confirmable position).
         connection.WalReceiverStatusInterval = _options.StatusInterval;

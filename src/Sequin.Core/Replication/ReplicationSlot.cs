@@ -41,6 +41,17 @@ internal sealed class ReplicationSlot
             await ThrowIfUsedBeforeAsync(connection, cancellationToken).ConfigureAwait(false);
             slot = await CreateAsync(connection, cancellationToken).ConfigureAwait(false);
         }
+        else if (_options.SlotFailover && !slot.Value.Failover)
+        {
+            throw FailoverNotEnabled(slot.Value.ServerVersion, connection.Database);
+        }
+        else if (slot.Value.Invalidation is { } reason)
+        {
+            var current = await CatalogQueries.CurrentWalLsnAsync(connection, cancellationToken).ConfigureAwait(false);
+            var error = SlotLoss.Invalidated(Name, reason, slot.Value.ConfirmedFlush, current);
+            _options.Status.OnSlotInvalidated(reason, error.Message);
+            throw error;
+        }
         else if (_seen && slot.Value.ConfirmedFlush > _highestAcknowledged)
         {
             var current = await CatalogQueries.CurrentWalLsnAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -160,9 +171,23 @@ internal sealed class ReplicationSlot
                 + $"(SELECT pg_create_logical_replication_slot('{Name}', 'pgoutput')), or set slot.create_if_not_exists: true.");
         }
 
+        if (_options.SlotFailover)
+        {
+            var version = await CatalogQueries.ServerVersionNumAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (version < 170000)
+            {
+                throw FailoverNotEnabled(version, connection.Database);
+            }
+        }
+
         try
         {
-            var create = new NpgsqlCommand("SELECT pg_catalog.pg_create_logical_replication_slot(@p, 'pgoutput')", connection);
+            // Arguments: name, plugin, temporary, two_phase, failover (17+).
+            var create = new NpgsqlCommand(
+                _options.SlotFailover
+                    ? "SELECT pg_catalog.pg_create_logical_replication_slot(@p, 'pgoutput', false, false, true)"
+                    : "SELECT pg_catalog.pg_create_logical_replication_slot(@p, 'pgoutput')",
+                connection);
             await using var createScope = create.ConfigureAwait(false);
             create.Parameters.AddWithValue("p", Name);
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -176,6 +201,17 @@ internal sealed class ReplicationSlot
         return await CatalogQueries.ReadSlotAsync(connection, Name, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Replication slot '{Name}' vanished right after it was created.");
     }
+
+    /// <summary>slot.failover is set, but the server cannot (before 17) or the existing slot does not synchronise to standbys.</summary>
+    private InvalidOperationException FailoverNotEnabled(int serverVersion, string database) =>
+        serverVersion < 170000
+            ? new InvalidOperationException(
+                $"slot.failover is true, but failover slots need PostgreSQL 17 or later (the server of slot '{Name}' is {serverVersion / 10000}). "
+                + "Remove slot.failover (a failover of this server then loses the slot), or upgrade PostgreSQL.")
+            : new InvalidOperationException(
+                $"slot.failover is true, but replication slot '{Name}' exists without failover, so standbys do not keep a copy of it. "
+                + $"Enable it on a replication connection while Sequin is stopped: psql \"dbname={database} replication=database\" -c 'ALTER_REPLICATION_SLOT {Name} ( FAILOVER true )', "
+                + "then start Sequin again (or remove slot.failover).");
 
     /// <summary>
     /// The slot is missing. If this source read it earlier in this run, or a host used it before (its marker), it was

@@ -28,6 +28,12 @@ public sealed partial class ReplicationSourceOptions
     /// <summary>Create the slot when it does not exist (YAML <c>create_if_not_exists</c>). Default false: a missing slot is an error.</summary>
     public bool CreateSlotIfNotExists { get; set; }
 
+    /// <summary>
+    /// Make the slot a failover slot (YAML <c>slot.failover</c>, PostgreSQL 17+): created with <c>failover = true</c>;
+    /// an existing slot without it is an error naming the command that enables it. Default false.
+    /// </summary>
+    public bool SlotFailover { get; set; }
+
     /// <summary>Create the publication when it does not exist. Default false: a missing publication is an error.</summary>
     public bool CreatePublicationIfNotExists { get; set; }
 
@@ -161,6 +167,18 @@ public sealed partial class ReplicationSourceOptions
             : "FOR TABLE " + string.Join(", ", PublicationTables.Select(QuoteQualified)) + " WITH (publish_via_partition_root = true)";
         return $"CREATE PUBLICATION {QuoteIdentifier(PublicationName)} {scope}";
     }
+
+    /// <summary>Whether the publication would be created with <see cref="DefaultPublicationScope"/> (no tables, no init SQL).</summary>
+    internal bool UsesDefaultPublicationScope => string.IsNullOrWhiteSpace(PublicationInitSql) && PublicationTables.Count == 0;
+
+    /// <summary>
+    /// The SQL that creates the publication over <paramref name="tables"/> (<c>schema.table</c>): what the default scope
+    /// becomes on PostgreSQL 14, which has no <c>FOR TABLES IN SCHEMA</c>. No tables gives an empty publication.
+    /// </summary>
+    internal string CreatePublicationSqlForTables(IReadOnlyList<string> tables) =>
+        tables.Count == 0
+            ? $"CREATE PUBLICATION {QuoteIdentifier(PublicationName)} WITH (publish_via_partition_root = true)"
+            : $"CREATE PUBLICATION {QuoteIdentifier(PublicationName)} FOR TABLE {string.Join(", ", tables.Select(QuoteQualified))} WITH (publish_via_partition_root = true)";
 
     internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -40,6 +40,34 @@ internal static class SlotLoss
             + "Re-deliver the rows changed in that range from the tables (a backfill) if the sinks need them, then restart Sequin: it reads on from the slot's position.");
     }
 
+    /// <summary>
+    /// PostgreSQL invalidated the slot (<paramref name="reason"/> is <c>invalidation_reason</c>, or <c>wal_removed</c> for
+    /// <c>wal_status = 'lost'</c> before 17): the WAL it held is gone, and it can never be read again.
+    /// </summary>
+    public static InvalidOperationException Invalidated(string slot, string reason, ulong confirmed, NpgsqlLogSequenceNumber current) =>
+        new($"Replication slot '{slot}' was invalidated by PostgreSQL ({reason}: {ExplainInvalidation(reason)}). It can no longer be read: "
+            + $"the changes committed after {new NpgsqlLogSequenceNumber(confirmed)} (its confirmed position) up to {current} (the current WAL position) "
+            + $"are lost to it. To recover, drop it (SELECT pg_drop_replication_slot('{slot}')), delete Sequin's record of it "
+            + $"(DELETE FROM {SlotMarker.Table} WHERE slot_name = '{slot}') and restart with slot.create_if_not_exists: true (or create it again), "
+            + "then backfill the tables so the sinks get the rows changed in the lost range. " + PreventInvalidation(reason));
+
+    /// <summary>What an <c>invalidation_reason</c> means.</summary>
+    internal static string ExplainInvalidation(string reason) => reason switch
+    {
+        "wal_removed" => "PostgreSQL removed WAL the slot still needed, because it retained more than max_slot_wal_keep_size",
+        "idle_timeout" => "the slot was not read for longer than idle_replication_slot_timeout",
+        "rows_removed" => "rows the slot needed were removed (a standby's slot conflicting with recovery)",
+        "wal_level_insufficient" => "wal_level was lowered below logical",
+        _ => "see pg_replication_slots.invalidation_reason",
+    };
+
+    private static string PreventInvalidation(string reason) => reason switch
+    {
+        "wal_removed" => "To keep it from happening again, raise max_slot_wal_keep_size (or set it to -1), and keep Sequin running and its sinks delivering.",
+        "idle_timeout" => "To keep it from happening again, raise idle_replication_slot_timeout (or set it to 0), and keep Sequin running.",
+        _ => string.Empty,
+    };
+
     private static string AcceptLoss(string slot) =>
         $"To accept the loss and start again from the current position, delete Sequin's record of the slot "
         + $"(DELETE FROM {SlotMarker.Table} WHERE slot_name = '{slot}') and restart: the slot is then created again if "

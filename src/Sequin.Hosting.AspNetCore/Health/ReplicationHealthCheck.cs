@@ -44,6 +44,11 @@ internal sealed class ReplicationHealthCheck(SequinServices services) : IHealthC
 
     private static string? Problem(Diagnostics.ReplicationStatus database, HealthConfig limits)
     {
+        if (database.SlotFailure is { } failure)
+        {
+            return failure;
+        }
+
         if (database.IsStandby)
         {
             return string.Create(CultureInfo.InvariantCulture, $"standby (another host holds leader lock {database.LockKey}; this host takes over when it is released)");

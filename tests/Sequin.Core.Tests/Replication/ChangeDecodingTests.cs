@@ -5,8 +5,8 @@ using Sequin.TestServers;
 
 namespace Sequin.Core.Tests.Replication;
 
-[Collection(PostgresCollection.Name)]
-public sealed class ChangeDecodingTests(PostgresFixture fixture)
+/// <remarks>Runs on every supported PostgreSQL major: see <see cref="PostgresVersionMatrix"/>.</remarks>
+public abstract class ChangeDecodingTests(PostgresFixture fixture)
 {
     private const string Tables = """
         CREATE TABLE items (id int PRIMARY KEY, name text, price numeric, note text);
@@ -137,10 +137,13 @@ public sealed class ChangeDecodingTests(PostgresFixture fixture)
         Assert.EndsWith("Z", metadata.GetProperty("commit_timestamp").GetString(), StringComparison.Ordinal);
 
         // The commit LSN is PostgreSQL's own: the transaction's commit record position.
+        // (PostgreSQL 14 also sends empty transactions, Sequin's own writes, before it: start at the first change.)
         var events = harness.Handler.Events;
-        Assert.Equal("begin", events[0].Split(':')[0]);
-        Assert.Equal(["change:insert:items", "change:insert:items", "change:update:items", "change:delete:items"], events.Skip(1).Take(4));
-        Assert.Equal("commit", events[5].Split(':')[0]);
+        var first = events.ToList().FindIndex(e => e.StartsWith("change:", StringComparison.Ordinal));
+        Assert.True(first >= 1, string.Join(", ", events));
+        Assert.Equal("begin", events[first - 1].Split(':')[0]);
+        Assert.Equal(["change:insert:items", "change:insert:items", "change:update:items", "change:delete:items"], events.Skip(first).Take(4));
+        Assert.Equal("commit", events[first + 4].Split(':')[0]);
     }
 
     [Fact]

@@ -4,8 +4,8 @@ using Sequin.TestServers;
 
 namespace Sequin.Core.Tests.Replication;
 
-[Collection(PostgresCollection.Name)]
-public sealed class ValueTypeTests(PostgresFixture fixture)
+/// <remarks>Runs on every supported PostgreSQL major: see <see cref="PostgresVersionMatrix"/>.</remarks>
+public abstract class ValueTypeTests(PostgresFixture fixture)
 {
     [Fact]
     public async Task EveryTypeIsCastToItsJsonValue()

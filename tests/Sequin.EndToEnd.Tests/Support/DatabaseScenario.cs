@@ -56,15 +56,21 @@ public abstract class DatabaseScenario : IAsyncDisposable
     /// <summary>More keys for the database (YAML lines, e.g. <c>ssl_mode: require</c>), set before writing the config.</summary>
     public string DatabaseExtraYaml { get; set; } = string.Empty;
 
+    /// <summary>The database's <c>hostname</c> (e.g. a host list <c>h1:p1,h2:p2</c>); null: the server's host and port.</summary>
+    public string? HostnameYaml { get; set; }
+
+    /// <summary>More keys of the slot's map (e.g. <c>failover: true</c>), set before writing the config.</summary>
+    public string SlotExtraYaml { get; set; } = string.Empty;
+
     /// <summary>The <c>databases:</c> section: one database named <c>db</c> with its own slot, both created by the host; ends with a blank line.</summary>
     protected string DatabasesYaml => $$"""
         databases:
           - name: db
-            hostname: {{PostgresServer.Host}}
+            hostname: "{{HostnameYaml ?? PostgresServer.Host}}"
             port: {{Server.Port}}
             database: {{Database}}
             username: postgres
-        {{Indent(DatabaseExtraYaml, 4)}}    slot: { name: {{SlotName}}, create_if_not_exists: true }
+        {{Indent(DatabaseExtraYaml, 4)}}    slot: { name: {{SlotName}}, create_if_not_exists: true{{(SlotExtraYaml.Length == 0 ? string.Empty : ", " + SlotExtraYaml)}} }
             publication: { name: sequin_pub, create_if_not_exists: true }
 
 

@@ -46,6 +46,28 @@ public sealed class SequinConfigLoaderTests
     }
 
     [Fact]
+    public void AFailoverSlotAndAHostListTargetTheWritablePrimary()
+    {
+        var yaml = Yaml.ValidConfig
+            .Replace("slot: { name: sequin_slot, create_if_not_exists: true }", "slot: { name: sequin_slot, create_if_not_exists: true, failover: true }", StringComparison.Ordinal)
+            .Replace("hostname: db.internal", "hostname: \"db-a:5432,db-b:5433\"", StringComparison.Ordinal);
+
+        var result = Yaml.Load(yaml);
+
+        Assert.Empty(result.Errors);
+        var db = Assert.Single(result.Config!.Databases);
+        Assert.True(db.Slot.Failover);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(db.BuildConnectionString());
+        Assert.Equal("db-a:5432,db-b:5433", connection.Host);
+        Assert.Equal("primary", connection.TargetSessionAttributes);
+
+        // One host: no target attribute, and no failover unless asked.
+        var single = Assert.Single(Yaml.Load(Yaml.ValidConfig).Config!.Databases);
+        Assert.False(single.Slot.Failover);
+        Assert.Null(new Npgsql.NpgsqlConnectionStringBuilder(single.BuildConnectionString()).TargetSessionAttributes);
+    }
+
+    [Fact]
     public void ThreeMistakesAreAllReportedWithTheirKeyPaths()
     {
         var yaml = Yaml.ValidConfig

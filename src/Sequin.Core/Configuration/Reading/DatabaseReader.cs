@@ -72,7 +72,7 @@ internal static class DatabaseReader
             Username = username ?? "postgres",
             Password = password,
             Url = url,
-            Slot = new ReplicationSlotConfig(slot.Value.Name, slot.Value.Create),
+            Slot = new ReplicationSlotConfig(slot.Value.Name, slot.Value.Create) { Failover = slot.Value.Failover },
             Publication = new PublicationConfig(publication.Value.Name, publication.Value.Create) { InitSql = publication.Value.InitSql },
             PoolSize = (int?)poolSize,
             AnnotationsJson = annotations,

@@ -2,10 +2,13 @@ using System.Text.RegularExpressions;
 
 namespace Sequin.Configuration;
 
-/// <summary>Reads a database's <c>slot</c> or <c>publication</c>: <c>name</c>, <c>create_if_not_exists</c> and, for the publication, <c>init_sql</c>.</summary>
+/// <summary>
+/// Reads a database's <c>slot</c> or <c>publication</c>: <c>name</c>, <c>create_if_not_exists</c>, for the slot
+/// <c>failover</c>, and for the publication <c>init_sql</c>.
+/// </summary>
 internal static partial class ReplicationSlotReader
 {
-    public static (string Name, bool Create, string? InitSql)? Read(ConfigMap database, string key, bool isSlot)
+    public static (string Name, bool Create, string? InitSql, bool Failover)? Read(ConfigMap database, string key, bool isSlot)
     {
         var map = database.Map(key, required: true);
         if (map is null)
@@ -16,6 +19,7 @@ internal static partial class ReplicationSlotReader
         var name = map.String("name", required: true);
         var create = map.Boolean("create_if_not_exists") ?? false;
         var initSql = isSlot ? null : map.String("init_sql")?.Trim();
+        var failover = isSlot && (map.Boolean("failover") ?? false);
         if (!isSlot)
         {
             // In the original's reference example only: its loader reads name, create_if_not_exists and init_sql.
@@ -47,7 +51,7 @@ internal static partial class ReplicationSlotReader
             map.Warning("init_sql", "Ignored unless create_if_not_exists is true (it only runs to create a missing publication).");
         }
 
-        return (name, create, initSql);
+        return (name, create, initSql, failover);
     }
 
     [GeneratedRegex("^[a-z0-9_]{1,63}$")]
