@@ -13,11 +13,12 @@ internal static class SinkTypeHints
         ["sns"] = "Sequin.Sinks.Sns",
         ["typesense"] = "Sequin.Sinks.Typesense",
         ["stdout"] = "Sequin.Sinks.Stdout",
+        ["webhook"] = "Sequin.Sinks.Webhook",
     };
 
     private static readonly HashSet<string> OriginalOnly = new(StringComparer.OrdinalIgnoreCase)
     {
-        "webhook", "http_push", "redis", "redis_stream", "redis_string", "rabbitmq", "gcp_pubsub", "azure_event_hub",
+        "http_push", "redis", "redis_stream", "redis_string", "rabbitmq", "gcp_pubsub", "azure_event_hub",
         "nats", "s2", "kinesis", "meilisearch", "elasticsearch", "sequin_stream", "benchmark",
     };
 
