@@ -1,72 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
 using Sequin.Sinks;
 
 namespace Sequin.Sinks.Webhook;
 
 /// <summary>
-/// The connection tests of <c>sequin test-connection</c> (and the console): <see cref="TestConnectionAsync"/> checks the
-/// configured resource (static routing), <see cref="TestCredentialsAsync"/> only the credentials (dynamic routing, where
-/// the resource is only known per message).
+/// The connection test of <c>sequin test-connection</c> and the console: the endpoint's host resolves, accepts a TCP
+/// connection, and (https) completes a TLS handshake whose certificate passes the sink's check. No request is sent, so
+/// the test changes nothing at the receiver. The same in static and dynamic routing (the host is never routed).
 /// </summary>
 internal sealed partial class WebhookDelivery
 {
-    /// <summary>
-    /// Static routing: <c>GET {url}/{destination}</c> passes on 2xx. In dynamic routing (no destination configured) it
-    /// checks the credentials only.
-    /// </summary>
-    /// <param name="cancellationToken">Cancels the check.</param>
-    /// <returns>Passed, or failed with the destination's reason.</returns>
-    // TODO: the cheapest call of your API that proves the resource exists and the key may write to it.
+    /// <summary>Resolves, connects and, for https, shakes hands; each failure says which step failed and why.</summary>
     public async Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken)
     {
-        if (_options.Destination is not { } destination)
-        {
-            return await TestCredentialsAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var url = ResourceUrl(destination);
-        var (status, reason) = await GetAsync(url, cancellationToken).ConfigureAwait(false);
-        return status is { } code && (int)code is >= 200 and < 300
-            ? ConnectionTestResult.Ok($"{url.GetLeftPart(UriPartial.Path)} answered {(int)code}.")
-            : ConnectionTestResult.Failed($"{url.GetLeftPart(UriPartial.Path)}: {reason}");
-    }
-
-    /// <summary>Credentials only: <c>GET {url}</c> passes unless the API refuses the key (401, 403) or cannot be reached.</summary>
-    /// <param name="cancellationToken">Cancels the check.</param>
-    /// <returns>Passed, or failed with the destination's reason.</returns>
-    // TODO: your API's "who am I" call, if it has one.
-    public async Task<ConnectionTestResult> TestCredentialsAsync(CancellationToken cancellationToken)
-    {
-        var url = _options.Url!;
-        var (status, reason) = await GetAsync(url, cancellationToken).ConfigureAwait(false);
-        return status switch
-        {
-            null => ConnectionTestResult.Failed($"{url.GetLeftPart(UriPartial.Path)}: {reason}"),
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ConnectionTestResult.Failed($"{url.GetLeftPart(UriPartial.Path)} refused the api_key: {reason}"),
-            >= HttpStatusCode.InternalServerError => ConnectionTestResult.Failed($"{url.GetLeftPart(UriPartial.Path)}: {reason}"),
-            _ => ConnectionTestResult.Ok($"{url.GetLeftPart(UriPartial.Path)} accepted the credentials."),
-        };
-    }
-
-    /// <summary>A GET with the sink's credentials and timeout: the status, or null and why there is none.</summary>
-    private async Task<(HttpStatusCode? Status, string Reason)> GetAsync(Uri url, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        Authorize(request);
+        var host = _baseUri.IdnHost;
+        var port = _baseUri.Port;
+        IPAddress[] addresses;
         try
         {
-            using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            return (response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}");
+            addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex)
+        catch (SocketException ex)
         {
-            return (null, ex.Message);
+            return ConnectionTestResult.Failed($"Host '{host}' does not resolve: {ex.Message}");
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+        if (addresses.Length == 0)
         {
-            return (null, $"no answer within timeout_seconds ({_options.TimeoutSeconds} s)");
+            return ConnectionTestResult.Failed($"Host '{host}' does not resolve to any address.");
+        }
+
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await socket.ConnectAsync(addresses, port, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            return ConnectionTestResult.Failed(string.Create(CultureInfo.InvariantCulture, $"{host}:{port} ({string.Join(", ", addresses.Select(a => a.ToString()))}) does not accept a connection: {ex.Message}"));
+        }
+
+        var connected = string.Create(CultureInfo.InvariantCulture, $"{host}:{port} accepts connections ({clock.ElapsedMilliseconds} ms)");
+        if (!WebhookAddress.IsHttps(_options))
+        {
+            return ConnectionTestResult.Ok(connected + "; the endpoint is http, so there is no TLS to check.");
+        }
+
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            await using (ssl.ConfigureAwait(false))
+            {
+                try
+                {
+                    await ssl.AuthenticateAsClientAsync(
+                        new SslClientAuthenticationOptions
+                        {
+                            TargetHost = host,
+                            RemoteCertificateValidationCallback = _tls.Callback,
+                            ApplicationProtocols = [SslApplicationProtocol.Http11],
+                        },
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException)
+                {
+                    var why = _tls.LastRefusal is { } refusal ? $" ({refusal})" : string.Empty;
+                    return ConnectionTestResult.Failed($"{connected}, but the TLS handshake failed: {Describe(ex)}{why}. For a private CA give ca_file.");
+                }
+
+                var subject = ssl.RemoteCertificate?.Subject ?? "?";
+                var how = _options.TlsSkipVerify ? "NOT verified (tls_skip_verify)" : _options.CaFile is null ? "verified" : "verified (system trust or ca_file)";
+                return ConnectionTestResult.Ok($"{connected}; TLS handshake done, certificate '{subject}' {how}.");
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
-using System.Buffers;
+using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Sequin.Sinks;
 using Sequin.Sinks.Webhook.Internal;
@@ -9,202 +11,217 @@ using Sequin.Sinks.Webhook.Internal;
 namespace Sequin.Sinks.Webhook;
 
 /// <summary>
-/// Delivers batches to the destination's HTTP API: one <c>POST</c> per batch whose body is a JSON array of the messages'
-/// payloads, and one outcome per message. Core batches (within <see cref="WebhookSink.GetLimits"/>), retries what is
-/// retryable with backoff, parks what is permanent, logs failures and disposes this.
+/// Delivers to the endpoint: with <c>batch: true</c> one request per batch, body <c>{"data":[message, ...]}</c>; with
+/// <c>batch: false</c> one request per message, body = the message (the messages of one batch are of different rows,
+/// so they go out together). 2xx is delivered; 408, 429, 5xx, timeouts (<c>ack_wait_ms</c>) and network errors are
+/// retried (with <c>Retry-After</c> when the endpoint sends one); any other status is permanent (parked). Core batches
+/// (within <see cref="WebhookSink.GetLimits"/>), retries with backoff, parks, logs failures and disposes this.
 /// </summary>
-/// <remarks>
-/// TODO: your destination's protocol. This one assumes: <c>POST {url}/{destination}</c> with a bearer token; a 2xx
-/// response whose body is either empty (all delivered) or a JSON array with one item per message,
-/// <c>{"error": "...", "retryable": true|false}</c> for a refused message and anything else for a delivered one;
-/// 408, 429 and 5xx retryable (with <c>Retry-After</c>); 401 and 403 retryable (fix the key and nothing is lost);
-/// any other status permanent for the whole batch.
-/// </remarks>
 internal sealed partial class WebhookDelivery : ISinkDelivery
 {
-    /// <summary>The name of the <see cref="IHttpClientFactory"/> client this sink asks the host for.</summary>
-    public const string HttpClientName = "Sequin.Sinks.Webhook";
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
     private readonly WebhookSinkOptions _options;
     private readonly HttpClient _http;
-    private readonly bool _ownsHttpClient;
+    private readonly WebhookTls _tls;
+    private readonly Uri _baseUri;
+    private readonly AuthenticationHeaderValue? _basic;
+    private readonly byte[]? _signingSecret;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
 
-    /// <summary>Creates a delivery over a caller-owned <see cref="HttpClient"/> (not disposed with the delivery).</summary>
-    /// <param name="options">The sink's validated options.</param>
-    /// <param name="httpClient">The HTTP client (tests pass one over a fake handler).</param>
-    public WebhookDelivery(WebhookSinkOptions options, HttpClient httpClient)
-        : this(options, httpClient, ownsHttpClient: false)
+    private WebhookDelivery(WebhookSinkOptions options, HttpClient http, WebhookTls tls, TimeProvider time)
     {
-    }
-
-    private WebhookDelivery(WebhookSinkOptions options, HttpClient httpClient, bool ownsHttpClient)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(httpClient);
         _options = options;
-        _http = httpClient;
-        _ownsHttpClient = ownsHttpClient;
+        _http = http;
+        _tls = tls;
+        _time = time;
+        _baseUri = WebhookAddress.BaseUri(options) ?? throw new ArgumentException("The options have no endpoint address.", nameof(options));
+        _basic = WebhookAddress.UserInfo(options) is { } userInfo
+            ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(userInfo)))
+            : null;
+        _signingSecret = options.SigningSecret is { } secret ? Encoding.UTF8.GetBytes(secret) : null;
+        _timeout = TimeSpan.FromMilliseconds(options.AckWaitMs);
     }
 
     /// <summary>
-    /// Creates the delivery of a configured sink over the host's <see cref="IHttpClientFactory"/> (client
-    /// <see cref="HttpClientName"/>) when it has one, else over an own pooled <see cref="HttpClient"/>.
+    /// Creates the delivery of a configured sink: its own <see cref="SocketsHttpHandler"/> (keep-alive, at most
+    /// <c>max_connections</c> connections, the certificate checked as <see cref="WebhookTls"/> says).
     /// </summary>
-    /// <param name="options">The sink's validated options.</param>
-    /// <param name="context">The sink's context (services, logging, clock).</param>
-    /// <returns>The delivery; Core disposes it when the sink stops.</returns>
     public static WebhookDelivery Create(WebhookSinkOptions options, SinkContext context)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
-        // The host only: a URL's user info or query may hold a secret.
-        WebhookSinkLog.DeliveryCreated(context.LoggerFactory.CreateLogger<WebhookSink>(), options.Url!.Host);
-        if (context.Services.GetService(typeof(IHttpClientFactory)) is IHttpClientFactory factory)
+        var logger = context.LoggerFactory.CreateLogger<WebhookSink>();
+        var tls = new WebhookTls(options);
+        var baseUri = WebhookAddress.BaseUri(options)!;
+        // Scheme, host and port only: a URL's path or query may hold a token.
+        WebhookSinkLog.DeliveryCreated(logger, context.Consumer.Name, baseUri.GetLeftPart(UriPartial.Authority), options.Batch, options.MaxConnections);
+        if (options.TlsSkipVerify)
         {
-            return new WebhookDelivery(options, factory.CreateClient(HttpClientName), ownsHttpClient: true);
+            WebhookSinkLog.TlsVerificationSkipped(logger, context.Consumer.Name, baseUri.GetLeftPart(UriPartial.Authority));
         }
 
 #pragma warning disable CA2000 // The handler is owned by the HttpClient, which this delivery disposes.
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.MaxConnections,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            ConnectTimeout = TimeSpan.FromMilliseconds(Math.Min(options.AckWaitMs, 30_000)),
+            AutomaticDecompression = DecompressionMethods.None,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+        };
 #pragma warning restore CA2000
-        return new WebhookDelivery(options, new HttpClient(handler, disposeHandler: true), ownsHttpClient: true);
+        if (tls.Callback is { } callback)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = callback;
+        }
+
+        var http = new HttpClient(handler, disposeHandler: true)
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // ack_wait_ms, per request
+            DefaultRequestVersion = HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        return new WebhookDelivery(options, http, tls, context.TimeProvider);
     }
 
-    /// <summary>Sends the batch in one request and maps the response to one outcome per message.</summary>
-    /// <param name="batch">The messages, all for the same destination.</param>
-    /// <param name="cancellationToken">Cancelled when the host stops without waiting.</param>
-    /// <returns>One outcome per message, in order.</returns>
+    /// <summary>Sends the batch: one request, or one per message; returns one outcome per message, in order.</summary>
     public async ValueTask<IReadOnlyList<DeliveryOutcome>> DeliverAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-        var url = ResourceUrl(batch.Messages[0].Route.GetRequired(WebhookSink.DestinationKey));
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonArrayOf(batch) };
-        Authorize(request);
-        HttpResponseMessage response;
-        try
+        var route = batch.Messages[0].Route;
+        var method = HttpMethod.Parse(route.GetRequired(WebhookSink.MethodKey));
+        var uri = WebhookAddress.RequestUri(_baseUri, route[WebhookSink.EndpointPathKey] ?? string.Empty);
+        var headers = WebhookHeaders.Merge(_options, route[WebhookSink.HeadersKey]);
+        if (_options.Batch)
         {
-            response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            return batch.All(DeliveryOutcome.Retry($"POST {url.GetLeftPart(UriPartial.Path)} failed: {ex.Message}"));
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return batch.All(DeliveryOutcome.Retry($"POST {url.GetLeftPart(UriPartial.Path)} took longer than timeout_seconds ({_options.TimeoutSeconds} s)."));
+            var outcome = await SendAsync(method, uri, headers, WebhookBody.Batch(batch.Messages), IdempotencyKeyOf(batch.Messages), cancellationToken).ConfigureAwait(false);
+            return outcome.IsDelivered ? batch.AllDelivered() : batch.All(outcome);
         }
 
-        using (response)
+        var sends = new Task<DeliveryOutcome>[batch.Messages.Count];
+        for (var i = 0; i < sends.Length; i++)
         {
-            var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
-            {
-                return PerMessage(batch, body);
-            }
-
-            var error = $"POST {url.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(body)}";
-            return batch.All(IsRetryable(response.StatusCode)
-                ? DeliveryOutcome.Retry(error, response.Headers.RetryAfter?.Delta)
-                : DeliveryOutcome.Permanent(error));
+            var message = batch.Messages[i];
+            sends[i] = SendAsync(method, uri, headers, message.Payload, message.Message.IdempotencyKey, cancellationToken);
         }
+
+        return await Task.WhenAll(sends).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        if (_ownsHttpClient)
-        {
-            _http.Dispose();
-        }
-
+        _http.Dispose();
+        _tls.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The URL of one destination: <c>{url}/{destination}</c>.</summary>
-    private Uri ResourceUrl(string destination) =>
-        new(_options.Url!.AbsoluteUri.TrimEnd('/') + "/" + Uri.EscapeDataString(destination));
-
-    private void Authorize(HttpRequestMessage request)
+    /// <summary>A batch's idempotency key: the message's own for one message, else a digest of the messages' keys in order.</summary>
+    private static string IdempotencyKeyOf(IReadOnlyList<RoutedMessage> messages)
     {
-        if (!string.IsNullOrEmpty(_options.ApiKey))
+        if (messages.Count == 1)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+            return messages[0].Message.IdempotencyKey;
         }
+
+        var keys = string.Join('\n', messages.Select(m => m.Message.IdempotencyKey));
+        return "batch-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(keys)))[..32];
     }
 
-    /// <summary>The request body: the payloads (each already UTF-8 JSON) as one JSON array.</summary>
-    private static ByteArrayContent JsonArrayOf(SinkBatch batch)
+    private async Task<DeliveryOutcome> SendAsync(HttpMethod method, Uri uri, Dictionary<string, string> headers, ReadOnlyMemory<byte> body, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var body = new ArrayBufferWriter<byte>();
-        body.Write("["u8);
-        for (var i = 0; i < batch.Messages.Count; i++)
+        var gzip = headers.TryGetValue("Content-Encoding", out var encoding) && encoding.Contains("gzip", StringComparison.OrdinalIgnoreCase);
+        var bytes = gzip ? WebhookBody.Gzip(body) : body;
+        using var request = new HttpRequestMessage(method, uri) { Content = new ReadOnlyMemoryContent(bytes) };
+        request.Content.Headers.ContentType = Json;
+        request.Headers.Authorization = _basic;
+        request.Headers.TryAddWithoutValidation(WebhookSink.IdempotencyKeyHeader, idempotencyKey);
+        foreach (var (name, value) in headers)
         {
-            if (i > 0)
+            if (!request.Headers.TryAddWithoutValidation(name, value))
             {
-                body.Write(","u8);
+                request.Content.Headers.Remove(name);
+                request.Content.Headers.TryAddWithoutValidation(name, value);
             }
-
-            body.Write(batch.Messages[i].Payload.Span);
         }
 
-        body.Write("]"u8);
-        var content = new ByteArrayContent(body.WrittenSpan.ToArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return content;
-    }
-
-    /// <summary>Reads per-message results from a 2xx body: an array with one item per message, or nothing (all delivered).</summary>
-    private static IReadOnlyList<DeliveryOutcome> PerMessage(SinkBatch batch, string body)
-    {
-        if (string.IsNullOrWhiteSpace(body))
+        if (_signingSecret is not null)
         {
-            return batch.AllDelivered();
+            request.Headers.TryAddWithoutValidation(WebhookSink.SignatureHeader, WebhookSignature.Header(_signingSecret, _time.GetUtcNow().ToUnixTimeSeconds(), bytes.Span));
         }
 
-        JsonDocument document;
+        var where = WebhookAddress.Describe(method, uri);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
         try
         {
-            document = JsonDocument.Parse(body);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return DeliveryOutcome.Delivered;
+            }
+
+            var text = await ReadSomeAsync(response, timeout.Token).ConfigureAwait(false);
+            var error = string.Create(CultureInfo.InvariantCulture, $"{where} answered {(int)response.StatusCode} {response.ReasonPhrase}: {text}");
+            return IsRetryable(response.StatusCode)
+                ? DeliveryOutcome.Retry(error, RetryAfter(response))
+                : DeliveryOutcome.Permanent(error);
         }
-        catch (JsonException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return batch.AllDelivered(); // a 2xx with a body that is not ours to read: the request as a whole succeeded
+            return DeliveryOutcome.Retry(string.Create(CultureInfo.InvariantCulture, $"{where} did not answer within ack_wait_ms ({_options.AckWaitMs} ms)."));
         }
-
-        using (document)
+        catch (HttpRequestException ex)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                return batch.AllDelivered();
-            }
-
-            if (document.RootElement.GetArrayLength() != batch.Messages.Count)
-            {
-                return batch.All(DeliveryOutcome.Retry($"The destination answered {document.RootElement.GetArrayLength()} results for {batch.Messages.Count} messages."));
-            }
-
-            var outcomes = new DeliveryOutcome[batch.Messages.Count];
-            var i = 0;
-            foreach (var item in document.RootElement.EnumerateArray())
-            {
-                outcomes[i++] = item.ValueKind == JsonValueKind.Object
-                    && item.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String
-                    ? (item.TryGetProperty("retryable", out var retryable) && retryable.ValueKind == JsonValueKind.False
-                        ? DeliveryOutcome.Permanent(error.GetString()!)
-                        : DeliveryOutcome.Retry(error.GetString()!))
-                    : DeliveryOutcome.Delivered;
-            }
-
-            return outcomes;
+            return DeliveryOutcome.Retry($"{where} failed: {Describe(ex)}");
         }
     }
 
-    /// <summary>Statuses worth retrying: timeouts, throttling, server errors, and credentials (fixed in the config, nothing lost).</summary>
-    private static bool IsRetryable(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-        || (int)status >= 500;
+    /// <summary>408, 429 and 5xx: the endpoint may take the same request later.</summary>
+    internal static bool IsRetryable(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    private static string Truncate(string text) => text.Length <= 500 ? text : text[..500] + "...";
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is not { } retryAfter)
+        {
+            return null;
+        }
+
+        if (retryAfter.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return retryAfter.Date is { } date && date - _time.GetUtcNow() is { Ticks: > 0 } wait ? wait : TimeSpan.Zero;
+    }
+
+    private static async Task<string> ReadSomeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return text.Length <= 300 ? text : text[..300] + "...";
+        }
+        catch (HttpRequestException)
+        {
+            return "(no body)";
+        }
+    }
+
+    /// <summary>An HTTP error's reason, with the innermost cause (refused, reset, certificate).</summary>
+    internal static string Describe(Exception ex)
+    {
+        var inner = ex;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        return ReferenceEquals(inner, ex) ? ex.Message : $"{ex.Message} ({inner.Message})";
+    }
 }

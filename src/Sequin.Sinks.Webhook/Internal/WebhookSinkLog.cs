@@ -3,12 +3,14 @@ using Microsoft.Extensions.Logging;
 namespace Sequin.Sinks.Webhook.Internal;
 
 /// <summary>
-/// The webhook sink's own log messages (<c>[LoggerMessage]</c>: no allocation when the level is off). Never log a
-/// secret or a payload. Failed deliveries are not logged here: Core logs each once (rate-limited) and counts them.
+/// The webhook sink's own log messages. Never a header value, a secret, a URL's path or query, or a payload: failed
+/// deliveries are logged by Core, once and rate-limited, with the sink's error text (which names method, host and path).
 /// </summary>
-// TODO: an event id range of your own, and a message per thing worth telling an operator (a client created, a reconnect).
 internal static partial class WebhookSinkLog
 {
-    [LoggerMessage(9001, LogLevel.Debug, "webhook delivery created for {Host}.")]
-    public static partial void DeliveryCreated(ILogger logger, string host);
+    [LoggerMessage(9301, LogLevel.Information, "Webhook sink '{Sink}' sends to {Endpoint} (batch: {Batch}, at most {MaxConnections} connections).")]
+    public static partial void DeliveryCreated(ILogger logger, string sink, string endpoint, bool batch, int maxConnections);
+
+    [LoggerMessage(9302, LogLevel.Warning, "Webhook sink '{Sink}' does not verify the certificate of {Endpoint} (tls_skip_verify: true): anyone on the path can read and change its requests. Use it for test endpoints only; give ca_file for a private CA.")]
+    public static partial void TlsVerificationSkipped(ILogger logger, string sink, string endpoint);
 }
