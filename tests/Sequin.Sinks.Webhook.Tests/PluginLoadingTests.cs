@@ -22,8 +22,9 @@ public sealed class PluginLoadingTests
         Assert.Equal("webhook", loaded.Plugin.TypeName);
         Assert.False(string.IsNullOrWhiteSpace(loaded.Plugin.Description));
         Assert.Equal(Path.Combine(PluginsFolder, "Sequin.Sinks.Webhook", "Sequin.Sinks.Webhook.dll"), loaded.AssemblyPath);
-        Assert.Contains(loaded.Plugin.Schema.Fields, f => f.Name == "api_key" && f.Secret);
-        Assert.Equal(["destination"], loaded.Plugin.Routing.Keys.Select(k => k.Name));
+        Assert.Contains(loaded.Plugin.Schema.Fields, f => f.Name == "encrypted_headers" && f.Secret && f.Type == SinkFieldType.Map);
+        Assert.Contains(loaded.Plugin.Schema.Fields, f => f.Name == "http_endpoint");
+        Assert.Equal(["method", "endpoint_path", "headers"], loaded.Plugin.Routing.Keys.Select(k => k.Name));
     }
 
     [Fact]
@@ -35,9 +36,10 @@ public sealed class PluginLoadingTests
         Assert.True(parsed.IsValid, string.Join("; ", parsed.Errors));
         await using var client = plugin.CreateClient(parsed.Options, Some.Context(RoutingMode.Dynamic));
 
-        // Port 9 (discard) is closed here: the credentials check fails with the reason instead of throwing.
+        // Port 9 (discard) is closed here: the check fails with the reason instead of throwing.
         var check = await client.TestCredentialsAsync(CancellationToken.None);
         Assert.False(check.Success);
-        Assert.False(string.IsNullOrWhiteSpace(check.Message));
+        Assert.Contains("127.0.0.1:9", check.Message, StringComparison.Ordinal);
+        Assert.Contains("does not accept a connection", check.Message, StringComparison.Ordinal);
     }
 }

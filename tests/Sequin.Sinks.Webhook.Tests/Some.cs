@@ -34,17 +34,36 @@ internal static class Some
     }
 
     /// <summary>A change routed as Core routes it, with its JSON payload.</summary>
-    public static RoutedMessage Routed(int id, string? destination = "orders-hook")
+    public static RoutedMessage Routed(int id, string method = "POST", string endpointPath = "", string? headers = null)
     {
         var change = Change(id);
         var route = new Route(new WebhookSink().RouteKeys);
-        route[WebhookSink.DestinationKey] = destination;
+        route[WebhookSink.MethodKey] = method;
+        route[WebhookSink.EndpointPathKey] = endpointPath;
+        route[WebhookSink.HeadersKey] = headers;
         var payload = ChangeMessageJsonWriter.ToUtf8Bytes(change, Consumer, TimestampFormat.Iso8601);
         return new RoutedMessage(change, route, id.ToString(CultureInfo.InvariantCulture), payload, isTransformed: false);
     }
 
     /// <summary>A batch of changes with ids <paramref name="ids"/>.</summary>
-    public static SinkBatch Batch(params int[] ids) => new("orders-hook", [.. ids.Select(id => Routed(id))]);
+    public static SinkBatch Batch(params int[] ids) => new("POST", [.. ids.Select(id => Routed(id))]);
+
+    /// <summary>Parses a destination (key/value pairs) with the sink's schema; asserts it is valid.</summary>
+    public static WebhookSinkOptions Options(params (string Key, string? Value)[] values)
+    {
+        var parsed = new WebhookSink().AsPlugin().Schema.Parse(Config(values), RoutingMode.Static, Path);
+        Assert.True(parsed.IsValid, string.Join("; ", parsed.Errors));
+        return (WebhookSinkOptions)parsed.Options;
+    }
+
+    /// <summary>The sink's errors for a destination, as "path: message" lines.</summary>
+    public static IReadOnlyList<ConfigError> Errors(params (string Key, string? Value)[] values) =>
+        new WebhookSink().AsPlugin().Schema.Parse(Config(values), RoutingMode.Static, Path).Errors;
+
+    /// <summary>Creates the delivery of a destination, as Core does.</summary>
+    public static ISinkDelivery Delivery(WebhookSinkOptions options) => new WebhookSink().CreateDelivery(options, Context());
+
+    private static ISinkPlugin AsPlugin(this WebhookSink sink) => sink;
 
     /// <summary>A sink context with no services (the sink makes its own HTTP client).</summary>
     public static SinkContext Context(RoutingMode mode = RoutingMode.Static) =>

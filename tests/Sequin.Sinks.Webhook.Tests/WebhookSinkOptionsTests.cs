@@ -2,70 +2,113 @@ using Sequin.Sinks;
 
 namespace Sequin.Sinks.Webhook.Tests;
 
-/// <summary>The <c>destination:</c> section as Core parses it from <see cref="WebhookSinkOptions"/>: errors name the key.</summary>
+/// <summary>The <c>destination:</c> keys: the original's, their rules, and errors naming the key.</summary>
 public sealed class WebhookSinkOptionsTests
 {
-    private readonly ISinkSchema _schema = ((ISinkPlugin)new WebhookSink()).Schema;
-
     [Fact]
-    public void ValidSectionParsesEveryKey()
+    public void AUrlWithTheOriginalsDefaultsParses()
     {
-        var result = Parse(RoutingMode.Static, ("url", "https://api.example.com/v1"), ("api_key", "k-123"), ("timeout_seconds", "12")
-            , ("destination", "orders-hook")
-            );
+        var options = Some.Options(("url", "https://api.example.com/webhook"));
 
-        Assert.True(result.IsValid, string.Join("; ", result.Errors));
-        var options = Assert.IsType<WebhookSinkOptions>(result.Options);
-        Assert.Equal(new Uri("https://api.example.com/v1"), options.Url);
-        Assert.Equal("k-123", options.ApiKey);
-        Assert.Equal(12, options.TimeoutSeconds);
-        Assert.Equal("orders-hook", options.Destination);
+        Assert.True(options.Batch); // the original's default
+        Assert.Equal(30_000, options.AckWaitMs);
+        Assert.False(options.TlsSkipVerify);
+        Assert.Equal(new Uri("https://api.example.com/webhook"), WebhookAddress.BaseUri(options));
     }
 
     [Fact]
-    public void MissingUrlIsReportedWithItsKeyPath()
+    public void SchemeHostPortPathAndQueryComposeTheAddress()
     {
-        var result = Parse(RoutingMode.Dynamic);
+        var options = Some.Options(("scheme", "https"), ("host", "hooks.example.com"), ("port", "8443"), ("path", "/in"), ("query", "src=sequin"));
 
-        var error = Assert.Single(result.Errors);
-        Assert.Equal(Some.Path + ".url", error.Path);
+        Assert.Equal(new Uri("https://hooks.example.com:8443/in?src=sequin"), WebhookAddress.BaseUri(options));
+        Assert.Equal(new Uri("https://hooks.example.com:8443/in/orders?src=sequin"), WebhookAddress.RequestUri(WebhookAddress.BaseUri(options)!, "/orders"));
+        Assert.Equal(new Uri("https://hooks.example.com:8443/in?t=1"), WebhookAddress.RequestUri(WebhookAddress.BaseUri(options)!, "?t=1"));
     }
 
     [Fact]
-    public void OutOfRangeAndMalformedValuesAreEachReported()
+    public void HeadersAreAMapOrTheOriginalsListOfKeyAndValue()
     {
-        var result = Parse(RoutingMode.Dynamic, ("url", "not a url"), ("timeout_seconds", "0"));
+        var map = Some.Options(("url", "https://a.example.com"), ("headers:X-Source", "sequin"));
+        var list = Some.Options(("url", "https://a.example.com"), ("headers:0:key", "X-Source"), ("headers:0:value", "sequin"));
 
-        Assert.Contains(result.Errors, e => e.Path == Some.Path + ".url");
-        Assert.Contains(result.Errors, e => e.Path == Some.Path + ".timeout_seconds");
+        Assert.Equal("sequin", map.Headers!["x-source"]);
+        Assert.Equal("sequin", list.Headers!["X-Source"]);
+    }
+
+    [Theory]
+    [InlineData("url", null, "sinks[0].destination.url", "Required: the endpoint's url, or scheme and host")]
+    [InlineData("scheme", "ftp", "sinks[0].destination.scheme", "Must be http or https")]
+    [InlineData("http_endpoint_path", "orders", "sinks[0].destination.http_endpoint_path", "empty, or a URL path starting with /")]
+    [InlineData("ack_wait_ms", "10", "sinks[0].destination.ack_wait_ms", "Must be at least 100")]
+    [InlineData("max_connections", "0", "sinks[0].destination.max_connections", "Must be at least 1")]
+    [InlineData("signing_secret", "short", "sinks[0].destination.signing_secret", "at least 16 characters")]
+    public void ABadValueIsReportedUnderItsKey(string key, string? value, string path, string message)
+    {
+        var values = key == "url" ? [] : new List<(string, string?)> { ("url", "https://a.example.com"), (key, value) };
+        if (key == "scheme")
+        {
+            values = [("scheme", value), ("host", "a.example.com")];
+        }
+
+        var error = Assert.Single(Some.Errors([.. values]));
+
+        Assert.Equal(path, error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ApiKeyIsMaskedOnExportAndNeverEchoedInErrors()
+    public void TlsKeysNeedHttpsAndCaFileMustExist()
     {
-        var result = Parse(RoutingMode.Dynamic, ("url", "http://api.example.com"), ("api_key", "s3cret-key"));
+        var errors = Some.Errors(("url", "http://a.example.com"), ("tls_skip_verify", "true"), ("ca_file", "/nonexistent/ca.pem"));
 
-        // The example rule between keys: a key only over https (or to a loopback address).
-        var error = Assert.Single(result.Errors);
-        Assert.Equal(Some.Path + ".url", error.Path);
-        Assert.DoesNotContain("s3cret-key", error.Message, StringComparison.Ordinal);
-
-        var exported = _schema.Export(new WebhookSinkOptions { Url = new Uri("https://api.example.com"), ApiKey = "s3cret-key" });
-        Assert.Contains(exported, kv => kv.Key == "api_key");
-        Assert.DoesNotContain(exported, kv => kv.Value.Contains("s3cret-key", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Path == "sinks[0].destination.tls_skip_verify" && e.Message.Contains("https", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Path == "sinks[0].destination.ca_file" && e.Message.Contains("does not exist", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void SchemaListsEveryKeyWithItsDescription()
+    public void UrlAndHostTogetherAreRefused()
     {
-        var names = _schema.Fields.Select(f => f.Name).ToList();
+        var error = Assert.Single(Some.Errors(("url", "https://a.example.com"), ("host", "b.example.com")));
 
-        Assert.Contains("url", names);
-        Assert.Contains("api_key", names);
-        Assert.Contains("timeout_seconds", names);
-        Assert.All(_schema.Fields, f => Assert.False(string.IsNullOrWhiteSpace(f.Description)));
+        Assert.Equal("sinks[0].destination.url", error.Path);
+        Assert.Contains("not both", error.Message, StringComparison.Ordinal);
     }
 
-    private SinkOptionsParseResult Parse(RoutingMode mode, params (string, string?)[] values) =>
-        _schema.Parse(Some.Config(values), mode, Some.Path);
+    [Fact]
+    public void AHeaderTheSinkSetsItselfCannotBeConfigured()
+    {
+        var error = Assert.Single(Some.Errors(("url", "https://a.example.com"), ("headers:Content-Length", "3")));
+
+        Assert.Equal("sinks[0].destination.headers", error.Path);
+        Assert.Contains("Content-Length", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EncryptedHeaderValuesAreMaskedOnExportAndNeverInErrors()
+    {
+        ISinkPlugin sink = new WebhookSink();
+        var options = Some.Options(("url", "https://a.example.com"), ("encrypted_headers:Authorization", "Bearer s3cr3t-token"), ("signing_secret", "0123456789abcdef-secret"));
+
+        var exported = sink.Schema.Export(options).ToDictionary(p => p.Key, p => p.Value);
+
+        Assert.Equal("{ \"Authorization\": \"********\" }", exported["encrypted_headers"]);
+        Assert.Equal("********", exported["signing_secret"]);
+        Assert.DoesNotContain("s3cr3t", string.Join(" ", exported.Values), StringComparison.Ordinal);
+        var errors = Some.Errors(("url", "https://a.example.com"), ("encrypted_headers:Bad Name", "Bearer s3cr3t-token"));
+        Assert.DoesNotContain(errors, e => e.Message.Contains("s3cr3t", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BatchFalseLimitsWhatTheDeliveryGetsAndBatchesShareTheWholeRoute()
+    {
+        var sink = new WebhookSink();
+
+        var batched = sink.GetLimits(Some.Options(("url", "https://a.example.com")));
+        var single = sink.GetLimits(Some.Options(("url", "https://a.example.com"), ("batch", "false")));
+
+        Assert.Equal(1000, batched.MaxBatchMessages);
+        Assert.Equal(100, single.MaxBatchMessages);
+        Assert.Equal(["method", "endpoint_path", "headers"], batched.BatchBy);
+    }
 }

@@ -90,7 +90,7 @@ public sealed class PluginDirectoryTests
     public void ShippedPluginFoldersCarryTheirOwnDependenciesButNoCopyOfWhatTheHostProvides()
     {
         var folders = Directory.GetDirectories(Yaml.PluginsDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["Sequin.Sinks.Kafka", "Sequin.Sinks.Sns", "Sequin.Sinks.Sqs", "Sequin.Sinks.Stdout", "Sequin.Sinks.Typesense"], folders);
+        Assert.Equal(["Sequin.Sinks.Kafka", "Sequin.Sinks.Sns", "Sequin.Sinks.Sqs", "Sequin.Sinks.Stdout", "Sequin.Sinks.Typesense", "Sequin.Sinks.Webhook"], folders);
         var copies = Directory.GetFiles(Yaml.PluginsDirectory, "*.dll", SearchOption.AllDirectories)
             .Select(Path.GetFileName)
             .Where(f => f!.StartsWith("Sequin.Core", StringComparison.OrdinalIgnoreCase)
