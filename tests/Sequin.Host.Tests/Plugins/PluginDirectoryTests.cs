@@ -109,7 +109,7 @@ public sealed class PluginDirectoryTests
         // They load all the same: what they do not carry comes from the host.
         var result = PluginDirectory.Load(Yaml.PluginsDirectory);
         Assert.Empty(result.Failures);
-        Assert.Equal(["kafka", "sns", "sqs", "stdout", "typesense"], result.Plugins.Select(p => p.Plugin.TypeName).Order(StringComparer.Ordinal));
+        Assert.Equal(["kafka", "sns", "sqs", "stdout", "typesense", "webhook"], result.Plugins.Select(p => p.Plugin.TypeName).Order(StringComparer.Ordinal));
         Assert.All(result.Plugins, p => Assert.Same(typeof(ISinkPlugin).Assembly, p.Plugin.GetType().GetInterface(nameof(ISinkPlugin))!.Assembly));
     }
 
