@@ -29,6 +29,15 @@ if (kafkaMock is not null)
     options = options with { Kafka = kafkaMock.BootstrapServers };
 }
 
+// The webhook sink's receiver: Kestrel on a free loopback port in this process, answering 200 without recording
+// (`--webhook none` leaves the webhook rows out).
+await using var webhookReceiver = options.Webhook ? await Sequin.TestServers.WebhookReceiver.StartAsync() : null;
+if (webhookReceiver is not null)
+{
+    webhookReceiver.Record = false;
+    options = options with { WebhookUrl = webhookReceiver.Url.ToString() };
+}
+
 var inv = CultureInfo.InvariantCulture;
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -53,7 +62,7 @@ await using var db = NpgsqlDataSource.Create(cs);
 await Workload.SetupAsync(db, ct);
 
 var report = new Report(options);
-var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSink(), new KafkaSink()]);
+var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSink(), new KafkaSink(), new Sequin.Sinks.Webhook.WebhookSink()]);
 Log($"PostgreSQL {await Workload.ScalarAsync<string>(db, "SHOW server_version", ct)} on port {options.PgPort}; Kafka: {options.Kafka ?? "(none)"}");
 
 var phases = new List<(string Label, long Changes, int Pad, int TxnSize)> { ("~200 B rows", options.Changes, 2, options.TxnSize) };
@@ -91,6 +100,12 @@ foreach (var (label, changes, pad, txnSize) in phases)
         {
             scenarios.Add(new Scenario("kafka, dynamic routing (JS)", "kafka", Dynamic: true));
         }
+    }
+
+    if (options.WebhookUrl is not null && pad == 2 && !oltp)
+    {
+        scenarios.Add(new Scenario("webhook, batch (local Kestrel)", "webhook", Dynamic: false));
+        scenarios.Add(new Scenario("webhook, one request per message (local Kestrel)", "webhook-single", Dynamic: false));
     }
 
     scenarios = [.. scenarios.Where(s => options.Only is null || s.Label.Contains(options.Only, StringComparison.OrdinalIgnoreCase))];
@@ -292,6 +307,8 @@ internal sealed record BenchOptions
     public string Commit { get; init; } = "unknown";
     public string? Only { get; init; }
     public string PgBin { get; init; } = "/usr/lib/postgresql/15/bin";
+    public bool Webhook { get; init; } = true;
+    public string? WebhookUrl { get; init; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -320,6 +337,7 @@ internal sealed record BenchOptions
                 "--commit" => o with { Commit = Next() },
                 "--only" => o with { Only = Next() },
                 "--pg-bin" => o with { PgBin = Next() },
+                "--webhook" => o with { Webhook = Next() != "none" },
                 _ => throw new ArgumentException($"Unknown argument {args[i]}"),
             };
         }
@@ -364,7 +382,7 @@ internal static class BenchConfig
             ["sinks:0:name"] = "bench-" + scenario.Sink,
             ["sinks:0:database"] = "bench",
             ["sinks:0:source:include_tables:0"] = "public." + Workload.Table,
-            ["sinks:0:destination:type"] = scenario.Sink,
+            ["sinks:0:destination:type"] = scenario.Sink.StartsWith("webhook", StringComparison.Ordinal) ? "webhook" : scenario.Sink,
         };
         var key = scenario.Sink == "kafka" ? "topic" : "destination";
         switch (scenario.Sink)
@@ -383,6 +401,10 @@ internal static class BenchConfig
             case "kafka":
                 values["sinks:0:destination:hosts"] = options.Kafka;
                 values["sinks:0:destination:topic"] = "bench";
+                break;
+            case "webhook" or "webhook-single":
+                values["sinks:0:destination:url"] = options.WebhookUrl;
+                values["sinks:0:destination:batch"] = scenario.Sink == "webhook" ? "true" : "false";
                 break;
         }
 

@@ -105,6 +105,11 @@ internal static class V8Driver
               else if (typeof v === 'number') out.push([k, 1, String(v)]);
               else if (v === null) out.push([k, 2]);
               else if (v === undefined) out.push([k, 3]);
+              else if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every(function (h) { return typeof v[h] === 'string' || typeof v[h] === 'number'; })) {
+                const m = {};
+                for (const h of Object.keys(v)) m[h] = String(v[h]);
+                out.push([k, 5, JSON.stringify(m)]);
+              }
               else out.push([k, 4, describe(v)]);
             }
             return out;

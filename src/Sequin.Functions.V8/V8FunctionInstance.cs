@@ -207,6 +207,7 @@ internal sealed class V8FunctionInstance : IFunctionInstance, IDisposable
                 1 => new RouteEntry(key, RouteValueKind.Number, entry[2].GetString()),
                 2 => new RouteEntry(key, RouteValueKind.Null, null),
                 3 => new RouteEntry(key, RouteValueKind.Undefined, null),
+                5 => new RouteEntry(key, RouteValueKind.Map, entry[2].GetString()),
                 _ => new RouteEntry(key, RouteValueKind.Other, entry[2].GetString()),
             });
         }

@@ -24,6 +24,7 @@ public static class SequinConfigExporter
         using var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
         WriteDatabases(config, writer);
         WriteFunctions(config, writer);
+        WriteHttpEndpoints(config, writer);
         WriteSinks(config, writer);
         if (config.Http is { } http)
         {
@@ -225,10 +226,55 @@ public static class SequinConfigExporter
         var fields = sink.Plugin.Schema.Fields;
         foreach (var (key, value) in sink.Plugin.Schema.Export(sink.Options))
         {
-            var field = fields.FirstOrDefault(f => string.Equals(f.Name, key, StringComparison.OrdinalIgnoreCase));
-            var secret = field?.Secret == true;
-            var plain = !secret && field?.Type is SinkFieldType.WholeNumber or SinkFieldType.Boolean;
-            w.WriteLine($"      {key}: {(plain ? value : Quote(secret ? Masked : value))}");
+            if (!sink.HttpEndpointKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                w.WriteLine($"      {key}: {DestinationValue(fields, key, value)}");
+            }
+        }
+    }
+
+    /// <summary>A destination value as YAML: numbers and booleans plain, maps as flow maps (secret values already masked), text quoted, secrets masked.</summary>
+    private static string DestinationValue(IReadOnlyList<SinkField> fields, string key, string value)
+    {
+        var field = fields.FirstOrDefault(f => string.Equals(f.Name, key, StringComparison.OrdinalIgnoreCase));
+        if (field?.Type == SinkFieldType.Map)
+        {
+            return value;
+        }
+
+        var secret = field?.Secret == true;
+        var plain = !secret && field?.Type is SinkFieldType.WholeNumber or SinkFieldType.Boolean;
+        return plain ? value : Quote(secret ? Masked : value);
+    }
+
+    /// <summary>
+    /// Writes <c>http_endpoints:</c>: each endpoint a sink names, once, with the values that sink's options hold (secrets
+    /// and <c>encrypted_headers</c> values masked). An endpoint no sink names is not kept.
+    /// </summary>
+    private static void WriteHttpEndpoints(SequinConfig config, TextWriter w)
+    {
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sink in config.Sinks)
+        {
+            if (sink.HttpEndpoint is not { } name || !written.Add(name))
+            {
+                continue;
+            }
+
+            if (written.Count == 1)
+            {
+                w.WriteLine("http_endpoints:");
+            }
+
+            w.WriteLine($"  - name: {Quote(name)}");
+            var fields = sink.Plugin.Schema.Fields;
+            foreach (var (key, value) in sink.Plugin.Schema.Export(sink.Options))
+            {
+                if (sink.HttpEndpointKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+                {
+                    w.WriteLine($"    {key}: {DestinationValue(fields, key, value)}");
+                }
+            }
         }
     }
 

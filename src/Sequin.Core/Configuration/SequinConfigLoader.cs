@@ -41,11 +41,12 @@ public static class SequinConfigLoader
         var http = HttpReader.Read(top);
         var health = HealthReader.Read(top);
         var otlp = MetricsReader.Read(top);
+        var httpEndpoints = HttpEndpointsReader.Read(top);
         OriginalKeys.ReadTopLevel(top);
 
         var databases = ReadItems(reader, databaseItems, "databases", "database", map => DatabaseReader.Read(map, root));
         var functions = ReadItems(reader, functionItems, "functions", "function", map => FunctionReader.Read(map, catalog, root));
-        var loaded = new Loaded(databaseItems, databases, functionItems, functions);
+        var loaded = new Loaded(databaseItems, databases, functionItems, functions) { HttpEndpoints = httpEndpoints };
         var sinks = ReadItems(reader, sinkItems, "sinks", "sink", map => SinkReader.Read(map, catalog, loaded));
 
         return errors.Count > 0
@@ -78,5 +79,9 @@ public static class SequinConfigLoader
         IReadOnlyList<IConfigurationSection> DatabaseItems,
         IReadOnlyList<DatabaseConfig> Databases,
         IReadOnlyList<IConfigurationSection> FunctionItems,
-        IReadOnlyList<FunctionConfig> Functions);
+        IReadOnlyList<FunctionConfig> Functions)
+    {
+        /// <summary>The <c>http_endpoints</c> a destination's <c>http_endpoint</c> names.</summary>
+        public IReadOnlyList<HttpEndpointItem> HttpEndpoints { get; init; } = [];
+    }
 }

@@ -46,6 +46,12 @@ public sealed class SinkConfig
     /// <summary>The sink's <c>initial_backfill</c>, or null: created once, the first time a host runs the sink.</summary>
     internal Backfills.InitialBackfill? InitialBackfill { get; init; }
 
+    /// <summary>The <c>http_endpoints[]</c> item <c>destination.http_endpoint</c> names, or null.</summary>
+    internal string? HttpEndpoint { get; init; }
+
+    /// <summary>The destination keys that came from <see cref="HttpEndpoint"/> (exported there, not in the destination).</summary>
+    internal IReadOnlyList<string> HttpEndpointKeys { get; init; } = [];
+
     internal Routing.MessageProcessorFactory CreateProcessorFactory() => new(CreateProcessorOptions());
 
     /// <summary>The options of this sink's processors (<see cref="CreateProcessorFactory"/>, <see cref="Routing.RoutingTrial"/>).</summary>

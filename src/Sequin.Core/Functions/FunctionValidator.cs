@@ -129,6 +129,14 @@ internal static class FunctionValidator
                     null,
                     null));
             }
+            else if (entry.Kind == RouteValueKind.Map && !routing.Keys.Any(k => k.IsMap && string.Equals(k.Name, entry.Key, StringComparison.Ordinal)))
+            {
+                errors.Add(new FunctionError(
+                    function.Name,
+                    $"Routing function '{function.Name}' returned an object for key '{entry.Key}': route values must be strings or numbers.",
+                    null,
+                    null));
+            }
             else if (entry.Kind == RouteValueKind.Other)
             {
                 errors.Add(new FunctionError(

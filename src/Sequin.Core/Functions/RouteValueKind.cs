@@ -15,6 +15,12 @@ internal enum RouteValueKind
     /// <summary><c>undefined</c>: treated as if the key were absent (the default is kept).</summary>
     Undefined,
 
-    /// <summary>Anything else (boolean, object, array, function): rejected.</summary>
+    /// <summary>
+    /// An object whose values are all strings or numbers (e.g. HTTP headers): its text is the JSON object with every
+    /// value as a string. Accepted only for a key declared <see cref="Sequin.Sinks.RoutableKey.IsMap"/>.
+    /// </summary>
+    Map,
+
+    /// <summary>Anything else (boolean, array, function, an object with other values): rejected.</summary>
     Other,
 }

@@ -70,8 +70,10 @@ internal sealed class Router
 
             switch (entry.Kind)
             {
-                case RouteValueKind.String:
-                case RouteValueKind.Number:
+                case RouteValueKind.String or RouteValueKind.Number when !IsMapKey(entry.Key):
+                    route[entry.Key] = entry.Text;
+                    break;
+                case RouteValueKind.Map when IsMapKey(entry.Key):
                     route[entry.Key] = entry.Text;
                     break;
                 case RouteValueKind.Null:
@@ -80,7 +82,9 @@ internal sealed class Router
                 case RouteValueKind.Undefined:
                     break;
                 default:
-                    (errors ??= []).Add($"key '{entry.Key}' has {entry.Text}: route values must be strings or numbers");
+                    (errors ??= []).Add(IsMapKey(entry.Key)
+                        ? $"key '{entry.Key}' has {Show(entry)}: its value must be an object whose values are strings or numbers, e.g. {{ \"X-Tenant\": \"7\" }}"
+                        : $"key '{entry.Key}' has {Show(entry)}: route values must be strings or numbers");
                     break;
             }
         }
@@ -120,8 +124,22 @@ internal sealed class Router
         return _consumer.Validate(route);
     }
 
+    private bool IsMapKey(string key)
+    {
+        foreach (var k in _keys)
+        {
+            if (string.Equals(k.Name, key, StringComparison.Ordinal))
+            {
+                return k.IsMap;
+            }
+        }
+
+        return false;
+    }
+
     private static string Show(RouteEntry entry) => entry.Kind switch
     {
+        RouteValueKind.Map => "an object",
         RouteValueKind.String => "\"" + entry.Text + "\"",
         RouteValueKind.Number => entry.Text!,
         RouteValueKind.Null => "null",

@@ -33,6 +33,13 @@ public sealed record RoutableKey(string Name, string Description)
     /// <summary>How <see cref="Pattern"/> is described in errors, e.g. <c>an SNS topic ARN</c>.</summary>
     public string? PatternDescription { get; init; }
 
+    /// <summary>
+    /// Whether the value is a map of text values (e.g. HTTP headers) rather than one text: a routing function returns a
+    /// JavaScript object of strings or numbers, and the route holds it as a JSON object text (<c>{"X-Tenant":"7"}</c>),
+    /// which is also its batch key. The length and whitespace rules do not apply to a map.
+    /// </summary>
+    public bool IsMap { get; init; }
+
     /// <summary>Checks a value against the rules.</summary>
     /// <returns>Null when valid; otherwise a message naming the key, the value and the rule.</returns>
     public string? Check(string? value)
@@ -40,6 +47,11 @@ public sealed record RoutableKey(string Name, string Description)
         if (value is null)
         {
             return Required ? $"Route key '{Name}' is required but no value was given." : null;
+        }
+
+        if (IsMap)
+        {
+            return null; // built by the router from an object of strings, or by the sink: always a JSON object
         }
 
         if (value.Length < MinLength)

@@ -22,7 +22,7 @@ public abstract class Sink<TOptions> : ISinkPlugin
     protected Sink()
     {
         _schema = new(() => new OptionsSchema<TOptions>(Validate));
-        _routing = new(() => new SinkRouting<TOptions>(this, _schema.Value));
+        _routing = new(() => new SinkRouting<TOptions>(this));
     }
 
     /// <summary>
@@ -68,6 +68,15 @@ public abstract class Sink<TOptions> : ISinkPlugin
     public virtual void ApplyDefaultRoute(ChangeMessage message, Route route)
     {
     }
+
+    /// <summary>
+    /// The static route (routing without a function): applied after <see cref="ApplyDefaultRoute"/>. Default: each
+    /// routable option that is set, under its own key. Override when a route key's static value comes from an option of
+    /// another name (the webhook sink's <c>http_endpoint_path</c> is the route's <c>endpoint_path</c>).
+    /// </summary>
+    /// <param name="options">The sink's parsed options.</param>
+    /// <param name="route">The route, holding the defaults.</param>
+    public virtual void ApplyStaticRoute(TOptions options, Route route) => _schema.Value.ApplyStaticRoute(options, route);
 
     /// <summary>A rule on a whole route beyond each key's own (e.g. a topic name's characters); null when valid.</summary>
     public virtual string? ValidateRoute(Route route) => null;

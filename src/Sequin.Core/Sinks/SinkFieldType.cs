@@ -17,4 +17,7 @@ public enum SinkFieldType
 
     /// <summary>An absolute URL.</summary>
     Url,
+
+    /// <summary>A map of names to text values (e.g. HTTP headers); a secret map's values are masked, its names shown.</summary>
+    Map,
 }

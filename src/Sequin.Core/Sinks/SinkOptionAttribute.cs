@@ -5,7 +5,8 @@ namespace Sequin.Sinks;
 /// (<c>sequin plugins</c>, docs, the console), parsing with errors naming the key, range checks, export with secrets
 /// masked, and static routing for <see cref="Routable"/> keys. The key's default is the property's initial value.
 /// Supported property types: <see cref="string"/>, <see cref="bool"/>, <see cref="int"/>, <see cref="long"/>, an enum,
-/// <see cref="Uri"/> (an absolute http/https URL), and their nullable forms.
+/// <see cref="Uri"/> (an absolute http/https URL), <c>IReadOnlyDictionary&lt;string, string&gt;</c> (a map of names to
+/// text values, e.g. HTTP headers), and their nullable forms.
 /// </summary>
 /// <param name="description">One sentence for users: what the key does.</param>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = true)]

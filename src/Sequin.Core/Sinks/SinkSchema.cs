@@ -47,6 +47,16 @@ internal abstract class SinkSchema<TOptions> : ISinkSchema
             }
 
             seen.Add(binding.Field.Name);
+            if (binding.SetMap is not null)
+            {
+                if (binding.SetMap(options, child) is { } mapError)
+                {
+                    errors.Add(new ConfigError($"{path}.{binding.Field.Name}", mapError));
+                }
+
+                continue;
+            }
+
             if (child.Value is null)
             {
                 if (child.GetChildren().Any())
@@ -111,7 +121,7 @@ internal abstract class SinkSchema<TOptions> : ISinkSchema
                 continue;
             }
 
-            result.Add(new(binding.Field.Name, binding.Field.Secret ? MaskedSecret : value));
+            result.Add(new(binding.Field.Name, binding.Field.Secret && binding.SetMap is null ? MaskedSecret : value));
         }
 
         return result;
@@ -228,6 +238,73 @@ internal abstract class SinkSchema<TOptions> : ISinkSchema
         });
     }
 
+    /// <summary>
+    /// Declares a map field: names to text values (<c>headers: {X-Tenant: "7"}</c>). Each value must be a single text
+    /// value; a secret map's values are masked on export and never echoed in errors, its names are shown.
+    /// </summary>
+    protected void AddMap(SinkField field, Func<TOptions, IReadOnlyDictionary<string, string>?> get, Action<TOptions, IReadOnlyDictionary<string, string>> set)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ArgumentNullException.ThrowIfNull(get);
+        ArgumentNullException.ThrowIfNull(set);
+        var described = field with { Type = SinkFieldType.Map };
+        Add(described, o => get(o) is { Count: > 0 } map ? ExportMap(map, described.Secret) : null, (_, _) => null);
+        _bindings[^1] = _bindings[^1] with
+        {
+            SetMap = (o, section) =>
+            {
+                var children = section.GetChildren().ToList();
+                if (section.Value is { Length: > 0 } || (section.Value is null && children.Count == 0))
+                {
+                    return "Expected a map of names and values, e.g. { X-Tenant: \"7\" }.";
+                }
+
+                var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                if (children.Count > 0 && children.All(c => int.TryParse(c.Key, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+                {
+                    // The original's list form: - { key: Content-Type, value: application/json }
+                    foreach (var item in children)
+                    {
+                        var name = item["key"];
+                        var value = item["value"];
+                        if (string.IsNullOrWhiteSpace(name) || value is null || item.GetChildren().Count() != 2)
+                        {
+                            return $"Item {item.Key} must be {{ key: <name>, value: <text> }} (or write a map of names and values).";
+                        }
+
+                        map[name.Trim()] = value;
+                    }
+
+                    set(o, map);
+                    return null;
+                }
+
+                foreach (var child in children)
+                {
+                    if (child.Value is null || child.GetChildren().Any())
+                    {
+                        return $"The value of '{child.Key}' must be a single text value, not a list or map.";
+                    }
+
+                    if (described.MaxLength is { } max && child.Value.Length > max)
+                    {
+                        return $"The value of '{child.Key}' must be at most {max} characters (got {child.Value.Length}).";
+                    }
+
+                    map[child.Key] = child.Value;
+                }
+
+                set(o, map);
+                return null;
+            },
+        };
+    }
+
+    /// <summary>A map as a YAML flow map of JSON strings, e.g. <c>{ "X-Tenant": "7" }</c>; values masked when secret.</summary>
+    private static string ExportMap(IReadOnlyDictionary<string, string> map, bool secret) =>
+        "{ " + string.Join(", ", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
+            System.Text.Json.JsonSerializer.Serialize(p.Key) + ": " + System.Text.Json.JsonSerializer.Serialize(secret ? MaskedSecret : p.Value))) + " }";
+
     private void Add(SinkField field, Func<TOptions, string?> get, Func<TOptions, string, string?> set)
     {
         if (_fields.Exists(f => string.Equals(f.Name, field.Name, StringComparison.OrdinalIgnoreCase)))
@@ -245,8 +322,13 @@ internal abstract class SinkSchema<TOptions> : ISinkSchema
         SinkFieldType.Boolean => "true or false",
         SinkFieldType.Enum => "value",
         SinkFieldType.Url => "URL",
+        SinkFieldType.Map => "map",
         _ => "text value",
     };
 
-    private sealed record FieldBinding(SinkField Field, Func<TOptions, string?> Get, Func<TOptions, string, string?> Set);
+    private sealed record FieldBinding(SinkField Field, Func<TOptions, string?> Get, Func<TOptions, string, string?> Set)
+    {
+        /// <summary>For a map field, reads the whole section; returns an error or null.</summary>
+        public Func<TOptions, IConfigurationSection, string?>? SetMap { get; init; }
+    }
 }

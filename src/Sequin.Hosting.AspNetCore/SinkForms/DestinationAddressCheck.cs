@@ -38,7 +38,8 @@ internal static class DestinationAddressCheck
                 continue;
             }
 
-            foreach (var host in Hosts(value))
+            // A key named host (the webhook sink's scheme/host form) holds a host even as a bare word such as "metadata".
+            foreach (var host in IsHostKey(key) ? [value.Trim()] : Hosts(value))
             {
                 if (await HostProblemAsync(host, cancellationToken).ConfigureAwait(false) is { } problem)
                 {
@@ -49,6 +50,9 @@ internal static class DestinationAddressCheck
 
         return null;
     }
+
+    private static bool IsHostKey(string key) =>
+        string.Equals(key, "host", StringComparison.OrdinalIgnoreCase) || string.Equals(key, "hostname", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The host names in a destination value: a URL's host, each host of a <c>host:port,host:port</c> list, or an IP address or metadata name.</summary>
     internal static IEnumerable<string> Hosts(string value)

@@ -153,11 +153,11 @@ public sealed class OriginalKeysTests : IDisposable
     [Fact]
     public void ARoutingFunctionForASinkTypeOfTheOriginalOnlySaysSo()
     {
-        var result = Yaml.Load(Database + "functions:\n  - { name: r, type: routing, sink_type: webhook, code: \"function route() { return {}; }\" }\n");
+        var result = Yaml.Load(Database + "functions:\n  - { name: r, type: routing, sink_type: kinesis, code: \"function route() { return {}; }\" }\n");
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("functions[0].sink_type", error.Path);
-        Assert.Contains("'webhook' is a sink type of the original Sequin that this project has no plugin for", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'kinesis' is a sink type of the original Sequin that this project has no plugin for", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -73,6 +73,25 @@ public sealed class HostileOperatorInputTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task AProposedWebhookSinksConnectionTestRefusesMetadataAddressesInItsUrlAndItsHost()
+    {
+        await using var api = await ApiHost.StartWithPluginsAsync(postgres, "ssrf_webhook", new Sequin.Sinks.Webhook.WebhookSink());
+
+        foreach (var destination in new[]
+        {
+            new Dictionary<string, string> { ["url"] = "http://169.254.169.254/latest/meta-data/" },
+            new Dictionary<string, string> { ["scheme"] = "http", ["host"] = "metadata" }, // a bare name: refused because the key is host
+            new Dictionary<string, string> { ["scheme"] = "http", ["host"] = "169.254.169.254", ["port"] = "80" },
+        })
+        {
+            var response = await api.Client.PostAsJsonAsync("/api/sink-types/webhook/test-connection", new { name = "w", database = "db", routing = "static", destination });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(destination.ContainsKey("url") ? "destination.url" : "destination.host", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task AProposedSinksConnectionTestAnswersTheSameForAClosedPortAndAnOpenPortOfAnotherProtocol()
     {
         await using var api = await ApiHost.StartWithPluginsAsync(postgres, "port_states", new KafkaSink());

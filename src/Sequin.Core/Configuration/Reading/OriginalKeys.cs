@@ -21,7 +21,6 @@ internal static class OriginalKeys
         top.Ignored("account", $"Ignored: this project has no accounts (one process, one config); remove the key. {Guide}");
         top.Ignored("users", $"Ignored: this project has no web console or users; remove the key. {Guide}");
         top.Ignored("api_tokens", $"Ignored: the management API takes one bearer token, http.token (or SEQUIN_HTTP_TOKEN); remove the key. {Guide}");
-        top.Ignored("http_endpoints", $"Ignored: this project has no webhook sink, so HTTP endpoints have no use; remove the key. {Guide}");
         top.Ignored(
             "change_retentions",
             $"Not supported: this project does not write change retention tables, so these changes would not be kept. Stream them to a sink instead, or keep the original for them. {Guide}",

@@ -27,7 +27,7 @@ internal static class SinkReader
         var transformName = SinkFunctionsReader.ReadName(map, "transform");
         var enrichmentName = SinkFunctionsReader.ReadName(map, "enrichment");
         var mode = routingName is null ? RoutingMode.Static : RoutingMode.Dynamic;
-        var (plugin, options) = ReadDestination(map, catalog, mode);
+        var (plugin, options, endpoint) = ReadDestination(map, catalog, mode, loaded.HttpEndpoints);
         OriginalKeys.ReadSink(map);
         var initialBackfill = InitialBackfillReader.Read(map);
         map.RejectUnknown();
@@ -76,6 +76,8 @@ internal static class SinkReader
             TransformFunction = transform,
             EnrichmentFunction = enrichment,
             InitialBackfill = initialBackfill,
+            HttpEndpoint = endpoint?.Name,
+            HttpEndpointKeys = endpoint is null ? [] : [.. endpoint.Keys().Select(k => k.Key)],
         };
     }
 
@@ -88,7 +90,8 @@ internal static class SinkReader
         return catalog.Failures.Count == 0 ? known : known + $" ({catalog.Failures.Count} plugin(s) failed to load; run 'sequin plugins'.)";
     }
 
-    private static (ISinkPlugin? Plugin, object? Options) ReadDestination(ConfigMap sink, ISinkPluginCatalog catalog, RoutingMode mode)
+    private static (ISinkPlugin? Plugin, object? Options, HttpEndpointItem? Endpoint) ReadDestination(
+        ConfigMap sink, ISinkPluginCatalog catalog, RoutingMode mode, IReadOnlyList<HttpEndpointItem> endpoints)
     {
         var destination = sink.Map("destination", required: true);
         if (destination is null)
@@ -109,12 +112,16 @@ internal static class SinkReader
             return default;
         }
 
-        var parsed = plugin.Schema.Parse(destination.Section, mode, destination.Path);
+        // destination.http_endpoint names an http_endpoints[] item, whose keys the plugin reads as its own.
+        var (section, endpoint) = plugin.Schema.Fields.Any(f => string.Equals(f.Name, HttpEndpointReference.Key, StringComparison.Ordinal))
+            ? HttpEndpointReference.Resolve(destination, endpoints)
+            : (destination.Section, null);
+        var parsed = plugin.Schema.Parse(section, mode, destination.Path);
         foreach (var error in parsed.Errors)
         {
-            sink.Reader.Error(error.Path, error.Message);
+            sink.Reader.Error(HttpEndpointReference.PathOf(error.Path, destination.Path, endpoint), error.Message);
         }
 
-        return (plugin, parsed.IsValid ? parsed.Options : null);
+        return (plugin, parsed.IsValid ? parsed.Options : null, endpoint);
     }
 }

@@ -17,11 +17,12 @@ internal static class SinkTypeHints
         ["redis_stream"] = "Sequin.Sinks.Redis",
         ["redis"] = "Sequin.Sinks.Redis",
         ["nats"] = "Sequin.Sinks.Nats",
+        ["webhook"] = "Sequin.Sinks.Webhook",
     };
 
     private static readonly HashSet<string> OriginalOnly = new(StringComparer.OrdinalIgnoreCase)
     {
-        "webhook", "http_push", "redis", "redis_stream", "redis_string", "rabbitmq", "gcp_pubsub", "azure_event_hub",
+        "http_push", "redis", "redis_stream", "redis_string", "rabbitmq", "gcp_pubsub", "azure_event_hub",
         "nats", "s2", "kinesis", "meilisearch", "elasticsearch", "sequin_stream", "benchmark",
     };
 

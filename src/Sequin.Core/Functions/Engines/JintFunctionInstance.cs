@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using Jint;
 using Jint.Native;
@@ -192,9 +193,50 @@ internal sealed class JintFunctionInstance : IFunctionInstance
                 Types.Number => new RouteEntry(name, RouteValueKind.Number, TypeConverter.ToString(value)),
                 Types.Null => new RouteEntry(name, RouteValueKind.Null, null),
                 Types.Undefined => new RouteEntry(name, RouteValueKind.Undefined, null),
+                _ when MapText(value) is { } map => new RouteEntry(name, RouteValueKind.Map, map),
                 _ => new RouteEntry(name, RouteValueKind.Other, Describe(value)),
             });
         }
+    }
+
+    /// <summary>A plain object whose own values are all strings or numbers, as a JSON object of strings; else null.</summary>
+    private static string? MapText(JsValue value)
+    {
+        if (value is not ObjectInstance obj || value.IsArray() || value is Function)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var key in obj.GetOwnPropertyKeys(Types.String))
+            {
+                var property = obj.GetOwnProperty(key);
+                if (!property.Enumerable)
+                {
+                    continue;
+                }
+
+                var item = property.IsAccessorDescriptor() ? obj.Get(key) : property.Value ?? JsValue.Undefined;
+                switch (item.Type)
+                {
+                    case Types.String:
+                        writer.WriteString(key.ToString(), item.ToString());
+                        break;
+                    case Types.Number:
+                        writer.WriteString(key.ToString(), TypeConverter.ToString(item));
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private byte[] WriteTransform(JsValue result)

@@ -144,6 +144,10 @@ internal sealed class OptionsSchema<TOptions> : SinkSchema<TOptions>
                 o => property.GetValue(o) is { } v ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null,
                 (o, v) => property.SetValue(o, isInt ? (object)(int)v : v));
         }
+        else if (type == typeof(IReadOnlyDictionary<string, string>))
+        {
+            AddMap(field, o => property.GetValue(o) as IReadOnlyDictionary<string, string>, (o, v) => property.SetValue(o, v));
+        }
         else if (type.IsEnum)
         {
             AddEnumMethod.MakeGenericMethod(type).Invoke(this, [field, property, option, defaultValue]);
@@ -151,7 +155,7 @@ internal sealed class OptionsSchema<TOptions> : SinkSchema<TOptions>
         else
         {
             throw new InvalidOperationException(
-                $"{typeof(TOptions).Name}.{property.Name} is of type {property.PropertyType.Name}; [SinkOption] supports string, bool, int, long, Uri and enums.");
+                $"{typeof(TOptions).Name}.{property.Name} is of type {property.PropertyType.Name}; [SinkOption] supports string, bool, int, long, Uri, enums and IReadOnlyDictionary<string, string>.");
         }
     }
 

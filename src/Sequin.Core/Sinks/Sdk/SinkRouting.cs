@@ -7,7 +7,7 @@ namespace Sequin.Sinks.Sdk;
 /// The routing of a <see cref="Sink{TOptions}"/> as the runtime sees it: the sink's route keys, default route and
 /// route check, and the static route copied from its routable options.
 /// </summary>
-internal sealed class SinkRouting<TOptions>(Sink<TOptions> sink, OptionsSchema<TOptions> schema) : IRoutedConsumer
+internal sealed class SinkRouting<TOptions>(Sink<TOptions> sink) : IRoutedConsumer
     where TOptions : class, new()
 {
     public IReadOnlyList<RoutableKey> Keys { get; } = sink.RouteKeys;
@@ -17,7 +17,7 @@ internal sealed class SinkRouting<TOptions>(Sink<TOptions> sink, OptionsSchema<T
     public void ApplyDefaultRoute(ChangeMessage message, Route route) => sink.ApplyDefaultRoute(message, route);
 
     public void ApplyStaticRoute(object sinkOptions, Route route) =>
-        schema.ApplyStaticRoute(sinkOptions as TOptions ?? throw new ArgumentException($"Expected options of type {typeof(TOptions).Name}.", nameof(sinkOptions)), route);
+        sink.ApplyStaticRoute(sinkOptions as TOptions ?? throw new ArgumentException($"Expected options of type {typeof(TOptions).Name}.", nameof(sinkOptions)), route);
 
     public string? Validate(Route route) => sink.ValidateRoute(route);
 
