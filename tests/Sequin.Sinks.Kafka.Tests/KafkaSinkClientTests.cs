@@ -188,13 +188,18 @@ public sealed class KafkaSinkClientTests : IClassFixture<KafkaBrokerFixture>
         await using var pipeline = new KafkaDelivery(options, (IKafkaMessageProducer)client, Some.Context());
         Assert.All(await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(1), topic)]), CancellationToken.None), o => Assert.True(o.IsDelivered));
 
+        // One message after the injected errors: with two, librdkafka may send them in two Produce requests in flight at
+        // once, and the mock broker fails whole requests without a real broker's sequence check (a real broker refuses
+        // the second with OUT_OF_ORDER_SEQUENCE_NUMBER while the first is missing; the mock appends it, then answers the
+        // first's retry DUPLICATE_SEQUENCE_NUMBER, which the idempotent producer counts as delivered). Seen once in CI
+        // as 2 records of 3 read back.
         await broker.PushRequestErrorsAsync(apiKey: 0, errorCode: 19, count: 3); // Produce ⇒ NOT_ENOUGH_REPLICAS, three times
-        var result = await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(2), topic), Some.Routed(Some.Change(3), topic)]), CancellationToken.None)
+        var result = await pipeline.DeliverAsync(new SinkBatch(topic, [Some.Routed(Some.Change(2), topic)]), CancellationToken.None)
             .AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.All(result, o => Assert.True(o.IsDelivered));
-        var records = await KafkaTopicReader.WaitForAsync(broker.BootstrapServers, topic, r => r.Count >= 3, ReadTimeout);
-        Assert.Equal(["1", "2", "3"], records.Select(r => r.Key));
+        Assert.True(Assert.Single(result).IsDelivered);
+        var records = await KafkaTopicReader.WaitForAsync(broker.BootstrapServers, topic, r => r.Count >= 2, ReadTimeout);
+        Assert.Equal(["1", "2"], records.Select(r => r.Key));
     }
 
     [Fact]
