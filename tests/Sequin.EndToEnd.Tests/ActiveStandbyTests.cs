@@ -187,7 +187,10 @@ public sealed partial class ActiveStandbyTests(PostgresFixture postgres, ITestOu
         Assert.True(fenced < TimeSpan.FromSeconds(4), $"the leader stopped {fenced.TotalSeconds:0.0} s after losing its lock");
         Assert.NotEqual(walsender, walsenderNow);
         Assert.False(a.HasExited);
-        Assert.Contains(StandbyPair.StandingBy, a.Output[a.Output.IndexOf(StandbyPair.Fenced, StringComparison.Ordinal)..], StringComparison.Ordinal);
+        // It then stands by: its next try of the lock (two retry intervals after the fence) finds the new leader's.
+        await Eventually.UntilAsync(
+            () => a.Output[a.Output.IndexOf(StandbyPair.Fenced, StringComparison.Ordinal)..].Contains(StandbyPair.StandingBy, StringComparison.Ordinal),
+            () => "the fenced host standing by; its output:\n" + a.Output);
         Assert.Equal(0, await b.StopAsync());
         Assert.Equal(0, await a.StopAsync());
     }
