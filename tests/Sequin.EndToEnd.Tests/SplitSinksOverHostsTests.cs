@@ -94,8 +94,12 @@ public sealed class SplitSinksOverHostsTests(PostgresFixture postgres)
 
     private static Task WaitForActiveAsync(DatabaseScenario scenario, string slot, ChildProcess host) =>
         Eventually.UntilAsync(
-            async () => await scenario.ScalarAsync<long>($"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{slot}' AND active") == 1,
-            () => $"slot {slot} in use; host output:\n{host.Output}");
+            // Held by a walsender that streams (not by a backend that only checked the slot before replication started).
+            async () => await scenario.ScalarAsync<long>($"""
+                SELECT count(*) FROM pg_stat_replication
+                WHERE state = 'streaming' AND pid = (SELECT active_pid FROM pg_replication_slots WHERE slot_name = '{slot}')
+                """) == 1,
+            () => $"slot {slot} streaming to a walsender; host output:\n{host.Output}");
 
     private static Task<int> ActivePidAsync(DatabaseScenario scenario, string slot) =>
         scenario.ScalarAsync<int>($"SELECT active_pid FROM pg_replication_slots WHERE slot_name = '{slot}'");
