@@ -16,6 +16,7 @@ internal sealed class ReplicationSlot
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private bool _seen;
+    private volatile bool _streamedSinceSeen;
     private ulong _highestAcknowledged;
 
     /// <summary>Creates the slot's guard; nothing is read until <see cref="PrepareAsync"/>.</summary>
@@ -52,7 +53,7 @@ internal sealed class ReplicationSlot
             _options.Status.OnSlotInvalidated(reason, error.Message);
             throw error;
         }
-        else if (_seen && slot.Value.ConfirmedFlush > _highestAcknowledged)
+        else if (_seen && _streamedSinceSeen && slot.Value.ConfirmedFlush > _highestAcknowledged)
         {
             var current = await CatalogQueries.CurrentWalLsnAsync(connection, cancellationToken).ConfigureAwait(false);
             throw SlotLoss.MovedPastAcknowledged(Name, slot.Value.ConfirmedFlush, _highestAcknowledged, current);
@@ -64,6 +65,7 @@ internal sealed class ReplicationSlot
         }
 
         _seen = true;
+        _streamedSinceSeen = false;
         NoteAcknowledged(slot.Value.ConfirmedFlush);
 
         if (!string.Equals(slot.Value.Plugin, "pgoutput", StringComparison.Ordinal))
@@ -78,6 +80,13 @@ internal sealed class ReplicationSlot
 
         return slot.Value.ConfirmedFlush;
     }
+
+    /// <summary>
+    /// This host's replication started on the slot: from now on only this host moves it, so a later position past what
+    /// it acknowledged means the slot was lost. Until then another reader may hold it (a fenced leader finishing its
+    /// last acknowledgement while this host takes over) and move it forward legitimately.
+    /// </summary>
+    public void OnStreaming() => _streamedSinceSeen = true;
 
     /// <summary>Records that PostgreSQL confirmed (or was told) <paramref name="lsn"/> for the slot: it may be at most there.</summary>
     public void NoteAcknowledged(ulong lsn)

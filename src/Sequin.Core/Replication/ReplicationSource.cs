@@ -98,7 +98,7 @@ internal sealed class ReplicationSource
                 try
                 {
                     var startLsn = await PrepareAsync(cancellationToken).ConfigureAwait(false);
-                    await session.StreamAsync(startLsn, () => attempt = 0, cancellationToken).ConfigureAwait(false);
+                    await session.StreamAsync(startLsn, () => { attempt = 0; _slot.OnStreaming(); }, cancellationToken).ConfigureAwait(false);
                     ReplicationLog.StreamEnded(_logger, _options.SlotName);
                 }
                 catch (Exception e) when (ReplicationFailure.IsTransient(e) && !cancellationToken.IsCancellationRequested)
