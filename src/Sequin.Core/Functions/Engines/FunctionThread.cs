@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace Sequin.Functions.Engines;
@@ -108,7 +109,7 @@ internal sealed class FunctionThread : IDisposable
             _error = null;
             _done.Reset();
             _request.Set();
-            if (!_done.Wait(wallLimit))
+            if (!WaitDone(wallLimit))
             {
                 _abandoned = true;
                 _thread.Interrupt();
@@ -121,6 +122,28 @@ internal sealed class FunctionThread : IDisposable
             _state = null;
             _error = null;
             return true;
+        }
+
+        /// <summary>
+        /// Waits for the call to finish, at least <paramref name="wallLimit"/> by the high-resolution clock: an event's
+        /// timed wait counts whole milliseconds of the coarse tick count and may return up to one tick early.
+        /// </summary>
+        private bool WaitDone(TimeSpan wallLimit)
+        {
+            var started = Stopwatch.GetTimestamp();
+            while (true)
+            {
+                var remaining = wallLimit - Stopwatch.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return _done.IsSet;
+                }
+
+                if (_done.Wait(remaining < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : remaining))
+                {
+                    return true;
+                }
+            }
         }
 
         /// <summary>Ends the thread once it is idle (under the owner's gate, so no call is being handed over).</summary>
