@@ -28,6 +28,8 @@ public sealed partial class NewSinkFormTests(PostgresFixture postgres, BrowserFi
         { "typesense", "endpoint_url=http://localhost:8108;api_key=ts-key-1;collection_name=orders", "endpoint_url", "not a url", "URL" },
         { "sns", "topic_arn=arn:aws:sns:us-east-1:123456789012:orders;access_key_id=AKIAEXAMPLE;secret_access_key=sns-secret-1", "topic_arn", "orders", "ARN" },
         { "stdout", "path=/tmp/sequin-out.jsonl", "path", new string('p', 5000), "4096" },
+        { "webhook", "url=http://localhost:9000/hook;headers=X-Source: sequin;encrypted_headers=Authorization: Bearer wh-secret-1", "headers", "no colon", "'Name: value'" },
+        { "nats", "host=localhost;username=app;password=nats-secret-1", "port", "0", "at least 1" },
         { SinkPluginsFixture.ThirdPartyType, "directory=/tmp/sequin-changes", "directory", "", "Required" },
     };
 
@@ -53,6 +55,7 @@ public sealed partial class NewSinkFormTests(PostgresFixture postgres, BrowserFi
             await Assertions.Expect(input).ToHaveCountAsync(1);
             var (tag, inputType) = field switch
             {
+                { Type: SinkFieldType.Map } => ("TEXTAREA", null), // one "Name: value" per line
                 { Type: SinkFieldType.Boolean } => ("INPUT", "checkbox"),
                 { Type: SinkFieldType.Enum } => ("SELECT", null),
                 { Type: SinkFieldType.WholeNumber } => ("INPUT", "number"),

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Sequin.Configuration;
 using Sequin.Hosting.AspNetCore.Tests.Support;
 using Sequin.Sinks.Kafka;
+using Sequin.Sinks.Webhook;
 
 namespace Sequin.Hosting.AspNetCore.Tests;
 
@@ -94,6 +95,49 @@ public sealed class SinkFormsApiTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task MapFieldsAreOneNameAndValuePerLineAndASecretMapsValuesBecomeVariables()
+    {
+        await using var api = await ApiHost.StartWithPluginsAsync(postgres, "forms_maps", new WebhookSink());
+        var bad = await ValidateAsync(api, "webhook", new
+        {
+            name = "hooks",
+            database = "db",
+            routing = "static",
+            destination = new Dictionary<string, string> { ["url"] = "http://localhost:9000/hook", ["headers"] = "X-Source: sequin\nno colon here", ["encrypted_headers"] = "Authorization: Bearer t0ken-secret\nAuthorization: again" },
+        });
+        Assert.False(bad.GetProperty("valid").GetBoolean());
+        var errors = bad.GetProperty("errors").EnumerateArray().ToDictionary(e => e.GetProperty("field").GetString()!, e => e.GetProperty("message").GetString()!);
+        Assert.Equal("Line 2: expected 'Name: value' (one entry per line, the name before the first ':').", errors["headers"]);
+        Assert.Equal("Line 2: 'Authorization' is given twice.", errors["encrypted_headers"]);
+        Assert.DoesNotContain("t0ken-secret", bad.ToString(), StringComparison.Ordinal);
+
+        var good = await ValidateAsync(api, "webhook", new
+        {
+            name = "hooks",
+            database = "db",
+            routing = "static",
+            destination = new Dictionary<string, string>
+            {
+                ["url"] = "http://localhost:9000/hook", ["headers"] = "X-Source: sequin\r\n\r\nX-Trace:  a:b ",
+                ["encrypted_headers"] = "Authorization: Bearer t0ken-secret", ["http_endpoint_path"] = "/orders",
+            },
+        });
+        Assert.True(good.GetProperty("valid").GetBoolean(), good.ToString());
+        var yaml = good.GetProperty("yaml").GetString()!;
+        Assert.Contains("headers: { \"X-Source\": \"sequin\", \"X-Trace\": \"a:b\" }", yaml, StringComparison.Ordinal);
+        Assert.Contains("encrypted_headers: { \"Authorization\": \"${HOOKS_ENCRYPTED_HEADERS_AUTHORIZATION}\" }", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("t0ken-secret", yaml, StringComparison.Ordinal);
+        Assert.Equal(["HOOKS_ENCRYPTED_HEADERS_AUTHORIZATION"], good.GetProperty("variables").EnumerateArray().Select(v => v.GetString()));
+
+        // The block loads back to the maps that were typed, the secret from its variable.
+        var sink = Assert.Single(Load(api, yaml, new Dictionary<string, string> { ["HOOKS_ENCRYPTED_HEADERS_AUTHORIZATION"] = "Bearer from-env" }, new WebhookSink()).Sinks);
+        var options = Assert.IsType<WebhookSinkOptions>(sink.Options);
+        Assert.Equal(new Dictionary<string, string> { ["X-Source"] = "sequin", ["X-Trace"] = "a:b" }, options.Headers);
+        Assert.Equal(new Dictionary<string, string> { ["Authorization"] = "Bearer from-env" }, options.EncryptedHeaders);
+        Assert.Equal("/orders", options.HttpEndpointPath);
+    }
+
+    [Fact]
     public async Task TestConnectionOfAProposedSinkRunsTheSinksOwnTestAndAnInvalidOneIsABadRequest()
     {
         await using var api = await ApiHost.StartWithPluginsAsync(postgres, "forms_connection", new KafkaSink());
@@ -171,7 +215,7 @@ public sealed class SinkFormsApiTests(PostgresFixture postgres)
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static SequinConfig Load(ApiHost api, string block, Dictionary<string, string> environment)
+    private static SequinConfig Load(ApiHost api, string block, Dictionary<string, string> environment, Sinks.ISinkPlugin? plugin = null)
     {
         var path = Path.Combine(Path.GetTempPath(), "sequin-block-" + Guid.NewGuid().ToString("N")[..8] + ".yaml");
         File.WriteAllText(path, $"databases:\n  - name: db\n    hostname: localhost\n    database: {api.Database}\n    username: postgres\n    slot: {{ name: s }}\n    publication: {{ name: p }}\n{block}");
@@ -180,7 +224,7 @@ public sealed class SinkFormsApiTests(PostgresFixture postgres)
             var errors = new List<Sinks.ConfigError>();
             var configuration = new ConfigurationBuilder().AddSequinYaml(path, environment.GetValueOrDefault, errors: errors).Build();
             Assert.Empty(errors);
-            var result = SequinConfigLoader.Load(configuration, new SinkPluginCatalog([new KafkaSink()]));
+            var result = SequinConfigLoader.Load(configuration, new SinkPluginCatalog([plugin ?? new KafkaSink()]));
             Assert.True(result.IsValid, string.Join("; ", result.Errors));
             return result.Config!;
         }

@@ -26,9 +26,10 @@ internal static class SinkProposalValidator
         ArgumentNullException.ThrowIfNull(plugin);
         ArgumentNullException.ThrowIfNull(proposal);
         ArgumentNullException.ThrowIfNull(catalog);
-        var keys = Keys(plugin, proposal);
+        var mapErrors = new List<FieldErrorView>();
+        var keys = Keys(plugin, proposal, mapErrors);
         var loaded = SequinConfigLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(keys).Build(), catalog);
-        var errors = loaded.Errors.Select(e => new FieldErrorView(FieldOf(e.Path), e.Path, e.Message)).ToList();
+        var errors = loaded.Errors.Select(e => new FieldErrorView(FieldOf(e.Path), e.Path, e.Message)).Concat(mapErrors).ToList();
         var database = proposal.Database?.Trim();
         if (host is not null && !string.IsNullOrEmpty(database) && !host.Databases.Any(d => string.Equals(d.Name, database, StringComparison.Ordinal)))
         {
@@ -72,8 +73,9 @@ internal static class SinkProposalValidator
     }
 
     /// <summary>The configuration keys the proposal's YAML block gives, with a placeholder database of its name.</summary>
-    private static Dictionary<string, string?> Keys(ISinkPlugin plugin, SinkProposal proposal)
+    private static Dictionary<string, string?> Keys(ISinkPlugin plugin, SinkProposal proposal, List<FieldErrorView> errors)
     {
+        var maps = plugin.Schema.Fields.Where(f => f.Type == SinkFieldType.Map).Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var keys = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var database = proposal.Database?.Trim();
         if (!string.IsNullOrEmpty(database))
@@ -109,7 +111,23 @@ internal static class SinkProposalValidator
         keys["sinks:0:destination:type"] = plugin.TypeName;
         foreach (var (key, value) in GivenValues(plugin, proposal))
         {
-            keys["sinks:0:destination:" + key] = value;
+            if (!maps.Contains(key))
+            {
+                keys["sinks:0:destination:" + key] = value;
+                continue;
+            }
+
+            // A map: one key per entry, as its YAML map would give.
+            var (entries, error) = SinkProposalMap.Parse(value);
+            if (error is not null)
+            {
+                errors.Add(new FieldErrorView(key, $"{SinkPath}.destination.{key}", error));
+            }
+
+            foreach (var (name, text) in entries)
+            {
+                keys[$"sinks:0:destination:{key}:{name}"] = text;
+            }
         }
 
         return keys;

@@ -26,6 +26,12 @@ internal static class SinkProposalYaml
         foreach (var (key, value) in SinkProposalValidator.GivenValues(plugin, proposal))
         {
             var field = fields.GetValueOrDefault(key);
+            if (field is { Type: SinkFieldType.Map })
+            {
+                destination.Add($"      {field.Name}: {Map(name, field, value, variables)}");
+                continue;
+            }
+
             if (field is { Secret: true })
             {
                 var variable = Variable(name, field.Name);
@@ -80,6 +86,31 @@ internal static class SinkProposalYaml
         }
 
         return (w.ToString(), variables);
+    }
+
+    /// <summary>
+    /// A map as a YAML flow map, <c>{ "X-Source": "sequin" }</c>; a secret map's names are written and each value
+    /// references a variable named after the sink, the key and the name (<c>ORDERS_ENCRYPTED_HEADERS_AUTHORIZATION</c>).
+    /// </summary>
+    private static string Map(string sinkName, SinkField field, string text, List<string> variables)
+    {
+        var (entries, _) = SinkProposalMap.Parse(text);
+        var items = new List<string>();
+        foreach (var (name, value) in entries)
+        {
+            if (field.Secret)
+            {
+                var variable = Variable(sinkName, field.Name + "_" + name);
+                variables.Add(variable);
+                items.Add($"{Quote(name)}: \"${{{variable}}}\"");
+            }
+            else
+            {
+                items.Add($"{Quote(name)}: {Quote(value)}");
+            }
+        }
+
+        return items.Count == 0 ? "{}" : "{ " + string.Join(", ", items) + " }";
     }
 
     /// <summary>The environment variable a secret references: sink name and key in upper snake case, e.g. <c>ORDERS_PASSWORD</c>.</summary>

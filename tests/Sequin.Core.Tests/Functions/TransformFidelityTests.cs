@@ -181,7 +181,7 @@ public sealed class TransformFidelityTests
     [Fact]
     public void AValueDeeperThanAMessageMayBeFailsClearly()
     {
-        var limits = new FunctionLimits { Timeout = FunctionLimits.MaxTimeout, MaxStatements = int.MaxValue, MaxAllocatedBytes = FunctionLimits.MaxMemoryLimit };
+        var limits = new FunctionLimits { Timeout = FunctionLimits.MaxTimeout, MaxStatements = int.MaxValue, MaxAllocatedBytes = FunctionLimits.MaxMemoryLimit, WallClockTimeout = FunctionLimits.MaxWallClockTimeout };
         var instance = JintFunctionEngineTests.Instance(
             Some.Transform("let o = 1; for (let i = 0; i <= " + ChangeMessageJsonWriter.MaxDepth + "; i++) { o = {a: o}; } return o;"), limits);
 

@@ -98,8 +98,10 @@ public abstract class AcknowledgementTests(PostgresFixture fixture)
         await harness.ExecuteAsync("INSERT INTO items VALUES (1, 'before')");
         await harness.Handler.WaitForCountAsync(1);
 
-        var pid = await harness.ScalarAsync<int>($"SELECT active_pid FROM pg_replication_slots WHERE slot_name = '{harness.SlotName}'");
-        Assert.True(pid > 0);
+        // The walsender that streamed the first change (read until it is listed: on a loaded machine the slot's
+        // active_pid was once still null when the change had already arrived).
+        var pid = 0;
+        await ReplicationHarness.WaitUntilAsync(async () => (pid = await harness.ScalarAsync<int>($"SELECT coalesce(active_pid, 0) FROM pg_replication_slots WHERE slot_name = '{harness.SlotName}'")) > 0, what: "the slot's walsender to be listed");
         Assert.True(await harness.ScalarAsync<bool>($"SELECT pg_terminate_backend({pid})"));
         await harness.ExecuteAsync("INSERT INTO items VALUES (2, 'while down'); INSERT INTO items VALUES (3, 'while down')");
 
