@@ -41,7 +41,14 @@ public sealed class MskIamTokenProviderTests
     [Fact]
     public async Task WithoutKeysTheDefaultCredentialChainSignsWithItsSessionToken()
     {
-        using var environment = new AwsEnvironment(("AWS_ACCESS_KEY_ID", "ASIACHAINEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "chain-secret"), ("AWS_SESSION_TOKEN", "chain-session"));
+        // The .NET SDK's chain reads a shared profile before the environment: point it at files that do not exist.
+        var nowhere = Path.Combine(Path.GetTempPath(), "sequin-no-aws-" + Guid.NewGuid().ToString("N"));
+        using var environment = new AwsEnvironment(
+            ("AWS_ACCESS_KEY_ID", "ASIACHAINEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "chain-secret"),
+            ("AWS_SESSION_TOKEN", "chain-session"),
+            ("AWS_SHARED_CREDENTIALS_FILE", Path.Combine(nowhere, "credentials")),
+            ("AWS_CONFIG_FILE", Path.Combine(nowhere, "config")));
         using var provider = MskIamTokenProvider.Create(Options(null, null), new FixedTime(SignedAt));
 
         var token = await provider.CreateTokenAsync(CancellationToken.None);
