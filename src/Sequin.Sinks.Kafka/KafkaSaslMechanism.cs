@@ -13,8 +13,9 @@ public enum KafkaSaslMechanism
     ScramSha512,
 
     /// <summary>
-    /// AWS MSK IAM authentication, as the original Sequin offers it. YAML: <c>aws_msk_iam</c>. Not supported by this
-    /// sink: a configuration naming it is refused with an error (use <c>scram_sha_512</c>, which MSK also offers).
+    /// AWS MSK IAM authentication, as the original Sequin offers it. YAML: <c>aws_msk_iam</c>. SASL/OAUTHBEARER with a
+    /// SigV4-presigned <c>kafka-cluster:Connect</c> token, signed for <see cref="KafkaSinkOptions.AwsRegion"/> with the
+    /// AWS keys or the default AWS credential chain and renewed before it expires (tokens last 15 minutes).
     /// </summary>
     AwsMskIam,
 }

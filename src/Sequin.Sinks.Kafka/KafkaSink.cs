@@ -105,8 +105,9 @@ public sealed class KafkaSink : Sink<KafkaSinkOptions>
     }
 
     /// <summary>
-    /// Hosts as <c>host:port</c> pairs, a topic of Kafka's characters, SASL credentials and mechanism together, SASL
-    /// refused without TLS unless <c>allow_sasl_plaintext</c>, TLS-only keys only with TLS.
+    /// Hosts as <c>host:port</c> pairs, a topic of Kafka's characters, SASL credentials and mechanism together (for
+    /// <c>aws_msk_iam</c>: a region, and both AWS keys or neither), SASL refused without TLS unless
+    /// <c>allow_sasl_plaintext</c>, TLS-only keys only with TLS.
     /// </summary>
     protected override void Validate(KafkaSinkOptions options, RoutingMode mode, Action<string, string> report)
     {
@@ -124,11 +125,11 @@ public sealed class KafkaSink : Sink<KafkaSinkOptions>
 
         if (options.SaslMechanism == KafkaSaslMechanism.AwsMskIam)
         {
-            report("sasl_mechanism", "aws_msk_iam is not supported: this Kafka sink (librdkafka via Confluent.Kafka) has no AWS MSK IAM signer. Enable SASL/SCRAM on the MSK cluster and use scram_sha_512 with username and password, or keep the original for this sink.");
+            ValidateMskIam(options, report);
         }
         else if (options.AwsRegion is not null || options.AwsAccessKeyId is not null || options.AwsSecretAccessKey is not null)
         {
-            report(options.AwsRegion is not null ? "aws_region" : options.AwsAccessKeyId is not null ? "aws_access_key_id" : "aws_secret_access_key", "Only applies with sasl_mechanism: aws_msk_iam, which is not supported; remove it.");
+            report(options.AwsRegion is not null ? "aws_region" : options.AwsAccessKeyId is not null ? "aws_access_key_id" : "aws_secret_access_key", "Only applies with sasl_mechanism: aws_msk_iam; remove it.");
         }
 
         if (options.SaslMechanism is { } mechanism && mechanism != KafkaSaslMechanism.AwsMskIam)
@@ -143,15 +144,15 @@ public sealed class KafkaSink : Sink<KafkaSinkOptions>
             {
                 report("password", $"Is required when sasl_mechanism is {name}.");
             }
-
-            if (!options.Tls && !options.AllowSaslPlaintext)
-            {
-                report("tls", SaslPlaintextRefused(mechanism));
-            }
         }
-        else if (!string.IsNullOrEmpty(options.Username) || !string.IsNullOrEmpty(options.Password))
+        else if (options.SaslMechanism is null && (!string.IsNullOrEmpty(options.Username) || !string.IsNullOrEmpty(options.Password)))
         {
             report("sasl_mechanism", "Must be set when SASL credentials are provided (plain, scram_sha_256 or scram_sha_512).");
+        }
+
+        if (options.SaslMechanism is { } sasl && !options.Tls && !options.AllowSaslPlaintext)
+        {
+            report("tls", SaslPlaintextRefused(sasl));
         }
 
         if (options.AllowSaslPlaintext && (options.SaslMechanism is null || options.Tls))
@@ -170,11 +171,49 @@ public sealed class KafkaSink : Sink<KafkaSinkOptions>
         }
     }
 
+    /// <summary>
+    /// <c>aws_msk_iam</c>: <c>aws_region</c> is required; the two AWS keys come together or not at all (then the default AWS
+    /// credential chain signs); <c>username</c> and <c>password</c> do not apply.
+    /// </summary>
+    private static void ValidateMskIam(KafkaSinkOptions options, Action<string, string> report)
+    {
+        if (string.IsNullOrEmpty(options.AwsRegion))
+        {
+            report("aws_region", "Is required when sasl_mechanism is aws_msk_iam: the region of the MSK cluster, e.g. us-east-1 (tokens are signed for it).");
+        }
+
+        var hasKey = !string.IsNullOrEmpty(options.AwsAccessKeyId);
+        var hasSecret = !string.IsNullOrEmpty(options.AwsSecretAccessKey);
+        if (hasKey && !hasSecret)
+        {
+            report("aws_secret_access_key", "Is required when aws_access_key_id is set (or remove both to use the default AWS credential chain).");
+        }
+        else if (hasSecret && !hasKey)
+        {
+            report("aws_access_key_id", "Is required when aws_secret_access_key is set (or remove both to use the default AWS credential chain).");
+        }
+
+        if (!string.IsNullOrEmpty(options.Username))
+        {
+            report("username", "Does not apply with sasl_mechanism aws_msk_iam, which authenticates with AWS credentials; remove it.");
+        }
+
+        if (!string.IsNullOrEmpty(options.Password))
+        {
+            report("password", "Does not apply with sasl_mechanism aws_msk_iam, which authenticates with AWS credentials; remove it.");
+        }
+    }
+
     /// <summary>Why SASL without TLS is refused: names the keys, never the credentials.</summary>
     internal static string SaslPlaintextRefused(KafkaSaslMechanism mechanism)
     {
         var name = SinkNames.SnakeCase(mechanism.ToString());
-        var exposed = mechanism == KafkaSaslMechanism.Plain ? "the password itself" : "the SCRAM exchange";
+        var exposed = mechanism switch
+        {
+            KafkaSaslMechanism.Plain => "the password itself",
+            KafkaSaslMechanism.AwsMskIam => "the MSK IAM token (a credential for 15 minutes)",
+            _ => "the SCRAM exchange",
+        };
         return $"sasl_mechanism: {name} with tls: false would send {exposed} and every message unencrypted. Set tls: true, or allow_sasl_plaintext: true to accept that on a trusted network.";
     }
 

@@ -17,7 +17,9 @@ internal sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
     private readonly ILogger _logger;
     private readonly string _sinkName;
     private readonly Lock _gate = new();
+    private readonly MskIamTokenProvider? _mskIam;
     private volatile IProducer<byte[]?, byte[]?>? _producer;
+    private MskIamTokenRefresher? _producerRefresher;
     private volatile bool _fatal;
     private bool _disposed;
 
@@ -25,10 +27,15 @@ internal sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
     /// <param name="options">The parsed, validated options.</param>
     /// <param name="loggerFactory">Creates the client's logger; null for none.</param>
     /// <param name="sinkName">The sink's name, used as the Kafka <c>client.id</c> suffix and in logs. Default: <c>kafka</c>.</param>
+    /// <param name="mskIam">
+    /// With <c>sasl_mechanism: aws_msk_iam</c>, where tokens come from; null for the options' keys or the default AWS
+    /// credential chain, signed by the system clock. Owned (disposed) by the client.
+    /// </param>
     /// <exception cref="ArgumentException">
-    /// <paramref name="options"/> has no hosts, or SASL without TLS and without <see cref="KafkaSinkOptions.AllowSaslPlaintext"/>.
+    /// <paramref name="options"/> has no hosts, or SASL without TLS and without <see cref="KafkaSinkOptions.AllowSaslPlaintext"/>,
+    /// or <c>aws_msk_iam</c> without <c>aws_region</c> or with only one of the two AWS keys.
     /// </exception>
-    public KafkaSinkClient(KafkaSinkOptions options, ILoggerFactory? loggerFactory = null, string sinkName = "kafka")
+    public KafkaSinkClient(KafkaSinkOptions options, ILoggerFactory? loggerFactory = null, string sinkName = "kafka", MskIamTokenProvider? mskIam = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(sinkName);
@@ -49,6 +56,15 @@ internal sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
         _sinkName = sinkName;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<KafkaSinkClient>();
         ClientId = "sequin-" + sinkName;
+        if (options.SaslMechanism == KafkaSaslMechanism.AwsMskIam)
+        {
+            _mskIam = mskIam ?? MskIamTokenProvider.Create(options, TimeProvider.System);
+        }
+        else
+        {
+            mskIam?.Dispose();
+        }
+
         if (options.SaslMechanism is not null && !options.Tls)
         {
             KafkaSinkLog.SaslPlaintextAllowed(_logger, sinkName, options.Hosts);
@@ -83,6 +99,7 @@ internal sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
     public async ValueTask DisposeAsync()
     {
         IProducer<byte[]?, byte[]?>? producer;
+        MskIamTokenRefresher? refresher;
         lock (_gate)
         {
             if (_disposed)
@@ -92,7 +109,9 @@ internal sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
 
             _disposed = true;
             producer = _producer;
+            refresher = _producerRefresher;
             _producer = null;
+            _producerRefresher = null;
         }
 
         if (producer is not null)
@@ -100,10 +119,16 @@ internal sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
             await Task.Run(() =>
             {
                 producer.Flush(TimeSpan.FromSeconds(10));
+                refresher?.Dispose();
                 producer.Dispose();
             }).ConfigureAwait(false);
         }
+
+        _mskIam?.Dispose();
     }
+
+    /// <summary>The token refresh handler of the current producer (null before the first delivery or without MSK IAM); for tests.</summary>
+    internal MskIamTokenRefresher? ProducerTokenRefresher => _producerRefresher;
 
     /// <inheritdoc />
     void IKafkaMessageProducer.Produce(string topic, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> deliveryHandler) =>
@@ -118,30 +143,41 @@ internal sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
         }
 
         IProducer<byte[]?, byte[]?>? broken = null;
+        MskIamTokenRefresher? brokenRefresher = null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_producer is not null && _fatal)
             {
                 broken = _producer;
+                brokenRefresher = _producerRefresher;
                 _producer = null;
+                _producerRefresher = null;
             }
 
             if (_producer is null)
             {
                 _fatal = false;
                 var library = KafkaNativeLibrary.EnsureLoaded();
-                _producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaProducerConfigFactory.CreateProducerConfig(_options, ClientId))
+                var builder = new ProducerBuilder<byte[]?, byte[]?>(KafkaProducerConfigFactory.CreateProducerConfig(_options, ClientId))
                     .SetErrorHandler(OnProducerError)
-                    .SetLogHandler((_, m) => Log(m))
-                    .Build();
+                    .SetLogHandler((_, m) => Log(m));
+                if (_mskIam is not null)
+                {
+                    _producerRefresher = new MskIamTokenRefresher(_mskIam, _logger, _sinkName);
+                    builder.SetOAuthBearerTokenRefreshHandler(_producerRefresher.OnRefresh);
+                }
+
+                _producer = builder.Build();
                 KafkaSinkLog.ProducerCreated(_logger, _sinkName, _options.Hosts, library.Version, library.Path ?? "the system's library search");
             }
 
             producer = _producer;
         }
 
-        broken?.Dispose(); // outstanding messages of a fatally failed producer are reported failed, then retried.
+        // Outstanding messages of a fatally failed producer are reported failed, then retried.
+        brokenRefresher?.Dispose();
+        broken?.Dispose();
         return producer;
     }
 
@@ -184,10 +220,17 @@ internal sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
         };
 
         IAdminClient admin;
+        var refresher = _mskIam is null ? null : new MskIamTokenRefresher(_mskIam, _logger, _sinkName);
         try
         {
             KafkaNativeLibrary.EnsureLoaded();
-            admin = new AdminClientBuilder(config)
+            var builder = new AdminClientBuilder(config);
+            if (refresher is not null)
+            {
+                builder.SetOAuthBearerTokenRefreshHandler(refresher.OnRefresh);
+            }
+
+            admin = builder
                 .SetErrorHandler((_, error) =>
                 {
                     lock (gate)
@@ -214,54 +257,61 @@ internal sealed class KafkaSinkClient : IAsyncDisposable, IKafkaMessageProducer
 
         using (admin)
         {
-            return await Task.Run(
-                () =>
-                {
-                    var clock = Stopwatch.StartNew();
-                    string? lastProblem = null;
-                    while (true)
+            try
+            {
+                return await Task.Run(
+                    () =>
                     {
-                        Error? hopeless;
-                        lock (gate)
+                        var clock = Stopwatch.StartNew();
+                        string? lastProblem = null;
+                        while (true)
                         {
-                            hopeless = failure;
-                        }
-
-                        if (hopeless is not null)
-                        {
-                            return ConnectionTestResult.Failed($"Cannot connect to Kafka at {_options.Hosts}: {KafkaErrorClassifier.Describe(hopeless)}");
-                        }
-
-                        var remaining = TestTimeout - clock.Elapsed;
-                        if (remaining <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
-                        {
-                            Error? last;
+                            Error? hopeless;
                             lock (gate)
                             {
-                                last = lastError;
+                                hopeless = failure;
                             }
 
-                            var why = lastProblem ?? (last is null ? "no answer" : KafkaErrorClassifier.Describe(last));
-                            return ConnectionTestResult.Failed($"Cannot reach Kafka at {_options.Hosts} within {TestTimeout.TotalSeconds:0.#} s: {why}");
-                        }
-
-                        var attempt = remaining < TimeSpan.FromMilliseconds(500) ? remaining : TimeSpan.FromMilliseconds(500);
-                        try
-                        {
-                            var metadata = topic is null ? admin.GetMetadata(attempt) : admin.GetMetadata(topic, attempt);
-                            var result = Judge(metadata, topic, out lastProblem);
-                            if (result is not null)
+                            if (hopeless is not null)
                             {
-                                return result;
+                                return ConnectionTestResult.Failed($"Cannot connect to Kafka at {_options.Hosts}: {KafkaErrorClassifier.Describe(hopeless)}");
+                            }
+
+                            var remaining = TestTimeout - clock.Elapsed;
+                            if (remaining <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
+                            {
+                                Error? last;
+                                lock (gate)
+                                {
+                                    last = lastError;
+                                }
+
+                                var why = lastProblem ?? (last is null ? "no answer" : KafkaErrorClassifier.Describe(last));
+                                return ConnectionTestResult.Failed($"Cannot reach Kafka at {_options.Hosts} within {TestTimeout.TotalSeconds:0.#} s: {why}");
+                            }
+
+                            var attempt = remaining < TimeSpan.FromMilliseconds(500) ? remaining : TimeSpan.FromMilliseconds(500);
+                            try
+                            {
+                                var metadata = topic is null ? admin.GetMetadata(attempt) : admin.GetMetadata(topic, attempt);
+                                var result = Judge(metadata, topic, out lastProblem);
+                                if (result is not null)
+                                {
+                                    return result;
+                                }
+                            }
+                            catch (KafkaException ex)
+                            {
+                                lastProblem = KafkaErrorClassifier.Describe(ex.Error);
                             }
                         }
-                        catch (KafkaException ex)
-                        {
-                            lastProblem = KafkaErrorClassifier.Describe(ex.Error);
-                        }
-                    }
-                },
-                CancellationToken.None).ConfigureAwait(false);
+                    },
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                refresher?.Dispose(); // before the client goes: no token is handed to a disposed client.
+            }
         }
     }
 

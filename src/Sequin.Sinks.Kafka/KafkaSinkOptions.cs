@@ -32,28 +32,38 @@ public sealed class KafkaSinkOptions
     [SinkOption("Skip verifying the brokers' certificate and host name (self-signed test brokers only).")]
     public bool TlsSkipVerify { get; set; }
 
-    /// <summary><c>sasl_mechanism</c>: SASL authentication, with <see cref="Username"/> and <see cref="Password"/>. Default: null (none).</summary>
-    [SinkOption("SASL authentication mechanism, used with username and password.")]
+    /// <summary>
+    /// <c>sasl_mechanism</c>: SASL authentication: <c>plain</c> and <c>scram_*</c> with <see cref="Username"/> and
+    /// <see cref="Password"/>; <c>aws_msk_iam</c> with <see cref="AwsRegion"/> and AWS credentials. Default: null (none).
+    /// </summary>
+    [SinkOption("SASL authentication: plain or scram_* with username and password; aws_msk_iam with aws_region and AWS credentials.")]
     public KafkaSaslMechanism? SaslMechanism { get; set; }
 
-    /// <summary><c>username</c>: the SASL user name. Required with <see cref="SaslMechanism"/>. Default: null.</summary>
-    [SinkOption("SASL user name.")]
+    /// <summary><c>username</c>: the SASL user name. Required with <c>plain</c> and <c>scram_*</c>. Default: null.</summary>
+    [SinkOption("SASL user name (plain, scram_*).")]
     public string? Username { get; set; }
 
-    /// <summary><c>password</c>: the SASL password. Secret; required with <see cref="SaslMechanism"/>. Default: null.</summary>
-    [SinkOption("SASL password.", Secret = true)]
+    /// <summary><c>password</c>: the SASL password. Secret; required with <c>plain</c> and <c>scram_*</c>. Default: null.</summary>
+    [SinkOption("SASL password (plain, scram_*).", Secret = true)]
     public string? Password { get; set; }
 
-    /// <summary><c>aws_region</c>: the original Sequin's region for <c>aws_msk_iam</c>, which this sink refuses. Default: null.</summary>
-    [SinkOption("The original Sequin's AWS region for sasl_mechanism aws_msk_iam (not supported here).")]
+    /// <summary>
+    /// <c>aws_region</c>: the MSK cluster's region, e.g. <c>us-east-1</c>; MSK IAM tokens are signed for it. Required with
+    /// <c>sasl_mechanism: aws_msk_iam</c>, refused without it. Default: null.
+    /// </summary>
+    [SinkOption("The MSK cluster's AWS region, e.g. us-east-1 (sasl_mechanism aws_msk_iam).", Pattern = "^[a-z0-9-]{1,64}$", PatternDescription = "an AWS region such as us-east-1")]
     public string? AwsRegion { get; set; }
 
-    /// <summary><c>aws_access_key_id</c>: the original Sequin's key id for <c>aws_msk_iam</c>, which this sink refuses. Default: null.</summary>
-    [SinkOption("The original Sequin's AWS access key id for sasl_mechanism aws_msk_iam (not supported here).")]
+    /// <summary>
+    /// <c>aws_access_key_id</c>: the access key id that signs MSK IAM tokens, with <see cref="AwsSecretAccessKey"/>. Without
+    /// both keys the AWS SDK's default credential chain is used (environment, shared profile, web identity, ECS task role,
+    /// EC2 instance role). Default: null.
+    /// </summary>
+    [SinkOption("AWS access key id for aws_msk_iam, with aws_secret_access_key; without both, the default AWS credential chain is used.")]
     public string? AwsAccessKeyId { get; set; }
 
-    /// <summary><c>aws_secret_access_key</c>: the original Sequin's secret key for <c>aws_msk_iam</c>, which this sink refuses. Default: null.</summary>
-    [SinkOption("The original Sequin's AWS secret access key for sasl_mechanism aws_msk_iam (not supported here).", Secret = true)]
+    /// <summary><c>aws_secret_access_key</c>: the secret of <see cref="AwsAccessKeyId"/>. Secret: masked on export, never logged. Default: null.</summary>
+    [SinkOption("AWS secret access key for aws_msk_iam, with aws_access_key_id.", Secret = true)]
     public string? AwsSecretAccessKey { get; set; }
 
     /// <summary>

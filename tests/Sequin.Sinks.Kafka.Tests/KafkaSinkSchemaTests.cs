@@ -322,16 +322,116 @@ public sealed class KafkaSinkSchemaTests
     }
 
     [Fact]
-    public void TheOriginalsAwsMskIamIsReadAndRefusedWithTheReason()
+    public void TheOriginalsAwsMskIamWithKeysParses()
     {
         var result = Parse(RoutingMode.Static, ("hosts", "b-1.msk.amazonaws.com:9098"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", "aws_msk_iam"),
             ("aws_region", "us-east-1"), ("aws_access_key_id", "AKID"), ("aws_secret_access_key", "secret"));
 
+        Assert.True(result.IsValid, ErrorsOf(result));
+        var o = (KafkaSinkOptions)result.Options;
+        Assert.Equal(KafkaSaslMechanism.AwsMskIam, o.SaslMechanism);
+        Assert.Equal(("us-east-1", "AKID", "secret"), (o.AwsRegion, o.AwsAccessKeyId, o.AwsSecretAccessKey));
+    }
+
+    [Fact]
+    public void AwsMskIamWithoutKeysParsesForTheDefaultCredentialChain()
+    {
+        var result = Parse(RoutingMode.Static, ("hosts", "b-1.msk.amazonaws.com:9098"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", "aws_msk_iam"), ("aws_region", "eu-west-1"));
+
+        Assert.True(result.IsValid, ErrorsOf(result));
+        var o = (KafkaSinkOptions)result.Options;
+        Assert.Null(o.AwsAccessKeyId);
+        Assert.Null(o.AwsSecretAccessKey);
+    }
+
+    [Fact]
+    public void AwsMskIamWithoutARegionIsRejectedNamingAwsRegion()
+    {
+        var result = Parse(RoutingMode.Static, ("hosts", "b-1.msk.amazonaws.com:9098"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", "aws_msk_iam"),
+            ("aws_access_key_id", "AKID"), ("aws_secret_access_key", "secret"));
+
         var error = Assert.Single(result.Errors);
-        Assert.Equal("sinks[0].destination.sasl_mechanism", error.Path);
-        Assert.StartsWith("aws_msk_iam is not supported", error.Message, StringComparison.Ordinal);
-        Assert.Contains("scram_sha_512", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+        Assert.Equal($"{Path}.aws_region", error.Path);
+        Assert.StartsWith("Is required when sasl_mechanism is aws_msk_iam", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("aws_access_key_id", "AKID", "aws_secret_access_key")]
+    [InlineData("aws_secret_access_key", "secret-value", "aws_access_key_id")]
+    public void AwsMskIamWithHalfAKeyPairIsRejectedNamingTheMissingKey(string given, string value, string missing)
+    {
+        var result = Parse(RoutingMode.Static, ("hosts", "b-1.msk.amazonaws.com:9098"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", "aws_msk_iam"),
+            ("aws_region", "us-east-1"), (given, value));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal($"{Path}.{missing}", error.Path);
+        Assert.Contains($"Is required when {given} is set", error.Message, StringComparison.Ordinal);
+        Assert.Contains("default AWS credential chain", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-value", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("username", "alice")]
+    [InlineData("password", "pw")]
+    public void AwsMskIamWithAUsernameOrPasswordIsRejected(string key, string value)
+    {
+        var result = Parse(RoutingMode.Static, ("hosts", "b-1.msk.amazonaws.com:9098"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", "aws_msk_iam"),
+            ("aws_region", "us-east-1"), (key, value));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal($"{Path}.{key}", error.Path);
+        Assert.StartsWith("Does not apply with sasl_mechanism aws_msk_iam", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AwsMskIamWithoutTlsIsRefusedUnlessAllowSaslPlaintext()
+    {
+        var refused = Parse(RoutingMode.Static, ("hosts", "localhost:9098"), ("topic", "t"), ("sasl_mechanism", "aws_msk_iam"), ("aws_region", "us-east-1"));
+        var allowed = Parse(RoutingMode.Static, ("hosts", "localhost:9098"), ("topic", "t"), ("sasl_mechanism", "aws_msk_iam"), ("aws_region", "us-east-1"), ("allow_sasl_plaintext", "true"));
+
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal($"{Path}.tls", error.Path);
+        Assert.Contains("MSK IAM token", error.Message, StringComparison.Ordinal);
+        Assert.True(allowed.IsValid, ErrorsOf(allowed));
+    }
+
+    [Theory]
+    [InlineData("US-East-1")]
+    [InlineData("us east 1")]
+    public void AMalformedAwsRegionIsRejected(string region)
+    {
+        var result = Parse(RoutingMode.Static, ("hosts", "b-1.msk.amazonaws.com:9098"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", "aws_msk_iam"), ("aws_region", region));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal($"{Path}.aws_region", error.Path);
+        Assert.Contains("an AWS region such as us-east-1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExportMasksTheAwsSecretAccessKey()
+    {
+        var result = Parse(RoutingMode.Static, ("hosts", "b-1.msk.amazonaws.com:9098"), ("topic", "t"), ("tls", "true"), ("sasl_mechanism", "aws_msk_iam"),
+            ("aws_region", "us-east-1"), ("aws_access_key_id", "AKIDEXAMPLE"), ("aws_secret_access_key", "wJalrXUtnFEMI"));
+
+        var exported = _schema.Export(result.Options);
+
+        Assert.Contains(new KeyValuePair<string, string>("aws_secret_access_key", SinkSchema<KafkaSinkOptions>.MaskedSecret), exported);
+        Assert.Contains(new KeyValuePair<string, string>("aws_access_key_id", "AKIDEXAMPLE"), exported);
+        Assert.Contains(new KeyValuePair<string, string>("aws_region", "us-east-1"), exported);
+        Assert.Contains(new KeyValuePair<string, string>("sasl_mechanism", "aws_msk_iam"), exported);
+        Assert.DoesNotContain(exported, kv => kv.Value.Contains("wJalrXUtnFEMI", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheAwsFieldsAreDescribedAsWorkingFields()
+    {
+        var fields = _schema.Fields.ToDictionary(f => f.Name);
+
+        foreach (var name in new[] { "aws_region", "aws_access_key_id", "aws_secret_access_key", "sasl_mechanism" })
+        {
+            Assert.DoesNotContain("not supported", fields[name].Description, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("aws_", fields[name].Description, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -339,6 +439,6 @@ public sealed class KafkaSinkSchemaTests
     {
         var result = Parse(RoutingMode.Static, ("hosts", "localhost:9092"), ("topic", "t"), ("aws_region", "us-east-1"));
 
-        Assert.Equal("sinks[0].destination.aws_region: Only applies with sasl_mechanism: aws_msk_iam, which is not supported; remove it.", Assert.Single(result.Errors).ToString());
+        Assert.Equal("sinks[0].destination.aws_region: Only applies with sasl_mechanism: aws_msk_iam; remove it.", Assert.Single(result.Errors).ToString());
     }
 }

@@ -3,7 +3,7 @@ using Confluent.Kafka;
 
 namespace Sequin.Sinks.Kafka.Internal;
 
-/// <summary>Turns <see cref="KafkaSinkOptions"/> into librdkafka configuration: connection, TLS, SASL and producer settings.</summary>
+/// <summary>Turns <see cref="KafkaSinkOptions"/> into librdkafka configuration: connection, TLS, SASL (MSK IAM as OAUTHBEARER) and producer settings.</summary>
 internal static class KafkaProducerConfigFactory
 {
     /// <summary>Room for the record and batch framing above <see cref="KafkaSinkOptions.MaxMessageBytes"/>.</summary>
@@ -41,14 +41,20 @@ internal static class KafkaProducerConfigFactory
             }
         }
 
-        if (options.SaslMechanism is { } mechanism)
+        if (options.SaslMechanism == KafkaSaslMechanism.AwsMskIam)
+        {
+            // MSK IAM is SASL/OAUTHBEARER with a SigV4-presigned token; the client's token refresh handler supplies it
+            // (MskIamTokenRefresher). No sasl.oauthbearer.method: librdkafka's own OIDC flow is not used.
+            config.SaslMechanism = SaslMechanism.OAuthBearer;
+        }
+        else if (options.SaslMechanism is { } mechanism)
         {
             config.SaslMechanism = mechanism switch
             {
                 KafkaSaslMechanism.Plain => SaslMechanism.Plain,
                 KafkaSaslMechanism.ScramSha256 => SaslMechanism.ScramSha256,
                 KafkaSaslMechanism.ScramSha512 => SaslMechanism.ScramSha512,
-                _ => throw new NotSupportedException("sasl_mechanism aws_msk_iam is not supported (validation refuses it)."),
+                _ => throw new ArgumentOutOfRangeException(nameof(options), mechanism, "Unknown sasl_mechanism."),
             };
             config.SaslUsername = options.Username;
             config.SaslPassword = options.Password;

@@ -22,4 +22,10 @@ internal static partial class KafkaSinkLog
 
     [LoggerMessage(2007, LogLevel.Warning, "Kafka sink {Sink}: SASL without TLS to {Hosts} (allow_sasl_plaintext: true): the credentials and every message cross the network unencrypted.")]
     public static partial void SaslPlaintextAllowed(ILogger logger, string sink, string hosts);
+
+    [LoggerMessage(2008, LogLevel.Debug, "Kafka sink {Sink}: MSK IAM token for {Region} signed with credentials from {CredentialSource}, valid until {ExpiresAt:O}.")]
+    public static partial void MskIamTokenSet(ILogger logger, string sink, string region, string credentialSource, DateTimeOffset expiresAt);
+
+    [LoggerMessage(2009, LogLevel.Error, "Kafka sink {Sink}: {Reason}. librdkafka retries in 10 s.")]
+    public static partial void MskIamTokenFailed(ILogger logger, string sink, string reason);
 }

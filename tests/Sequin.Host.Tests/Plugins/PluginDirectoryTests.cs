@@ -103,6 +103,7 @@ public sealed class PluginDirectoryTests
         var kafka = Path.Combine(Yaml.PluginsDirectory, "Sequin.Sinks.Kafka");
         Assert.True(File.Exists(Path.Combine(kafka, "Confluent.Kafka.dll")));
         Assert.True(File.Exists(Path.Combine(kafka, "runtimes", "linux-x64", "native", "librdkafka.so")));
+        Assert.True(File.Exists(Path.Combine(kafka, "AWSSDK.Core.dll"))); // credentials and SigV4 for aws_msk_iam
         Assert.True(File.Exists(Path.Combine(Yaml.PluginsDirectory, "Sequin.Sinks.Sns", "AWSSDK.Core.dll")));
         Assert.True(File.Exists(Path.Combine(Yaml.PluginsDirectory, "Sequin.Sinks.Sqs", "AWSSDK.SQS.dll")));
         Assert.True(File.Exists(Path.Combine(Yaml.PluginsDirectory, "Sequin.Sinks.Redis", "StackExchange.Redis.dll")));
