@@ -13,6 +13,7 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3)           # test.sh's 
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)                    # the console's browser tests (Playwright drives it)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need_apt+=(redis-server)    # the Redis sinks' tests (RedisServer)
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need_apt+=(nats-server)      # the NATS sink's tests (NatsServer)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need_apt+=(rabbitmq-server)                            # the RabbitMQ sink's tests (RabbitMqServer)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need_apt[*]}"

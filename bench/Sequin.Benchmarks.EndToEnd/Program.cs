@@ -38,6 +38,23 @@ if (webhookReceiver is not null)
     options = options with { WebhookUrl = webhookReceiver.Url.ToString() };
 }
 
+// `--rabbitmq local`: a RabbitMQ broker (Debian's rabbitmq-server, tests/Sequin.TestServers' RabbitMqServer) on free
+// loopback ports, with a durable queue bound to amq.fanout that keeps its newest 100,000 messages (persistent messages
+// reach the disk before the broker confirms them, as in production; the queue does not grow without bound).
+await using var rabbitMq = options.RabbitMq ? await Sequin.TestServers.RabbitMqServer.StartAsync() : null;
+if (rabbitMq is not null)
+{
+    await using (var connection = await rabbitMq.ConnectAsync())
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync("bench", durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-max-length"] = 100_000, ["x-overflow"] = "drop-head" });
+        await channel.QueueBindAsync("bench", "amq.fanout", string.Empty);
+    }
+
+    options = options with { RabbitMqServer = rabbitMq };
+}
+
 var inv = CultureInfo.InvariantCulture;
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -62,7 +79,7 @@ await using var db = NpgsqlDataSource.Create(cs);
 await Workload.SetupAsync(db, ct);
 
 var report = new Report(options);
-var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSink(), new KafkaSink(), new Sequin.Sinks.Webhook.WebhookSink()]);
+var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSink(), new KafkaSink(), new Sequin.Sinks.Webhook.WebhookSink(), new Sequin.Sinks.RabbitMq.RabbitMqSink()]);
 Log($"PostgreSQL {await Workload.ScalarAsync<string>(db, "SHOW server_version", ct)} on port {options.PgPort}; Kafka: {options.Kafka ?? "(none)"}");
 
 var phases = new List<(string Label, long Changes, int Pad, int TxnSize)> { ("~200 B rows", options.Changes, 2, options.TxnSize) };
@@ -106,6 +123,11 @@ foreach (var (label, changes, pad, txnSize) in phases)
     {
         scenarios.Add(new Scenario("webhook, batch (local Kestrel)", "webhook", Dynamic: false));
         scenarios.Add(new Scenario("webhook, one request per message (local Kestrel)", "webhook-single", Dynamic: false));
+    }
+
+    if (options.RabbitMqServer is not null && pad == 2 && !oltp)
+    {
+        scenarios.Add(new Scenario("rabbitmq, publisher confirms (local broker)", "rabbitmq", Dynamic: false));
     }
 
     scenarios = [.. scenarios.Where(s => options.Only is null || s.Label.Contains(options.Only, StringComparison.OrdinalIgnoreCase))];
@@ -309,6 +331,8 @@ internal sealed record BenchOptions
     public string PgBin { get; init; } = "/usr/lib/postgresql/15/bin";
     public bool Webhook { get; init; } = true;
     public string? WebhookUrl { get; init; }
+    public bool RabbitMq { get; init; }
+    public Sequin.TestServers.RabbitMqServer? RabbitMqServer { get; init; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -338,6 +362,7 @@ internal sealed record BenchOptions
                 "--only" => o with { Only = Next() },
                 "--pg-bin" => o with { PgBin = Next() },
                 "--webhook" => o with { Webhook = Next() != "none" },
+                "--rabbitmq" => o with { RabbitMq = Next() == "local" },
                 _ => throw new ArgumentException($"Unknown argument {args[i]}"),
             };
         }
@@ -405,6 +430,13 @@ internal static class BenchConfig
             case "webhook" or "webhook-single":
                 values["sinks:0:destination:url"] = options.WebhookUrl;
                 values["sinks:0:destination:batch"] = scenario.Sink == "webhook" ? "true" : "false";
+                break;
+            case "rabbitmq":
+                values["sinks:0:destination:host"] = "127.0.0.1";
+                values["sinks:0:destination:port"] = options.RabbitMqServer!.Port.ToString(CultureInfo.InvariantCulture);
+                values["sinks:0:destination:username"] = options.RabbitMqServer.User;
+                values["sinks:0:destination:password"] = options.RabbitMqServer.Password;
+                values["sinks:0:destination:exchange"] = "amq.fanout";
                 break;
         }
 

@@ -92,7 +92,8 @@ public sealed class OriginalKeysTests : IDisposable
     [Theory]
     [InlineData("kafka", "It is provided by the plugin Sequin.Sinks.Kafka, which is not loaded")]
     [InlineData("redis_stream", "It is provided by the plugin Sequin.Sinks.Redis, which is not loaded")]
-    [InlineData("rabbitmq", "'rabbitmq' is a sink type of the original Sequin that this project has no plugin for")]
+    [InlineData("rabbitmq", "It is provided by the plugin Sequin.Sinks.RabbitMq, which is not loaded")]
+    [InlineData("gcp_pubsub", "'gcp_pubsub' is a sink type of the original Sequin that this project has no plugin for")]
     [InlineData("carrier_pigeon", "Unknown sink type 'carrier_pigeon'. Known types: fake.")]
     public void AnUnknownSinkTypeNamesThePluginThatProvidesIt(string type, string expected)
     {

@@ -17,6 +17,7 @@ internal static class SinkTypeHints
         ["redis_stream"] = "Sequin.Sinks.Redis",
         ["redis"] = "Sequin.Sinks.Redis",
         ["nats"] = "Sequin.Sinks.Nats",
+        ["rabbitmq"] = "Sequin.Sinks.RabbitMq",
         ["webhook"] = "Sequin.Sinks.Webhook",
     };
 
