@@ -147,6 +147,46 @@ public sealed class NatsSinkThroughHostTests(PostgresFixture postgres) : IAsyncL
     }
 
     [Fact]
+    public async Task AMessageOverTheStreamsSizeLimitParksAndTheSlotAdvancesPastIt()
+    {
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "nats_park");
+        await scenario.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY, note text)");
+        await Js.CreateStreamAsync(new StreamConfig("PARK", ["park.>"]) { MaxMsgSize = 2048 }); // JetStream refuses larger messages (a 4xx API error)
+        var functions = """
+              - name: to-park
+                type: routing
+                sink_type: nats
+                code: |-
+                  function route(action, record, changes, metadata) {
+                    return { subject: "park." + record.id };
+                  }
+            """;
+        await using var host = SequinHostProcess.Start(scenario.WriteConfig("routing: to-park\npark_after_failures: 2", "nats", Destination(), functions));
+        await scenario.WaitForSlotActiveAsync(host);
+
+        await scenario.ExecuteAsync("INSERT INTO orders VALUES (1, repeat('x', 4000))");
+        var afterPoison = await scenario.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+        await scenario.ExecuteAsync("INSERT INTO orders VALUES (2, 'small')");
+        var delivered = await ReadAsync("PARK", 1, host);
+        await Eventually.UntilAsync(
+            async () => await scenario.ScalarAsync<bool>("SELECT to_regclass('sequin_state.parked_messages') IS NOT NULL")
+                && await scenario.ScalarAsync<long>("SELECT count(*) FROM sequin_state.parked_messages") == 1,
+            () => "the message over the stream's size limit is parked; host output:\n" + host.Output,
+            Wait);
+        await Eventually.UntilAsync(
+            async () => await scenario.ConfirmedFlushAsync() >= (ulong)afterPoison,
+            () => "the slot advanced past the parked row; host output:\n" + host.Output,
+            Wait);
+
+        var (subject, _, body) = Assert.Single(delivered);
+        Assert.Equal("park.2", subject);
+        Assert.Equal("small", (string?)body["record"]!["note"]);
+        Assert.Equal(1, (await Js.GetStreamAsync("PARK")).Info.State.Messages);
+        Assert.Contains("maximum", await scenario.ScalarAsync<string>("SELECT last_error FROM sequin_state.parked_messages"), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await host.StopAsync());
+    }
+
+    [Fact]
     public async Task TestConnectionPassesWithThePasswordAndFailsClearlyWithAWrongOne()
     {
         await using var scenario = await StdoutScenario.CreateAsync(postgres, "nats_auth");

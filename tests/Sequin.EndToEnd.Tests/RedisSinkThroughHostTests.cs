@@ -197,6 +197,45 @@ public sealed class RedisSinkThroughHostTests(PostgresFixture postgres) : IAsync
     }
 
     [Fact]
+    public async Task AKeyOfAnotherTypeParksTheMessageAndTheSlotAdvancesPastIt()
+    {
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "redis_park");
+        await scenario.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY, v int)");
+        await Db.StringSetAsync("not-a-stream", "a string where the route names a stream"); // XADD answers WRONGTYPE
+        var functions = """
+              - name: poison-to-a-string
+                type: routing
+                sink_type: redis_stream
+                code: |-
+                  function route(action, record, changes, metadata) {
+                    return { stream_key: record.v < 0 ? "not-a-stream" : "park-ok" };
+                  }
+            """;
+        await using var host = SequinHostProcess.Start(scenario.WriteConfig("routing: poison-to-a-string\npark_after_failures: 2", "redis_stream", Destination(), functions));
+        await scenario.WaitForSlotActiveAsync(host);
+
+        await scenario.ExecuteAsync("INSERT INTO orders VALUES (1, -1)");
+        var afterPoison = await scenario.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+        await scenario.ExecuteAsync("INSERT INTO orders VALUES (2, 20)");
+        await WaitUntilAsync(async () => await Db.StreamLengthAsync("park-ok") >= 1, "row 2 in stream park-ok", host);
+        await Eventually.UntilAsync(
+            async () => await scenario.ScalarAsync<bool>("SELECT to_regclass('sequin_state.parked_messages') IS NOT NULL")
+                && await scenario.ScalarAsync<long>("SELECT count(*) FROM sequin_state.parked_messages") == 1,
+            () => "the row routed to a key of another type is parked; host output:\n" + host.Output,
+            Wait);
+        await Eventually.UntilAsync(
+            async () => await scenario.ConfirmedFlushAsync() >= (ulong)afterPoison,
+            () => "the slot advanced past the parked row; host output:\n" + host.Output,
+            Wait);
+
+        Assert.Equal(2, (int)JsonNode.Parse(Assert.Single(await Db.StreamRangeAsync("park-ok"))["record"].ToString())!["id"]!);
+        Assert.Contains("WRONGTYPE", await scenario.ScalarAsync<string>("SELECT last_error FROM sequin_state.parked_messages"), StringComparison.Ordinal);
+        Assert.Equal("a string where the route names a stream", (string?)await Db.StringGetAsync("not-a-stream"));
+        Assert.Equal(0, await host.StopAsync());
+        Assert.DoesNotContain(Password, host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TestConnectionPassesWithThePasswordAndFailsClearlyWithAWrongOne()
     {
         await using var scenario = await StdoutScenario.CreateAsync(postgres, "redis_auth");
