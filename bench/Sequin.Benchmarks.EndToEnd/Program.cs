@@ -55,6 +55,29 @@ if (rabbitMq is not null)
     options = options with { RabbitMqServer = rabbitMq };
 }
 
+// `--redis local`: a redis-server (Debian's, tests/Sequin.TestServers' RedisServer) on a free loopback port, for the
+// redis_stream row: XADD per message in one pipelined round trip per batch, the stream trimmed to ~100,000 entries.
+await using var redis = options.Redis ? await Sequin.TestServers.RedisServer.StartAsync("bench-redis-pw") : null;
+if (redis is not null)
+{
+    options = options with { RedisServer = redis };
+}
+
+// `--nats local`: a nats-server with JetStream (tests/Sequin.TestServers' NatsServer) on a free loopback port, with a
+// stream capturing the sink's default subjects (sequin.>) that keeps its newest 100,000 messages: every publish is
+// acknowledged by JetStream (stored) before it counts as delivered.
+await using var nats = options.Nats ? await Sequin.TestServers.NatsServer.StartAsync("bench", "bench-nats-pw") : null;
+if (nats is not null)
+{
+    await using (var connection = await nats.ConnectAsync())
+    {
+        await new NATS.Client.JetStream.NatsJSContext(connection).CreateStreamAsync(
+            new NATS.Client.JetStream.Models.StreamConfig("BENCH", ["sequin.>"]) { MaxMsgs = 100_000 });
+    }
+
+    options = options with { NatsServer = nats };
+}
+
 var inv = CultureInfo.InvariantCulture;
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -79,7 +102,7 @@ await using var db = NpgsqlDataSource.Create(cs);
 await Workload.SetupAsync(db, ct);
 
 var report = new Report(options);
-var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSink(), new KafkaSink(), new Sequin.Sinks.Webhook.WebhookSink(), new Sequin.Sinks.RabbitMq.RabbitMqSink()]);
+var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSink(), new KafkaSink(), new Sequin.Sinks.Webhook.WebhookSink(), new Sequin.Sinks.RabbitMq.RabbitMqSink(), new Sequin.Sinks.Redis.RedisStreamSink(), new Sequin.Sinks.Nats.NatsSink()]);
 Log($"PostgreSQL {await Workload.ScalarAsync<string>(db, "SHOW server_version", ct)} on port {options.PgPort}; Kafka: {options.Kafka ?? "(none)"}");
 
 var phases = new List<(string Label, long Changes, int Pad, int TxnSize)> { ("~200 B rows", options.Changes, 2, options.TxnSize) };
@@ -128,6 +151,16 @@ foreach (var (label, changes, pad, txnSize) in phases)
     if (options.RabbitMqServer is not null && pad == 2 && !oltp)
     {
         scenarios.Add(new Scenario("rabbitmq, publisher confirms (local broker)", "rabbitmq", Dynamic: false));
+    }
+
+    if (options.RedisServer is not null && pad == 2 && !oltp)
+    {
+        scenarios.Add(new Scenario("redis_stream, pipelined XADD (local redis-server)", "redis_stream", Dynamic: false));
+    }
+
+    if (options.NatsServer is not null && pad == 2 && !oltp)
+    {
+        scenarios.Add(new Scenario("nats, JetStream acks (local nats-server)", "nats", Dynamic: false));
     }
 
     scenarios = [.. scenarios.Where(s => options.Only is null || s.Label.Contains(options.Only, StringComparison.OrdinalIgnoreCase))];
@@ -333,6 +366,10 @@ internal sealed record BenchOptions
     public string? WebhookUrl { get; init; }
     public bool RabbitMq { get; init; }
     public Sequin.TestServers.RabbitMqServer? RabbitMqServer { get; init; }
+    public bool Redis { get; init; }
+    public Sequin.TestServers.RedisServer? RedisServer { get; init; }
+    public bool Nats { get; init; }
+    public Sequin.TestServers.NatsServer? NatsServer { get; init; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -363,6 +400,8 @@ internal sealed record BenchOptions
                 "--pg-bin" => o with { PgBin = Next() },
                 "--webhook" => o with { Webhook = Next() != "none" },
                 "--rabbitmq" => o with { RabbitMq = Next() == "local" },
+                "--redis" => o with { Redis = Next() == "local" },
+                "--nats" => o with { Nats = Next() == "local" },
                 _ => throw new ArgumentException($"Unknown argument {args[i]}"),
             };
         }
@@ -430,6 +469,19 @@ internal static class BenchConfig
             case "webhook" or "webhook-single":
                 values["sinks:0:destination:url"] = options.WebhookUrl;
                 values["sinks:0:destination:batch"] = scenario.Sink == "webhook" ? "true" : "false";
+                break;
+            case "redis_stream":
+                values["sinks:0:destination:host"] = "127.0.0.1";
+                values["sinks:0:destination:port"] = options.RedisServer!.Port.ToString(CultureInfo.InvariantCulture);
+                values["sinks:0:destination:password"] = options.RedisServer.Password;
+                values["sinks:0:destination:stream_key"] = "bench";
+                values["sinks:0:destination:max_len"] = "100000";
+                break;
+            case "nats":
+                values["sinks:0:destination:host"] = "127.0.0.1";
+                values["sinks:0:destination:port"] = options.NatsServer!.Port.ToString(CultureInfo.InvariantCulture);
+                values["sinks:0:destination:username"] = options.NatsServer.User;
+                values["sinks:0:destination:password"] = options.NatsServer.Password;
                 break;
             case "rabbitmq":
                 values["sinks:0:destination:host"] = "127.0.0.1";
