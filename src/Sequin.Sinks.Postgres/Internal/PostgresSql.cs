@@ -83,7 +83,7 @@ internal static class PostgresSql
     /// <summary>The catalog of a table: its columns with their types, and its primary key's columns (<c>$1</c>: the quoted name).</summary>
     public const string ReadCatalog = """
         SELECT a.attname, format_type(a.atttypid, NULL),
-               COALESCE(array_position(i.indkey::int2[], a.attnum), 0)
+               COALESCE((SELECT k.n FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) WHERE k.attnum = a.attnum), 0)::int4
         FROM pg_attribute a
         LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
         WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
