@@ -18,6 +18,7 @@ internal static class SinkTypeHints
         ["redis"] = "Sequin.Sinks.Redis",
         ["nats"] = "Sequin.Sinks.Nats",
         ["webhook"] = "Sequin.Sinks.Webhook",
+        ["postgres"] = "Sequin.Sinks.Postgres",
     };
 
     private static readonly HashSet<string> OriginalOnly = new(StringComparer.OrdinalIgnoreCase)
