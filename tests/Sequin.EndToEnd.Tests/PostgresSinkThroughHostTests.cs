@@ -16,7 +16,7 @@ namespace Sequin.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class PostgresSinkThroughHostTests(PostgresFixture postgres, ITestOutputHelper output)
 {
-    private const string OrdersTable = "id int PRIMARY KEY, status text NOT NULL, amount numeric(14,4), meta jsonb, tags text[], at timestamptz, raw bytea";
+    private const string OrdersTable = "id int PRIMARY KEY, status text NOT NULL, amount numeric(20,4), meta jsonb, tags text[], at timestamptz, raw bytea";
     private const string OrdersColumns = "id, status, amount::text, meta::text, tags::text, at::text, raw::text";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);
 
@@ -36,14 +36,14 @@ public sealed class PostgresSinkThroughHostTests(PostgresFixture postgres, ITest
               (2, 'new', -0.0001, '{"ü": null}', '{}', '1999-12-31 23:00:00-05', NULL),
               (3, 'new', NULL, NULL, NULL, NULL, '\x');
             """);
-        await scenario.ExecuteAsync("UPDATE orders SET status = 'paid', amount = amount * 2, tags = tags || 'w' WHERE id = 2; DELETE FROM orders WHERE id = 3");
+        await scenario.ExecuteAsync("UPDATE orders SET status = 'paid', amount = amount * 2, tags = array_append(tags, 'w') WHERE id = 2; DELETE FROM orders WHERE id = 3");
         await WaitUntilEqualAsync(scenario, Target(target), "orders", OrdersColumns, host);
         var lastCommit = await scenario.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
         await Eventually.UntilAsync(async () => await scenario.ConfirmedFlushAsync() >= (ulong)lastCommit, () => "the slot is acknowledged past the changes; host output:\n" + host.Output, Wait);
         Assert.Equal(0, await host.StopAsync());
 
         Assert.Equal(2, await Target(target).ScalarAsync<long>("SELECT count(*) FROM orders"));
-        Assert.Equal("paid|-0.0002|{x,\"y z\"}", string.Join('|', await Target(target).RowsAsync("SELECT status, amount::text, tags::text FROM orders WHERE id = 2")));
+        Assert.Equal("paid|-0.0002|{w}", string.Join('|', await Target(target).RowsAsync("SELECT status, amount::text, tags::text FROM orders WHERE id = 2")));
         Assert.Contains("Loaded sink plugin postgres", host.Output, StringComparison.Ordinal);
     }
 
@@ -250,7 +250,7 @@ public sealed class PostgresSinkThroughHostTests(PostgresFixture postgres, ITest
         }
 
         Assert.True(writes.Transactions > 20, $"the writer ran during the backfill ({writes.Transactions} transactions)");
-        Assert.True(expected.Count > 99_000, $"{expected.Count} rows");
+        Assert.True(expected.Count > 90_000, $"{expected.Count} rows (the writer deletes 3 and inserts 1 row per transaction)");
         output.WriteLine($"100,000-row backfill into PostgreSQL: completed after {backfillSeconds:F1} s, target equal to the source after {equalSeconds:F1} s "
             + $"({expected.Count} rows); the writer ran {writes.Transactions} transactions ({writes.Changes} changes) meanwhile");
     }
