@@ -192,6 +192,7 @@ internal sealed class PostgresDelivery : ISinkDelivery
     private async Task<TargetTable?> TableForAsync(TargetTableName name, IReadOnlyList<RoutedMessage> messages, DeliveryOutcome[] outcomes, CancellationToken cancellationToken)
     {
         TargetTable? table = null;
+        string? missing = null; // the table cannot be had: said once, for every row message of the batch
         Dictionary<RelationInfo, string?>? checkedShapes = null;
         for (var i = 0; i < messages.Count; i++)
         {
@@ -201,13 +202,19 @@ internal sealed class PostgresDelivery : ISinkDelivery
                 continue; // a truncate needs the table to exist, nothing more
             }
 
+            if (missing is not null)
+            {
+                outcomes[i] = DeliveryOutcome.Permanent(missing);
+                continue;
+            }
+
             try
             {
                 table ??= await _catalog.GetAsync(name, message.Relation, cancellationToken).ConfigureAwait(false);
             }
             catch (TargetMismatchException ex)
             {
-                outcomes[i] = DeliveryOutcome.Permanent(ex.Message);
+                outcomes[i] = DeliveryOutcome.Permanent(missing = ex.Message);
                 continue;
             }
 

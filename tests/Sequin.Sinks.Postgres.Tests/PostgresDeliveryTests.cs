@@ -81,20 +81,24 @@ public sealed class PostgresDeliveryTests(TargetServerFixture target) : IClassFi
     {
         await using var refusing = PostgresDelivery.Create(target.Options(), Some.Context());
         await using var creating = PostgresDelivery.Create(target.Options(createTables: true), Some.Context());
-        var batch = Some.Batch("created.values_copy", Some.Row(Some.Values, ChangeAction.Insert, "1", "1.5000000000", "{}", "{x}", "2024-01-01 00:00:00+00", "\\x01", "a"));
+        var batch = Some.Batch(
+            "created.values_copy",
+            Some.Row(Some.Values, ChangeAction.Insert, "1", "1.5000000000", "{}", "{x}", "2024-01-01 00:00:00+00", "\\x01", "a"),
+            Some.Row(Some.Values, ChangeAction.Insert, "2", "-2", "[]", "{}", "2024-01-01 00:00:00+00", "\\x", "b"));
 
         var refused = await refusing.DeliverAsync(batch, CancellationToken.None);
         var created = await creating.DeliverAsync(batch, CancellationToken.None);
 
-        Assert.Equal(DeliveryStatus.Permanent, refused[0].Status);
+        Assert.All(refused, o => Assert.Equal(DeliveryStatus.Permanent, o.Status));
+        Assert.Equal(refused[0].Error, refused[1].Error);
         Assert.Contains("Target table created.values_copy does not exist", refused[0].Error, StringComparison.Ordinal);
         Assert.Contains("create_tables: true", refused[0].Error, StringComparison.Ordinal);
-        Assert.True(created[0].IsDelivered, created[0].Error);
+        Assert.All(created, o => Assert.True(o.IsDelivered, o.Error));
         Assert.Equal(
             ["id|bigint", "amount|numeric(30,10)", "doc|jsonb", "tags|text[]", "at|timestamp with time zone", "raw|bytea", "label|text"],
             await target.RowsAsync("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'created.values_copy'::regclass AND attnum > 0 ORDER BY attnum"));
         Assert.Equal("id", await target.ScalarAsync<string>("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'created.values_copy'::regclass AND i.indisprimary"));
-        Assert.Equal(["1|1.5000000000"], await target.RowsAsync("SELECT id, amount::text FROM created.values_copy"));
+        Assert.Equal(["1|1.5000000000", "2|-2.0000000000"], await target.RowsAsync("SELECT id, amount::text FROM created.values_copy ORDER BY id"));
     }
 
     [Fact]
