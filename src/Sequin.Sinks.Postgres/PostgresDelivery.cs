@@ -86,7 +86,7 @@ internal sealed class PostgresDelivery : ISinkDelivery
             var ready = Enumerable.Range(0, messages.Count).Where(i => outcomes[i].IsDelivered).ToList();
             if (ready.Count == 0 || table is null)
             {
-                return outcomes;
+                return outcomes; // nothing left, or only truncates to ignore
             }
 
             try
@@ -230,9 +230,9 @@ internal sealed class PostgresDelivery : ISinkDelivery
             }
         }
 
-        if (table is null && messages.Any(m => m.Message.Action == ChangeAction.Truncate))
+        if (table is null && _options.Truncate == PostgresTruncateMode.Apply && messages.Any(m => m.Message.Action == ChangeAction.Truncate))
         {
-            // Only truncates: the table is read without a source shape (it must exist; truncates never create it).
+            // Only truncates to apply: the table is read without a source shape (it must exist; truncates never create it).
             table = await _catalog.GetAsync(name, messages[0].Message.Relation, cancellationToken).ConfigureAwait(false);
         }
 

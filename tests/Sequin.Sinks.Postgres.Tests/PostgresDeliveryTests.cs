@@ -47,6 +47,29 @@ public sealed class PostgresDeliveryTests(TargetServerFixture target) : IClassFi
     }
 
     [Fact]
+    public async Task ATargetWithAnAlwaysGeneratedIdentityKeyTakesTheSourcesKeys()
+    {
+        await target.ExecuteAsync("CREATE TABLE identity_copy (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text)");
+        await using var delivery = PostgresDelivery.Create(target.Options(), Some.Context());
+
+        var outcomes = await delivery.DeliverAsync(Some.Batch("identity_copy", Some.Change(41, name: "a"), Some.Change(7, name: "b")), CancellationToken.None);
+        var updated = await delivery.DeliverAsync(Some.Batch("identity_copy", Some.Change(41, ChangeAction.Update, "a2")), CancellationToken.None);
+
+        Assert.All(outcomes.Concat(updated), o => Assert.True(o.IsDelivered, o.Error));
+        Assert.Equal(["7|b", "41|a2"], await target.RowsAsync("SELECT id, name FROM identity_copy ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task ATruncateToIgnoreNeedsNoTargetTable()
+    {
+        await using var delivery = PostgresDelivery.Create(target.Options(), Some.Context());
+
+        var outcomes = await delivery.DeliverAsync(Some.Batch("no_such_table", Some.Change(0, ChangeAction.Truncate)), CancellationToken.None);
+
+        Assert.True(outcomes[0].IsDelivered, outcomes[0].Error);
+    }
+
+    [Fact]
     public async Task AnUpdateWithAnUnchangedToastedValueKeepsTheTargetsValue()
     {
         await target.ExecuteAsync("CREATE TABLE toasted (id int PRIMARY KEY, name text)");

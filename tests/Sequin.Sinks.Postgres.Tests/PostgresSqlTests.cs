@@ -13,7 +13,7 @@ public sealed class PostgresSqlTests
     [Fact]
     public void AnUpsertCastsEachTextArrayToTheTargetColumnsTypeAndUpdatesTheNonKeyColumns() =>
         Assert.Equal(
-            "INSERT INTO \"copy\".\"Orders\" (\"id\", \"amount\", \"we\"\"ird\") SELECT v.\"c0\"::bigint, v.\"c1\"::numeric, v.\"c2\"::jsonb "
+            "INSERT INTO \"copy\".\"Orders\" (\"id\", \"amount\", \"we\"\"ird\") OVERRIDING SYSTEM VALUE SELECT v.\"c0\"::bigint, v.\"c1\"::numeric, v.\"c2\"::jsonb "
             + "FROM unnest($1::text[], $2::text[], $3::text[]) AS v(\"c0\", \"c1\", \"c2\") "
             + "ON CONFLICT (\"id\") DO UPDATE SET \"amount\" = EXCLUDED.\"amount\", \"we\"\"ird\" = EXCLUDED.\"we\"\"ird\"",
             PostgresSql.Upsert(Table, ["id", "amount", "we\"ird"], ["id"]));

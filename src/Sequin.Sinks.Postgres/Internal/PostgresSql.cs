@@ -14,14 +14,15 @@ internal static class PostgresSql
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>
-    /// <c>INSERT INTO t (cols) SELECT c::type, … FROM unnest($1::text[], …) ON CONFLICT (keys) DO UPDATE SET c = EXCLUDED.c, …</c>
+    /// <c>INSERT INTO t (cols) OVERRIDING SYSTEM VALUE SELECT c::type, … FROM unnest($1::text[], …) ON CONFLICT (keys) DO UPDATE SET c = EXCLUDED.c, …</c>
     /// (<c>DO NOTHING</c> when every column is a key column). Parameter <c>$n</c> is the text array of <paramref name="columns"/>[n-1].
     /// </summary>
     public static string Upsert(TargetTable table, IReadOnlyList<string> columns, IReadOnlyList<string> keyColumns)
     {
         var sql = new StringBuilder("INSERT INTO ").Append(table.Name.Sql).Append(" (");
         AppendList(sql, columns, (b, c, _) => b.Append(Quote(c)));
-        sql.Append(") SELECT ");
+        // The source's values are the truth, an identity column's too (a table copied with its DDL has GENERATED ALWAYS).
+        sql.Append(") OVERRIDING SYSTEM VALUE SELECT ");
         AppendList(sql, columns, (b, c, i) => b.Append("v.").Append(Quote("c" + i)).Append("::").Append(table.ColumnTypes[c]));
         sql.Append(" FROM unnest(");
         AppendList(sql, columns, (b, _, i) => b.Append('$').Append(i + 1).Append("::text[]"));
