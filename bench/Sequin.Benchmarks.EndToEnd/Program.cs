@@ -97,12 +97,22 @@ await using (var admin = NpgsqlDataSource.Create(adminCs))
     }
 }
 
+// The postgres sink's target: a second database on the same server (`--postgres none` leaves the postgres row out).
+if (options.Postgres)
+{
+    await using var admin = NpgsqlDataSource.Create(adminCs);
+    if (await Workload.ScalarAsync<long>(admin, "SELECT count(*) FROM pg_database WHERE datname = 'bench_copy'", ct) == 0)
+    {
+        await Workload.ExecAsync(admin, "CREATE DATABASE bench_copy", ct);
+    }
+}
+
 var cs = $"Host=127.0.0.1;Port={options.PgPort};Username=postgres;Database=bench;Timeout=30;Command Timeout=0";
 await using var db = NpgsqlDataSource.Create(cs);
 await Workload.SetupAsync(db, ct);
 
 var report = new Report(options);
-var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSink(), new KafkaSink(), new Sequin.Sinks.Webhook.WebhookSink(), new Sequin.Sinks.RabbitMq.RabbitMqSink(), new Sequin.Sinks.Redis.RedisStreamSink(), new Sequin.Sinks.Nats.NatsSink()]);
+var plugins = new SinkPluginCatalog([new NullSinkPlugin(), new StdoutSink(), new KafkaSink(), new Sequin.Sinks.Webhook.WebhookSink(), new Sequin.Sinks.RabbitMq.RabbitMqSink(), new Sequin.Sinks.Redis.RedisStreamSink(), new Sequin.Sinks.Nats.NatsSink(), new Sequin.Sinks.Postgres.PostgresSink()]);
 Log($"PostgreSQL {await Workload.ScalarAsync<string>(db, "SHOW server_version", ct)} on port {options.PgPort}; Kafka: {options.Kafka ?? "(none)"}");
 
 var phases = new List<(string Label, long Changes, int Pad, int TxnSize)> { ("~200 B rows", options.Changes, 2, options.TxnSize) };
@@ -161,6 +171,12 @@ foreach (var (label, changes, pad, txnSize) in phases)
     if (options.NatsServer is not null && pad == 2 && !oltp)
     {
         scenarios.Add(new Scenario("nats, JetStream acks (local nats-server)", "nats", Dynamic: false));
+    }
+
+    if (options.Postgres && pad == 2 && !oltp)
+    {
+        // Upserts into a copy of the table in a second database of the same server (created by create_tables).
+        scenarios.Add(new Scenario("postgres (second database, same server)", "postgres", Dynamic: false));
     }
 
     scenarios = [.. scenarios.Where(s => options.Only is null || s.Label.Contains(options.Only, StringComparison.OrdinalIgnoreCase))];
@@ -363,6 +379,7 @@ internal sealed record BenchOptions
     public string? Only { get; init; }
     public string PgBin { get; init; } = "/usr/lib/postgresql/15/bin";
     public bool Webhook { get; init; } = true;
+    public bool Postgres { get; init; } = true;
     public string? WebhookUrl { get; init; }
     public bool RabbitMq { get; init; }
     public Sequin.TestServers.RabbitMqServer? RabbitMqServer { get; init; }
@@ -402,6 +419,7 @@ internal sealed record BenchOptions
                 "--rabbitmq" => o with { RabbitMq = Next() == "local" },
                 "--redis" => o with { Redis = Next() == "local" },
                 "--nats" => o with { Nats = Next() == "local" },
+                "--postgres" => o with { Postgres = Next() != "none" },
                 _ => throw new ArgumentException($"Unknown argument {args[i]}"),
             };
         }
@@ -489,6 +507,13 @@ internal static class BenchConfig
                 values["sinks:0:destination:username"] = options.RabbitMqServer.User;
                 values["sinks:0:destination:password"] = options.RabbitMqServer.Password;
                 values["sinks:0:destination:exchange"] = "amq.fanout";
+                break;
+            case "postgres":
+                values["sinks:0:destination:hostname"] = "127.0.0.1";
+                values["sinks:0:destination:port"] = options.PgPort.ToString(CultureInfo.InvariantCulture);
+                values["sinks:0:destination:database"] = "bench_copy";
+                values["sinks:0:destination:ssl_mode"] = "disable";
+                values["sinks:0:destination:create_tables"] = "true";
                 break;
         }
 

@@ -15,7 +15,7 @@ public sealed class ShippedSinkSchemaTests
         var catalog = PluginDirectory.CreateCatalog(BuildPaths.Plugins, []);
 
         Assert.Empty(catalog.Failures);
-        Assert.Equal(["kafka", "nats", "rabbitmq", "redis", "redis_stream", "redis_string", "sns", "sqs", "stdout", "typesense", "webhook"], catalog.Plugins.Select(p => p.TypeName).Order(StringComparer.Ordinal));
+        Assert.Equal(["kafka", "nats", "postgres", "rabbitmq", "redis", "redis_stream", "redis_string", "sns", "sqs", "stdout", "typesense", "webhook"], catalog.Plugins.Select(p => p.TypeName).Order(StringComparer.Ordinal));
         var mismatches = new List<string>();
         var compared = 0;
         foreach (var plugin in catalog.Plugins)

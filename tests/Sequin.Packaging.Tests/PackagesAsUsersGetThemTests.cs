@@ -67,7 +67,7 @@ public sealed class PackagesAsUsersGetThemTests(PostgresFixture postgres, Packag
         // The tool package carries the shipped plugins, the Kafka sink with its librdkafka.
         using var tool = ZipFile.OpenRead(Path.Combine(packaged.PackageFolder, $"Sequin.Host.{version}.nupkg"));
         Assert.Contains(tool.Entries, e => e.FullName == "tools/net10.0/any/sequin.dll");
-        foreach (var sink in new[] { "Stdout", "Kafka", "Typesense", "Sns", "Sqs", "Redis", "Nats", "RabbitMq", "Webhook" })
+        foreach (var sink in new[] { "Stdout", "Kafka", "Typesense", "Sns", "Sqs", "Redis", "Nats", "RabbitMq", "Webhook", "Postgres" })
         {
             Assert.Contains(tool.Entries, e => e.FullName == $"tools/net10.0/any/plugins/Sequin.Sinks.{sink}/Sequin.Sinks.{sink}.dll");
         }

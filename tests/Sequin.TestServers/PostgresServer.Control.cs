@@ -94,6 +94,44 @@ public sealed partial class PostgresServer
         await RestartAsync("fast", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Creates the login role <paramref name="role"/> with <paramref name="password"/> and makes the server ask for it
+    /// (scram-sha-256) on TCP connections as that role; every other role stays on trust. Takes effect at once (reload).
+    /// </summary>
+    public async Task CreatePasswordRoleAsync(string role, string password, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(role);
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        await ExecuteAsync($"CREATE ROLE \"{role}\" LOGIN SUPERUSER PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var hba = Path.Combine(DataDirectory, "pg_hba.conf");
+        var lines = await File.ReadAllTextAsync(hba, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(hba, $"host all \"{role}\" 127.0.0.1/32 scram-sha-256\n" + lines, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        // The postmaster reloads on a signal: wait until a wrong password is refused.
+        var clock = Stopwatch.StartNew();
+        var probe = new NpgsqlConnectionStringBuilder(ConnectionString()) { Username = role, Password = password + "-probe", Pooling = false }.ConnectionString;
+        while (true)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(probe);
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == "28P01")
+            {
+                return;
+            }
+
+            if (clock.Elapsed > StartTimeout)
+            {
+                throw new InvalidOperationException($"pg_hba.conf was reloaded but {role} still logs in without its password after {StartTimeout}.");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task ClearPoolsAsync()
     {
         foreach (var source in _dataSources.Values)

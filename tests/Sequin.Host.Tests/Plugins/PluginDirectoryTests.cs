@@ -90,7 +90,7 @@ public sealed class PluginDirectoryTests
     public void ShippedPluginFoldersCarryTheirOwnDependenciesButNoCopyOfWhatTheHostProvides()
     {
         var folders = Directory.GetDirectories(Yaml.PluginsDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["Sequin.Sinks.Kafka", "Sequin.Sinks.Nats", "Sequin.Sinks.RabbitMq", "Sequin.Sinks.Redis", "Sequin.Sinks.Sns", "Sequin.Sinks.Sqs", "Sequin.Sinks.Stdout", "Sequin.Sinks.Typesense", "Sequin.Sinks.Webhook"], folders);
+        Assert.Equal(["Sequin.Sinks.Kafka", "Sequin.Sinks.Nats", "Sequin.Sinks.Postgres", "Sequin.Sinks.RabbitMq", "Sequin.Sinks.Redis", "Sequin.Sinks.Sns", "Sequin.Sinks.Sqs", "Sequin.Sinks.Stdout", "Sequin.Sinks.Typesense", "Sequin.Sinks.Webhook"], folders);
         var copies = Directory.GetFiles(Yaml.PluginsDirectory, "*.dll", SearchOption.AllDirectories)
             .Select(Path.GetFileName)
             .Where(f => f!.StartsWith("Sequin.Core", StringComparison.OrdinalIgnoreCase)
@@ -113,7 +113,7 @@ public sealed class PluginDirectoryTests
         // They load all the same: what they do not carry comes from the host.
         var result = PluginDirectory.Load(Yaml.PluginsDirectory);
         Assert.Empty(result.Failures);
-        Assert.Equal(["kafka", "nats", "rabbitmq", "redis", "redis_stream", "redis_string", "sns", "sqs", "stdout", "typesense", "webhook"], result.Plugins.Select(p => p.Plugin.TypeName).Order(StringComparer.Ordinal));
+        Assert.Equal(["kafka", "nats", "postgres", "rabbitmq", "redis", "redis_stream", "redis_string", "sns", "sqs", "stdout", "typesense", "webhook"], result.Plugins.Select(p => p.Plugin.TypeName).Order(StringComparer.Ordinal));
         Assert.All(result.Plugins, p => Assert.Same(typeof(ISinkPlugin).Assembly, p.Plugin.GetType().GetInterface(nameof(ISinkPlugin))!.Assembly));
     }
 

@@ -16,7 +16,7 @@ public sealed class PluginSafetyTests : IDisposable
     public void TheHostKnowsTheFoldersItShips()
     {
         Assert.Equal(
-            ["Sequin.Sinks.Kafka", "Sequin.Sinks.Nats", "Sequin.Sinks.RabbitMq", "Sequin.Sinks.Redis", "Sequin.Sinks.Sns", "Sequin.Sinks.Sqs", "Sequin.Sinks.Stdout", "Sequin.Sinks.Typesense", "Sequin.Sinks.Webhook"],
+            ["Sequin.Sinks.Kafka", "Sequin.Sinks.Nats", "Sequin.Sinks.Postgres", "Sequin.Sinks.RabbitMq", "Sequin.Sinks.Redis", "Sequin.Sinks.Sns", "Sequin.Sinks.Sqs", "Sequin.Sinks.Stdout", "Sequin.Sinks.Typesense", "Sequin.Sinks.Webhook"],
             PluginDirectory.ShippedFolders.Order(StringComparer.Ordinal));
     }
 

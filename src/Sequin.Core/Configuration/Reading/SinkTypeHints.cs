@@ -19,6 +19,7 @@ internal static class SinkTypeHints
         ["nats"] = "Sequin.Sinks.Nats",
         ["rabbitmq"] = "Sequin.Sinks.RabbitMq",
         ["webhook"] = "Sequin.Sinks.Webhook",
+        ["postgres"] = "Sequin.Sinks.Postgres",
     };
 
     private static readonly HashSet<string> OriginalOnly = new(StringComparer.OrdinalIgnoreCase)
