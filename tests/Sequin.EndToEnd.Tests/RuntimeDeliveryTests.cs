@@ -75,7 +75,7 @@ public sealed class RuntimeDeliveryTests(PostgresFixture postgres)
         await scenario.ExecuteAsync("INSERT INTO t SELECT g, 0 FROM generate_series(1, 10) g");
         await scenario.ExecuteAsync("UPDATE t SET v = 1 WHERE id = 7");
         var lastCommit = await scenario.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
-        await Eventually.UntilAsync(() => sink.Delivered.Count() == 10, () => $"10 deliveries (have {sink.Delivered.Count()})");
+        await Eventually.UntilAsync(() => sink.Delivered.Count() == 10, () => $"10 deliveries (have {sink.Delivered.Count()}, {sink.Attempts.Count()} attempts); {runtime.Diagnostics()}");
 
         Assert.Equal(2, sink.Attempts.Count(a => a.Id == 7 && a.Action == "insert")); // as in the original: discarded once failed attempts reach max_retry_count
         Assert.DoesNotContain(sink.Delivered, a => a.Id == 7 && a.Action == "insert");
@@ -87,7 +87,7 @@ public sealed class RuntimeDeliveryTests(PostgresFixture postgres)
         Assert.Contains("max_retry_count 2", discard.Message, StringComparison.Ordinal);
 
         // Discarded counts as done: the slot moves past it.
-        await Eventually.UntilAsync(async () => await scenario.ConfirmedFlushAsync() >= (ulong)lastCommit, () => "the slot is acknowledged past the discarded change");
+        await Eventually.UntilAsync(async () => await scenario.ConfirmedFlushAsync() >= (ulong)lastCommit, () => "the slot is acknowledged past the discarded change; " + runtime.Diagnostics());
     }
 
     [Fact]

@@ -95,6 +95,14 @@ internal sealed class InProcessRuntime : IAsyncDisposable
             },
             () => "the runtime started its consumers");
 
+    /// <summary>For a failed wait's message: whether the runtime still runs (or how it ended), then its log at Information and above.</summary>
+    public string Diagnostics()
+    {
+        var state = !Completion.IsCompleted ? "running" : Completion.IsFaulted ? "stopped: " + Completion.Exception!.GetBaseException().Message : "stopped";
+        var lines = Logs.Entries.Where(e => e.Level >= LogLevel.Information).Select(e => $"{e.Level} {e.EventId.Id}: {e.Message}").TakeLast(60);
+        return $"runtime {state}; its log:\n" + string.Join("\n", lines);
+    }
+
     public async Task StopAsync()
     {
         await _stop.CancelAsync();
