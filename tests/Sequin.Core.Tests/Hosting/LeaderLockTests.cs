@@ -31,6 +31,14 @@ public sealed class LeaderLockTests(PostgresFixture fixture)
     public void TheKeyOfTheDocumentedExampleIsTheOneTheDocsShow() =>
         Assert.Equal(5042891589868625576L, LeaderLock.KeyFor("sequin_slot")); // docs/how-to/run-highly-available.md
 
+    [Theory]
+    [InlineData(1_000, 10_000)]
+    [InlineData(9_999, 10_000)]
+    [InlineData(15_000, 15_000)]
+    public void ACheckMayTakeTheIntervalAndAtLeastTenSecondsBeforeTheLeaderFencesItself(int intervalMs, int timeoutMs) =>
+        // A check that times out breaks the lock connection: a loaded machine must not fence itself on a 2 s stall.
+        Assert.Equal(TimeSpan.FromMilliseconds(timeoutMs), new Sequin.Configuration.LeaderLockConfig(TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(intervalMs)).CheckTimeout);
+
     [Fact]
     public async Task OnlyOneHostHoldsTheLockAndEndingItsSessionLetsTheNextOneTakeIt()
     {
