@@ -98,7 +98,8 @@ internal sealed class NatsDelivery : ISinkDelivery
     private async Task<DeliveryOutcome> PublishAsync(NatsConnection connection, RoutedMessage message, CancellationToken cancellationToken)
     {
         var subject = message.Route.GetRequired(NatsSink.SubjectKey);
-        var headers = new NatsHeaders { ["Nats-Msg-Id"] = message.Message.IdempotencyKey };
+        var headers = NatsMessageHeaders.For(message);
+        var messageId = headers[NatsMessageHeaders.MessageIdHeader].ToString();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.TimeoutMs);
         try
@@ -115,7 +116,7 @@ internal sealed class NatsDelivery : ISinkDelivery
                 subject,
                 message.Payload,
                 headers: headers,
-                opts: new NatsJSPubOpts { MsgId = message.Message.IdempotencyKey, RetryAttempts = 1 },
+                opts: new NatsJSPubOpts { MsgId = messageId, RetryAttempts = 1 },
                 cancellationToken: timeout.Token).ConfigureAwait(false);
 
             // A duplicate (the stream already holds this Nats-Msg-Id, from an earlier attempt) is delivered too.

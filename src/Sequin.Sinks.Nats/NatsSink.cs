@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sequin.Messages;
 
@@ -14,6 +15,12 @@ public sealed class NatsSink : Sink<NatsSinkOptions>
     /// <summary>The route key of the subject.</summary>
     public const string SubjectKey = "subject";
 
+    /// <summary>
+    /// The route key of extra message headers, a map (default none). <c>Nats-Msg-Id</c> is always sent: the message's
+    /// idempotency key, unless the headers give one.
+    /// </summary>
+    public const string HeadersKey = "headers";
+
     /// <summary>NATS's default <c>max_payload</c>: 1 MiB. Larger messages fail permanently without being sent.</summary>
     public const int MaxMessageBytes = 1024 * 1024;
 
@@ -25,6 +32,10 @@ public sealed class NatsSink : Sink<NatsSinkOptions>
             MaxLength = 255,
             Pattern = new Regex(@"^[A-Za-z0-9.\-_]+$", RegexOptions.CultureInvariant),
             PatternDescription = "a subject of letters, digits, '.', '-' and '_'",
+        },
+        new(HeadersKey, "Extra message headers, an object of strings, e.g. { \"tenant\": \"7\" } (default none; Nats-Msg-Id is the idempotency key unless given).")
+        {
+            IsMap = true,
         },
     ];
 
@@ -45,6 +56,7 @@ public sealed class NatsSink : Sink<NatsSinkOptions>
     public override string DefaultRoutingFunction => """
         // Routing function for a nats sink: the subject each change is published on.
         //   subject (required): letters, digits, '.', '-' and '_'. Every message carries Nats-Msg-Id = its idempotency key.
+        //   headers (optional): an object of strings, sent as NATS headers.
         function route(action, record, changes, metadata) {
           return { subject: `sequin.${metadata.database_name}.${metadata.table_schema}.${metadata.table_name}.${action}` };
         }
@@ -59,6 +71,33 @@ public sealed class NatsSink : Sink<NatsSinkOptions>
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(route);
         route[SubjectKey] = "sequin." + message.Source.Name + "." + message.Relation.Schema + "." + message.Relation.Table + "." + message.Action.ToWireName();
+    }
+
+    /// <summary>Header names are tokens (printable ASCII without ':' or spaces); values are one line.</summary>
+    public override string? ValidateRoute(Route route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        if (route[HeadersKey] is not { Length: > 2 } headers)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(headers);
+        foreach (var header in document.RootElement.EnumerateObject())
+        {
+            if (header.Name.Length == 0 || header.Name.Any(c => c is <= ' ' or >= (char)127 or ':'))
+            {
+                return $"Route key 'headers' has the header name \"{header.Name}\": a NATS header name is printable ASCII without ':' or spaces.";
+            }
+
+            var value = header.Value.ValueKind == JsonValueKind.String ? header.Value.GetString()! : header.Value.GetRawText();
+            if (value.Contains('\r', StringComparison.Ordinal) || value.Contains('\n', StringComparison.Ordinal))
+            {
+                return $"Route key 'headers' has a line break in the value of header \"{header.Name}\": a NATS header value is one line.";
+            }
+        }
+
+        return null;
     }
 
     /// <inheritdoc />

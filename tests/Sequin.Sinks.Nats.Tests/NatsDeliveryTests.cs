@@ -56,6 +56,33 @@ public sealed class NatsDeliveryTests(NatsServerFixture nats) : IClassFixture<Na
     }
 
     [Fact]
+    public async Task TheRoutesHeadersAreSentAndAGivenNatsMsgIdReplacesTheIdempotencyKey()
+    {
+        var js = new NatsJSContext(nats.Client);
+        await js.CreateStreamAsync(new StreamConfig("HEADERS_JS", ["headers.>"]));
+        await using var delivery = NatsDelivery.Create(nats.Options(), Some.Context());
+        var plain = Some.Routed(5, "headers.orders");
+        plain.Route[NatsSink.HeadersKey] = "{\"tenant\":\"7\",\"priority\":2}";
+        var ownId = Some.Routed(6, "headers.orders");
+        ownId.Route[NatsSink.HeadersKey] = "{\"Nats-Msg-Id\":\"order-6-v1\"}";
+
+        var outcomes = await delivery.DeliverAsync(new SinkBatch("b", [plain, ownId]), CancellationToken.None);
+
+        Assert.All(outcomes, o => Assert.True(o.IsDelivered, o.Error));
+        var consumer = await js.CreateOrUpdateConsumerAsync("HEADERS_JS", new ConsumerConfig("reader"));
+        var stored = new List<NatsHeaders>();
+        for (var i = 0; i < 2; i++)
+        {
+            stored.Add((await consumer.NextAsync<byte[]>() ?? throw new InvalidOperationException("no message in HEADERS_JS")).Headers!);
+        }
+
+        var first = Assert.Single(stored, h => h["Nats-Msg-Id"].ToString() == plain.Message.IdempotencyKey);
+        Assert.Equal("7", first["tenant"].ToString());
+        Assert.Equal("2", first["priority"].ToString());
+        Assert.Single(stored, h => h["Nats-Msg-Id"].ToString() == "order-6-v1");
+    }
+
+    [Fact]
     public async Task JetStreamModeRetriesASubjectNoStreamCaptures()
     {
         await using var delivery = NatsDelivery.Create(nats.Options(NatsPublishMode.JetStream), Some.Context());

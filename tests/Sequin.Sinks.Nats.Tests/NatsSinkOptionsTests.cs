@@ -41,7 +41,8 @@ public sealed class NatsSinkOptionsTests
         _sink.Routing.ApplyDefaultRoute(Some.Change(1, action), route);
 
         Assert.Equal(subject, route[NatsSink.SubjectKey]);
-        Assert.Null(_sink.Routing.Keys.Single().Check(subject));
+        Assert.Null(_sink.Routing.Keys.Single(k => k.Name == NatsSink.SubjectKey).Check(subject));
+        Assert.Null(route[NatsSink.HeadersKey]); // none by default: Nats-Msg-Id is added by the delivery
     }
 
     [Theory]
@@ -50,12 +51,26 @@ public sealed class NatsSinkOptionsTests
     [InlineData("with space")]
     [InlineData("")]
     public void ASubjectWithWildcardsSpacesOrNothingIsRefused(string subject) =>
-        Assert.NotNull(_sink.Routing.Keys.Single().Check(subject));
+        Assert.NotNull(_sink.Routing.Keys.Single(k => k.Name == NatsSink.SubjectKey).Check(subject));
+
+    [Theory]
+    [InlineData("{\"bad name\":\"x\"}", "header name \"bad name\"")]
+    [InlineData("{\"a:b\":\"x\"}", "header name \"a:b\"")]
+    [InlineData("{\"X-Ok\":\"two\\nlines\"}", "line break in the value of header \"X-Ok\"")]
+    public void HeadersNatsCannotCarryAreRefusedNamingTheHeader(string headers, string expected)
+    {
+        var route = new Route(_sink.Routing.Keys);
+        route[NatsSink.SubjectKey] = "orders";
+        route[NatsSink.HeadersKey] = headers;
+
+        Assert.Contains(expected, _sink.Routing.Validate(route), StringComparison.Ordinal);
+    }
 
     [Fact]
-    public void NothingButTheSubjectIsRoutable()
+    public void TheSubjectAndHeadersAreRoutableAsInTheOriginal()
     {
-        Assert.Equal(["subject"], _sink.Routing.Keys.Select(k => k.Name));
+        Assert.Equal(["subject", "headers"], _sink.Routing.Keys.Select(k => k.Name));
+        Assert.True(_sink.Routing.Keys.Single(k => k.Name == NatsSink.HeadersKey).IsMap);
         Assert.All(_sink.Schema.Fields, f => Assert.False(f.Routable));
         Assert.Contains("metadata.database_name", _sink.Routing.DefaultRoutingFunction, StringComparison.Ordinal);
     }

@@ -17,6 +17,6 @@ public sealed class PluginLoadingTests
         Assert.Equal("nats", loaded.Plugin.TypeName);
         Assert.Equal(Path.Combine(PluginsFolder, "Sequin.Sinks.Nats", "Sequin.Sinks.Nats.dll"), loaded.AssemblyPath);
         Assert.Contains(loaded.Plugin.Schema.Fields, f => f.Name == "password" && f.Secret);
-        Assert.Equal(["subject"], loaded.Plugin.Routing.Keys.Select(k => k.Name));
+        Assert.Equal(["subject", "headers"], loaded.Plugin.Routing.Keys.Select(k => k.Name));
     }
 }
