@@ -12,7 +12,8 @@ namespace Sequin.Sinks.RabbitMq;
 /// takes a channel with publisher confirms of its own, publishes every message at once (persistent, <c>mandatory</c>
 /// unless turned off) and awaits every confirmation together; each message's confirmation, return or the channel's
 /// closing becomes its outcome. A channel is reused by later batches while it stays open, so a channel the broker
-/// closed (a missing exchange) fails only the batch that used it. Core batches, retries what is retryable with
+/// closed (a missing exchange) fails only the batch that used it. Each exchange is checked once (a passive declare)
+/// before the first publish to it, so that a missing one fails its batch without publishes on a closing channel. Core batches, retries what is retryable with
 /// backoff, parks what is permanent and disposes this.
 /// </summary>
 internal sealed partial class RabbitMqDelivery : ISinkDelivery
@@ -28,6 +29,7 @@ internal sealed partial class RabbitMqDelivery : ISinkDelivery
     private readonly string _clientName;
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private readonly ConcurrentBag<IChannel> _idleChannels = [];
+    private readonly ConcurrentDictionary<string, bool> _knownExchanges = new(StringComparer.Ordinal);
     private IConnection? _connection;
 
     private RabbitMqDelivery(RabbitMqSinkOptions options, ILogger logger, string clientName)
@@ -64,8 +66,14 @@ internal sealed partial class RabbitMqDelivery : ISinkDelivery
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.TimeoutMs);
         var reusable = false;
+        var exchange = batch.Messages.Count > 0 ? RabbitMqMessage.Exchange(batch.Messages[0]) : string.Empty; // a batch holds one exchange
         try
         {
+            if (await CheckExchangeAsync(channel, exchange, batch, timeout.Token, cancellationToken).ConfigureAwait(false) is { } missing)
+            {
+                return missing;
+            }
+
             var publishes = new Task<DeliveryOutcome>[batch.Messages.Count];
             for (var i = 0; i < publishes.Length; i++)
             {
@@ -75,6 +83,11 @@ internal sealed partial class RabbitMqDelivery : ISinkDelivery
             var outcomes = await Task.WhenAll(publishes).ConfigureAwait(false);
             // A channel whose confirmations timed out may still receive them: not reused.
             reusable = !timeout.IsCancellationRequested && channel.IsOpen;
+            if (!channel.IsOpen)
+            {
+                _knownExchanges.TryRemove(exchange, out _); // closed by the broker (the exchange was deleted?): check it again
+            }
+
             return outcomes;
         }
         finally
@@ -117,6 +130,36 @@ internal sealed partial class RabbitMqDelivery : ISinkDelivery
         catch (Exception ex) when (RabbitMqErrors.IsRabbitMqFailure(ex))
         {
             return RabbitMqErrors.Outcome(ex, _options, exchange, routingKey);
+        }
+    }
+
+    /// <summary>
+    /// Checks once per exchange, with a passive declare, that the batch's exchange exists before publishing to it; null
+    /// when it does (or is the default exchange), else the batch's outcomes. A publish to a missing exchange makes the
+    /// broker close the channel while the batch's later publishes are still being sent on it, and a publish on a channel
+    /// the broker already closed is a connection error (504 CHANNEL_ERROR) that would interrupt every other batch in
+    /// flight on the connection. A passive declare fails alone.
+    /// </summary>
+    private async Task<IReadOnlyList<DeliveryOutcome>?> CheckExchangeAsync(IChannel channel, string exchange, SinkBatch batch, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        if (exchange.Length == 0 || _knownExchanges.ContainsKey(exchange))
+        {
+            return null;
+        }
+
+        try
+        {
+            await channel.ExchangeDeclarePassiveAsync(exchange, timeout).ConfigureAwait(false);
+            _knownExchanges[exchange] = true;
+            return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (RabbitMqErrors.IsRabbitMqFailure(ex))
+        {
+            return batch.All(RabbitMqErrors.Outcome(ex, _options, exchange, RabbitMqMessage.RoutingKey(batch.Messages[0])));
         }
     }
 
