@@ -20,8 +20,8 @@ pg_start() {
   run_pg "$pgbin/initdb" -D "$dir/data" -U postgres -A trust >/dev/null
   cat >> "$dir/data/postgresql.conf" <<CONF
 wal_level = logical
-max_replication_slots = 20
-max_wal_senders = 20
+max_replication_slots = 64
+max_wal_senders = 64
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'

@@ -125,6 +125,28 @@ public sealed class PostgresDeliveryTests(TargetServerFixture target) : IClassFi
     }
 
     [Fact]
+    public async Task BatchesThatCreateTheSameTableAtOnceAllSucceed()
+    {
+        // Concurrent batches of a first burst (several partitions, or two sinks) each find the table missing and
+        // create it; unserialised, CREATE TABLE IF NOT EXISTS fails one of them with 23505 on pg_type.
+        var deliveries = Enumerable.Range(0, 8).Select(_ => PostgresDelivery.Create(target.Options(createTables: true), Some.Context())).ToList();
+        try
+        {
+            var outcomes = await Task.WhenAll(deliveries.Select((d, i) => d.DeliverAsync(Some.Batch("raced.copy", Some.Change(i + 1, name: "n" + i)), CancellationToken.None).AsTask()));
+
+            Assert.All(outcomes.SelectMany(o => o), o => Assert.True(o.IsDelivered, o.Error));
+            Assert.Equal(8, await target.ScalarAsync<long>("SELECT count(*) FROM raced.copy"));
+        }
+        finally
+        {
+            foreach (var delivery in deliveries)
+            {
+                await delivery.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task AConstraintViolationFailsOnlyItsRowAndTheRowsLaterChangesInTheBatch()
     {
         await target.ExecuteAsync("CREATE TABLE checked (id int PRIMARY KEY, name text CHECK (name NOT LIKE 'bad%'))");

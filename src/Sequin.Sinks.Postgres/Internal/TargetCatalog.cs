@@ -123,9 +123,29 @@ internal sealed class TargetCatalog(NpgsqlDataSource dataSource, PostgresSinkOpt
         }
 
         var keys = source.KeyColumnIndexes.Select(i => source.Columns[i].Name).ToList();
-        var create = dataSource.CreateCommand(PostgresSql.CreateTable(name, columns, keys));
-        await using var createScope = create.ConfigureAwait(false);
-        await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // Concurrent batches (and other hosts) may create the same table at once: CREATE ... IF NOT EXISTS is not safe
+        // against that (a duplicate pg_type row, 23505, failed a whole first burst), so creation takes a transaction
+        // lock named after the table, and the second creator finds the table there.
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction)
+        {
+            Parameters = { new() { Value = "sequin.create_tables:" + name } },
+        };
+        await using (serialize.ConfigureAwait(false))
+        {
+            await serialize.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var create = new NpgsqlCommand(PostgresSql.CreateTable(name, columns, keys), connection, transaction);
+        await using (create.ConfigureAwait(false))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         PostgresSinkLog.TableCreated(logger, name.ToString(), options.Describe(), source.QualifiedName);
     }
 }
