@@ -10,6 +10,6 @@ internal static partial class HostLog
     [LoggerMessage(5003, LogLevel.Information, "Configuration {ConfigPath} loaded: {Databases} database(s), {Functions} function(s), {Sinks} sink(s).")]
     public static partial void ConfigLoaded(ILogger logger, string configPath, int databases, int functions, int sinks);
 
-    [LoggerMessage(5004, LogLevel.Warning, "Configuration {ConfigPath}: {KeyPath}: {Message}")]
+    [LoggerMessage(5007, LogLevel.Warning, "Configuration {ConfigPath}: {KeyPath}: {Message}")]
     public static partial void ConfigWarning(ILogger logger, string configPath, string keyPath, string message);
 }

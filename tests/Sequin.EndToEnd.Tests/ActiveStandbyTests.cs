@@ -121,7 +121,12 @@ public sealed partial class ActiveStandbyTests(PostgresFixture postgres, ITestOu
         var exited = clock.Elapsed;
         var handover = await StandbyPair.WaitForLogAsync(b, StandbyPair.Leads, clock);
         output.WriteLine($"SIGTERM: the leader exited after {exited.TotalMilliseconds:0} ms; the standby led after {handover.TotalMilliseconds:0} ms.");
-        Assert.True(handover < TimeSpan.FromSeconds(3), $"the standby led {handover.TotalSeconds:0.0} s after SIGTERM");
+        // Measured on a quiet machine: under 1 s (docs/how-to/run-highly-available.md). What the test holds to under any
+        // load: once the leader has exited (drained, acknowledged, released the lock), the standby leads within its
+        // retry interval plus a lock attempt, well under 3 s; and the whole handover stays far from what waiting for a
+        // session timeout would take (a loaded CI machine measured 4.4 s for the drain and exit alone).
+        Assert.True(handover - exited < TimeSpan.FromSeconds(3), $"the standby led {(handover - exited).TotalSeconds:0.0} s after the leader exited ({handover.TotalSeconds:0.0} s after SIGTERM)");
+        Assert.True(handover < TimeSpan.FromSeconds(15), $"the standby led {handover.TotalSeconds:0.0} s after SIGTERM");
         Assert.Contains("released advisory lock", a.Output, StringComparison.Ordinal);
 
         // What the old leader delivered was acknowledged: the new one delivers only the changes after the handover.
@@ -181,10 +186,11 @@ public sealed partial class ActiveStandbyTests(PostgresFixture postgres, ITestOu
         output.WriteLine($"Fencing: the leader stopped {fenced.TotalMilliseconds:0} ms after its lock session was ended; the standby took the lock after {takeover.TotalMilliseconds:0} ms and delivered its first change after {firstDelivery.TotalMilliseconds:0} ms.");
 
         // The fenced host delivered nothing after it reported the fence, and it did so within its bound (the check
-        // interval, 1 s: a terminated session fails the next check at once; plus cancelling in-flight deliveries; 4 s
-        // leaves room for a loaded machine), before the standby could read the slot.
+        // interval, 1 s: a terminated session fails the next check at once; plus cancelling in-flight deliveries), before
+        // the standby could read the slot. Quiet: 0.3-1.1 s; a CI machine at load 28 on 2 cores: 4.6 s. Under 10 s tells
+        // the terminated-session path from the silent-connection one (check interval + 10 s check timeout = 11 s).
         Assert.Equal(deliveredByAAtFence, StdoutSinkOutput.Count(aOutput));
-        Assert.True(fenced < TimeSpan.FromSeconds(4), $"the leader stopped {fenced.TotalSeconds:0.0} s after losing its lock");
+        Assert.True(fenced < TimeSpan.FromSeconds(10), $"the leader stopped {fenced.TotalSeconds:0.0} s after losing its lock");
         Assert.NotEqual(walsender, walsenderNow);
         Assert.False(a.HasExited);
         // It then stands by: its next try of the lock (two retry intervals after the fence) finds the new leader's.

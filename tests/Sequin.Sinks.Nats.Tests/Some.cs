@@ -1,51 +1,28 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sequin.Messages;
 using Sequin.Sinks;
+using Sequin.Sinks.Testing;
 
 namespace Sequin.Sinks.Nats.Tests;
 
-/// <summary>Test data: a table, changes to it, routed messages, a sink context, a <c>destination:</c> section.</summary>
+/// <summary>The NATS sink's test data, on the SDK's test kit (<see cref="SinkTestKit{TOptions}"/>).</summary>
 internal static class Some
 {
-    public const string Path = "sinks[0].destination";
+    public const string Path = SinkTestKit.Path;
 
-    public static readonly ConsumerInfo Consumer = new("orders-to-nats", "orders-to-nats");
+    public static readonly SinkTestKit<NatsSinkOptions> Kit = new(new NatsSink());
 
-    private static readonly RelationInfo Orders = new(
-        16384,
-        "public",
-        "orders",
-        [new RelationColumn("id", PgTypeOids.Int4, -1, true), new RelationColumn("name", PgTypeOids.Text, -1, false)]);
+    public static ConsumerInfo Consumer => Kit.Consumer;
 
-    private static readonly SourceDatabaseInfo Source = new("shop-id", "shop", "shopdb", "localhost");
-
-    public static IConfiguration Config(params (string Key, string? Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+    public static IConfiguration Config(params (string Key, string? Value)[] values) => SinkTestKit.Config(values);
 
     /// <summary>A change to <c>public.orders</c> row <paramref name="id"/>, committed at index <paramref name="commitIdx"/>.</summary>
-    public static ChangeMessage Change(int id, ChangeAction action = ChangeAction.Insert, int commitIdx = 0)
-    {
-        var record = new RowImage(Orders, [ColumnValue.FromText(id.ToString(CultureInfo.InvariantCulture)), ColumnValue.FromText("widget")]);
-        return new ChangeMessage(action, record, null, new TransactionInfo(0x2000, DateTimeOffset.UnixEpoch.AddDays(20000), 42), commitIdx, Source);
-    }
+    public static ChangeMessage Change(int id, ChangeAction action = ChangeAction.Insert, int commitIdx = 0) =>
+        TestTable.Order(id, action: action, commitIdx: commitIdx);
 
     /// <summary>A change routed to <paramref name="subject"/>, with its JSON payload.</summary>
-    public static RoutedMessage Routed(int id, string subject, int? commitIdx = null)
-    {
-        var change = Change(id, commitIdx: commitIdx ?? id);
-        var route = new Route(new NatsSink().RouteKeys);
-        route[NatsSink.SubjectKey] = subject;
-        var payload = ChangeMessageJsonWriter.ToUtf8Bytes(change, Consumer, TimestampFormat.Iso8601);
-        return new RoutedMessage(change, route, id.ToString(CultureInfo.InvariantCulture), payload, isTransformed: false);
-    }
+    public static RoutedMessage Routed(int id, string subject, int? commitIdx = null) =>
+        Kit.Routed(Change(id, commitIdx: commitIdx ?? id), values: (NatsSink.SubjectKey, subject));
 
-    public static SinkContext Context(RoutingMode mode = RoutingMode.Dynamic) =>
-        new(Consumer, mode, new NoServices(), NullLoggerFactory.Instance, TimeProvider.System);
-
-    private sealed class NoServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
-    }
+    public static SinkContext Context(RoutingMode mode = RoutingMode.Dynamic) => Kit.Context(mode);
 }

@@ -1,18 +1,15 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sequin.Messages;
 using Sequin.Sinks;
+using Sequin.Sinks.Testing;
 
 namespace Sequin.Sinks.Sqs.Tests;
 
-/// <summary>Test data: a table, changes to it, routed messages, a sink context, a <c>destination:</c> section.</summary>
+/// <summary>The SQS sink's test data, on the SDK's test kit (<see cref="SinkTestKit{TOptions}"/>).</summary>
 internal static class Some
 {
     /// <summary>The path Core gives a sink's section in errors, as in a real config.</summary>
-    public const string Path = "sinks[0].destination";
-
-    public static readonly ConsumerInfo Consumer = new("orders-to-sqs", "orders-to-sqs");
+    public const string Path = SinkTestKit.Path;
 
     /// <summary>A standard queue URL on AWS (us-east-1).</summary>
     public const string QueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/orders";
@@ -20,44 +17,23 @@ internal static class Some
     /// <summary>A FIFO queue URL on AWS (eu-west-1).</summary>
     public const string FifoQueueUrl = "https://sqs.eu-west-1.amazonaws.com/123456789012/orders.fifo";
 
-    private static readonly RelationInfo Orders = new(
-        16384,
-        "public",
-        "orders",
-        [new RelationColumn("id", PgTypeOids.Int4, -1, true), new RelationColumn("name", PgTypeOids.Text, -1, false)]);
+    public static readonly SinkTestKit<SqsSinkOptions> Kit = new(new SqsSink());
 
-    private static readonly SourceDatabaseInfo Source = new("shop", "shop", "shop", "localhost");
+    public static ConsumerInfo Consumer => Kit.Consumer;
 
     /// <summary>A <c>destination:</c> section from key/value pairs (nested keys joined by <c>:</c>).</summary>
-    public static IConfiguration Config(params (string Key, string? Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+    public static IConfiguration Config(params (string Key, string? Value)[] values) => SinkTestKit.Config(values);
 
     /// <summary>An insert into <c>public.orders</c>.</summary>
-    public static ChangeMessage Change(int id, string name = "widget")
-    {
-        var record = new RowImage(Orders, [ColumnValue.FromText(id.ToString(CultureInfo.InvariantCulture)), ColumnValue.FromText(name)]);
-        return new ChangeMessage(ChangeAction.Insert, record, null, new TransactionInfo(0x1000, DateTimeOffset.UnixEpoch.AddDays(20000), 42), id, Source);
-    }
+    public static ChangeMessage Change(int id, string name = "widget") => TestTable.Order(id, name, commitIdx: id);
 
-    /// <summary>A change routed as Core routes it, with its JSON payload.</summary>
-    public static RoutedMessage Routed(int id, string queueUrl = QueueUrl, string? groupId = null, string name = "widget")
-    {
-        var change = Change(id, name);
-        var route = new Route(new SqsSink().RouteKeys);
-        route[SqsSink.QueueUrlKey] = queueUrl;
-        var payload = ChangeMessageJsonWriter.ToUtf8Bytes(change, Consumer, TimestampFormat.Iso8601);
-        return new RoutedMessage(change, route, groupId ?? id.ToString(CultureInfo.InvariantCulture), payload, isTransformed: false);
-    }
+    /// <summary>A change routed as Core routes it, with its JSON payload (and <paramref name="groupId"/> instead of the row's key).</summary>
+    public static RoutedMessage Routed(int id, string queueUrl = QueueUrl, string? groupId = null, string name = "widget") =>
+        WithGroup(Kit.Routed(Change(id, name), values: (SqsSink.QueueUrlKey, queueUrl)), groupId);
 
     /// <summary>A backfill's <c>read</c> of row <paramref name="id"/>, routed to <paramref name="queueUrl"/>.</summary>
-    public static RoutedMessage RoutedRead(int id, string queueUrl)
-    {
-        var record = new RowImage(Orders, [ColumnValue.FromText(id.ToString(CultureInfo.InvariantCulture)), ColumnValue.FromText("widget")]);
-        var read = new ChangeMessage(ChangeAction.Read, record, null, new TransactionInfo(0x2000, DateTimeOffset.UnixEpoch.AddDays(20000), 0), id, Source);
-        var route = new Route(new SqsSink().RouteKeys);
-        route[SqsSink.QueueUrlKey] = queueUrl;
-        return new RoutedMessage(read, route, id.ToString(CultureInfo.InvariantCulture), ChangeMessageJsonWriter.ToUtf8Bytes(read, Consumer, TimestampFormat.Iso8601), isTransformed: false);
-    }
+    public static RoutedMessage RoutedRead(int id, string queueUrl) =>
+        Kit.Routed(TestTable.Order(id, action: ChangeAction.Read, commitIdx: id), values: (SqsSink.QueueUrlKey, queueUrl));
 
     /// <summary>A batch of changes with ids <paramref name="ids"/> for <see cref="QueueUrl"/>.</summary>
     public static SinkBatch Batch(params int[] ids) => BatchFor(QueueUrl, ids);
@@ -66,11 +42,8 @@ internal static class Some
     public static SinkBatch BatchFor(string queueUrl, params int[] ids) => new(queueUrl, [.. ids.Select(id => Routed(id, queueUrl))]);
 
     /// <summary>A sink context with no services.</summary>
-    public static SinkContext Context(RoutingMode mode = RoutingMode.Static) =>
-        new(Consumer, mode, new NoServices(), NullLoggerFactory.Instance, TimeProvider.System);
+    public static SinkContext Context(RoutingMode mode = RoutingMode.Static) => Kit.Context(mode);
 
-    private sealed class NoServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
-    }
+    private static RoutedMessage WithGroup(RoutedMessage message, string? groupId) =>
+        groupId is null ? message : new RoutedMessage(message.Message, message.Route, groupId, message.Payload, message.IsTransformed);
 }

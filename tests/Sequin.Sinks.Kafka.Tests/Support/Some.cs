@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sequin.Messages;
 using Sequin.Sinks;
 using Sequin.Sinks.Kafka;
+using Sequin.Sinks.Testing;
 
 namespace Sequin.Sinks.Kafka.Tests.Support;
 
-/// <summary>Test data: relations, changes, routed messages, contexts and configuration sections.</summary>
+/// <summary>The Kafka sink's test data (relations, changes, routed messages), on the SDK's test kit (<see cref="SinkTestKit{TOptions}"/>).</summary>
 internal static class Some
 {
-    public static readonly ConsumerInfo Consumer = new("kafka-test", "kafka-test");
+    public static readonly SinkTestKit<KafkaSinkOptions> Kit = new(new KafkaSink());
+
+    public static ConsumerInfo Consumer => Kit.Consumer;
 
     public static readonly SourceDatabaseInfo Database = new("db", "db", "app", "localhost");
 
@@ -42,16 +44,9 @@ internal static class Some
         return new RoutedMessage(change, Route(topic, messageKey), group, payload, isTransformed: false);
     }
 
-    public static SinkContext Context() =>
-        new(Consumer, RoutingMode.Static, new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System);
+    public static SinkContext Context() => Kit.Context();
 
-    public static IConfiguration Section(params (string Key, string? Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+    public static IConfiguration Section(params (string Key, string? Value)[] values) => SinkTestKit.Config(values);
 
     public static string UniqueTopic(string prefix = "test") => $"{prefix}-{Guid.NewGuid():N}";
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
-    }
 }

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sequin.Messages;
 using Sequin.Sinks;
 using Sequin.Sinks.Sns;
+using Sequin.Sinks.Testing;
 
 namespace Sequin.Sinks.Sns.Tests.Support;
 
-/// <summary>Test data.</summary>
+/// <summary>The SNS sink's test data, on the SDK's test kit (<see cref="SinkTestKit{TOptions}"/>).</summary>
 internal static class Some
 {
     public const string Region = "us-east-1";
@@ -23,10 +23,11 @@ internal static class Some
         [new RelationColumn("id", PgTypeOids.Int4, -1, true), new RelationColumn("name", PgTypeOids.Text, -1, false)]);
 
     private static readonly SourceDatabaseInfo Source = new("shop", "shop", "shop", "localhost");
-    private static readonly ConsumerInfo Consumer = new("orders-to-sns", "orders-to-sns");
+    public static readonly SinkTestKit<SnsSinkOptions> Kit = new(new SnsSink());
 
-    public static IConfiguration Config(params (string Key, string? Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+    private static ConsumerInfo Consumer => Kit.Consumer;
+
+    public static IConfiguration Config(params (string Key, string? Value)[] values) => SinkTestKit.Config(values);
 
     public static ChangeMessage Change(int id, ChangeAction action = ChangeAction.Insert, ulong commitLsn = 0x1000, int commitIdx = 0, string name = "widget", RelationInfo? relation = null)
     {
@@ -54,8 +55,7 @@ internal static class Some
         return new RoutedMessage(change, route, groupId == "" ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : groupId, payload, payloadPadding > 0);
     }
 
-    public static SinkContext Context(RoutingMode mode = RoutingMode.Static) =>
-        new(Consumer, mode, new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System);
+    public static SinkContext Context(RoutingMode mode = RoutingMode.Static) => Kit.Context(mode);
 
     public static SnsSinkOptions Options(Uri endpoint, string? topicArn = TopicArn, string accessKey = Sequin.TestServers.Aws.SnsFakeServer.AccessKeyId, string secret = Sequin.TestServers.Aws.SnsFakeServer.SecretAccessKey) => new()
     {
@@ -72,10 +72,5 @@ internal static class Some
         ISinkPlugin plugin = new SnsSink();
         var client = plugin.CreateClient(options, context);
         return (client, plugin.CreatePipeline(options, client, context));
-    }
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sequin.Messages;
 using Sequin.Sinks;
+using Sequin.Sinks.Testing;
 using Sequin.Sinks.Typesense;
 
 namespace Sequin.Sinks.Typesense.Tests.Support;
@@ -89,7 +89,7 @@ internal static class Some
     public static SinkBatch Batch(params RoutedMessage[] messages) => new("test", messages);
 
     public static SinkContext Context(RoutingMode mode = RoutingMode.Static, IServiceProvider? services = null) =>
-        new(Consumer, mode, services ?? new EmptyServices(), NullLoggerFactory.Instance, TimeProvider.System);
+        new SinkTestKit<TypesenseSinkOptions>(new TypesenseSink()).Context(mode, services);
 
     public static TypesenseSinkOptions Options(string url, string apiKey, string? collection = null) => new()
     {
@@ -100,9 +100,4 @@ internal static class Some
     };
 
     public static string UniqueCollection(string prefix = "products") => prefix + "_" + Guid.NewGuid().ToString("N")[..12];
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
-    }
 }
