@@ -63,17 +63,17 @@ internal static class BackfillHandlers
             var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
             if (record is null || !string.Equals(record.Sink, name, StringComparison.Ordinal))
             {
-                return null;
+                return ((BackfillRecord?)null, false);
             }
 
-            await store.FinishAsync(id, BackfillStatus.Cancelled, error: null, cancellationToken).ConfigureAwait(false);
-            return await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            var cancelled = await store.FinishAsync(id, BackfillStatus.Cancelled, error: null, cancellationToken).ConfigureAwait(false);
+            return (await store.GetAsync(id, cancellationToken).ConfigureAwait(false), cancelled);
         }).ConfigureAwait(false);
         return result.Result switch
         {
-            Ok<BackfillRecord?> { Value: { } record } when record.Status == BackfillStatus.Cancelled => TypedResults.Ok(BackfillView.Of(record)),
-            Ok<BackfillRecord?> { Value: { } record } => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Backfill not active", detail: $"Backfill {id} is {record.Status.ToString().ToLowerInvariant()}: only an active one can be cancelled."),
-            Ok<BackfillRecord?> => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such backfill", detail: $"Sink '{name}' has no backfill {id}."),
+            Ok<(BackfillRecord?, bool)> { Value: ({ } record, true) } => TypedResults.Ok(BackfillView.Of(record)),
+            Ok<(BackfillRecord?, bool)> { Value: ({ } record, false) } => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Backfill not active", detail: $"Backfill {id} is {record.Status.ToString().ToLowerInvariant()}: only an active one can be cancelled."),
+            Ok<(BackfillRecord?, bool)> => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such backfill", detail: $"Sink '{name}' has no backfill {id}."),
             ProblemHttpResult problem => problem,
             _ => throw new InvalidOperationException("Unexpected result."),
         };
