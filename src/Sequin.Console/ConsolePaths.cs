@@ -15,4 +15,7 @@ internal static class ConsolePaths
 
     /// <summary>The page of sink <paramref name="name"/>.</summary>
     public static string Sink(string name) => Sinks + "/" + Uri.EscapeDataString(name);
+
+    /// <summary>The routing editor opened on sink <paramref name="name"/>'s <paramref name="function"/> (routing, filter or transform).</summary>
+    public static string SinkFunction(string name, string function) => Routing + "?sink=" + Uri.EscapeDataString(name) + "&function=" + Uri.EscapeDataString(function);
 }
