@@ -26,6 +26,8 @@ public static class SequinConsoleEndpointRouteBuilderExtensions
         group.WithMetadata(new Sequin.Hosting.AspNetCore.Security.RequestBodyLimit(Sequin.Hosting.AspNetCore.Security.RequestBodyLimit.DefaultMaxBytes));
         group.MapRazorComponents<ConsoleApp>();
         group.MapGet(ConsolePaths.StyleSheet, ConsoleStyleSheet.Result).ExcludeFromDescription();
+        group.MapGet(ConsolePaths.Script, ConsoleStyleSheet.Script).ExcludeFromDescription();
+        group.MapGet(ConsolePaths.Live, ConsoleLive.StreamAsync).ExcludeFromDescription();
         group.MapPost(ConsolePaths.Logout, ConsoleSignOut.Handle).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
         return group;
     }

@@ -15,4 +15,16 @@ public sealed record HealthConfig(TimeSpan MessageTimeout, long MaxLagBytes, Tim
 {
     /// <summary>The thresholds when <c>health:</c> is absent: 60 s without a message, 1 GiB of lag, no age limit, 5 minutes of failures.</summary>
     public static HealthConfig Default { get; } = new(TimeSpan.FromSeconds(60), 1L << 30, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+
+    /// <summary>
+    /// A sink whose database's oldest undelivered change is this old is in state <c>warning</c> (still ready;
+    /// <c>warn_lag_ms</c>; zero: no warning). Default: 60 s.
+    /// </summary>
+    public TimeSpan WarnLagTime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A sink whose database's unconfirmed WAL reaches this many bytes is in state <c>warning</c> (still ready;
+    /// <c>warn_lag_bytes</c>; 0: no warning). Default: 100 MiB.
+    /// </summary>
+    public long WarnLagBytes { get; init; } = 100L << 20;
 }

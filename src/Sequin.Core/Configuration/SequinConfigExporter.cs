@@ -36,7 +36,7 @@ public static class SequinConfigExporter
         var health = config.Health;
         writer.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"health: {{ message_timeout_ms: {(long)health.MessageTimeout.TotalMilliseconds}, max_lag_bytes: {health.MaxLagBytes}, max_lag_ms: {(long)health.MaxLagTime.TotalMilliseconds}, sink_failing_ms: {(long)health.SinkFailing.TotalMilliseconds} }}"));
+            $"health: {{ message_timeout_ms: {(long)health.MessageTimeout.TotalMilliseconds}, max_lag_bytes: {health.MaxLagBytes}, max_lag_ms: {(long)health.MaxLagTime.TotalMilliseconds}, sink_failing_ms: {(long)health.SinkFailing.TotalMilliseconds}, warn_lag_ms: {(long)health.WarnLagTime.TotalMilliseconds}, warn_lag_bytes: {health.WarnLagBytes} }}"));
         if (config.Otlp is { } otlp)
         {
             writer.WriteLine(string.Create(

@@ -183,7 +183,13 @@ internal sealed partial class ConsumerPartition
         var now = _owner.Time.GetUtcNow();
         if (row is null)
         {
-            // Removed from the table from outside (sequin messages discard): nothing left to deliver.
+            // Removed from the table from outside (sequin messages discard): nothing left to deliver. The ones this
+            // partition still counted were discarded by the operator.
+            if (p.Stored > 0)
+            {
+                _owner.OnRemovedFromParking(p.Stored);
+            }
+
             p.Stored = 0;
             EndHead(group);
             group.State = MessageGroupState.Busy;

@@ -42,4 +42,7 @@ internal interface IParkingStore
 
     /// <summary>Deletes discard records of <paramref name="sink"/> older than <paramref name="before"/>; returns how many.</summary>
     Task<int> PurgeDiscardedAsync(string sink, DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>How many discard records of <paramref name="sink"/> the store keeps (its discarded figure is seeded from it at start).</summary>
+    Task<long> CountDiscardedAsync(string sink, CancellationToken cancellationToken);
 }

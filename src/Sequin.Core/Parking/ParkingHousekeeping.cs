@@ -25,8 +25,8 @@ internal sealed class ParkingHousekeeping(IParkingStore store, SinkConsumerSetti
     private string Name => settings.Consumer.Name;
 
     /// <summary>Creates the store if needed, loads the groups parked before and purges old discard records.</summary>
-    /// <returns>The groups parked before, for the partitions to adopt.</returns>
-    public async Task<IReadOnlyList<ParkedGroupSummary>> StartAsync(CancellationToken cancellationToken)
+    /// <returns>The groups parked before, for the partitions to adopt, and the discard records kept (after the purge).</returns>
+    public async Task<(IReadOnlyList<ParkedGroupSummary> Parked, long Discarded)> StartAsync(CancellationToken cancellationToken)
     {
         await store.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var groups = await store.LoadGroupsAsync(Name, cancellationToken).ConfigureAwait(false);
@@ -36,7 +36,7 @@ internal sealed class ParkingHousekeeping(IParkingStore store, SinkConsumerSetti
         }
 
         await PurgeDiscardedAsync(cancellationToken).ConfigureAwait(false);
-        return groups;
+        return (groups, await store.CountDiscardedAsync(Name, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>

@@ -266,6 +266,14 @@ internal sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<long> CountDiscardedAsync(string sink, CancellationToken cancellationToken)
+    {
+        using var command = _dataSource.CreateCommand($"select count(*) from {Discarded} where sink = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = sink });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>
     /// Lists parked (or, with <paramref name="discarded"/>, discarded) messages in id order, after <paramref name="afterId"/>,
     /// at most <paramref name="limit"/>; all sinks when <paramref name="sink"/> is null.
@@ -300,23 +308,56 @@ internal sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
         return list;
     }
 
+    /// <summary>One parked message of <paramref name="sink"/> with its stored change (row values), or null when there is none with <paramref name="id"/>.</summary>
+    public async Task<(ParkedMessageInfo Info, ChangeMessage Message)?> LoadParkedAsync(string sink, long id, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        using var command = _dataSource.CreateCommand(
+            $"select id, sink, table_name, action, case when grouped then group_id end, commit_lsn, commit_idx, failed_attempts, last_error, next_attempt_at, message from {Parked} where sink = $1 and id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = sink });
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var info = new ParkedMessageInfo(
+            reader.GetInt64(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            (ulong)reader.GetFieldValue<NpgsqlLogSequenceNumber>(5),
+            reader.GetInt32(6),
+            reader.GetInt32(7),
+            reader.IsDBNull(8) ? null : reader.GetString(8),
+            reader.GetFieldValue<DateTimeOffset>(9));
+        return (info, ParkedMessageCodec.Decode(reader.GetFieldValue<byte[]>(10)));
+    }
+
     /// <summary>
     /// Makes parked messages due now (all of <paramref name="sink"/>'s, or the given ids); returns how many. A running
     /// host sees the request within its poll interval (<see cref="IParkingStore.TakeRetryRequestsAsync"/>, table
     /// <c>sequin_state.parked_requests</c>) and tries the heads of those groups at once; a stopped host when it starts.
     /// </summary>
-    public async Task<int> RetryNowAsync(string? sink, IReadOnlyList<long>? ids, CancellationToken cancellationToken)
+    public Task<int> RetryNowAsync(string? sink, IReadOnlyList<long>? ids, CancellationToken cancellationToken) =>
+        RetryNowAsync(sink, ids, table: null, cancellationToken);
+
+    /// <summary>As <see cref="RetryNowAsync(string?, IReadOnlyList{long}?, CancellationToken)"/>, only messages of <paramref name="table"/> (<c>schema.table</c>) when given.</summary>
+    public async Task<int> RetryNowAsync(string? sink, IReadOnlyList<long>? ids, string? table, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         using var command = _dataSource.CreateCommand($"""
             with due as (
-                update {Parked} set next_attempt_at = now() where ($1::text is null or sink = $1) and ($2::bigint[] is null or id = any($2))
+                update {Parked} set next_attempt_at = now() where ($1::text is null or sink = $1) and ($2::bigint[] is null or id = any($2)) and ($3::text is null or table_name = $3)
                 returning sink, table_oid, is_truncate, group_id),
             requested as (
                 insert into {Requests} (sink, table_oid, is_truncate, group_id) select distinct sink, table_oid, is_truncate, group_id from due)
             select count(*)::int from due
             """);
         AddSelection(command, sink, ids);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)table ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
@@ -325,12 +366,16 @@ internal sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
     /// the given ids), in one transaction; returns how many. A running host is told (as for a retry request) so that
     /// the groups concerned go on at once with their next message.
     /// </summary>
-    public async Task<int> DiscardParkedAsync(string? sink, IReadOnlyList<long>? ids, string reason, CancellationToken cancellationToken)
+    public Task<int> DiscardParkedAsync(string? sink, IReadOnlyList<long>? ids, string reason, CancellationToken cancellationToken) =>
+        DiscardParkedAsync(sink, ids, table: null, reason, cancellationToken);
+
+    /// <summary>As <see cref="DiscardParkedAsync(string?, IReadOnlyList{long}?, string, CancellationToken)"/>, only messages of <paramref name="table"/> (<c>schema.table</c>) when given.</summary>
+    public async Task<int> DiscardParkedAsync(string? sink, IReadOnlyList<long>? ids, string? table, string reason, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         using var command = _dataSource.CreateCommand($"""
             with moved as (
-                delete from {Parked} where ($1::text is null or sink = $1) and ($2::bigint[] is null or id = any($2)) returning *),
+                delete from {Parked} where ($1::text is null or sink = $1) and ($2::bigint[] is null or id = any($2)) and ($4::text is null or table_name = $4) returning *),
             recorded as (
                 insert into {Discarded} (sink, table_name, action, group_id, commit_lsn, commit_idx, message, failed_attempts, reason)
                 select sink, table_name, action, case when grouped then group_id end, commit_lsn, commit_idx, message, failed_attempts, $3 from moved order by id),
@@ -340,6 +385,7 @@ internal sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
             """);
         AddSelection(command, sink, ids);
         command.Parameters.Add(new NpgsqlParameter { Value = reason });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)table ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 

@@ -146,7 +146,10 @@ internal sealed class SinkConsumer : IAsyncDisposable
     /// <summary>The failed delivery attempts whose outcome was <see cref="DeliveryStatus.Permanent"/> (also in <see cref="FailedAttempts"/>).</summary>
     public long PermanentFailures => _counters.PermanentFailures;
 
-    /// <summary>Messages discarded after <see cref="SinkConsumerSettings.MaxRetryCount"/> failed attempts.</summary>
+    /// <summary>
+    /// Messages discarded: after <see cref="SinkConsumerSettings.MaxRetryCount"/> failed attempts, or parked ones by an
+    /// operator; with a parking store, the discard records found there at start included.
+    /// </summary>
     public long DiscardedMessages => _counters.Discarded;
 
     /// <summary>Messages written to the parking store (and so settled for acknowledgement), those found there at start included.</summary>
@@ -309,8 +312,9 @@ internal sealed class SinkConsumer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // The groups parked before are loaded (keys and counts only) so that new messages of them park behind.
-        var parked = _housekeeping is null ? [] : await _housekeeping.StartAsync(cancellationToken).ConfigureAwait(false);
+        var (parked, discarded) = _housekeeping is null ? (Array.Empty<Parking.ParkedGroupSummary>(), 0L) : await _housekeeping.StartAsync(cancellationToken).ConfigureAwait(false);
         _counters.SeedParked(parked.Sum(g => (long)g.Count));
+        _counters.SeedDiscarded(discarded);
         IReadOnlyList<ConsumerPartition> partitions;
         lock (_lifecycleLock)
         {
@@ -489,6 +493,8 @@ internal sealed class SinkConsumer : IAsyncDisposable
 
     /// <summary>A parked message was delivered (or filtered) and removed from the store; it was settled when parked.</summary>
     internal void OnParkedSettled(bool filtered) => _counters.OnUnparked(filtered);
+
+    internal void OnRemovedFromParking(long count) => _counters.OnRemovedFromParking(count);
 
     internal void OnFailedAttempt(bool permanent) => _counters.OnFailedAttempt(permanent);
 

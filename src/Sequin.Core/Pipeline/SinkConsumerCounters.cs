@@ -100,6 +100,23 @@ internal sealed class SinkConsumerCounters(SequinMetrics metrics, string sinkNam
         }
     }
 
+    /// <summary>
+    /// <paramref name="count"/> parked messages were removed from the store from outside (an operator's discard through
+    /// the API, the console or <c>sequin messages discard</c>): they count as unparked and discarded, so that the parked
+    /// figure falls back to what the store holds.
+    /// </summary>
+    public void OnRemovedFromParking(long count)
+    {
+        Interlocked.Add(ref _unparked, count);
+        Interlocked.Add(ref _discarded, count);
+    }
+
+    /// <summary>
+    /// Counts the discard records found in the store at start (kept for <c>discarded_retention</c>) as discarded, so that
+    /// the figure does not fall to 0 on each restart. The metric counter is not seeded (it counts this process's discards).
+    /// </summary>
+    public void SeedDiscarded(long stored) => Interlocked.Add(ref _discarded, stored);
+
     /// <summary>An attempt failed; <paramref name="permanent"/> when the destination said retrying would not help.</summary>
     public void OnFailedAttempt(bool permanent)
     {

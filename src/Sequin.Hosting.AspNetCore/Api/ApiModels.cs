@@ -2,7 +2,7 @@ namespace Sequin.Hosting.AspNetCore.Api;
 
 /// <summary>A configured database (<c>GET /api/databases</c>).</summary>
 /// <param name="Name">The database's name in <c>sequin.yaml</c>.</param>
-/// <param name="Status"><c>running</c> (every active sink runs), <c>starting</c>, or <c>idle</c> (no active sink).</param>
+/// <param name="Status"><c>running</c> (every active sink runs), <c>paused</c> (every active sink is paused by an operator), <c>starting</c>, <c>standby</c>, or <c>idle</c> (no active sink).</param>
 /// <param name="Slot">The replication slot's name.</param>
 /// <param name="Publication">The publication.</param>
 /// <param name="Sinks">The sinks reading from it.</param>
@@ -27,7 +27,9 @@ internal sealed record SlotFigures(bool Exists, bool Active, string? ConfirmedFl
 /// </param>
 /// <param name="Figures">Its counters since the start, or null when it is not running.</param>
 /// <param name="StatusReason">Why the status is <c>degraded</c>, e.g. <c>3 parked message(s) in sequin_state.parked_messages</c>; null otherwise.</param>
-internal sealed record SinkView(string Name, string Type, string Database, string Status, SinkFigures? Figures, string? StatusReason = null);
+/// <param name="Health">Its health: <c>healthy</c>, <c>warning</c>, <c>error</c> or <c>paused</c>, with the reason (docs/reference/http-api.md, "Sink health").</param>
+/// <param name="Lag">Its database's lag in seconds and bytes, humanised in <c>text</c>; null while the database is not replicating on this host.</param>
+internal sealed record SinkView(string Name, string Type, string Database, string Status, SinkFigures? Figures, string? StatusReason = null, Health.SinkHealth? Health = null, Health.LagView? Lag = null);
 
 /// <summary>A running sink's counters since the process started.</summary>
 /// <param name="Delivered">Messages delivered.</param>
@@ -75,3 +77,82 @@ internal sealed record FailingMessageView(long Id, string Table, string Action, 
 /// <param name="Id">The message id.</param>
 /// <param name="Changed">How many messages changed (1).</param>
 internal sealed record MessageChangeView(long Id, int Changed);
+
+/// <summary>The outcome of a retry or discard of all of a sink's parked messages, or of one table's.</summary>
+/// <param name="Table">The table the change was limited to, or null for all.</param>
+/// <param name="Changed">How many messages were retried or discarded.</param>
+internal sealed record BulkChangeView(string? Table, int Changed);
+
+/// <summary>One parked message with its row values (<c>GET /api/sinks/{name}/messages/{id}</c>), as the sink would receive them.</summary>
+/// <param name="Message">Its list entry (table, action, error, attempts).</param>
+/// <param name="Record">The row: column name to value, as in the default message (docs/reference/messages.md).</param>
+/// <param name="Changes">For an update, the old values of the changed columns when PostgreSQL sent them; null otherwise.</param>
+internal sealed record ParkedMessageView(FailingMessageView Message, System.Text.Json.JsonElement Record, System.Text.Json.JsonElement? Changes)
+{
+    public static ParkedMessageView Of(Sequin.Parking.ParkedMessageInfo info, Sequin.Messages.ChangeMessage message, Sequin.Messages.TimestampFormat format)
+    {
+        var view = new FailingMessageView(
+            info.Id, info.Table, info.Action, info.GroupId, new NpgsqlTypes.NpgsqlLogSequenceNumber(info.CommitLsn).ToString(), info.CommitIdx, info.FailedAttempts, info.Error, info.At);
+        var record = Element(w => Sequin.Messages.ChangeMessageJsonWriter.WriteRecord(w, message, format));
+        var changes = Element(w => Sequin.Messages.ChangeMessageJsonWriter.WriteChanges(w, message, format));
+        return new(view, record, changes.ValueKind == System.Text.Json.JsonValueKind.Null ? null : changes);
+    }
+
+    private static System.Text.Json.JsonElement Element(Action<System.Text.Json.Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, Sequin.Messages.ChangeMessageJsonWriter.WriterOptions))
+        {
+            write(writer);
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(buffer.WrittenMemory, Sequin.Messages.ChangeMessageJsonWriter.DocumentOptions);
+        return document.RootElement.Clone();
+    }
+}
+
+/// <summary>The body of <c>POST /api/sinks/{name}/backfills</c>.</summary>
+/// <param name="Table">The table, <c>schema.table</c> or a bare name (schema <c>public</c>).</param>
+/// <param name="SortColumn">For a backfill from a sort value: the sort column; null for a full backfill.</param>
+/// <param name="StartPosition">For a backfill from a sort value: the first value, as PostgreSQL text (e.g. <c>2025-01-01T00:00:00Z</c>).</param>
+internal sealed record BackfillStartRequest(string Table, string? SortColumn = null, string? StartPosition = null);
+
+/// <summary>A backfill of a sink (<c>GET /api/sinks/{name}/backfills</c>).</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="Table">The table, <c>schema.table</c>.</param>
+/// <param name="Kind"><c>full</c> or <c>partial</c> (from a sort value).</param>
+/// <param name="SortColumn">The sort column of a partial backfill, or null.</param>
+/// <param name="StartPosition">The first sort value of a partial backfill, or null.</param>
+/// <param name="Status"><c>active</c>, <c>completed</c>, <c>cancelled</c> or <c>failed</c>.</param>
+/// <param name="RowsRead">Rows read in delivered pages.</param>
+/// <param name="RowsDelivered">Read messages delivered.</param>
+/// <param name="RowsEstimated">The table's estimated row count when it started, or null.</param>
+/// <param name="Percent">Progress, 0 to 100: 100 once completed; from delivered over estimated rows while active; null when unknown.</param>
+/// <param name="Error">Why it failed, or null.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="UpdatedAt">When its progress was last saved.</param>
+internal sealed record BackfillView(
+    Guid Id, string Table, string Kind, string? SortColumn, string? StartPosition, string Status, long RowsRead, long RowsDelivered, long? RowsEstimated, double? Percent, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static BackfillView Of(Sequin.Backfills.BackfillRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        double? percent = record.Status == Sequin.Backfills.BackfillStatus.Completed ? 100
+            : record.RowsEstimated is > 0 ? Math.Min(99.9, Math.Round(100.0 * record.RowsDelivered / record.RowsEstimated.Value, 1))
+            : null;
+        return new(
+            record.Id,
+            record.Request.QualifiedTable,
+            record.Request.Kind.ToString().ToLowerInvariant(),
+            record.Request.SortColumn,
+            record.Request.StartPosition,
+            record.Status.ToString().ToLowerInvariant(),
+            record.RowsRead,
+            record.RowsDelivered,
+            record.RowsEstimated,
+            percent,
+            record.Error,
+            record.CreatedAt,
+            record.UpdatedAt);
+    }
+}

@@ -29,7 +29,11 @@ internal static class DatabaseViews
             var sinks = config.Sinks.Where(s => s.Settings.Database == database.Name).ToList();
             var active = sinks.Where(s => s.Status == SinkStatus.Active).ToList();
             var standby = replication.Any(r => r.Database == database.Name && r.IsStandby);
-            var status = active.Count == 0 ? "idle" : standby ? "standby" : active.All(s => consumers.ContainsKey(s.Name)) ? "running" : "starting";
+            var status = active.Count == 0 ? "idle"
+                : standby ? "standby"
+                : !active.All(s => consumers.ContainsKey(s.Name)) ? "starting"
+                : active.All(s => consumers[s.Name].IsPaused) ? "paused"
+                : "running";
             var (slot, error) = await SlotAsync(database, cancellationToken).ConfigureAwait(false);
             views.Add(new DatabaseView(database.Name, status, database.Slot.Name, database.Publication.Name, [.. sinks.Select(s => s.Name)], slot, error));
         }

@@ -22,6 +22,8 @@ internal static class SequinApiEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
+        // Sampling starts now, not at the first page or API call: rates show from the first seconds.
+        _ = endpoints.ServiceProvider.GetRequiredService<DeliveryRates>();
         endpoints.MapOpenApi();
         var api = endpoints.MapGroup("/api").WithTags("Sequin");
         api.MapGet("/databases", async (SequinServices sequin, CancellationToken cancellationToken) => TypedResults.Ok(await DatabaseViews.ListAsync(sequin, cancellationToken).ConfigureAwait(false)))
@@ -45,6 +47,19 @@ internal static class SequinApiEndpoints
             .WithName("RetryMessage").WithSummary("Makes a failing message due now: the running sink tries it within seconds.");
         sink.MapPost("/messages/{id:long}/discard", MessageHandlers.DiscardAsync)
             .WithName("DiscardMessage").WithSummary("Discards a failing message (recorded in sequin_state.discarded_messages).");
+        sink.MapGet("/messages/{id:long}", MessageHandlers.GetAsync)
+            .WithName("GetFailingMessage").WithSummary("One failing message with its stored row values (record, changes).");
+        sink.MapPost("/messages/retry", MessageHandlers.RetryAllAsync)
+            .WithName("RetryAllMessages").WithSummary("Makes all the sink's failing messages (or one table's: ?table=schema.table) due now.");
+        sink.MapPost("/messages/discard", MessageHandlers.DiscardAllAsync)
+            .WithName("DiscardAllMessages").WithSummary("Discards all the sink's failing messages (or one table's: ?table=schema.table).");
+
+        sink.MapGet("/backfills", BackfillHandlers.ListAsync)
+            .WithName("ListBackfills").WithSummary("The sink's backfills, newest first, with their progress.");
+        sink.MapPost("/backfills", BackfillHandlers.StartAsync)
+            .WithName("StartBackfill").WithSummary("Starts a backfill of a table (full, or from a sort column value); the running host begins it within seconds.");
+        sink.MapPost("/backfills/{id:guid}/cancel", BackfillHandlers.CancelAsync)
+            .WithName("CancelBackfill").WithSummary("Cancels an active backfill; pages already read still deliver.");
 
         // The console's new-sink form and routing editor (SinkForms/, RoutingEditor/).
         SinkForms.SinkFormEndpoints.Map(api);

@@ -20,7 +20,7 @@ internal static class SinkHandlers
 
         var consumer = SinkViews.Consumers(sequin).GetValueOrDefault(name);
         var errors = consumer?.RecentErrors.Select(e => new ErrorView(e.Error, e.Count, e.FirstAt, e.LastAt)).ToList() ?? [];
-        return TypedResults.Ok(new SinkDetail(SinkViews.View(sink, consumer), SequinConfigExporter.ExportSink(sink), errors));
+        return TypedResults.Ok(new SinkDetail(SinkViews.View(sequin, sink, consumer), SequinConfigExporter.ExportSink(sink), errors));
     }
 
     public static Results<Ok<SinkView>, ProblemHttpResult> Pause(string name, SequinServices sequin) => Switch(name, sequin, pause: true);
@@ -60,6 +60,6 @@ internal static class SinkHandlers
         }
 
         _ = pause ? consumer.Pause() : consumer.Resume();
-        return TypedResults.Ok(SinkViews.View(sink, consumer));
+        return TypedResults.Ok(SinkViews.View(sequin, sink, consumer));
     }
 }

@@ -15,14 +15,22 @@ internal static class SinkViews
         }
 
         var consumers = Consumers(sequin);
-        return [.. config.Sinks.Select(s => View(s, consumers.GetValueOrDefault(s.Name)))];
+        return [.. config.Sinks.Select(s => View(sequin, s, consumers.GetValueOrDefault(s.Name)))];
     }
 
     /// <summary>The running consumer of each sink, by name.</summary>
     public static Dictionary<string, SinkConsumer> Consumers(SequinServices sequin) =>
         (sequin.Runtime?.Consumers ?? []).ToDictionary(c => c.Name, StringComparer.Ordinal);
 
-    public static SinkView View(SinkConfig sink, SinkConsumer? consumer) => new(
+    /// <summary>The replication status of <paramref name="database"/> on this host, or null while it does not replicate.</summary>
+    public static Diagnostics.ReplicationStatus? Replication(SequinServices sequin, string database) =>
+        sequin.Runtime?.Replication.FirstOrDefault(r => string.Equals(r.Database, database, StringComparison.Ordinal));
+
+    /// <summary>The health of <paramref name="sink"/> (<see cref="Health.SinkHealthRules"/>).</summary>
+    public static Health.SinkHealth Health(SequinServices sequin, SinkConfig sink, SinkConsumer? consumer) =>
+        AspNetCore.Health.SinkHealthRules.Of(sink, consumer, Replication(sequin, sink.Settings.Database), sequin.Config?.Health ?? HealthConfig.Default);
+
+    public static SinkView View(SequinServices sequin, SinkConfig sink, SinkConsumer? consumer) => new(
         sink.Name,
         sink.Type,
         sink.Settings.Database,
@@ -36,7 +44,9 @@ internal static class SinkViews
             consumer.ParkedNow,
             consumer.BufferedMessages,
             consumer.BufferedBytes),
-        sink.Status == SinkStatus.Active && consumer is { IsPaused: false } ? consumer.DegradedReason : null);
+        sink.Status == SinkStatus.Active && consumer is { IsPaused: false } ? consumer.DegradedReason : null,
+        Health(sequin, sink, consumer),
+        Replication(sequin, sink.Settings.Database) is { } database ? AspNetCore.Health.LagView.Of(database) : null);
 
     private static string Status(SinkConfig sink, SinkConsumer? consumer)
     {

@@ -6,7 +6,7 @@ namespace Sequin.Hosting.AspNetCore.Health;
 
 /// <summary>
 /// Writes a health report as JSON, so that an unready host says which check failed and why:
-/// <c>{"status":"Unhealthy","checks":{"sequin-sinks":{"status":"Unhealthy","description":"..."}, ...}}</c>.
+/// <c>{"status":"Unhealthy","checks":{"sequin-sinks":{"status":"Unhealthy","description":"...","sinks":{"orders":"error: ..."}}, ...}}</c>.
 /// Exceptions are left out (they may carry connection details); the descriptions are Sequin's own.
 /// </summary>
 internal static class HealthReportWriter
@@ -27,6 +27,18 @@ internal static class HealthReportWriter
                 if (entry.Description is { } description)
                 {
                     json.WriteString("description", description);
+                }
+
+                if (entry.Data.Count > 0)
+                {
+                    // The sinks check: each sink's health, "state: reason".
+                    json.WriteStartObject("sinks");
+                    foreach (var (key, value) in entry.Data)
+                    {
+                        json.WriteString(key, value?.ToString());
+                    }
+
+                    json.WriteEndObject();
                 }
 
                 json.WriteEndObject();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using Sequin.Diagnostics;
 
@@ -18,11 +19,17 @@ internal static class SequinMetricsEndpoints
     /// <summary>Registers the meter provider with the Prometheus exporter.</summary>
     public static void AddServices(IServiceCollection services)
     {
+        services.TryAddSingleton(sp => new SinkHealthMetric(sp.GetRequiredService<SequinServices>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(SequinMetrics.MeterName)
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
     }
 
     /// <summary>Maps <c>/metrics</c> on <paramref name="group"/>.</summary>
-    public static void Map(IEndpointRouteBuilder group) => group.MapPrometheusScrapingEndpoint(Path);
+    public static void Map(IEndpointRouteBuilder group)
+    {
+        // Created now, so that the health gauge exists before the first scrape (and for the OTLP export).
+        _ = group.ServiceProvider.GetRequiredService<SinkHealthMetric>();
+        group.MapPrometheusScrapingEndpoint(Path);
+    }
 }

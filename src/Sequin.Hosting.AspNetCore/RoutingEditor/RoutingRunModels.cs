@@ -9,7 +9,12 @@ namespace Sequin.Hosting.AspNetCore.RoutingEditor;
 /// </param>
 /// <param name="Database">The configured database <paramref name="Table"/> is in; default: the first.</param>
 /// <param name="Table">A table whose newest row (highest primary key) is the sample, as a <c>read</c> message.</param>
-internal sealed record RoutingRunRequest(string? Type, string? Code, string? Message, string? Database, string? Table);
+/// <param name="Sink">
+/// A configured sink: the run uses its processing (filter, transform, routing functions and routing mode) with
+/// <paramref name="Code"/> in place of its <paramref name="Function"/>; <paramref name="Type"/> is then the sink's type.
+/// </param>
+/// <param name="Function">With <paramref name="Sink"/>: which of its functions <paramref name="Code"/> replaces: <c>routing</c> (the default), <c>filter</c> or <c>transform</c>.</param>
+internal sealed record RoutingRunRequest(string? Type, string? Code, string? Message, string? Database, string? Table, string? Sink = null, string? Function = null);
 
 /// <summary>What the routing function did with the sample message.</summary>
 /// <param name="Outcome"><c>routed</c>, <c>filtered</c>, <c>failed</c>, or <c>refused</c> (the sample table is not one a sink reads; the API answers 403).</param>

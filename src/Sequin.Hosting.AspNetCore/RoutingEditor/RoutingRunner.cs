@@ -26,6 +26,25 @@ internal static class RoutingRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(catalog);
+        SinkConfig? sink = null;
+        FunctionKind kind = FunctionKind.Routing;
+        if (!string.IsNullOrWhiteSpace(request.Sink))
+        {
+            sink = host?.FindSink(request.Sink.Trim());
+            if (sink is null)
+            {
+                return Failed($"No sink named '{request.Sink}' is configured.", "none", null);
+            }
+
+            if (SinkFunctions.Kind(request.Function) is not { } chosen)
+            {
+                return Failed($"Unknown function '{request.Function}': routing, filter or transform.", "none", null);
+            }
+
+            kind = chosen;
+            request = request with { Type = sink.Type };
+        }
+
         if (string.IsNullOrWhiteSpace(request.Type) || !catalog.TryGetPlugin(request.Type.Trim(), out var plugin))
         {
             return Failed($"Unknown sink type '{request.Type}'. {SinkReader.KnownTypes(catalog)}", "none", null);
@@ -38,13 +57,16 @@ internal static class RoutingRunner
         }
 
         var sampleJson = Encoding.UTF8.GetString(ChangeMessageJsonWriter.ToUtf8Bytes(message, EditorConsumer, TimestampFormat.Iso8601));
-        var options = new MessageProcessorOptions
-        {
-            Routing = plugin.Routing,
-            Consumer = EditorConsumer,
-            Mode = RoutingMode.Dynamic,
-            RoutingFunction = new FunctionDefinition("routing-editor", FunctionKind.Routing, request.Code ?? string.Empty) { SinkType = plugin.TypeName },
-        };
+        var edited = new FunctionDefinition("routing-editor", kind, request.Code ?? string.Empty) { SinkType = kind == FunctionKind.Routing ? plugin.TypeName : null };
+        var options = sink is null
+            ? new MessageProcessorOptions
+            {
+                Routing = plugin.Routing,
+                Consumer = EditorConsumer,
+                Mode = RoutingMode.Dynamic,
+                RoutingFunction = edited,
+            }
+            : SinkFunctions.WithEdited(sink.CreateProcessorOptions(), edited);
         var trial = RoutingTrial.Run(options, message, messageGrouping: true);
         return new RoutingRunView(
             trial.Outcome.ToString().ToLowerInvariant(),

@@ -194,6 +194,38 @@ public sealed class ParkingTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task AnOperatorsDiscardLowersTheParkedCountRaisesTheDiscardedOneAndARestartCountsTheStoredDiscards()
+    {
+        var (store, _) = await StoreAsync();
+        await using var __ = store;
+        var time = new FakeTimeProvider();
+        var poll = TimeSpan.FromSeconds(7);
+        await using (var h = new ConsumerHarness(Settings(parkAfter: 1) with { RetryRequestPollInterval = poll }, parking: store, time: time))
+        {
+            h.Pipeline.OnDeliver = FailPoison(() => true, () => { });
+            await h.FeedAsync([Some.Change(1, Some.Transaction(), name: "poison")]);
+            await h.FeedAsync([Some.Change(2, Some.Transaction(), name: "poison")]);
+            await Wait.UntilAsync(() => h.Consumer.ParkedNow == 2, "two rows parked");
+
+            // Discarded from outside (the API's or the console's Discard all, sequin messages discard --all).
+            Assert.Equal(2, await store.DiscardParkedAsync("sink-1", null, "public.t", "by hand", CancellationToken.None));
+            await Wait.UntilAsync(
+                () =>
+                {
+                    time.Advance(poll); // the running consumer hears of it at its next poll for requests
+                    return h.Consumer.ParkedNow == 0;
+                },
+                "the parked count back to 0 (it stayed at 2: issue 33)");
+            Assert.Equal(2, h.Consumer.DiscardedMessages);
+        }
+
+        // After a restart the discard records kept in the store are counted (issue 28 item 5, issue 33).
+        await using var second = new ConsumerHarness(Settings(parkAfter: 1), parking: store, time: time);
+        Assert.Equal(2, second.Consumer.DiscardedMessages);
+        Assert.Equal(0, second.Consumer.ParkedNow);
+    }
+
+    [Fact]
     public async Task MaxRetryCountDiscardsAParkedMessageWithARecordOfWhyAndTheNextOfItsRowFollows()
     {
         var (store, cs) = await StoreAsync();

@@ -25,6 +25,18 @@ public sealed class HealthAndMetricsConfigTests
         Assert.Equal(new HealthConfig(TimeSpan.FromSeconds(5), 0, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(2)), result.Config!.Health);
     }
 
+    [Fact]
+    public void WarningLagThresholdsAreReadAndExported()
+    {
+        var result = Yaml.Load(Yaml.ValidConfig + "\nhealth: { warn_lag_ms: 15000, warn_lag_bytes: 0 }\n");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal((TimeSpan.FromSeconds(15), 0L), (result.Config!.Health.WarnLagTime, result.Config.Health.WarnLagBytes));
+        Assert.Equal((TimeSpan.FromMinutes(1), 100L << 20), (HealthConfig.Default.WarnLagTime, HealthConfig.Default.WarnLagBytes));
+        Assert.Contains("warn_lag_ms: 15000, warn_lag_bytes: 0 }", SequinConfigExporter.Export(result.Config), StringComparison.Ordinal);
+        Assert.Equal("health.warn_lag_ms", Assert.Single(Yaml.Load(Yaml.ValidConfig + "\nhealth: { warn_lag_ms: -1 }\n").Errors).Path);
+    }
+
     [Theory]
     [InlineData("metrics: { otlp: { endpoint: \"http://localhost:4317\" } }", "http://localhost:4317/", OtlpConfig.Grpc, 60000)]
     [InlineData("metrics: { otlp: { endpoint: \"https://c:4318/v1/metrics\", protocol: http/protobuf, interval_ms: 1000 } }", "https://c:4318/v1/metrics", OtlpConfig.HttpProtobuf, 1000)]

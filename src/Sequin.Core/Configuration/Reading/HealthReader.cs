@@ -18,11 +18,17 @@ internal static class HealthReader
         var maxLagBytes = map.Integer("max_lag_bytes", 0, long.MaxValue);
         var maxLagMs = map.Integer("max_lag_ms", 0, DayMs * 30);
         var sinkFailing = map.Integer("sink_failing_ms", 1000, DayMs);
+        var warnLagMs = map.Integer("warn_lag_ms", 0, DayMs * 30);
+        var warnLagBytes = map.Integer("warn_lag_bytes", 0, long.MaxValue);
         map.RejectUnknown();
         return new HealthConfig(
             messageTimeout is { } m ? TimeSpan.FromMilliseconds(m) : defaults.MessageTimeout,
             maxLagBytes ?? defaults.MaxLagBytes,
             maxLagMs is { } l ? TimeSpan.FromMilliseconds(l) : defaults.MaxLagTime,
-            sinkFailing is { } s ? TimeSpan.FromMilliseconds(s) : defaults.SinkFailing);
+            sinkFailing is { } s ? TimeSpan.FromMilliseconds(s) : defaults.SinkFailing)
+        {
+            WarnLagTime = warnLagMs is { } w ? TimeSpan.FromMilliseconds(w) : defaults.WarnLagTime,
+            WarnLagBytes = warnLagBytes ?? defaults.WarnLagBytes,
+        };
     }
 }
