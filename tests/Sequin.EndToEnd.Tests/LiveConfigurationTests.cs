@@ -174,6 +174,60 @@ public sealed class LiveConfigurationTests(PostgresFixture postgres, ITestOutput
         Assert.Equal(0, await host.StopAsync());
     }
 
+    [Fact]
+    public async Task APausedSinkThatIsChangedHandsItsUndeliveredMessagesToItsReplacementWhichStaysPaused()
+    {
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "livehand");
+        await scenario.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)");
+        string File(string name) => Path.Combine(scenario.Directory, name + ".jsonl");
+        var initial = WriteConfig(scenario, "initial", ("keep", File("keep")), ("csink", File("c1")));
+        await using var host = SequinHostProcess.Start(initial, null, "--http-listen", "127.0.0.1:0");
+        await scenario.WaitForSlotActiveAsync(host);
+        var url = (await StandbyPair.HttpAddressAsync(host)).ToString();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+
+        await scenario.ExecuteAsync("INSERT INTO t SELECT g, 'before' FROM generate_series(1, 5) g");
+        await StdoutScenario.WaitForMessagesInAsync(File("c1"), 5, host);
+        using (var paused = await http.PostAsync(new Uri(new Uri(url), "api/sinks/csink/pause"), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+        }
+
+        // Twenty changes, one transaction each, are held by the paused sink (the untouched one delivers them).
+        for (var id = 6; id <= 25; id++)
+        {
+            await scenario.ExecuteAsync($"INSERT INTO t VALUES ({id}, 'held')");
+        }
+
+        await StdoutScenario.WaitForMessagesInAsync(File("keep"), 25, host);
+        var changed = WriteConfig(scenario, "changed", ("keep", File("keep")), ("csink", File("c2")));
+        var (exit, text) = await SequinHostProcess.RunToEndAsync("config", "apply", "--config", changed, "--plugins-dir", BuildPaths.Plugins, "--url", url);
+        Assert.True(exit == 0, text);
+        Assert.Contains("20 undelivered message(s) handed over", host.Output, StringComparison.Ordinal);
+
+        // The replacement is paused too: it delivers nothing until resumed, then the handed-over changes first.
+        var detail = JsonNode.Parse(await http.GetStringAsync(new Uri(new Uri(url), "api/sinks/csink")))!;
+        Assert.Contains("paused", detail.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(0, StdoutSinkOutput.Count(File("c2")));
+        using (var resumed = await http.PostAsync(new Uri(new Uri(url), "api/sinks/csink/resume"), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        }
+
+        await scenario.ExecuteAsync("INSERT INTO t SELECT g, 'after' FROM generate_series(26, 30) g");
+        await StdoutScenario.WaitForMessagesInAsync(File("c2"), 25, host);
+        var lastLsn = await scenario.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+        Assert.Equal(Enumerable.Range(1, 5), Ids(File("c1")).Order());
+        var c2 = Ids(File("c2"));
+        Assert.Equal(Enumerable.Range(6, 25), c2.Order());
+        Assert.Equal(c2.Count, c2.Distinct().Count());
+        await Eventually.UntilAsync(
+            async () => await scenario.ConfirmedFlushAsync() >= (ulong)lastLsn,
+            () => $"the slot is confirmed past {lastLsn}; host output:\n{host.Output}");
+        Assert.Equal(0, await host.StopAsync());
+    }
+
     private static List<int> Ids(string path) => StdoutSinkOutput.Read(path).Select(m => (int)m["record"]!["id"]!).ToList();
 
     private static HttpRequestMessage Post(string url, string path, string yaml, string? token)

@@ -18,7 +18,8 @@ namespace Sequin.Hosting;
 /// timeout while the destination was taking it: at-least-once, as on any forced stop).
 /// </para>
 /// <para>
-/// A <b>removed</b> sink delivers what it holds (same timeout); what is left is released from the acknowledgement, so
+/// A paused sink is not waited for: what it holds is handed over at once, and the new consumer starts paused.
+/// A <b>removed</b> sink delivers what it holds (same timeout; none when paused); what is left is released from the acknowledgement, so
 /// the slot keeps advancing. An <b>added</b> sink starts with the next transaction, and its <c>initial_backfill</c> is
 /// created at the backfill supervisor's next poll.
 /// </para>
@@ -293,6 +294,13 @@ internal sealed partial class SequinRuntime
         // Registered with their transactions by the new consumer before the old one lets go of them.
         next.Consumer.Adopt(held.Select(h => h.Message));
         old.Consumer.Release(held);
+
+        // A sink paused over the API stays paused across its restart.
+        if (old.Consumer.IsPaused)
+        {
+            next.Consumer.Pause();
+        }
+
         await ReleaseSinkAsync(live, old).ConfigureAwait(false);
         await next.Consumer.StartAsync(cancellationToken).ConfigureAwait(false);
         live.Term.Watch(WatchAsync(next.Consumer, live.Term));
@@ -321,9 +329,12 @@ internal sealed partial class SequinRuntime
     private async Task<(bool Drained, IReadOnlyList<PendingMessage> Held)> StopAndTakeHeldAsync(LiveTerm live, RunningSink sink, CancellationToken cancellationToken)
     {
         await live.Database.Backfills.DetachAsync(sink.Config.Name).ConfigureAwait(false);
-        bool drained;
-        using (var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+
+        // A paused sink delivers nothing: it is not waited for, what it holds is handed over (or released) at once.
+        var drained = false;
+        if (!sink.Consumer.IsPaused)
         {
+            using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             drain.CancelAfter(_options.DrainTimeout);
             drained = await sink.Consumer.DrainAsync(drain.Token).ConfigureAwait(false);
         }
