@@ -16,8 +16,10 @@ internal sealed record LiveConfigOutcome(IReadOnlyList<ConfigError> Errors, Conf
 /// <see cref="SequinRuntime"/>. Registered by <c>sequin run</c>; used by <c>POST /api/config/plan|apply</c>, SIGHUP,
 /// the file watch (<c>--watch-config</c>) and the console's new-sink form.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The file lock's SemaphoreSlim never creates a wait handle (only WaitAsync is used): nothing to dispose.")]
 internal sealed class LiveConfiguration
 {
+    private readonly SemaphoreSlim _fileLock = new(1, 1);
     private readonly SequinRuntime _runtime;
     private readonly Func<string?, SequinConfigResult> _load;
 
@@ -61,4 +63,82 @@ internal sealed class LiveConfiguration
         var applied = await _runtime.ApplyAsync(result.Config!, cancellationToken).ConfigureAwait(false);
         return new LiveConfigOutcome([], applied.Plan, applied.Applied, applied.Error);
     }
+
+    /// <summary>
+    /// Edits the configuration file and applies the result (the console's "save"): refused, with the file untouched, when
+    /// the host was not started from a file, when the file already differs from what the host runs (changes not applied
+    /// yet would be applied with it), when <paramref name="edit"/> cannot change it without losing what it holds, or when
+    /// the edited configuration is invalid or needs a restart. The file is written only once the edited text validated
+    /// and planned; if applying it then fails, the previous text is written back.
+    /// </summary>
+    /// <param name="edit">Returns the new text of the file, or null and why it cannot be edited.</param>
+    /// <param name="cancellationToken">Cancels waiting for another edit.</param>
+    public async Task<LiveFileEdit> EditFileAsync(Func<string, (string? Text, string? Problem)> edit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        if (FilePath is null)
+        {
+            return new LiveFileEdit(false, "This host was not started from a configuration file.", null);
+        }
+
+        await _fileLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            string original;
+            try
+            {
+                original = await File.ReadAllTextAsync(FilePath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return new LiveFileEdit(false, $"{FilePath} cannot be read: {e.Message}", null);
+            }
+
+            var current = Plan(original);
+            if (current.Errors.Count > 0 || current.Plan!.HasChanges)
+            {
+                return new LiveFileEdit(false, $"{FilePath} differs from what the host runs (edited since it was applied): apply it first (sequin config apply) or add the block by hand.", null);
+            }
+
+            var (text, problem) = edit(original);
+            if (text is null)
+            {
+                return new LiveFileEdit(false, problem ?? "The file cannot be edited.", null);
+            }
+
+            var planned = Plan(text);
+            if (planned.Errors.Count > 0 || !planned.Plan!.CanApplyLive)
+            {
+                return new LiveFileEdit(false, planned.Errors.Count > 0 ? "The configuration with this change does not validate." : "This change needs a restart.", planned);
+            }
+
+            try
+            {
+                await File.WriteAllTextAsync(FilePath, text, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return new LiveFileEdit(false, $"{FilePath} is not writable: {e.Message}", planned);
+            }
+
+            var applied = await ApplyAsync(null, CancellationToken.None).ConfigureAwait(false);
+            if (!applied.Applied)
+            {
+                await File.WriteAllTextAsync(FilePath, original, CancellationToken.None).ConfigureAwait(false);
+                return new LiveFileEdit(false, applied.Error ?? "The change was not applied; the file was restored.", applied);
+            }
+
+            return new LiveFileEdit(true, null, applied);
+        }
+        finally
+        {
+            _fileLock.Release();
+        }
+    }
 }
+
+/// <summary>What <see cref="LiveConfiguration.EditFileAsync"/> did.</summary>
+/// <param name="Saved">Whether the file was written and the host runs it.</param>
+/// <param name="Problem">Why not, or null.</param>
+/// <param name="Outcome">The plan (or the validation errors) of the edited configuration, when it got that far.</param>
+internal sealed record LiveFileEdit(bool Saved, string? Problem, LiveConfigOutcome? Outcome);
