@@ -11,6 +11,7 @@ public sealed class ConfigFileEditorTests
         functions:
           - name: "new-routing"
             type: routing
+            sink_type: fake
             code: |-
               function route(action, record, changes, metadata) {
                 return { topic: metadata.table_name };
@@ -66,7 +67,9 @@ public sealed class ConfigFileEditorTests
         Assert.Contains("functions:", lines);
         Assert.Contains("      function route(action, record, changes, metadata) {", lines);
         Assert.DoesNotContain("NEW_PASSWORD", text, StringComparison.Ordinal);
-        var config = Yaml.Load(text).Config!;
+        var loaded = Yaml.Load(text);
+        Assert.True(loaded.IsValid, string.Join("; ", loaded.Errors) + "\n" + text);
+        var config = loaded.Config!;
         Assert.Equal(["orders", "new"], config.Sinks.Select(s => s.Name));
         Assert.Equal("new-routing", config.FindSink("new")!.RoutingFunction!.Name);
         Assert.Equal(60_000, config.Health.SinkFailing.TotalMilliseconds);
