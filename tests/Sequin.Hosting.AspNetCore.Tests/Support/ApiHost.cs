@@ -61,7 +61,7 @@ internal sealed class ApiHost : IAsyncDisposable
     /// <summary>A client that sends the token.</summary>
     public HttpClient Client { get; }
 
-    public SinkConsumer Consumer => _host.Services.GetRequiredService<SequinRuntime>().Consumers.Single();
+    public SinkConsumer Consumer => _host.Services.GetRequiredService<SequinRuntime>().Consumers.Single(c => c.Name == "gated");
 
     /// <summary>The configuration the host runs (for <see cref="RestartAsync"/>).</summary>
     private (SequinConfig Config, ISinkPluginCatalog Catalog, Action<IServiceCollection>? AddToHost)? ToolSetup { get; set; }
