@@ -228,6 +228,40 @@ public sealed class LiveConfigurationTests(PostgresFixture postgres, ITestOutput
         Assert.Equal(0, await host.StopAsync());
     }
 
+    [Fact]
+    public async Task SighupAppliesTheEditedFileAndWithWatchConfigSavingTheFileIsEnough()
+    {
+        await using var scenario = await StdoutScenario.CreateAsync(postgres, "livesig");
+        await scenario.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)");
+        string File(string name) => Path.Combine(scenario.Directory, name + ".jsonl");
+        var config = WriteConfig(scenario, "sequin", ("keep", File("keep")));
+        await using var host = SequinHostProcess.Start(config, null, "--watch-config");
+        await scenario.WaitForSlotActiveAsync(host);
+
+        // SIGHUP reads the file again and applies it; the process goes on.
+        WriteConfig(scenario, "sequin", ("keep", File("keep")), ("hup", File("hup")));
+        using (var kill = Process.Start("kill", ["-HUP", host.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await host.WaitForOutputAsync("Sink hup started", TimeSpan.FromSeconds(60));
+        await scenario.ExecuteAsync("INSERT INTO t VALUES (1, 'a')");
+        await StdoutScenario.WaitForMessagesInAsync(File("hup"), 1, host);
+
+        // --watch-config: saving the file applies it (an invalid save is refused and logged, the running one stays).
+        System.IO.File.WriteAllText(config, System.IO.File.ReadAllText(config) + "  - name: broken\n");
+        await host.WaitForOutputAsync("was not applied, the running one stays", TimeSpan.FromSeconds(60));
+        WriteConfig(scenario, "sequin", ("keep", File("keep")), ("watched", File("watched")));
+        await host.WaitForOutputAsync("Sink watched started", TimeSpan.FromSeconds(60));
+        await scenario.ExecuteAsync("INSERT INTO t VALUES (2, 'b')");
+        await StdoutScenario.WaitForMessagesInAsync(File("watched"), 1, host);
+        await StdoutScenario.WaitForMessagesInAsync(File("keep"), 2, host);
+        Assert.Equal([1], Ids(File("hup"))); // removed by the last save: it got nothing after it
+        Assert.False(host.HasExited);
+        Assert.Equal(0, await host.StopAsync());
+    }
+
     private static List<int> Ids(string path) => StdoutSinkOutput.Read(path).Select(m => (int)m["record"]!["id"]!).ToList();
 
     private static HttpRequestMessage Post(string url, string path, string yaml, string? token)
