@@ -12,4 +12,22 @@ internal static partial class HostLog
 
     [LoggerMessage(5007, LogLevel.Warning, "Configuration {ConfigPath}: {KeyPath}: {Message}")]
     public static partial void ConfigWarning(ILogger logger, string configPath, string keyPath, string message);
+
+    [LoggerMessage(5005, LogLevel.Information, "Configuration {ConfigPath}: reloading ({Reason}).")]
+    public static partial void Reloading(ILogger logger, string configPath, string reason);
+
+    [LoggerMessage(5006, LogLevel.Error, "Configuration {ConfigPath} was not applied, the running one stays: {Errors}")]
+    public static partial void ReloadInvalid(ILogger logger, string configPath, string errors);
+
+    [LoggerMessage(5007, LogLevel.Warning, "Configuration {ConfigPath} was not applied, the running one stays: {Reason}")]
+    public static partial void ReloadRefused(ILogger logger, string configPath, string reason);
+
+    [LoggerMessage(5008, LogLevel.Information, "Configuration {ConfigPath} applied:\n{Plan}")]
+    public static partial void ReloadApplied(ILogger logger, string configPath, string plan);
+
+    [LoggerMessage(5009, LogLevel.Information, "Configuration {ConfigPath}: no changes to apply.")]
+    public static partial void ReloadUnchanged(ILogger logger, string configPath);
+
+    [LoggerMessage(5010, LogLevel.Error, "Configuration {ConfigPath}: reloading failed: {Reason}")]
+    public static partial void ReloadFailed(ILogger logger, Exception exception, string configPath, string reason);
 }

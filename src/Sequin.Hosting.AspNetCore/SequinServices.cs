@@ -19,8 +19,8 @@ internal sealed class SequinServices
     /// <summary>The container that holds <see cref="SequinConfig"/> and <see cref="SequinRuntime"/>.</summary>
     public IServiceProvider Provider { get; }
 
-    /// <summary>The validated configuration, or null when Sequin is not registered.</summary>
-    public SequinConfig? Config => Provider.GetService<SequinConfig>();
+    /// <summary>The configuration the runtime runs (the last one applied live), or null when Sequin is not registered.</summary>
+    public SequinConfig? Config => Runtime?.Config ?? Provider.GetService<SequinConfig>();
 
     /// <summary>The runtime, or null when Sequin is not registered.</summary>
     public SequinRuntime? Runtime => Provider.GetService<SequinRuntime>();

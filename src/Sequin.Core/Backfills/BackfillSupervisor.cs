@@ -18,8 +18,8 @@ internal sealed class BackfillSupervisor
     private readonly string _connectionString;
     private readonly string _publication;
     private readonly SourceDatabaseInfo _source;
-    private readonly Dictionary<string, SinkConsumer> _consumers;
-    private readonly IReadOnlyDictionary<string, InitialBackfill> _initial;
+    private readonly ConcurrentDictionary<string, SinkConsumer> _consumers;
+    private readonly ConcurrentDictionary<string, InitialBackfill> _initial;
     private readonly BackfillCoordinator _coordinator;
     private readonly BackfillOptions _options;
     private readonly ILogger _logger;
@@ -44,8 +44,8 @@ internal sealed class BackfillSupervisor
         _connectionString = connectionString;
         _publication = publication;
         _source = source;
-        _consumers = consumers.ToDictionary(c => c.Name, StringComparer.Ordinal);
-        _initial = initial;
+        _consumers = new(consumers.Select(c => KeyValuePair.Create(c.Name, c)), StringComparer.Ordinal);
+        _initial = new(initial, StringComparer.Ordinal);
         _coordinator = coordinator;
         _options = options;
         _logger = logger;
@@ -55,12 +55,44 @@ internal sealed class BackfillSupervisor
     /// <summary>The ids of the backfills running now.</summary>
     public IReadOnlyCollection<Guid> RunningBackfills => [.. _running.Keys];
 
+    /// <summary>
+    /// A sink added or replaced by a live configuration change: its backfills (those stopped by <see cref="DetachAsync"/>
+    /// resume from their cursor) run on <paramref name="consumer"/> from the next poll, and its initial backfill, if any,
+    /// is created then (once per sink name, as at start).
+    /// </summary>
+    public void Attach(SinkConsumer consumer, InitialBackfill? initial)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        _consumers[consumer.Name] = consumer;
+        if (initial is not null)
+        {
+            _initial[consumer.Name] = initial;
+        }
+    }
+
+    /// <summary>
+    /// A sink removed or being replaced by a live configuration change: no backfill runs on its consumer any more. Its
+    /// running backfills are stopped (not cancelled: they stay active in <c>sequin_state.backfills</c> and resume when a
+    /// consumer of the name is attached again). Returns once they have stopped.
+    /// </summary>
+    public async Task DetachAsync(string sink)
+    {
+        _consumers.TryRemove(sink, out _);
+        _initial.TryRemove(sink, out _);
+        var stopping = _running.Values.Where(r => string.Equals(r.Sink, sink, StringComparison.Ordinal)).ToList();
+        foreach (var running in stopping)
+        {
+            await running.StopAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(stopping.Select(r => r.Task)).ConfigureAwait(false);
+    }
+
     /// <summary>Runs until cancelled; never fails otherwise (errors are logged and retried at the next poll).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var store = new BackfillStore(_connectionString);
         await using var storeScope = store.ConfigureAwait(false);
-        var initialDone = false;
         using var timer = new PeriodicTimer(_options.PollInterval, _time);
         try
         {
@@ -68,10 +100,9 @@ internal sealed class BackfillSupervisor
             {
                 try
                 {
-                    if (!initialDone)
+                    if (!_initial.IsEmpty)
                     {
                         await CreateInitialAsync(store, cancellationToken).ConfigureAwait(false);
-                        initialDone = true;
                     }
 
                     await PollAsync(store, cancellationToken).ConfigureAwait(false);
@@ -105,11 +136,13 @@ internal sealed class BackfillSupervisor
         {
             if (!_consumers.TryGetValue(sink, out var consumer))
             {
+                _initial.TryRemove(KeyValuePair.Create(sink, initial));
                 continue;
             }
 
             var requests = initial.AllTables ? await PublishedTablesAsync(consumer, cancellationToken).ConfigureAwait(false) : initial.Tables;
             var created = await store.CreateInitialAsync(sink, requests, cancellationToken).ConfigureAwait(false);
+            _initial.TryRemove(KeyValuePair.Create(sink, initial));
             if (created.Count > 0)
             {
                 BackfillLog.InitialCreated(_logger, sink, created.Count);
@@ -142,7 +175,7 @@ internal sealed class BackfillSupervisor
 
     private async Task PollAsync(BackfillStore store, CancellationToken cancellationToken)
     {
-        var active = await store.ListAsync(_consumers.Keys, activeOnly: true, cancellationToken).ConfigureAwait(false);
+        var active = await store.ListAsync([.. _consumers.Keys], activeOnly: true, cancellationToken).ConfigureAwait(false);
         var activeIds = active.Select(a => a.Id).ToHashSet();
         foreach (var (id, running) in _running)
         {
@@ -168,7 +201,7 @@ internal sealed class BackfillSupervisor
 
             var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var runner = new BackfillRunner(fresh, _connectionString, store, consumer, _coordinator, _source, _options, _logger, _time);
-            var running = new Running(stop);
+            var running = new Running(stop, record.Sink);
             _running[fresh.Id] = running;
             running.Task = RunOneAsync(store, fresh, runner, running, cancellationToken);
         }
@@ -232,9 +265,11 @@ internal sealed class BackfillSupervisor
         || (e is PostgresException { SqlState: var state } && (state.StartsWith("42", StringComparison.Ordinal) || state.StartsWith("22", StringComparison.Ordinal)));
 
     /// <summary>One running backfill: its task and the source that stops it (disposed by the run when it ends).</summary>
-    internal sealed class Running(CancellationTokenSource stop)
+    internal sealed class Running(CancellationTokenSource stop, string sink)
     {
         public CancellationTokenSource Stop { get; } = stop;
+
+        public string Sink { get; } = sink;
 
         public Task Task { get; set; } = Task.CompletedTask;
 

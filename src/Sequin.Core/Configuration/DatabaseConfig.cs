@@ -3,6 +3,9 @@ namespace Sequin.Configuration;
 /// <summary>One source database (<c>databases[]</c>).</summary>
 public sealed class DatabaseConfig
 {
+    /// <summary>The item's configuration keys (paths relative to it) and values as read, after substitution; compared by <see cref="ConfigPlan"/>.</summary>
+    internal IReadOnlyDictionary<string, string?> Keys { get; set; } = ConfigKeys.Empty;
+
     /// <summary>The name sinks refer to (<c>name</c>). Required.</summary>
     public required string Name { get; init; }
 

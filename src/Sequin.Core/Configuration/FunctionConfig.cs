@@ -5,6 +5,9 @@ namespace Sequin.Configuration;
 /// <summary>One function (<c>functions[]</c>): JavaScript (current ECMAScript, strict mode) with the signature <c>(action, record, changes, metadata)</c>.</summary>
 public sealed class FunctionConfig
 {
+    /// <summary>The item's configuration keys (paths relative to it) and values as read, after substitution; compared by <see cref="ConfigPlan"/>.</summary>
+    internal IReadOnlyDictionary<string, string?> Keys { get; set; } = ConfigKeys.Empty;
+
     /// <summary>The most bytes (UTF-8) a function's code may have: 10 KB, as in the original.</summary>
     public const int MaxCodeBytes = 10 * 1024;
 

@@ -21,6 +21,9 @@ public sealed class SequinConfig
     /// <summary>The OTLP export of the metrics (<c>metrics.otlp</c>), or null when it is off.</summary>
     public OtlpConfig? Otlp { get; init; }
 
+    /// <summary>The keys outside <c>databases</c>, <c>functions</c> and <c>sinks</c> (<c>http</c>, <c>health</c>, <c>metrics</c>, <c>http_endpoints</c>, ...), as read; compared by <see cref="ConfigPlan"/>.</summary>
+    internal IReadOnlyDictionary<string, string?> OtherKeys { get; init; } = ConfigKeys.Empty;
+
     /// <summary>Finds a database by name (case-sensitive), or null.</summary>
     public DatabaseConfig? FindDatabase(string name) => Databases.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
 

@@ -49,9 +49,32 @@ public static class SequinConfigLoader
         var loaded = new Loaded(databaseItems, databases, functionItems, functions) { HttpEndpoints = httpEndpoints };
         var sinks = ReadItems(reader, sinkItems, "sinks", "sink", map => SinkReader.Read(map, catalog, loaded));
 
-        return errors.Count > 0
-            ? new SequinConfigResult(null, errors) { Warnings = warnings }
-            : new SequinConfigResult(new SequinConfig { Databases = databases, Functions = functions, Sinks = sinks, Http = http, Health = health, Otlp = otlp }, errors) { Warnings = warnings };
+        if (errors.Count > 0)
+        {
+            return new SequinConfigResult(null, errors) { Warnings = warnings };
+        }
+
+        // What each item was written as (after substitution): a live configuration change compares these (ConfigPlan).
+        var databaseKeys = ConfigKeys.ByName(databaseItems);
+        var functionKeys = ConfigKeys.ByName(functionItems);
+        var sinkKeys = ConfigKeys.ByName(sinkItems);
+        foreach (var database in databases)
+        {
+            database.Keys = databaseKeys.GetValueOrDefault(database.Name) ?? ConfigKeys.Empty;
+        }
+
+        foreach (var function in functions)
+        {
+            function.Keys = functionKeys.GetValueOrDefault(function.Name) ?? ConfigKeys.Empty;
+        }
+
+        foreach (var sink in sinks)
+        {
+            sink.Keys = sinkKeys.GetValueOrDefault(sink.Name) ?? ConfigKeys.Empty;
+        }
+
+        var config = new SequinConfig { Databases = databases, Functions = functions, Sinks = sinks, Http = http, Health = health, Otlp = otlp, OtherKeys = ConfigKeys.Others(configuration) };
+        return new SequinConfigResult(config, errors) { Warnings = warnings };
     }
 
     /// <summary>Reads each item of a top-level list with <paramref name="read"/>, and reports names used twice.</summary>

@@ -6,6 +6,9 @@ namespace Sequin.Configuration;
 /// <summary>One sink consumer (<c>sinks[]</c>): its runtime settings, functions and parsed destination.</summary>
 public sealed class SinkConfig
 {
+    /// <summary>The item's configuration keys (paths relative to it) and values as read, after substitution; compared by <see cref="ConfigPlan"/>.</summary>
+    internal IReadOnlyDictionary<string, string?> Keys { get; set; } = ConfigKeys.Empty;
+
     /// <summary>The sink's name (<c>name</c>).</summary>
     public string Name => Settings.Consumer.Name;
 

@@ -17,7 +17,7 @@ internal sealed partial class SequinRuntime
     /// Leads <paramref name="database"/> whenever this host holds its lock, until <paramref name="cancellationToken"/>
     /// is cancelled or a term fails. A lone host takes the lock at its first attempt, so it starts as before.
     /// </summary>
-    private async Task LeadAsync(DatabaseConfig database, List<SinkConfig> sinks, ReplicationStatus status, CancellationToken cancellationToken)
+    private async Task LeadAsync(DatabaseConfig database, ReplicationStatus status, CancellationToken cancellationToken)
     {
         var settings = database.LeaderLock;
         var first = true;
@@ -31,7 +31,7 @@ internal sealed partial class SequinRuntime
                 first = false;
                 status.OnLeader(leaderLock.Key);
                 LeadershipLog.BecameLeader(_logger, database.Name, leaderLock.Key, database.Slot.Name, (long)_time.GetElapsedTime(waitStarted).TotalMilliseconds);
-                if (!await LeadTermAsync(database, sinks, status, leaderLock, cancellationToken).ConfigureAwait(false))
+                if (!await LeadTermAsync(database, status, leaderLock, cancellationToken).ConfigureAwait(false))
                 {
                     // A requested stop: the term drained and acknowledged; releasing the lock lets a standby take over at once.
                     await leaderLock.DisposeAsync().ConfigureAwait(false);
@@ -104,13 +104,13 @@ internal sealed partial class SequinRuntime
     /// then reading, so the slot is released only once this host delivers nothing, and a standby that took the lock
     /// cannot read the slot before that (PostgreSQL refuses a second reader of an active slot).
     /// </summary>
-    private async Task<bool> LeadTermAsync(DatabaseConfig database, List<SinkConfig> sinks, ReplicationStatus status, LeaderLock leaderLock, CancellationToken cancellationToken)
+    private async Task<bool> LeadTermAsync(DatabaseConfig database, ReplicationStatus status, LeaderLock leaderLock, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var watchStop = new CancellationTokenSource();
         var term = new Term(database, stop);
         var watch = leaderLock.WatchAsync(database.LeaderLock.CheckInterval, _time, watchStop.Token);
-        var run = RunTermAsync(database, sinks, status, term);
+        var run = RunTermAsync(database, status, term);
         if (await Task.WhenAny(watch, run).ConfigureAwait(false) == watch && watch.IsCompletedSuccessfully)
         {
             var detected = _time.GetTimestamp();
@@ -180,6 +180,34 @@ internal sealed partial class SequinRuntime
             lock (Sinks)
             {
                 Sinks.Add(sink);
+            }
+        }
+
+        /// <summary>Removes a sink that was stopped and released (replaced or removed by a live configuration change).</summary>
+        public void Remove(RunningSink sink)
+        {
+            lock (Sinks)
+            {
+                Sinks.Remove(sink);
+            }
+        }
+
+        /// <summary>The crash watchers of the term's consumers (<see cref="WatchAsync"/>), awaited when the term ends.</summary>
+        private readonly List<Task<Exception?>> _watchers = [];
+
+        public void Watch(Task<Exception?> watcher)
+        {
+            lock (_watchers)
+            {
+                _watchers.Add(watcher);
+            }
+        }
+
+        public List<Task<Exception?>> WatchersNow()
+        {
+            lock (_watchers)
+            {
+                return [.. _watchers];
             }
         }
 

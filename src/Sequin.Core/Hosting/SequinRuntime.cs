@@ -24,7 +24,7 @@ namespace Sequin.Hosting;
 /// </summary>
 internal sealed partial class SequinRuntime
 {
-    private readonly SequinConfig _config;
+    private SequinConfig _config;
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
@@ -33,6 +33,7 @@ internal sealed partial class SequinRuntime
     private readonly ILogger _logger;
     private readonly List<SinkConsumer> _consumers = [];
     private readonly List<ReplicationStatus> _replication = [];
+    private readonly HashSet<string> _readDatabases = new(StringComparer.Ordinal);
 
     /// <summary>Creates a runtime for <paramref name="config"/>.</summary>
     /// <param name="config">The validated configuration.</param>
@@ -72,6 +73,9 @@ internal sealed partial class SequinRuntime
         }
     }
 
+    /// <summary>The configuration the runtime runs: the one it was created with, or the last one applied live (<see cref="ApplyAsync"/>).</summary>
+    public SequinConfig Config => Volatile.Read(ref _config);
+
     /// <summary>The replication status of every database being read (empty before <see cref="RunAsync"/> prepares them); for health checks.</summary>
     public IReadOnlyList<ReplicationStatus> Replication
     {
@@ -85,7 +89,7 @@ internal sealed partial class SequinRuntime
     }
 
     /// <summary>The number of active sinks in the configuration: every one has a consumer once the runtime runs.</summary>
-    public int ActiveSinkCount => _config.Sinks.Count(s => s.Status == SinkStatus.Active);
+    public int ActiveSinkCount => Config.Sinks.Count(s => s.Status == SinkStatus.Active);
 
     /// <summary>
     /// Per database with active sinks: takes the database's leader lock (standing by while another host holds it), then
@@ -95,24 +99,30 @@ internal sealed partial class SequinRuntime
     /// <exception cref="InvalidOperationException">A database cannot replicate (wal_level, missing slot or publication), or a sink cannot be created.</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var active = _config.Sinks.Where(s => s.Status == SinkStatus.Active).ToList();
-        foreach (var skipped in _config.Sinks.Where(s => s.Status != SinkStatus.Active))
+        var config = Config;
+        var active = config.Sinks.Where(s => s.Status == SinkStatus.Active).ToList();
+        foreach (var skipped in config.Sinks.Where(s => s.Status != SinkStatus.Active))
         {
             RuntimeLog.SinkSkipped(_logger, skipped.Name, skipped.Status.ToString().ToLowerInvariant());
         }
 
-        RuntimeLog.Starting(_logger, _config.Databases.Count, active.Count);
+        RuntimeLog.Starting(_logger, config.Databases.Count, active.Count);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var runs = new List<Task>();
         try
         {
-            foreach (var database in _config.Databases)
+            foreach (var database in config.Databases)
             {
                 var sinks = active.Where(s => s.Settings.Database == database.Name).ToList();
                 if (sinks.Count == 0)
                 {
                     RuntimeLog.DatabaseIdle(_logger, database.Name);
                     continue;
+                }
+
+                lock (_readDatabases)
+                {
+                    _readDatabases.Add(database.Name);
                 }
 
                 var status = new ReplicationStatus(database.Name, _metrics);
@@ -122,7 +132,7 @@ internal sealed partial class SequinRuntime
                 }
 
                 _metrics.Register(status);
-                runs.Add(StopAllOnFailureAsync(LeadAsync(database, sinks, status, stop.Token), stop));
+                runs.Add(StopAllOnFailureAsync(LeadAsync(database, status, stop.Token), stop));
             }
 
             try
@@ -146,7 +156,7 @@ internal sealed partial class SequinRuntime
         {
             // A requested stop while preparing.
         }
-        catch (Exception e) when (PrivilegeErrors.Explain(e, _config.Databases) is { } missingGrant)
+        catch (Exception e) when (PrivilegeErrors.Explain(e, Config.Databases) is { } missingGrant)
         {
             // A missing privilege (permission denied) is reported with the grant to add.
             RuntimeLog.Failed(_logger, null, missingGrant.Message);
@@ -192,15 +202,18 @@ internal sealed partial class SequinRuntime
     /// <paramref name="term"/> is cancelled (a requested stop, or the lock lost: <see cref="Term.Fenced"/>) or reading
     /// fails; then stops (<see cref="StopTermAsync"/>).
     /// </summary>
-    private async Task RunTermAsync(DatabaseConfig database, List<SinkConfig> active, ReplicationStatus status, Term term)
+    private async Task RunTermAsync(DatabaseConfig database, ReplicationStatus status, Term term)
     {
         var stop = term.Stop;
         RunningDatabase? running = null;
         try
         {
+            // Each term runs the sinks configured now: those applied live since the host started included.
+            var config = Config;
+            var active = ActiveSinks(config, database.Name);
             foreach (var sink in active)
             {
-                term.Add(CreateSink(sink, term));
+                term.Add(CreateSink(sink, config, term));
             }
 
             var consumers = term.SinksNow().Select(s => s.Consumer).ToList();
@@ -209,22 +222,30 @@ internal sealed partial class SequinRuntime
             var start = await DatabaseAwaiter.PrepareAsync(database, source, _logger, _time, stop.Token).ConfigureAwait(false);
             await GroupColumnCheck.CheckAsync(sourceOptions.ConnectionString, database.Name, active, stop.Token).ConfigureAwait(false);
             RuntimeLog.DatabaseStarting(_logger, database.Name, database.Slot.Name, new NpgsqlLogSequenceNumber(start).ToString(), string.Join(", ", consumers.Select(c => c.Name)));
-            var coordinator = new BackfillCoordinator(new ChangeDispatcher(consumers));
+            var dispatcher = new ChangeDispatcher(consumers);
+            var coordinator = new BackfillCoordinator(dispatcher);
             var initial = active.Where(s => s.InitialBackfill is not null).ToDictionary(s => s.Name, s => s.InitialBackfill!, StringComparer.Ordinal);
             var backfills = new BackfillSupervisor(
                 database.Name, sourceOptions.ConnectionString, database.Publication.Name, source.Source, consumers, initial, coordinator,
                 _options.Backfills, _loggerFactory.CreateLogger("Sequin.Backfills"), _time);
-            running = new RunningDatabase(database, source, new AckTracker(start), coordinator, backfills);
+            running = new RunningDatabase(database, source, new AckTracker(start), coordinator, backfills, dispatcher);
 
             foreach (var consumer in consumers)
             {
                 await consumer.StartAsync(stop.Token).ConfigureAwait(false);
             }
 
-            var watching = consumers.Select(c => WatchAsync(c, term)).ToList();
+            foreach (var consumer in consumers)
+            {
+                term.Watch(WatchAsync(consumer, term));
+            }
+
+            // From here on, live configuration changes apply to this term; one applied while it started applies now.
+            await RegisterLiveAsync(term, running, config, stop.Token).ConfigureAwait(false);
             var backfilling = backfills.RunAsync(stop.Token);
             var failure = await ReadAsync(running, term).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
+            var watching = term.WatchersNow();
             await Task.WhenAll(watching).ConfigureAwait(false);
             await backfilling.ConfigureAwait(false);
             if (watching.Select(w => w.Result).FirstOrDefault(e => e is not null) is { } crash)
@@ -303,6 +324,7 @@ internal sealed partial class SequinRuntime
     /// </summary>
     private async Task StopTermAsync(Term term, RunningDatabase? database)
     {
+        await UnregisterLiveAsync(term).ConfigureAwait(false);
         if (!term.Fenced)
         {
             RuntimeLog.Draining(_logger, _options.DrainTimeout);
@@ -338,6 +360,7 @@ internal sealed partial class SequinRuntime
             await sink.Consumer.DisposeAsync().ConfigureAwait(false);
             await sink.Pipeline.DisposeAsync().ConfigureAwait(false);
             await sink.Client.DisposeAsync().ConfigureAwait(false);
+            term.Remove(sink);
             lock (_consumers)
             {
                 _consumers.Remove(sink.Consumer);
@@ -355,7 +378,7 @@ internal sealed partial class SequinRuntime
         }
     }
 
-    private RunningSink CreateSink(SinkConfig sink, Term term)
+    private RunningSink CreateSink(SinkConfig sink, SequinConfig config, Term term, bool register = true)
     {
         var settings = sink.Settings;
         var context = new SinkContext(settings.Consumer, sink.RoutingMode, _services, _loggerFactory, _time);
@@ -378,12 +401,15 @@ internal sealed partial class SequinRuntime
                 ? new EnrichmentQuery(enrichment.Name, enrichment.Code, source, EnrichmentQuery.DefaultTimeout)
                 : null,
         };
-        lock (_consumers)
+        if (register)
         {
-            _consumers.Add(consumer);
+            lock (_consumers)
+            {
+                _consumers.Add(consumer);
+            }
         }
 
-        return new RunningSink(client, pipeline, consumer);
+        return new RunningSink(client, pipeline, consumer, sink, config);
     }
 
     // Enrichment queries run against the sink's source database: one small pool per database and term, shared by its sinks.
@@ -427,7 +453,11 @@ internal sealed partial class SequinRuntime
         return options;
     }
 
-    private sealed record RunningSink(ISinkClient Client, ISinkPipeline Pipeline, SinkConsumer Consumer);
+    private static List<SinkConfig> ActiveSinks(SequinConfig config, string database) =>
+        config.Sinks.Where(s => s.Status == SinkStatus.Active && string.Equals(s.Settings.Database, database, StringComparison.Ordinal)).ToList();
 
-    private sealed record RunningDatabase(DatabaseConfig Config, ReplicationSource Source, AckTracker Tracker, BackfillCoordinator Dispatcher, BackfillSupervisor Backfills);
+    /// <summary>A running sink, and the configuration it was created from (<paramref name="Root"/>: the whole file, for the functions and endpoints it uses).</summary>
+    private sealed record RunningSink(ISinkClient Client, ISinkPipeline Pipeline, SinkConsumer Consumer, SinkConfig Config, SequinConfig Root);
+
+    private sealed record RunningDatabase(DatabaseConfig Config, ReplicationSource Source, AckTracker Tracker, BackfillCoordinator Dispatcher, BackfillSupervisor Backfills, ChangeDispatcher Consumers);
 }

@@ -148,6 +148,15 @@ internal sealed class BufferGate
         }
     }
 
+    /// <summary>Accounts for a message without waiting, even over the limits: a message handed over from a consumer being replaced, whose room that consumer releases right after.</summary>
+    public void Force(int size)
+    {
+        lock (_lock)
+        {
+            Reserve(size);
+        }
+    }
+
     /// <summary>Returns the room of a message that is done.</summary>
     public void Release(int size)
     {

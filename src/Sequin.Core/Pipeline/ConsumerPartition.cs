@@ -22,6 +22,8 @@ internal sealed partial class ConsumerPartition
     private readonly Queue<MessageGroup> _ready = new();
     private readonly PriorityQueue<MessageGroup, DateTimeOffset> _waiting = new();
     private readonly Dictionary<string, DeliveryBatch> _open = new(StringComparer.Ordinal);
+    private readonly HashSet<DeliveryBatch> _sent = [];
+    private List<PartitionEvent>? _dropped;
     private readonly ITimer _timer;
     private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
     private int _inFlight;
@@ -88,10 +90,68 @@ internal sealed partial class ConsumerPartition
         }
         finally
         {
-            _inbox.Close();
+            _dropped = _inbox.Close();
             _timer.Dispose();
         }
     }
+
+    /// <summary>
+    /// After the loop has ended: the messages it still holds (taken and not delivered, filtered, discarded or parked),
+    /// per group in commit order, those still in the inbox last. Messages read back from the parking store are left out
+    /// (they were settled when parked). Call only once <see cref="RunAsync"/> has completed.
+    /// </summary>
+    internal void CollectHeld(List<PendingMessage> held)
+    {
+        var groups = new List<MessageGroup>();
+        var seen = new HashSet<MessageGroup>(ReferenceEqualityComparer.Instance);
+        void Add(MessageGroup? group)
+        {
+            if (group is not null && seen.Add(group))
+            {
+                groups.Add(group);
+            }
+        }
+
+        foreach (var group in _groups.Values)
+        {
+            Add(group);
+        }
+
+        foreach (var group in _ready)
+        {
+            Add(group);
+        }
+
+        foreach (var (group, _) in _waiting.UnorderedItems)
+        {
+            Add(group);
+        }
+
+        foreach (var batch in _open.Values.Concat(_sent))
+        {
+            foreach (var entry in batch.Entries)
+            {
+                Add(entry.Group);
+            }
+        }
+
+        foreach (var group in groups)
+        {
+            held.AddRange(group.Messages.ToArray().Where(e => e.ParkedId is null));
+        }
+
+        foreach (var e in _dropped ?? _inbox.Close())
+        {
+            if (e.Message is { } entry)
+            {
+                held.Add(entry);
+            }
+        }
+    }
+
+    /// <summary>Puts <paramref name="entries"/> before every event queued so far (the loop must not have started): messages handed over from a consumer this one replaces.</summary>
+    internal void PostFirst(IReadOnlyList<PendingMessage> entries) =>
+        _inbox.PostFirst(entries.Select(e => new PartitionEvent(e, null, Stop: false)).ToList());
 
     private void Handle(in PartitionEvent e)
     {
@@ -298,12 +358,14 @@ internal sealed partial class ConsumerPartition
     private void Seal(DeliveryBatch batch)
     {
         _open.Remove(batch.Key);
+        _sent.Add(batch);
         _inFlight++;
         _owner.Deliver(this, batch);
     }
 
     private void OnBatchCompleted(DeliveryBatch batch)
     {
+        _sent.Remove(batch);
         _inFlight--;
         if (batch.Abandoned)
         {

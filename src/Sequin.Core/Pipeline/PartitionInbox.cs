@@ -100,13 +100,24 @@ internal sealed class PartitionInbox
         }
     }
 
-    /// <summary>Called by the loop when it ends: later posts are dropped.</summary>
-    public void Close()
+    /// <summary>Inserts <paramref name="events"/>, in order, before every event waiting now (the loop must not be taking yet).</summary>
+    public void PostFirst(List<PartitionEvent> events)
+    {
+        lock (_gate)
+        {
+            _incoming.InsertRange(0, events);
+        }
+    }
+
+    /// <summary>Called by the loop when it ends: later posts are dropped. Returns the events that were still waiting.</summary>
+    public List<PartitionEvent> Close()
     {
         lock (_gate)
         {
             _closed = true;
-            _incoming.Clear();
+            var dropped = _incoming;
+            _incoming = [];
+            return dropped;
         }
     }
 }

@@ -398,6 +398,106 @@ internal sealed class SinkConsumer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the consumer holds no message (every one taken is delivered, filtered, parked or discarded): called
+    /// once it takes no new messages (removed from its dispatcher, its backfills stopped). Returns false when
+    /// <paramref name="cancellationToken"/> fires first; a paused consumer never drains.
+    /// </summary>
+    internal async Task<bool> DrainAsync(CancellationToken cancellationToken)
+    {
+        _router.WakeAll();
+        while (_gate.Messages > 0)
+        {
+            try
+            {
+                await Task.Delay(DrainPollInterval, Time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>How often <see cref="DrainAsync"/> looks at the buffer.</summary>
+    internal static readonly TimeSpan DrainPollInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// After <see cref="StopAsync"/>: the messages still held, per group in commit order (see
+    /// <see cref="ConsumerPartition.CollectHeld"/>). They stay owed until <see cref="Release"/> is called for them.
+    /// </summary>
+    internal IReadOnlyList<PendingMessage> TakeHeld()
+    {
+        var held = new List<PendingMessage>();
+        foreach (var partition in _router.Created)
+        {
+            partition.CollectHeld(held);
+        }
+
+        return held;
+    }
+
+    /// <summary>Settles <paramref name="held"/> (from <see cref="TakeHeld"/>) without delivering them: their buffer room and their transactions' debt are released.</summary>
+    internal void Release(IEnumerable<PendingMessage> held)
+    {
+        foreach (var entry in held)
+        {
+            Complete(entry);
+        }
+    }
+
+    /// <summary>
+    /// Before <see cref="StartAsync"/>: takes over the messages a consumer this one replaces still held, ahead of every
+    /// message taken so far (which are all later in the WAL), so that per group the order holds. Messages its source
+    /// filter does not match are skipped. Each is registered with its transaction before the caller releases the old
+    /// consumer's entries, so the acknowledgement never passes them. Returns how many were taken.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The consumer was already started.</exception>
+    internal int Adopt(IEnumerable<ChangeMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        lock (_lifecycleLock)
+        {
+            if (_state != 0)
+            {
+                throw new InvalidOperationException($"Sink consumer '{Name}' was already started: it cannot take over messages.");
+            }
+        }
+
+        var partitions = _router.EnsurePartitions();
+        var perPartition = new List<PendingMessage>[partitions.Count];
+        var taken = 0;
+        var spread = 0;
+        foreach (var message in messages)
+        {
+            if (!_filter.Matches(message))
+            {
+                continue;
+            }
+
+            var groupId = _groupIds.Resolve(message);
+            GroupKey? key = groupId is null ? null : new GroupKey(message.Relation.Oid, message.Action == ChangeAction.Truncate, groupId);
+            message.Transaction.AddPending();
+            var entry = new PendingMessage(message, groupId, key);
+            _gate.Force(entry.Size);
+            var index = key is { } k ? _router.PartitionOf(k).Index : spread++ % partitions.Count;
+            (perPartition[index] ??= []).Add(entry);
+            taken++;
+        }
+
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            if (perPartition[i] is { } entries)
+            {
+                partitions[i].PostFirst(entries);
+            }
+        }
+
+        return taken;
+    }
+
     /// <summary>Stops (abandoning in-flight batches at once) and releases the consumer's resources.</summary>
     public async ValueTask DisposeAsync()
     {

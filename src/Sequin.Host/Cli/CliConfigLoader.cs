@@ -58,7 +58,34 @@ internal static class CliConfigLoader
     /// (a missing variable) first, then the validation's, without a second error for a key the first already explains.
     /// A value that came from a <c>${VAR}</c> is never quoted by an error: it shows as <c>${VAR}</c>.
     /// </summary>
-    public static SequinConfigResult Load(string configPath, ISinkPluginCatalog catalog, SequinCliOptions options)
+    public static SequinConfigResult Load(string configPath, ISinkPluginCatalog catalog, SequinCliOptions options) =>
+        Load(configPath, catalog, options, null);
+
+    /// <summary>
+    /// Loads YAML text (a configuration posted to a running host) as if it were the file <paramref name="configPath"/>:
+    /// function files resolve from that file's folder. The text goes through a private temporary file, deleted after.
+    /// </summary>
+    public static SequinConfigResult LoadText(string yaml, string configPath, ISinkPluginCatalog catalog, SequinCliOptions options)
+    {
+        var temporary = Path.Combine(Path.GetTempPath(), "sequin-posted-" + Guid.NewGuid().ToString("N") + ".yaml");
+        try
+        {
+            File.WriteAllText(temporary, yaml);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            var result = Load(temporary, catalog, options, Path.GetDirectoryName(Path.GetFullPath(configPath)));
+            return result.IsValid ? result : new SequinConfigResult(null, result.Errors.Select(e => e with { Path = e.Path == temporary ? string.Empty : e.Path, Message = e.Message.Replace(temporary, "(posted configuration)", StringComparison.Ordinal) }).ToList()) { Warnings = result.Warnings };
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static SequinConfigResult Load(string configPath, ISinkPluginCatalog catalog, SequinCliOptions options, string? baseDirectory)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         var (configuration, errors) = ReadConfiguration(configPath, options, variables);
@@ -67,7 +94,7 @@ internal static class CliConfigLoader
             return new SequinConfigResult(null, errors);
         }
 
-        var result = SequinConfigLoader.Load(configuration, catalog, Path.GetDirectoryName(Path.GetFullPath(configPath)));
+        var result = SequinConfigLoader.Load(configuration, catalog, baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(configPath)));
         if (errors.Count == 0 && result.Errors.Count == 0)
         {
             return result;

@@ -3,7 +3,7 @@ using Sequin.Configuration;
 
 namespace Sequin.Host.Cli;
 
-/// <summary><c>sequin config export</c>: the validated configuration as YAML, secrets masked.</summary>
+/// <summary><c>sequin config export</c>: the validated configuration as YAML, secrets masked; <c>plan</c> and <c>apply</c> (<see cref="ConfigApplyCommand"/>).</summary>
 internal static class ConfigCommand
 {
     public static Command Create(SequinCliOptions options)
@@ -25,6 +25,6 @@ internal static class ConfigCommand
             SequinConfigExporter.Export(result.Config!, parseResult.InvocationConfiguration.Output);
             return 0;
         });
-        return new Command("config", "Configuration tools.") { export };
+        return new Command("config", "Configuration tools.") { export, ConfigApplyCommand.Create(options, apply: false), ConfigApplyCommand.Create(options, apply: true) };
     }
 }

@@ -32,18 +32,23 @@ internal sealed class RunCommand
         {
             Description = "Serves the HTTP management API on host:port (as http.listen in sequin.yaml; e.g. 127.0.0.1:7376). A non-loopback address needs a token (http.token or SEQUIN_HTTP_TOKEN).",
         };
-        var command = new Command("run", "Streams changes from the configured databases to the sinks until stopped.") { config, plugins, httpListen };
+        var watchConfig = new Option<bool>("--watch-config")
+        {
+            Description = "Applies the configuration file again whenever it changes, as SIGHUP and `sequin config apply` do (off by default).",
+        };
+        var command = new Command("run", "Streams changes from the configured databases to the sinks until stopped.") { config, plugins, httpListen, watchConfig };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult.GetValue(config)!,
             parseResult.GetValue(plugins),
             parseResult.InvocationConfiguration.Error,
             cancellationToken,
-            parseResult.GetValue(httpListen)));
+            parseResult.GetValue(httpListen),
+            parseResult.GetValue(watchConfig)));
         return command;
     }
 
     /// <summary>Runs the host; returns the exit code (0 after a clean stop, 1 for invalid configuration or a runtime failure).</summary>
-    public async Task<int> RunAsync(string configPath, string? pluginsDirectory, TextWriter error, CancellationToken cancellationToken, string? httpListen = null)
+    public async Task<int> RunAsync(string configPath, string? pluginsDirectory, TextWriter error, CancellationToken cancellationToken, string? httpListen = null, bool watchConfig = false)
     {
         ArgumentNullException.ThrowIfNull(error);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -106,6 +111,17 @@ internal sealed class RunCommand
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient();
         _options.ConfigureRunServices(builder.Services, config, catalog);
+        if (builder.Services.Any(d => d.ServiceType == typeof(SequinRuntime)))
+        {
+            // Live configuration: `sequin config apply`, POST /api/config/apply, SIGHUP and --watch-config load the
+            // configuration as this command did (same plugins, variables and folder) and apply it to the runtime.
+            builder.Services.AddSingleton(sp => new LiveConfiguration(
+                sp.GetRequiredService<SequinRuntime>(),
+                yaml => yaml is null ? CliConfigLoader.Load(configPath, catalog, _options) : CliConfigLoader.LoadText(yaml, configPath, catalog, _options),
+                configPath));
+            builder.Services.AddHostedService(sp => new ConfigReloadService(
+                sp.GetRequiredService<LiveConfiguration>(), watchConfig, sp.GetRequiredService<ILogger<ConfigReloadService>>()));
+        }
         if (http is not null)
         {
             builder.Services.AddSequinHttpListener(http, token);

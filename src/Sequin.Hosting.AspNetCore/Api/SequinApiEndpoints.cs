@@ -61,6 +61,11 @@ internal static class SequinApiEndpoints
         sink.MapPost("/backfills/{id:guid}/cancel", BackfillHandlers.CancelAsync)
             .WithName("CancelBackfill").WithSummary("Cancels an active backfill; pages already read still deliver.");
 
+        api.MapPost("/config/plan", ConfigHandlers.PlanAsync)
+            .WithName("PlanConfig").WithSummary("Validates a whole sequin.yaml (the body) and shows how it differs from the running configuration; changes nothing.");
+        api.MapPost("/config/apply", ConfigHandlers.ApplyAsync)
+            .WithName("ApplyConfig").WithSummary("Applies a whole sequin.yaml (the body) to the running host: sinks added start, changed ones restart alone, removed ones stop; refused whole when invalid or when part of it needs a restart.");
+
         // The console's new-sink form and routing editor (SinkForms/, RoutingEditor/).
         SinkForms.SinkFormEndpoints.Map(api);
         RoutingEditor.RoutingEditorEndpoints.Map(api);

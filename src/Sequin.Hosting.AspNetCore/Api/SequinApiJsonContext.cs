@@ -22,4 +22,5 @@ namespace Sequin.Hosting.AspNetCore.Api;
 [JsonSerializable(typeof(SinkForms.SinkProposalResult))]
 [JsonSerializable(typeof(RoutingEditor.RoutingRunRequest))]
 [JsonSerializable(typeof(RoutingEditor.RoutingRunView))]
+[JsonSerializable(typeof(ConfigPlanView))]
 internal sealed partial class SequinApiJsonContext : JsonSerializerContext;

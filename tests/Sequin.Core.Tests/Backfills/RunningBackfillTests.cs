@@ -9,7 +9,7 @@ public sealed class RunningBackfillTests
     public async Task StoppingARunThatHasEndedAndDisposedItsSourceDoesNothing()
     {
         var stop = new CancellationTokenSource();
-        var running = new BackfillSupervisor.Running(stop);
+        var running = new BackfillSupervisor.Running(stop, "sink");
         stop.Dispose(); // the run ended between the snapshot and the stop
 
         await running.StopAsync(); // no ObjectDisposedException: the host's shutdown goes on
@@ -19,7 +19,7 @@ public sealed class RunningBackfillTests
     public async Task StoppingARunCancelsItsToken()
     {
         using var stop = new CancellationTokenSource();
-        var running = new BackfillSupervisor.Running(stop);
+        var running = new BackfillSupervisor.Running(stop, "sink");
 
         await running.StopAsync();
 

@@ -99,4 +99,53 @@ public sealed class ChangeDispatcherTests
 
         Assert.Same(a, Assert.Single(dispatcher.Consumers));
     }
+
+    [Fact]
+    public async Task ReplacingTheConsumersDuringATransactionTakesEffectAfterItsCommitSoEachConsumerGetsTransactionsWhole()
+    {
+        // Live configuration (issue 33): a removed consumer gets the whole transaction it was in, an added one nothing of it.
+        var time = new FakeTimeProvider();
+        using var metrics = new SequinMetrics();
+        var logger = new ListLogger();
+        var pipelines = new Dictionary<string, FakeSinkPipeline>();
+        async Task<SinkConsumer> Consumer(string name)
+        {
+            var pipeline = pipelines[name] = new FakeSinkPipeline(time) { Batching = new BatchingOptions { MaxMessages = 1, Linger = TimeSpan.Zero } };
+            var consumer = new SinkConsumer(ConsumerHarness.Settings_() with { Consumer = new ConsumerInfo(name, name) }, pipeline, new FakeProcessorFactory(), logger, time, metrics);
+            await consumer.StartAsync(default);
+            return consumer;
+        }
+
+        await using var kept = await Consumer("kept");
+        await using var removed = await Consumer("removed");
+        await using var added = await Consumer("added");
+        var dispatcher = new ChangeDispatcher([kept, removed]);
+        var tracker = new AckTracker();
+
+        var first = Some.Transaction();
+        tracker.Begin(first);
+        dispatcher.BeginTransaction(first);
+        await dispatcher.HandleAsync(Some.Change(1, first), default);
+        var swap = dispatcher.ReplaceConsumersAsync([kept, added], default);
+        await dispatcher.HandleAsync(Some.Change(2, first), default);
+        Assert.False(swap.IsCompleted, "the replacement waits for the end of the transaction");
+        dispatcher.CommitTransaction(first, first.CommitLsn + 8);
+        first.Commit(first.CommitLsn + 8);
+        await swap.WaitAsync(Wait.DefaultTimeout);
+
+        var second = Some.Transaction();
+        tracker.Begin(second);
+        dispatcher.BeginTransaction(second);
+        await dispatcher.HandleAsync(Some.Change(3, second), default);
+        dispatcher.CommitTransaction(second, second.CommitLsn + 8);
+        second.Commit(second.CommitLsn + 8);
+
+        await Wait.UntilAsync(() => pipelines["kept"].Delivered.Count == 3 && pipelines["removed"].Delivered.Count == 2 && pipelines["added"].Delivered.Count == 1, "each consumer delivers its transactions");
+        await Wait.UntilAsync(() => tracker.GetConfirmableLsn() == second.EndLsn, "both transactions are confirmable");
+        Assert.Equal([kept, added], dispatcher.Consumers);
+
+        // Between transactions a replacement takes effect at once.
+        await dispatcher.ReplaceConsumersAsync([kept], default).WaitAsync(TimeSpan.Zero);
+        Assert.Equal([kept], dispatcher.Consumers);
+    }
 }

@@ -15,6 +15,9 @@ public sealed class StdoutScenario : DatabaseScenario
 
     public string OutputPath => Path.Combine(Directory, "messages.jsonl");
 
+    /// <summary>The <c>databases:</c> section <see cref="WriteConfig"/> writes, for tests that write their own sinks.</summary>
+    public string DatabasesSection => DatabasesYaml;
+
     public static async Task<StdoutScenario> CreateAsync(PostgresFixture postgres, string prefix)
     {
         var (database, directory) = await CreateDatabaseAndFolderAsync(postgres, prefix);
@@ -55,6 +58,12 @@ public sealed class StdoutScenario : DatabaseScenario
         File.WriteAllText(ConfigPath, yaml);
         return ConfigPath;
     }
+
+    public static Task WaitForMessagesInAsync(string path, int count, ChildProcess? host = null, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(
+            () => StdoutSinkOutput.Count(path) >= count,
+            () => $"{count} messages in {path} (have {StdoutSinkOutput.Count(path)}); host output:\n{host?.Output}",
+            timeout);
 
     public Task WaitForMessagesAsync(int count, ChildProcess? host = null, TimeSpan? timeout = null) =>
         Eventually.UntilAsync(

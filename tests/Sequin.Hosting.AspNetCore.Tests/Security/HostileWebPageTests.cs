@@ -34,6 +34,7 @@ public sealed class HostileWebPageTests(PostgresFixture postgres)
             (HttpMethod.Get, "/api/sinks/gated", null),
             (HttpMethod.Post, "/api/sinks/gated/pause", null),
             (HttpMethod.Post, "/api/routing/run", """{"type":"gated","code":"function route(a, r, c, m) { return {}; }","table":"public.t"}"""),
+            (HttpMethod.Post, "/api/config/apply", "sinks: []"),
             (HttpMethod.Get, "/metrics", null),
         })
         {
@@ -149,7 +150,7 @@ public sealed class HostileWebPageTests(PostgresFixture postgres)
         await using var api = await ApiHost.StartAsync(postgres, "bodies", "127.0.0.1:0");
         var message = new string('x', (int)RequestBodyLimit.DefaultMaxBytes + 1024);
         var big = JsonSerializer.Serialize(new { type = "gated", code = "function route(a, r, c, m) { return {}; }", message });
-        foreach (var path in new[] { "/api/routing/run", "/api/sink-types/gated/validate", "/api/sink-types/gated/test-connection" })
+        foreach (var path in new[] { "/api/routing/run", "/api/sink-types/gated/validate", "/api/sink-types/gated/test-connection", "/api/config/plan", "/api/config/apply" })
         {
             // With Expect: 100-continue the body waits for the server's answer, which is 413 before reading it (sent
             // anyway, the body races the server closing the connection: a broken pipe instead of the answer).

@@ -43,6 +43,9 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public string Database { get; }
 
+    /// <summary>The folder of the host's sequin.yaml.</summary>
+    public string ConfigDirectory => _directory;
+
     public PostgresServer Server { get; }
 
     public GatedSinkPlugin Sink { get; }
@@ -58,7 +61,7 @@ internal sealed class ApiHost : IAsyncDisposable
     /// <summary>A client that sends the token.</summary>
     public HttpClient Client { get; }
 
-    public SinkConsumer Consumer => _host.Services.GetRequiredService<SequinRuntime>().Consumers.Single();
+    public SinkConsumer Consumer => _host.Services.GetRequiredService<SequinRuntime>().Consumers.Single(c => c.Name == "gated");
 
     /// <summary>The configuration the host runs (for <see cref="RestartAsync"/>).</summary>
     private (SequinConfig Config, ISinkPluginCatalog Catalog, Action<IServiceCollection>? AddToHost)? ToolSetup { get; set; }
@@ -177,6 +180,22 @@ internal sealed class ApiHost : IAsyncDisposable
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSequin(config, o => o.DrainTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSequinHttpListener(config.Http!, config.Http!.Token);
+        // As `sequin run`: live configuration changes load sequin.yaml (or a posted text) like the host did at start.
+        var file = Path.Combine(directory, "sequin.yaml");
+        builder.Services.AddSingleton(sp => new LiveConfiguration(
+            sp.GetRequiredService<SequinRuntime>(),
+            yaml =>
+            {
+                var path = file;
+                if (yaml is not null)
+                {
+                    path = Path.Combine(directory, "posted-" + Guid.NewGuid().ToString("N") + ".yaml");
+                    File.WriteAllText(path, yaml);
+                }
+
+                return SequinConfigLoader.Load(new ConfigurationBuilder().AddSequinYaml(path).Build(), catalog, directory);
+            },
+            file));
         addToHost?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
@@ -240,10 +259,12 @@ internal sealed class ApiHost : IAsyncDisposable
         Functions = config.Functions,
         Http = config.Http,
         Health = config.Health,
+        OtherKeys = config.OtherKeys,
         Sinks = [.. config.Sinks.Select(s => new SinkConfig
         {
             Settings = s.Settings with { RetryBaseDelay = TimeSpan.FromMinutes(10), RetryMaxDelay = TimeSpan.FromMinutes(10), RetryRequestPollInterval = TimeSpan.FromMilliseconds(200) },
             Status = s.Status,
+            Keys = s.Keys,
             Type = s.Type,
             Plugin = s.Plugin,
             Options = s.Options,
