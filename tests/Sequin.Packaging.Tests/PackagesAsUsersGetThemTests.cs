@@ -110,6 +110,14 @@ public sealed class PackagesAsUsersGetThemTests(PostgresFixture postgres, Packag
     }
 
     [Fact]
+    public void TheThirdPartySamplePassesSequinsConformanceSuiteFromTheTestingPackage()
+    {
+        // samples/ThirdPartySink.Tests references Sequin.Sinks.Testing from the packed folder, as a plugin author would.
+        output.WriteLine(packaged.SampleSinkTestOutput);
+        Assert.Matches(@"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+11,", packaged.SampleSinkTestOutput);
+    }
+
+    [Fact]
     public async Task AThirdPartyPluginInTheUserPluginsFolderSurvivesReinstallingTheTool()
     {
         WriteTimings();

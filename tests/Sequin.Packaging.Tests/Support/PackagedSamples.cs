@@ -40,6 +40,9 @@ public sealed partial class PackagedSamples : IAsyncLifetime
     /// <summary>The built embedding sample's main assembly.</summary>
     public string EmbeddingHostDll => Path.Combine(WorkDirectory, "embedding", "EmbeddingHost.dll");
 
+    /// <summary>What <c>dotnet test samples/ThirdPartySink.Tests</c> printed.</summary>
+    public string SampleSinkTestOutput { get; private set; } = string.Empty;
+
     /// <summary>What <c>scripts/pack.sh</c> printed.</summary>
     public string PackOutput { get; private set; } = string.Empty;
 
@@ -66,6 +69,8 @@ public sealed partial class PackagedSamples : IAsyncLifetime
         var plugin = Path.Combine(WorkDirectory, "plugin", SamplePluginName);
         await TimedAsync("publish samples/ThirdPartySink (clean cache)", () =>
             ChildProcess.RunAsync("dotnet", ["publish", Path.Combine(samples, "ThirdPartySink"), "-c", "Release", "-o", plugin, "-nologo"], samples, StepTimeout, SampleEnvironment));
+        SampleSinkTestOutput = await TimedAsync("test samples/ThirdPartySink.Tests (the conformance suite from Sequin.Sinks.Testing)", () =>
+            ChildProcess.RunAsync("dotnet", ["test", Path.Combine(samples, "ThirdPartySink.Tests"), "-c", "Release", "-nologo"], samples, StepTimeout, SampleEnvironment));
         await TimedAsync("build samples/EmbeddingHost (clean cache)", () =>
             ChildProcess.RunAsync("dotnet", ["build", Path.Combine(samples, "EmbeddingHost"), "-c", "Release", "-o", Path.GetDirectoryName(EmbeddingHostDll)!, "-nologo"], samples, StepTimeout, SampleEnvironment));
         await InstallToolAsync();

@@ -1,59 +1,37 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sequin.Messages;
 using Sequin.Sinks;
+using Sequin.Sinks.Testing;
 
 namespace SinkPrefix.Webhook.Tests;
 
-/// <summary>Test data: a table, changes to it, routed messages, a sink context, a <c>destination:</c> section.</summary>
+/// <summary>The sink's test data, on Sequin's sink test kit (Sequin.Sinks.Testing): changes and messages as Core makes them.</summary>
 internal static class Some
 {
     /// <summary>The path Core gives a sink's section in errors, as in a real config.</summary>
-    public const string Path = "sinks[0].destination";
+    public const string Path = SinkTestKit.Path;
 
-    public static readonly ConsumerInfo Consumer = new("orders-to-webhook", "orders-to-webhook");
-
-    private static readonly RelationInfo Orders = new(
-        16384,
-        "public",
-        "orders",
-        [new RelationColumn("id", PgTypeOids.Int4, -1, true), new RelationColumn("name", PgTypeOids.Text, -1, false)]);
-
-    private static readonly SourceDatabaseInfo Source = new("shop", "shop", "shop", "localhost");
+    /// <summary>The sink under test, its schema, routing, deliveries and messages.</summary>
+    public static readonly SinkTestKit<WebhookSinkOptions> Kit = new(new WebhookSink());
 
     /// <summary>A <c>destination:</c> section from key/value pairs (nested keys joined by <c>:</c>).</summary>
-    public static IConfiguration Config(params (string Key, string? Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+    public static IConfiguration Config(params (string Key, string? Value)[] values) => SinkTestKit.Config(values);
 
-    /// <summary>An insert into <c>public.orders</c>.</summary>
-    public static ChangeMessage Change(int id, string name = "widget")
-    {
-        var record = new RowImage(Orders, [ColumnValue.FromText(id.ToString(CultureInfo.InvariantCulture)), ColumnValue.FromText(name)]);
-        return new ChangeMessage(ChangeAction.Insert, record, null, new TransactionInfo(0x1000, DateTimeOffset.UnixEpoch.AddDays(20000), 42), id, Source);
-    }
+    /// <summary>An insert into <c>public.orders (id, name)</c>.</summary>
+    public static ChangeMessage Change(int id, string name = "widget") => TestTable.Order(id, name, commitIdx: id);
 
-    /// <summary>A change routed as Core routes it, with its JSON payload.</summary>
-    public static RoutedMessage Routed(int id, string? destination = "orders-hook")
-    {
-        var change = Change(id);
-        var route = new Route(new WebhookSink().RouteKeys);
 //#if (OneKey)
-        route[WebhookSink.DestinationKey] = destination;
+    /// <summary>A change routed as Core routes it (to <paramref name="destination"/>), with its JSON payload.</summary>
+    public static RoutedMessage Routed(int id, string? destination = "orders-hook") =>
+        Kit.Routed(Change(id), values: (WebhookSink.DestinationKey, destination));
+//#else
+    /// <summary>A change routed as Core routes it, with its JSON payload.</summary>
+    public static RoutedMessage Routed(int id) => Kit.Routed(Change(id));
 //#endif
-        var payload = ChangeMessageJsonWriter.ToUtf8Bytes(change, Consumer, TimestampFormat.Iso8601);
-        return new RoutedMessage(change, route, id.ToString(CultureInfo.InvariantCulture), payload, isTransformed: false);
-    }
 
     /// <summary>A batch of changes with ids <paramref name="ids"/>.</summary>
     public static SinkBatch Batch(params int[] ids) => new("orders-hook", [.. ids.Select(id => Routed(id))]);
 
     /// <summary>A sink context with no services (the sink makes its own HTTP client).</summary>
-    public static SinkContext Context(RoutingMode mode = RoutingMode.Static) =>
-        new(Consumer, mode, new NoServices(), NullLoggerFactory.Instance, TimeProvider.System);
-
-    private sealed class NoServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
-    }
+    public static SinkContext Context(RoutingMode mode = RoutingMode.Static) => Kit.Context(mode);
 }
