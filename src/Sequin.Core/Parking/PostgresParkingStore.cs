@@ -292,21 +292,25 @@ internal sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
         var list = new List<ParkedMessageInfo>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new ParkedMessageInfo(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                (ulong)reader.GetFieldValue<NpgsqlLogSequenceNumber>(5),
-                reader.GetInt32(6),
-                reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.GetFieldValue<DateTimeOffset>(9)));
+            list.Add(ReadInfo(reader));
         }
 
         return list;
     }
+
+    // The columns id, sink, table_name, action, group id, commit_lsn, commit_idx, failed_attempts, last_error, next_attempt_at, in that order.
+    private static ParkedMessageInfo ReadInfo(NpgsqlDataReader reader) =>
+        new(
+            reader.GetInt64(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            (ulong)reader.GetFieldValue<NpgsqlLogSequenceNumber>(5),
+            reader.GetInt32(6),
+            reader.GetInt32(7),
+            reader.IsDBNull(8) ? null : reader.GetString(8),
+            reader.GetFieldValue<DateTimeOffset>(9));
 
     /// <summary>One parked message of <paramref name="sink"/> with its stored change (row values), or null when there is none with <paramref name="id"/>.</summary>
     public async Task<(ParkedMessageInfo Info, ChangeMessage Message)?> LoadParkedAsync(string sink, long id, CancellationToken cancellationToken)
@@ -322,17 +326,7 @@ internal sealed class PostgresParkingStore : IParkingStore, IAsyncDisposable
             return null;
         }
 
-        var info = new ParkedMessageInfo(
-            reader.GetInt64(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.IsDBNull(4) ? null : reader.GetString(4),
-            (ulong)reader.GetFieldValue<NpgsqlLogSequenceNumber>(5),
-            reader.GetInt32(6),
-            reader.GetInt32(7),
-            reader.IsDBNull(8) ? null : reader.GetString(8),
-            reader.GetFieldValue<DateTimeOffset>(9));
+        var info = ReadInfo(reader);
         return (info, ParkedMessageCodec.Decode(reader.GetFieldValue<byte[]>(10)));
     }
 

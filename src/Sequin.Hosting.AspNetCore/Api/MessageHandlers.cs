@@ -78,28 +78,6 @@ internal static class MessageHandlers
             : result;
     }
 
-    private static async Task<Results<Ok<T>, ProblemHttpResult>> WithStoreAsync<T>(string name, SequinServices sequin, Func<PostgresParkingStore, Task<T>> action)
-    {
-        if (SinkHandlers.Find(sequin, name) is not { } sink)
-        {
-            return SinkHandlers.NotFound(name);
-        }
-
-        var database = sequin.Config!.FindDatabase(sink.Settings.Database)!;
-        var store = new PostgresParkingStore(database.BuildConnectionString());
-        await using (store.ConfigureAwait(false))
-        {
-            try
-            {
-                return TypedResults.Ok(await action(store).ConfigureAwait(false));
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "Database unavailable",
-                    detail: $"Database '{database.Name}' ({database.Hostname}:{database.Port}/{database.Database}): {ex.Message}");
-            }
-        }
-    }
+    private static Task<Results<Ok<T>, ProblemHttpResult>> WithStoreAsync<T>(string name, SequinServices sequin, Func<PostgresParkingStore, Task<T>> action) =>
+        SinkDatabaseCall.RunAsync(name, sequin, connectionString => new PostgresParkingStore(connectionString), action);
 }
