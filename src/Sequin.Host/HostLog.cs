@@ -10,24 +10,24 @@ internal static partial class HostLog
     [LoggerMessage(5003, LogLevel.Information, "Configuration {ConfigPath} loaded: {Databases} database(s), {Functions} function(s), {Sinks} sink(s).")]
     public static partial void ConfigLoaded(ILogger logger, string configPath, int databases, int functions, int sinks);
 
-    [LoggerMessage(5007, LogLevel.Warning, "Configuration {ConfigPath}: {KeyPath}: {Message}")]
+    [LoggerMessage(5011, LogLevel.Warning, "Configuration {ConfigPath}: {KeyPath}: {Message}")]
     public static partial void ConfigWarning(ILogger logger, string configPath, string keyPath, string message);
 
-    [LoggerMessage(5005, LogLevel.Information, "Configuration {ConfigPath}: reloading ({Reason}).")]
+    [LoggerMessage(5012, LogLevel.Information, "Configuration {ConfigPath}: reloading ({Reason}).")]
     public static partial void Reloading(ILogger logger, string configPath, string reason);
 
-    [LoggerMessage(5006, LogLevel.Error, "Configuration {ConfigPath} was not applied, the running one stays: {Errors}")]
+    [LoggerMessage(5013, LogLevel.Error, "Configuration {ConfigPath} was not applied, the running one stays: {Errors}")]
     public static partial void ReloadInvalid(ILogger logger, string configPath, string errors);
 
-    [LoggerMessage(5007, LogLevel.Warning, "Configuration {ConfigPath} was not applied, the running one stays: {Reason}")]
+    [LoggerMessage(5014, LogLevel.Warning, "Configuration {ConfigPath} was not applied, the running one stays: {Reason}")]
     public static partial void ReloadRefused(ILogger logger, string configPath, string reason);
 
-    [LoggerMessage(5008, LogLevel.Information, "Configuration {ConfigPath} applied:\n{Plan}")]
+    [LoggerMessage(5015, LogLevel.Information, "Configuration {ConfigPath} applied:\n{Plan}")]
     public static partial void ReloadApplied(ILogger logger, string configPath, string plan);
 
-    [LoggerMessage(5009, LogLevel.Information, "Configuration {ConfigPath}: no changes to apply.")]
+    [LoggerMessage(5016, LogLevel.Information, "Configuration {ConfigPath}: no changes to apply.")]
     public static partial void ReloadUnchanged(ILogger logger, string configPath);
 
-    [LoggerMessage(5010, LogLevel.Error, "Configuration {ConfigPath}: reloading failed: {Reason}")]
+    [LoggerMessage(5017, LogLevel.Error, "Configuration {ConfigPath}: reloading failed: {Reason}")]
     public static partial void ReloadFailed(ILogger logger, Exception exception, string configPath, string reason);
 }
